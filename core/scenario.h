@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: a parsed scenario (metadata, actors, steps with expectations); see docs/scenario-format.md.
+// Thread-safety: plain values; the parser functions are pure.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sockscope::core {
+
+enum class Call
+{
+    Socket,     // V = socket(v4|v6 [, nonblock])
+    Setsockopt, // setsockopt(V, SO_LINGER, on, secs) | (V, SO_REUSEADDR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|O_NONBLOCK, n)
+    Getsockopt, // getsockopt(V, SO_ERROR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|SO_LINGER|SO_REUSEADDR)
+    Fcntl,      // fcntl(V, O_NONBLOCK)   (sets O_NONBLOCK)
+    Bind,       // bind(V, ADDR)
+    Listen,     // listen(V, backlog)
+    Connect,    // connect(V, ADDR)
+    Accept,     // V2 = accept(V)
+    Send,       // send(V, N | "text" [, MSG_NOSIGNAL] [, MSG_DONTWAIT])
+    Write,      // write(V, N | "text")
+    Recv,       // recv(V, N [, MSG_DONTWAIT] [, MSG_PEEK])
+    Read,       // read(V, N)
+    Shutdown,   // shutdown(V, SHUT_RD|SHUT_WR|SHUT_RDWR)
+    Close,      // close(V)
+    Poll,       // poll(V, EVENTS, timeout_ms)      EVENTS: POLLIN|POLLOUT|POLLRDHUP
+    EpollWait,  // epoll_wait(V, EVENTS, timeout_ms) EVENTS: EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET
+    Sleep,      // sleep(ms): the actor's thread sleeps
+    Wait,       // wait(ms): the scheduler pauses before the next step; no actor is busy
+};
+
+std::string_view callName(Call call);
+
+// A loopback address: 127.x.y.z or ::1.
+struct SockAddr
+{
+    std::string ip; // "127.0.0.1", "::1"
+    std::uint16_t port = 0;
+    bool v6 = false;
+    std::string text() const; // "127.0.0.1:5000", "[::1]:5000"
+};
+
+struct Expectation
+{
+    enum class Kind
+    {
+        Value,   // = N           (return value N)
+        Error,   // = -1 ENAME
+        AnyFd,   // = fd          (any non-negative value)
+        Blocked, // = blocked     (the call is still blocked when the scheduler moves on)
+    };
+    Kind kind = Kind::Value;
+    std::int64_t value = 0;
+    std::string err;               // errno name for Kind::Error
+    std::vector<std::string> data; // "[EPOLLIN EPOLLHUP]" or "[ECONNREFUSED]" or "[1]": compared as a set, if given
+    bool hasData = false;
+    bool sigpipe = false;          // ", SIGPIPE": a SIGPIPE must (true) or must not (false) be raised by the call
+    std::string text;              // as written, without the leading '='
+};
+
+struct Step
+{
+    int index = 0;  // 0-based position in Scenario::steps
+    int line = 0;   // 1-based
+    int column = 1; // 1-based column of the actor name
+    std::string actor;
+    std::string assign; // "A" in "A = accept(L)"; "" when nothing is assigned
+    Call call = Call::Sleep;
+    std::string sock;         // the socket variable the call acts on ("" for sleep/wait/socket)
+    bool v6 = false;          // socket(v6)
+    bool nonblock = false;    // socket(v4, nonblock)
+    SockAddr addr;            // bind/connect
+    std::int64_t number = 0;  // backlog, byte count, ms, option value, linger on/off
+    std::int64_t number2 = 0; // SO_LINGER seconds
+    std::string option;       // "SO_LINGER", "SO_ERROR", "SHUT_WR", ...
+    std::string payload;      // send/write "text"; empty when a byte count was given
+    std::vector<std::string> flags; // "MSG_NOSIGNAL", "POLLIN", ...
+    int timeoutMs = 0;        // poll/epoll_wait timeout
+    bool together = false;    // a trailing '&': released at the same moment as the next step
+    std::optional<Expectation> expect;
+    std::string note; // '>' lines after the step, joined with '\n'
+    std::string text; // the step's source text, trimmed
+};
+
+struct Scenario
+{
+    std::string name; // file stem: "close-unread-data"
+    std::string path; // as given, or ":builtin/NAME.scn"
+    std::string title;
+    std::string topic;
+    std::string summary;
+    std::string notes; // teaching notes; paragraphs separated by '\n'
+    int stepTimeoutMs = 3000;
+    std::vector<std::string> actors;
+    std::vector<Step> steps;
+    std::string source; // the whole file text
+};
+
+struct ParseError
+{
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string message; // "expected ')' after the byte count"
+    std::string format() const; // "file:line:column: error: message"
+};
+
+struct ParseResult
+{
+    std::optional<Scenario> scenario; // empty when errors is non-empty
+    std::vector<ParseError> errors;
+};
+
+// fileName is used in errors and to derive Scenario::name.
+ParseResult parseScenario(std::string_view text, const std::string &fileName);
+// Reads the file first; a missing or unreadable file is one ParseError at line 0.
+ParseResult loadScenarioFile(const std::string &path);
+
+} // namespace sockscope::core

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "testsupport.h"
+
+#include "core/labclient.h"
+
+#include <stdexcept>
+
+namespace sockscope::test {
+
+std::string builtinScenarioPath(const std::string &name)
+{
+    return std::string(SOCKSCOPE_SCENARIO_DIR) + "/" + name + ".scn";
+}
+
+core::Scenario loadBuiltin(const std::string &name)
+{
+    auto result = core::loadScenarioFile(builtinScenarioPath(name));
+    if (!result.scenario)
+        throw std::runtime_error(result.errors.empty() ? "parse failed" : result.errors.front().format());
+    return *result.scenario;
+}
+
+std::vector<core::Event> runScenario(const core::Scenario &scenario)
+{
+    core::LabOptions options;
+    options.labBinary = SOCKSCOPE_LAB_BINARY;
+    std::vector<core::Event> events;
+    std::string error;
+    core::runLab(scenario, options, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
+    if (!error.empty() && events.empty())
+        throw std::runtime_error(error);
+    return events;
+}
+
+} // namespace sockscope::test
