@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Export formats (human log, run files, pcapng, Mermaid/PlantUML) checked on a hand-made event stream, and,
+// once the lab runs scenarios, on real runs.
+#include "core/eventjson.h"
+#include "core/textlog.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace sockscope::core;
+
+namespace {
+
+constexpr std::uint8_t kSyn = 0x02, kFin = 0x01, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
+
+// Builds a stream the way the engine emits it: n counts up, t_ns never goes back.
+class Stream
+{
+public:
+    std::vector<Event> events;
+
+    void add(std::int64_t tUs, EventPayload p) { events.push_back(Event{m_n++, tUs * 1000, std::move(p)}); }
+    void step(std::int64_t tUs, int step, const std::string &actor, const std::string &text, std::string note = {})
+    {
+        add(tUs, StepInfo{step, actor, text, 10 + step, std::move(note)});
+    }
+    std::int64_t call(std::int64_t tUs, int step, const std::string &actor, const std::string &call, int fd,
+                      const std::string &sock, std::vector<SyscallArg> args)
+    {
+        add(tUs, SyscallInfo{++m_id, step, actor, call, fd, sock, std::move(args)});
+        return m_id;
+    }
+    void ret(std::int64_t tUs, std::int64_t id, std::int64_t r, std::string err = {},
+             std::optional<std::string> data = std::nullopt)
+    {
+        add(tUs, ReturnInfo{id, r, std::move(err), 1000, std::move(data)});
+    }
+    void packet(std::int64_t tUs, const std::string &from, const std::string &to, std::uint8_t flags,
+                std::uint32_t seq, std::uint32_t ack, std::uint32_t len = 0)
+    {
+        const bool fromClient = from.rfind("client", 0) == 0;
+        const std::string c = "127.0.0.1:40000", s = "127.0.0.1:5000";
+        add(tUs, PacketInfo{from, to, fromClient ? c : s, fromClient ? s : c, flags, seq, ack, len, 65483,
+                            tcpHeaderHex(fromClient, flags, seq, ack, len)});
+    }
+    void state(std::int64_t tUs, const std::string &sock, TcpState from, TcpState to)
+    {
+        add(tUs, StateInfo{sock, from, to, StateSource::Derived, m_n - 1, false, TcpState::Closed});
+    }
+
+    // A plausible IPv4 + TCP header (20 + 20 bytes) so the pcapng writer has real bytes to store.
+    static std::string tcpHeaderHex(bool fromClient, std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
+                                    std::uint32_t len)
+    {
+        std::vector<std::uint8_t> h(40, 0);
+        const unsigned total = 40 + len;
+        h[0] = 0x45;
+        h[2] = static_cast<std::uint8_t>(total >> 8);
+        h[3] = static_cast<std::uint8_t>(total);
+        h[8] = 64;
+        h[9] = 6;
+        h[12] = 127, h[15] = 1, h[16] = 127, h[19] = 1;
+        unsigned sum = 0;
+        for (int i = 0; i < 20; i += 2)
+            sum += (h[i] << 8) | h[i + 1];
+        while (sum >> 16)
+            sum = (sum & 0xffff) + (sum >> 16);
+        h[10] = static_cast<std::uint8_t>(~sum >> 8);
+        h[11] = static_cast<std::uint8_t>(~sum);
+        const unsigned sport = fromClient ? 40000 : 5000, dport = fromClient ? 5000 : 40000;
+        h[20] = sport >> 8, h[21] = sport & 0xff, h[22] = dport >> 8, h[23] = dport & 0xff;
+        const std::uint32_t isn = fromClient ? 1000000 : 2000000, peerIsn = fromClient ? 2000000 : 1000000;
+        const std::uint32_t aseq = isn + seq, aack = (flags & kAck) ? peerIsn + ack : 0;
+        for (int i = 0; i < 4; ++i) {
+            h[24 + i] = static_cast<std::uint8_t>(aseq >> (24 - 8 * i));
+            h[28 + i] = static_cast<std::uint8_t>(aack >> (24 - 8 * i));
+        }
+        h[32] = 0x50;
+        h[33] = flags;
+        h[34] = 0xff, h[35] = 0xcb;
+        static const char *kHex = "0123456789abcdef";
+        std::string out;
+        for (auto b : h) {
+            out += kHex[b >> 4];
+            out += kHex[b & 15];
+        }
+        return out;
+    }
+
+private:
+    std::int64_t m_n = 0;
+    std::int64_t m_id = 0;
+};
+
+SyscallArg num(const std::string &k, std::int64_t v) { return {k, std::to_string(v), true}; }
+SyscallArg str(const std::string &k, const std::string &v) { return {k, v, false}; }
+
+// close() with unread data, then the client meets the RST: every kind of event and line of the log.
+std::vector<Event> handMadeRun()
+{
+    using S = TcpState;
+    Stream s;
+    s.add(0, RunInfo{1, "close-unread-data", "close() with unread data sends RST", "6.1.0-test", "netns", true, "",
+                     1700000000123456789});
+    s.step(5, 0, "server", "L = socket(v4)");
+    auto id = s.call(10, 0, "server", "socket", -1, "", {str("family", "v4")});
+    s.ret(20, id, 3);
+    s.add(21, SocketInfo{"server.listen", "server", "listen", 3, "", ""});
+    s.step(30, 1, "server", "bind(L, 127.0.0.1:5000)");
+    id = s.call(31, 1, "server", "bind", 3, "server.listen", {str("addr", "127.0.0.1:5000")});
+    s.ret(35, id, 0);
+    s.step(40, 2, "server", "listen(L, 1)");
+    id = s.call(41, 2, "server", "listen", 3, "server.listen", {num("backlog", 1)});
+    s.state(44, "server.listen", S::Closed, S::Listen);
+    s.ret(45, id, 0);
+    s.step(50, 3, "server", "A = accept(L)");
+    auto accept = s.call(51, 3, "server", "accept", 3, "server.listen", {});
+    s.step(15100, 4, "client", "C = socket(v4)", "The client connects while accept() waits.");
+    id = s.call(15101, 4, "client", "socket", -1, "", {str("family", "v4")});
+    s.ret(15105, id, 3);
+    s.add(15106, SocketInfo{"client.1", "client", "connect", 3, "", ""});
+    s.step(15200, 5, "client", "connect(C, 127.0.0.1:5000)");
+    id = s.call(15201, 5, "client", "connect", 3, "client.1", {str("addr", "127.0.0.1:5000")});
+    s.packet(15210, "client.1", "server.1", kSyn, 0, 0);
+    s.state(15211, "client.1", S::Closed, S::SynSent);
+    s.packet(15220, "server.1", "client.1", kSyn | kAck, 0, 1);
+    s.state(15221, "server.1", S::Listen, S::SynReceived);
+    s.packet(15230, "client.1", "server.1", kAck, 1, 1);
+    s.state(15231, "client.1", S::SynSent, S::Established);
+    s.ret(15232, id, 0);
+    s.state(15233, "server.1", S::SynReceived, S::Established);
+    s.ret(15240, accept, 4);
+    s.add(15241, SocketInfo{"server.1", "server", "accepted", 4, "127.0.0.1:5000", "127.0.0.1:40000"});
+    s.step(15300, 6, "client", "send(C, \"hello\\n\")");
+    id = s.call(15301, 6, "client", "send", 3, "client.1", {str("data", "hello\n")});
+    s.packet(15310, "client.1", "server.1", kPsh | kAck, 1, 1, 6);
+    s.ret(15311, id, 6);
+    s.packet(15320, "server.1", "client.1", kAck, 1, 7);
+    s.add(15321, QueueInfo{"server.1", 6, 0});
+    s.step(15400, 7, "server", "close(A)");
+    id = s.call(15401, 7, "server", "close", 4, "server.1", {});
+    s.packet(15410, "server.1", "client.1", kRst | kAck, 1, 7);
+    s.state(15411, "server.1", S::Established, S::Closed);
+    s.ret(15412, id, 0);
+    s.state(15413, "client.1", S::Established, S::Closed);
+    s.add(15500, StateInfo{"client.1", S::Established, S::Closed, StateSource::Kernel, 40, false, S::Closed});
+    s.step(15600, 8, "client", "epoll_wait(C, EPOLLIN, 100)");
+    id = s.call(15601, 8, "client", "epoll_wait", 3, "client.1", {str("events", "EPOLLIN"), num("timeout_ms", 100)});
+    s.ret(15605, id, 1, "", std::string("EPOLLIN EPOLLERR EPOLLHUP"));
+    s.step(15700, 9, "client", "recv(C, 100)");
+    id = s.call(15701, 9, "client", "recv", 3, "client.1", {num("len", 100)});
+    s.ret(15705, id, -1, "ECONNRESET");
+    s.step(15800, 10, "client", "send(C, \"x\")  = 1");
+    id = s.call(15801, 10, "client", "send", 3, "client.1", {str("data", "x")});
+    s.ret(15805, id, -1, "EPIPE");
+    s.add(15806, SignalInfo{"client", "SIGPIPE", id});
+    s.add(15807, CheckInfo{10, "= 1", "= -1 EPIPE", false});
+    s.add(15808, CheckInfo{9, "= -1 ECONNRESET", "= -1 ECONNRESET", true});
+    s.add(15900, StateInfo{"server.1", S::Closed, S::TimeWait, StateSource::Kernel, -1, true, S::Closed});
+    s.add(16000, EndInfo{false, 16000000, 7, 0, ""});
+    return s.events;
+}
+
+int packetCount(const std::vector<Event> &events)
+{
+    int n = 0;
+    for (const auto &e : events)
+        n += e.kind() == EventKind::Packet;
+    return n;
+}
+
+} // namespace
+
+TEST(TextLog, HandMadeRunReadsLikeStrace)
+{
+    // Calls print when they return (at their enter time); what happened meanwhile follows the call line.
+    const std::string expected = R"(# scenario: close() with unread data sends RST (kernel 6.1.0-test, isolation netns, capture on)
++0.000010 server  socket(v4) = 3
++0.000031 server  bind(3, 127.0.0.1:5000) = 0
++0.000041 server  listen(3, 1) = 0
++0.000044   server.listen  CLOSED -> LISTEN
++0.000051 server  accept(3) <blocked>
+        # The client connects while accept() waits.
++0.015101 client  socket(v4) = 3
++0.015201 client  connect(3, 127.0.0.1:5000) = 0
++0.015210   client.1 -> server.1  SYN seq=0
++0.015211   client.1  CLOSED -> SYN_SENT
++0.015220   server.1 -> client.1  SYN ACK seq=0 ack=1
++0.015221   server.1  LISTEN -> SYN_RECEIVED
++0.015230   client.1 -> server.1  ACK seq=1 ack=1
++0.015231   client.1  SYN_SENT -> ESTABLISHED
++0.015233   server.1  SYN_RECEIVED -> ESTABLISHED
++0.015240 server  <... accept resumed> = 4
++0.015301 client  send(3, "hello\n") = 6
++0.015310   client.1 -> server.1  PSH ACK seq=1 ack=1 len=6
++0.015320   server.1 -> client.1  ACK seq=1 ack=7
++0.015401 server  close(4) = 0
++0.015410   server.1 -> client.1  RST ACK seq=1 ack=7
++0.015411   server.1  ESTABLISHED -> CLOSED
++0.015413   client.1  ESTABLISHED -> CLOSED
++0.015601 client  epoll_wait(3, EPOLLIN, 100) = 1 [EPOLLIN EPOLLERR EPOLLHUP]
++0.015701 client  recv(3, 100) = -1 ECONNRESET (Connection reset by peer)
++0.015801 client  send(3, "x") = -1 EPIPE (Broken pipe)
++0.015806 client  --- SIGPIPE --- (default action would terminate the process)
++0.015807  CHECK FAILED step 10: expected = 1, got = -1 EPIPE
++0.015900   server.1  kernel says TIME_WAIT, derived CLOSED  (CONTRADICTION)
+# end: FAILED, 7 packets, 0 drops, 0.016000 s
+)";
+    EXPECT_EQ(formatLog(handMadeRun()), expected);
+}
+
+TEST(TextLog, StreamingMatchesWholeLog)
+{
+    // The CLI prints line by line; with the actor width set up front it must print exactly formatLog's text.
+    auto events = handMadeRun();
+    LogContext ctx = LogContext::forActors({"server", "client"});
+    std::string out;
+    for (const auto &e : events)
+        if (std::string s = formatLogLine(e, ctx); !s.empty())
+            out += s + '\n';
+    EXPECT_EQ(out, formatLog(events));
+    EXPECT_TRUE(ctx.pending.empty());
+    EXPECT_TRUE(ctx.deferred.empty());
+}
+
+TEST(TextLog, CallNeverReturnedIsUnfinished)
+{
+    std::vector<Event> events = handMadeRun();
+    events.resize(14); // cut after "accept(3)" entered, before the next step
+    const std::string log = formatLog(events);
+    EXPECT_NE(log.find("+0.000051 server  accept(3) <unfinished ...>\n"), std::string::npos) << log;
+}
+
+TEST(TextLog, RunningCallHoldsBackWhatItCaused)
+{
+    std::vector<Event> events = handMadeRun();
+    LogContext ctx;
+    // Feed up to and including the RST sent inside close(): nothing about close() is printed yet.
+    std::size_t i = 0;
+    for (; i < events.size(); ++i) {
+        formatLogLine(events[i], ctx);
+        if (const auto *p = events[i].as<PacketInfo>(); p && hasFlag(p->flags, SegmentFlag::Rst))
+            break;
+    }
+    EXPECT_EQ(ctx.deferred.size(), 1u);
+    EXPECT_EQ(formatLogLine(events[++i], ctx), ""); // the state change is held back too
+    const std::string closeLines = formatLogLine(events[++i], ctx);
+    EXPECT_EQ(closeLines, "+0.015401 server  close(4) = 0\n"
+                          "+0.015410   server.1 -> client.1  RST ACK seq=1 ack=7\n"
+                          "+0.015411   server.1  ESTABLISHED -> CLOSED");
+}
+
+TEST(TextLog, ArgumentsQuotingAndErrno)
+{
+    std::vector<Event> events;
+    events.push_back(Event{0, 0, SyscallInfo{1, 0, "A", "send", 5, "A.1",
+                                              {{"data", std::string(40, 'z'), false},
+                                               {"flags", "MSG_NOSIGNAL|MSG_DONTWAIT", false},
+                                               {"text", "say \"hi\"\t\x01", false}}}});
+    events.push_back(Event{1, 5000, ReturnInfo{1, -1, "EAGAIN", 5000, std::nullopt}});
+    EXPECT_EQ(formatLog(events), "+0.000000 A  send(5, \"" + std::string(32, 'z') +
+                                     "\"..., MSG_NOSIGNAL|MSG_DONTWAIT, \"say \\\"hi\\\"\\t\\x01\") = -1 EAGAIN "
+                                     "(Resource temporarily unavailable)\n");
+    EXPECT_EQ(errnoText("ECONNREFUSED"), "Connection refused");
+    EXPECT_EQ(errnoText("ENOSUCHERRNO"), "");
+}
+
+TEST(TextLog, NormalizeMasksWhatChangesBetweenRuns)
+{
+    const std::string log = "# scenario: t (kernel 6.12.1-amd64, isolation netns, capture on)\n"
+                            "+0.015201 client  connect(3, 127.0.0.1:5000) = 0\n"
+                            "+1.000000   127.0.0.1:40000 -> [::1]:5000  RST ACK seq=1 ack=7\n"
+                            "+0.000001   [::1]:61000 -> 127.0.0.1:1023  RST seq=0\n"
+                            "# end: ok, 3 packets, 0 drops, 0.004512 s\n";
+    EXPECT_EQ(normalizeLog(log), "# scenario: t (kernel K, isolation netns, capture on)\n"
+                                 "+T client  connect(3, 127.0.0.1:5000) = 0\n"
+                                 "+T   127.0.0.1:EPORT -> [::1]:5000  RST ACK seq=1 ack=7\n"
+                                 "+T   [::1]:EPORT -> 127.0.0.1:1023  RST seq=0\n"
+                                 "# end: ok, 3 packets, 0 drops, D s\n");
+}
