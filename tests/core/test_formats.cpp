@@ -2,12 +2,15 @@
 // Export formats (human log, run files, pcapng, Mermaid/PlantUML) checked on a hand-made event stream, and,
 // once the lab runs scenarios, on real runs.
 #include "core/eventjson.h"
+#include "core/runfile.h"
 #include "core/textlog.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace sockscope::core;
 
@@ -171,6 +174,58 @@ int packetCount(const std::vector<Event> &events)
     return n;
 }
 
+// A scratch directory per test, removed with its files.
+class TempDir
+{
+public:
+    TempDir()
+    {
+        std::string tmpl = ::testing::TempDir() + "sockscope-fmt-XXXXXX";
+        m_path = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
+    }
+    ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
+    std::string file(const std::string &name) const { return m_path + "/" + name; }
+    const std::string &path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
+std::string readFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void writeFile(const std::string &path, const std::string &text) { std::ofstream(path, std::ios::binary) << text; }
+
+RunData handMadeRunData()
+{
+    return RunData{"close-unread-data", ":builtin/close-unread-data.scn",
+                   "title: close() with unread data\nactors: server client\n\tserver  L = socket(v4) # \"quoted\"\n",
+                   handMadeRun(), ""};
+}
+
+void expectSameEvents(const std::vector<Event> &a, const std::vector<Event> &b)
+{
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i)
+        EXPECT_EQ(toJsonLine(a[i]), toJsonLine(b[i])) << "event " << i;
+}
+
+// The error loading `text` as a run file gives, formatted.
+std::string loadError(const TempDir &dir, const std::string &text)
+{
+    const std::string path = dir.file("bad.sockrun");
+    writeFile(path, text);
+    LoadError error;
+    auto run = loadRun(path, &error);
+    EXPECT_FALSE(run.has_value());
+    return error.format();
+}
+
 } // namespace
 
 TEST(TextLog, HandMadeRunReadsLikeStrace)
@@ -279,4 +334,120 @@ TEST(TextLog, NormalizeMasksWhatChangesBetweenRuns)
                                  "+T   127.0.0.1:EPORT -> [::1]:5000  RST ACK seq=1 ack=7\n"
                                  "+T   [::1]:EPORT -> 127.0.0.1:1023  RST seq=0\n"
                                  "# end: ok, 3 packets, 0 drops, D s\n");
+}
+
+TEST(RunFile, RoundTripKeepsEveryEventAndTheScenario)
+{
+    TempDir dir;
+    const std::string path = dir.file("run.sockrun");
+    const RunData run = handMadeRunData();
+    std::string error;
+    ASSERT_TRUE(saveRun(path, run, &error)) << error;
+    LoadError loadErr;
+    auto loaded = loadRun(path, &loadErr);
+    ASSERT_TRUE(loaded) << loadErr.format();
+    EXPECT_EQ(loaded->scenarioName, run.scenarioName);
+    EXPECT_EQ(loaded->scenarioPath, run.scenarioPath);
+    EXPECT_EQ(loaded->scenarioSource, run.scenarioSource);
+    EXPECT_EQ(loaded->saved.size(), 20u) << loaded->saved; // 2024-01-31T12:00:00Z
+    expectSameEvents(loaded->events, run.events);
+
+    // The documented layout: a header line, then exactly the event stream's JSON lines.
+    const std::string text = readFile(path);
+    EXPECT_EQ(text.rfind("{\"sockscope_run\":1,\"saved\":\"", 0), 0u) << text.substr(0, 80);
+    std::string events;
+    for (const auto &e : run.events)
+        events += toJsonLine(e) + "\n";
+    EXPECT_EQ(text.substr(text.find('\n') + 1), events);
+    struct stat st{};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_NE(st.st_mode & 0044, 0u) << "saved runs are readable like any new file, not 0600";
+}
+
+TEST(RunFile, FailedSaveKeepsTheExistingFile)
+{
+    TempDir dir;
+    const std::string path = dir.file("run.sockrun");
+    std::string error;
+    ASSERT_TRUE(saveRun(path, handMadeRunData(), &error)) << error;
+    const std::string before = readFile(path);
+    if (::geteuid() != 0) {
+        // A directory we cannot write into: the temporary file cannot be made, the old file must stay.
+        ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+        RunData other = handMadeRunData();
+        other.events.resize(3);
+        EXPECT_FALSE(saveRun(path, other, &error));
+        EXPECT_NE(error.find("cannot create a temporary file"), std::string::npos) << error;
+        ::chmod(dir.path().c_str(), 0755);
+        EXPECT_EQ(readFile(path), before);
+    }
+    // A path that is a directory: the rename fails, the temporary file is cleaned up.
+    const std::string subdir = dir.file("adir");
+    ASSERT_EQ(::mkdir(subdir.c_str(), 0755), 0);
+    EXPECT_FALSE(saveRun(subdir, handMadeRunData(), &error));
+    EXPECT_NE(error.find("rename failed"), std::string::npos) << error;
+    EXPECT_EQ(std::system(("test $(ls -A '" + dir.path() + "' | wc -l) -eq 2").c_str()), 0)
+        << "a temporary file was left behind";
+    EXPECT_EQ(readFile(path), before);
+}
+
+TEST(RunFile, ErrorsNameFileLineAndColumn)
+{
+    TempDir dir;
+    const std::string f = dir.file("bad.sockrun");
+    const std::string header = R"({"sockscope_run":1,"saved":"2024-01-01T00:00:00Z","scenario_name":"x",)"
+                               R"("scenario_path":"x.scn","scenario_source":""})"
+                               "\n";
+    auto events = handMadeRun();
+    std::string body;
+    for (const auto &e : events)
+        body += toJsonLine(e) + "\n";
+
+    EXPECT_EQ(loadError(dir, ""), f + ": error: empty file, not a sockscope run");
+    EXPECT_EQ(loadRun(dir.file("missing.sockrun"), nullptr), std::nullopt);
+    EXPECT_EQ(loadError(dir, body).rfind(f + ":1:1: error: missing header", 0), 0u);
+    EXPECT_EQ(loadError(dir, R"({"sockscope_run":2})"
+                             "\n"),
+              f + ":1:1: error: unsupported run file version 2 (this sockscope reads version 1); a newer sockscope "
+                  "saved it");
+    EXPECT_EQ(loadError(dir, R"({"sockscope_run":1,"saved":"","scenario_name":3})"
+                             "\n"),
+              f + ":1:1: error: header: field \"scenario_name\" must be a string");
+
+    // A malformed event line: line 3, column where the JSON parser stopped.
+    std::string broken = header + toJsonLine(events[0]) + "\n" + R"({"n":1,"t_ns":5,"kind":"step",,})" + "\n";
+    EXPECT_EQ(loadError(dir, broken).rfind(f + ":3:31: error: invalid JSON: syntax error", 0), 0u)
+        << loadError(dir, broken);
+    std::string missingField = header + R"({"n":0,"t_ns":0,"kind":"step","actor":"a"})" + "\n";
+    EXPECT_EQ(loadError(dir, missingField), f + ":2:1: error: step event: missing field \"step\"");
+
+    // Out of order: the third event repeats n=1.
+    std::string swapped = header + toJsonLine(events[0]) + "\n" + toJsonLine(events[1]) + "\n" +
+                          toJsonLine(events[1]) + "\n";
+    EXPECT_EQ(loadError(dir, swapped), f + ":4:1: error: events out of order: n=1 after n=1");
+
+    // Cut in the middle of a line, and cut at a line boundary (no end event).
+    const std::string whole = header + body;
+    EXPECT_EQ(loadError(dir, whole.substr(0, whole.size() - 10)).rfind(f + ":" +
+                                                                       std::to_string(events.size() + 1) +
+                                                                       ":",
+                                                                   0),
+              0u);
+    EXPECT_NE(loadError(dir, whole.substr(0, whole.size() - 10)).find("truncated file: the last line is incomplete"),
+              std::string::npos);
+    const std::string cut = whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1);
+    EXPECT_EQ(loadError(dir, cut), f + ":" + std::to_string(events.size()) +
+                                       ":1: error: truncated file: the event stream stops after event n=" +
+                                       std::to_string(events.size() - 2) + " without an end event");
+    EXPECT_NE(loadError(dir, header.substr(0, 30)).find("truncated file: the header line is incomplete"),
+              std::string::npos);
+    EXPECT_NE(loadError(dir, whole + toJsonLine(events[3]) + "\n").find("after the end event"), std::string::npos);
+
+    // CRLF line ends still load.
+    std::string crlf;
+    for (std::size_t p = 0, q; (q = whole.find('\n', p)) != std::string::npos; p = q + 1)
+        crlf += whole.substr(p, q - p) + "\r\n";
+    writeFile(f, crlf);
+    LoadError err;
+    EXPECT_TRUE(loadRun(f, &err)) << err.format();
 }
