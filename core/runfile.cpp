@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/runfile.h"
 
+#include "core/atomicfile.h"
 #include "core/eventjson.h"
 
 #include <nlohmann/json.hpp>
@@ -8,20 +9,14 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace sockscope::core {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Big enough that a 100k-event run needs few writes, small enough to never hold the whole file twice.
-constexpr std::size_t kWriteChunk = 1 << 20;
 
 std::string isoNow()
 {
@@ -31,50 +26,6 @@ std::string isoNow()
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-std::string dirOf(const std::string &path)
-{
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// mkstemp creates 0600; a saved run should get the permissions any new file of the user gets. umask() itself
-// cannot be read without changing it (racy with other threads), /proc can.
-mode_t newFileMode(const std::string &path)
-{
-    struct stat st{};
-    if (::stat(path.c_str(), &st) == 0)
-        return st.st_mode & 07777;
-    mode_t mask = 022;
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("Umask:", 0) == 0)
-            mask = static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
-    return 0666 & ~mask;
-}
-
-bool writeAll(int fd, const std::string &data)
-{
-    std::size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-bool fail(std::string *error, const std::string &message)
-{
-    if (error)
-        *error = message;
-    return false;
 }
 
 std::optional<RunData> fail(LoadError *error, const std::string &file, int line, int column, std::string message)
@@ -102,50 +53,12 @@ bool saveRun(const std::string &path, const RunData &run, std::string *error)
     header["scenario_path"] = run.scenarioPath;
     header["scenario_source"] = run.scenarioSource;
 
-    std::string tmp = dirOf(path) + "/." + path.substr(path.rfind('/') + 1) + ".XXXXXX";
-    int fd = ::mkstemp(tmp.data());
-    if (fd < 0)
-        return fail(error, "cannot create a temporary file in " + dirOf(path) + ": " + std::strerror(errno));
-    auto abandon = [&](const std::string &what) {
-        const int saved = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return fail(error, "cannot save " + path + ": " + what + ": " + std::strerror(saved));
-    };
-
-    std::string buffer = header.dump(-1, ' ', false, Json::error_handler_t::replace) + '\n';
+    std::string text = header.dump(-1, ' ', false, Json::error_handler_t::replace) + '\n';
     for (const auto &e : run.events) {
-        buffer += toJsonLine(e);
-        buffer += '\n';
-        if (buffer.size() >= kWriteChunk) {
-            if (!writeAll(fd, buffer))
-                return abandon("write failed");
-            buffer.clear();
-        }
+        text += toJsonLine(e);
+        text += '\n';
     }
-    if (!writeAll(fd, buffer))
-        return abandon("write failed");
-    if (::fchmod(fd, newFileMode(path)) != 0)
-        return abandon("chmod failed");
-    // The data must be on disk before the rename makes it the user's file, or a crash could leave it empty.
-    if (::fsync(fd) != 0)
-        return abandon("fsync failed");
-    if (::close(fd) != 0) {
-        const int saved = errno;
-        ::unlink(tmp.c_str());
-        return fail(error, "cannot save " + path + ": close failed: " + std::strerror(saved));
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int saved = errno;
-        ::unlink(tmp.c_str());
-        return fail(error, "cannot save " + path + ": rename failed: " + std::strerror(saved));
-    }
-    // Make the rename itself durable; failing here leaves a complete file, so it is not an error.
-    if (int dir = ::open(dirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
-    return true;
+    return writeFileAtomically(path, text, error);
 }
 
 std::optional<RunData> loadRun(const std::string &path, LoadError *error)
