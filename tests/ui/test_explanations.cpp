@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The explanation texts as plain values: errno, RST cause, states, signals.
+
+#include "ui/explanations.h"
+#include "uifixture.h"
+
+#include <QtTest>
+
+using namespace sockscope;
+
+class TestExplanations : public QObject
+{
+    Q_OBJECT
+private slots:
+    void errnoTexts_data()
+    {
+        QTest::addColumn<QString>("err");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("ECONNRESET") << "ECONNRESET" << "RST";
+        QTest::newRow("EPIPE") << "EPIPE" << "SIGPIPE";
+        QTest::newRow("ECONNREFUSED") << "ECONNREFUSED" << "nobody listens";
+        QTest::newRow("EAGAIN") << "EAGAIN" << "non-blocking";
+        QTest::newRow("EINPROGRESS") << "EINPROGRESS" << "SO_ERROR";
+        QTest::newRow("ENOTCONN") << "ENOTCONN" << "Not connected";
+    }
+    void errnoTexts()
+    {
+        QFETCH(QString, err);
+        QFETCH(QString, needle);
+        QVERIFY2(ui::errnoExplanation(err).contains(needle), qPrintable(ui::errnoExplanation(err)));
+    }
+    void unknownErrnoIsEmpty() { QVERIFY(ui::errnoExplanation(QStringLiteral("EFOO")).isEmpty()); }
+
+    void everyStateHasText()
+    {
+        for (int i = 0; i < core::kTcpStateCount; ++i) {
+            const auto state = static_cast<core::TcpState>(i);
+            const QString name = QString::fromUtf8(core::stateName(state).data(), core::stateName(state).size());
+            QVERIFY2(ui::stateExplanation(state).startsWith(name), qPrintable(name));
+        }
+    }
+    void sigpipeDefaultAction() { QVERIFY(ui::signalExplanation(QStringLiteral("SIGPIPE")).contains("terminate")); }
+
+    void rstAfterCloseWithUnreadData()
+    {
+        const auto events = uitest::loadFixture("handmade-ui-close-unread.jsonl");
+        std::size_t rst = events.size();
+        for (std::size_t i = 0; i < events.size(); ++i)
+            if (const auto *p = events[i].as<core::PacketInfo>(); p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
+                rst = i;
+        QVERIFY(rst < events.size());
+        QCOMPARE(ui::classifyRst(events, rst), ui::RstCause::ClosedWithUnreadData);
+        QVERIFY(ui::explainEvent(events, rst).contains("unread"));
+    }
+    void rstFromClosedPort()
+    {
+        std::vector<core::Event> events(2);
+        events[0].payload = core::PacketInfo{"client.1", "", "127.0.0.1:40000", "127.0.0.1:5000", 0x02, 0, 0, 0, 0, ""};
+        events[1].payload = core::PacketInfo{"", "client.1", "127.0.0.1:5000", "127.0.0.1:40000", 0x14, 0, 1, 0, 0, ""};
+        QCOMPARE(ui::classifyRst(events, 1), ui::RstCause::ConnectionRefused);
+    }
+    void rstAfterLingerZero()
+    {
+        std::vector<core::Event> events(4);
+        core::SyscallInfo opt{1, 0, "client", "setsockopt", 4, "client.1",
+                              {{"opt", "SO_LINGER", false}, {"on", "1", true}, {"secs", "0", true}}};
+        events[0].payload = opt;
+        events[1].payload = core::ReturnInfo{1, 0, "", 10, std::nullopt};
+        events[2].payload = core::SyscallInfo{2, 1, "client", "close", 4, "client.1", {}};
+        events[3].payload = core::PacketInfo{"client.1", "server.1", "a", "b", 0x14, 1, 1, 0, 0, ""};
+        QCOMPARE(ui::classifyRst(events, 3), ui::RstCause::LingerZero);
+    }
+    void rstToDataAfterClose()
+    {
+        std::vector<core::Event> events(4);
+        events[0].payload = core::SyscallInfo{1, 0, "server", "close", 5, "server.1", {}};
+        events[1].payload = core::PacketInfo{"server.1", "client.1", "a", "b", 0x11, 1, 1, 0, 0, ""};
+        events[2].payload = core::PacketInfo{"client.1", "server.1", "b", "a", 0x18, 1, 2, 10, 0, ""};
+        events[3].payload = core::PacketInfo{"server.1", "client.1", "a", "b", 0x04, 2, 0, 0, 0, ""};
+        QCOMPARE(ui::classifyRst(events, 3), ui::RstCause::SegmentToClosedSocket);
+    }
+    void errnoReturnIsExplained()
+    {
+        const auto events = uitest::loadFixture("handmade-ui-close-unread.jsonl");
+        bool sawEconnreset = false, sawSigpipe = false;
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            if (const auto *r = events[i].as<core::ReturnInfo>(); r && r->err == "ECONNRESET")
+                sawEconnreset = ui::explainEvent(events, i).contains("reset by peer");
+            if (events[i].as<core::SignalInfo>())
+                sawSigpipe = ui::explainEvent(events, i).contains("default action");
+        }
+        QVERIFY(sawEconnreset);
+        QVERIFY(sawSigpipe);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExplanations)
+#include "test_explanations.moc"
