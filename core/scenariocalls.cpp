@@ -39,14 +39,13 @@ constexpr std::array<CallSpelling, 18> kCalls{{
 }};
 
 constexpr std::string_view kErrnoNames[] = {
-    "EPERM",        "ENOENT",        "EINTR",       "EIO",          "EBADF",           "EAGAIN",
-    "EWOULDBLOCK",  "ENOMEM",        "EACCES",      "EFAULT",       "EBUSY",           "EEXIST",
-    "EINVAL",       "ENFILE",        "EMFILE",      "ENOSPC",       "EPIPE",           "ENOTSOCK",
-    "EDESTADDRREQ", "EMSGSIZE",      "EPROTOTYPE",  "ENOPROTOOPT",  "EPROTONOSUPPORT", "EOPNOTSUPP",
-    "EAFNOSUPPORT", "EADDRINUSE",    "EADDRNOTAVAIL", "ENETDOWN",   "ENETUNREACH",     "ENETRESET",
-    "ECONNABORTED", "ECONNRESET",    "ENOBUFS",     "EISCONN",      "ENOTCONN",        "ESHUTDOWN",
-    "ETIMEDOUT",    "ECONNREFUSED",  "EHOSTUNREACH", "EALREADY",    "EINPROGRESS",     "EPROTO",
-    "ENOTSUP",      "ESOCKTNOSUPPORT", "EHOSTDOWN", "ETOOMANYREFS", "ENOTEMPTY",       "ERANGE",
+    "EPERM",       "ENOENT",          "EINTR",        "EIO",          "EBADF",        "EAGAIN",        "EWOULDBLOCK",
+    "ENOMEM",      "EACCES",          "EFAULT",       "EBUSY",        "EEXIST",       "EINVAL",        "ENFILE",
+    "EMFILE",      "ENOSPC",          "EPIPE",        "ENOTSOCK",     "EDESTADDRREQ", "EMSGSIZE",      "EPROTOTYPE",
+    "ENOPROTOOPT", "EPROTONOSUPPORT", "EOPNOTSUPP",   "EAFNOSUPPORT", "EADDRINUSE",   "EADDRNOTAVAIL", "ENETDOWN",
+    "ENETUNREACH", "ENETRESET",       "ECONNABORTED", "ECONNRESET",   "ENOBUFS",      "EISCONN",       "ENOTCONN",
+    "ESHUTDOWN",   "ETIMEDOUT",       "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",     "EINPROGRESS",   "EPROTO",
+    "ENOTSUP",     "ESOCKTNOSUPPORT", "EHOSTDOWN",    "ETOOMANYREFS", "ENOTEMPTY",    "ERANGE",
 };
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
@@ -389,11 +388,11 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
     step.call = it->call;
     bool returnsSocket = step.call == Call::Socket || step.call == Call::Accept;
     if (!step.assign.empty() && !returnsSocket)
-        LineCursor::failAt(assignPos, "only socket() and accept() can be assigned to a variable, not " +
-                                          std::string(name) + "()");
+        LineCursor::failAt(assignPos,
+                           "only socket() and accept() can be assigned to a variable, not " + std::string(name) + "()");
     if (step.assign.empty() && returnsSocket)
-        LineCursor::failAt(namePos, "expected a variable to assign the new socket to, e.g. 'A = " +
-                                        std::string(name) + "(...)'");
+        LineCursor::failAt(namePos, "expected a variable to assign the new socket to, e.g. 'A = " + std::string(name) +
+                                        "(...)'");
     if (!step.assign.empty()) {
         auto old = vars.find(step.assign);
         if (old != vars.end() && old->second.open)

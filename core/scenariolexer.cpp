@@ -184,10 +184,18 @@ std::string LineCursor::stringLiteral()
         if (c == '\\') {
             char e = m_pos + 1 < m_line.size() ? m_line[m_pos + 1] : '\0';
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case '\\': out += '\\'; break;
-            case '"': out += '"'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '"':
+                out += '"';
+                break;
             default:
                 fail("unknown escape in string (expected \\n, \\t, \\\\ or \\\")");
             }

@@ -19,11 +19,26 @@ struct LineError
     std::string message;
 };
 
-inline bool isSpace(char c) { return c == ' ' || c == '\t'; }
-inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool isIdentStart(char c) { return isLetter(c); }
-inline bool isIdentChar(char c) { return isLetter(c) || isDigit(c) || c == '_'; }
+inline bool isSpace(char c)
+{
+    return c == ' ' || c == '\t';
+}
+inline bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+inline bool isLetter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool isIdentStart(char c)
+{
+    return isLetter(c);
+}
+inline bool isIdentChar(char c)
+{
+    return isLetter(c) || isDigit(c) || c == '_';
+}
 
 std::string_view trim(std::string_view s);
 bool isIdentifier(std::string_view s);

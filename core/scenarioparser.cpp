@@ -175,7 +175,8 @@ void Parser::parseMetadataLine(std::string_view line, std::size_t keyEnd)
         known = known || k == key;
     if (!known) {
         error(line, first,
-              "unknown metadata key '" + std::string(key) + "' (expected title, topic, summary, notes, timeout or actors)");
+              "unknown metadata key '" + std::string(key) +
+                  "' (expected title, topic, summary, notes, timeout or actors)");
         return;
     }
     if (auto it = m_meta.find(key); it != m_meta.end()) {
@@ -316,8 +317,8 @@ void Parser::parseStepLine(std::string_view line, std::string_view content)
         step.column = scn::columnOf(line, cursor.pos());
         std::size_t actorPos = cursor.pos();
         step.actor = std::string(cursor.identifier("an actor name or 'key: value'"));
-        bool known = std::find(m_scenario.actors.begin(), m_scenario.actors.end(), step.actor) !=
-                     m_scenario.actors.end();
+        bool known =
+            std::find(m_scenario.actors.begin(), m_scenario.actors.end(), step.actor) != m_scenario.actors.end();
         if (m_actorsKnown && !known) {
             std::string declared;
             for (const auto &a : m_scenario.actors)
