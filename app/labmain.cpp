@@ -1,3 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// sockscope-lab: the lab runner. Placeholder until the lab lands.
-int main() { return 2; }
+// sockscope-lab: the lab runner child process. It must stay single-threaded until labMain() has entered
+// its private namespace, so it links core only and does nothing before that.
+#include "core/lab.h"
+
+int main() { return sockscope::core::labMain(); }

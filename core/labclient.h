@@ -50,9 +50,16 @@ public:
 private:
     LabSession() = default;
     void send(const std::string &line);
+    std::string drainStderr();
+    bool fail(const EventSink &sink, const std::string &message, std::string *error);
     int m_pid = -1;
     int m_in = -1;  // child's stdin
     int m_out = -1; // child's stdout
+    int m_err = -1; // child's stderr
+    int m_watchdogMs = 10000;
+    std::int64_t m_lastN = 0;
+    std::int64_t m_lastT = 0;
+    bool m_sawRun = false;
     std::string m_buffer;
     bool m_paused = false;
     bool m_finished = false;

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: raw observations made inside the lab (calls, kernel snapshots) before they become events.
+// Thread-safety: plain values; LabRecorder (lab.cpp) guards the shared lists.
+
+#include "core/event.h"
+#include "core/sockdiag.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sockscope::core {
+
+struct CallEnter
+{
+    std::int64_t id = 0;
+    std::int64_t tNs = 0; // CLOCK_REALTIME, just before the call
+    int step = 0;
+    std::string actor;
+    std::string call;
+    int fd = -1;
+    std::string var; // scenario variable of fd
+    std::vector<SyscallArg> args;
+};
+
+struct CallExit
+{
+    std::int64_t id = 0;
+    std::int64_t tNs = 0; // CLOCK_REALTIME, just after the call
+    std::int64_t ret = 0;
+    int err = 0;
+    std::optional<std::string> data;
+    bool sigpipe = false;
+    int fd = -1;     // the fd acted on
+    int newFd = -1;  // socket()/accept() result
+    std::string newVar;
+    FdSnapshot fdAfter;    // snapshot of fd after the call (cookie, addresses, queues)
+    FdSnapshot newFdAfter; // snapshot of newFd
+    std::int64_t snapNs = 0; // when the snapshots above were complete
+};
+
+struct StepMark
+{
+    std::int64_t tNs = 0;
+    int step = 0;
+};
+
+struct DiagRecord
+{
+    std::int64_t t0Ns = 0; // before the dump request
+    std::int64_t t1Ns = 0; // after the last reply
+    std::vector<DiagSocket> sockets;
+};
+
+struct FdRecord
+{
+    std::int64_t tNs = 0;
+    int fd = -1;
+    FdSnapshot snap;
+};
+
+std::int64_t realtimeNs();
+std::string errnoName(int err); // "ECONNRESET", or "E<number>" for unknown values
+
+} // namespace sockscope::core
