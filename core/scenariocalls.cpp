@@ -146,8 +146,9 @@ SockAddr address(LineCursor &c)
             if (v < 0 || (part == 0 && v != 127) || i >= text.size() || text[i] != (part == 3 ? ':' : '.'))
                 reject();
             ++i;
+            // Canonical form: inet_pton() in the lab refuses leading zeros such as "127.000.0.1".
+            addr.ip += (part > 0 ? "." : "") + std::to_string(v);
         }
-        addr.ip = std::string(text.substr(0, i - 1));
     }
     std::size_t digits = text.size() - i;
     if (digits == 0 || digits > 5 || !std::all_of(text.begin() + i, text.end(), scn::isDigit))

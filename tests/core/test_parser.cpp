@@ -239,6 +239,8 @@ TEST(ParserForms, EveryCall)
     EXPECT_TRUE(s.steps[4].addr.v6);
     EXPECT_EQ(s.steps[4].addr.ip, "::1");
     EXPECT_EQ(s.steps[4].addr.text(), "[::1]:80");
+    Scenario z = parseOk(kSockets + "client connect(C, 127.000.01.1:65535)\n");
+    EXPECT_EQ(z.steps[2].addr.text(), "127.0.1.1:65535");
     EXPECT_EQ(s.steps[5].number, 0);
     EXPECT_EQ(s.steps[6].expect->err, "EAGAIN");
     EXPECT_EQ(s.steps[7].payload, "a\tb\n\\\"");
