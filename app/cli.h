@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the command-line front end (list, run, check, export); each returns the process exit code:
+// 0 every expectation held, 1 one did not (or the run failed), 2 bad input or usage.
+
+#include <string>
+#include <vector>
+
+namespace sockscope::app {
+
+using Args = std::vector<std::string>;
+
+int cmdList(const Args &args);
+int cmdRun(const Args &args);
+int cmdCheck(const Args &args);
+int cmdExport(const Args &args);
+void printUsage(bool full);
+
+// "sockscope: error: ..." on stderr, returns 2.
+int usageError(const std::string &message);
+
+} // namespace sockscope::app

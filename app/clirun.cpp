@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// sockscope list / run / check.
+#include "app/cli.h"
+
+#include "core/builtins.h"
+#include "core/eventjson.h"
+#include "core/labclient.h"
+#include "core/outcome.h"
+#include "core/textlog.h"
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace sockscope::app {
+
+using namespace sockscope::core;
+
+void printUsage(bool full)
+{
+    std::cout << "Usage: sockscope [COMMAND] [OPTIONS]\n"
+                 "Runs TCP scenarios on the real Linux kernel (loopback, private network namespace) and shows\n"
+                 "every system call, signal, segment and TCP state.\n\n"
+                 "Commands:\n"
+                 "  (none)                      open the window\n"
+                 "  open [SCENARIO|RUNFILE]     open the window on a scenario or saved run (headless: export a figure)\n"
+                 "  list                        list the built-in scenarios (name, topic, title)\n"
+                 "  run SCENARIO [--json] [--runs N] [--host]\n"
+                 "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
+                 "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
+                 "  export SCENARIO|RUNFILE --format F -o FILE [--view V] [--width N] [--scale S] [--theme T]\n"
+                 "                              F: png svg pdf pcapng json txt mermaid plantuml run\n"
+                 "                              V: sequence timeline figure (images only)\n"
+                 "  --help, --version\n";
+    if (!full)
+        return;
+    std::cout << "\nOptions of run:\n"
+                 "  --json      write the event stream as JSON Lines (docs/events.md) instead of the log\n"
+                 "  --runs N    run N times and group the runs by outcome (timing-dependent scenarios)\n"
+                 "  --host      use the host's loopback instead of a private network namespace\n"
+                 "\nExit status: 0 every expectation held, 1 one did not (or a run failed), 2 bad input or usage.\n"
+                 "Scenario format: docs/scenario-format.md. Event stream: docs/events.md.\n";
+}
+
+int usageError(const std::string &message)
+{
+    std::cerr << "sockscope: error: " << message << "\nTry 'sockscope --help'.\n";
+    return 2;
+}
+
+int cmdList(const Args &args)
+{
+    if (!args.empty())
+        return usageError("'list' takes no arguments");
+    auto all = parsedBuiltins();
+    size_t nameWidth = 4, topicWidth = 5;
+    for (const auto &s : all) {
+        nameWidth = std::max(nameWidth, s.name.size());
+        topicWidth = std::max(topicWidth, s.topic.size());
+    }
+    std::cout << std::left << std::setw(static_cast<int>(nameWidth + 2)) << "NAME"
+              << std::setw(static_cast<int>(topicWidth + 2)) << "TOPIC" << "TITLE\n";
+    for (const auto &s : all)
+        std::cout << std::setw(static_cast<int>(nameWidth + 2)) << s.name << std::setw(static_cast<int>(topicWidth + 2))
+                  << s.topic << s.title << "\n";
+    return 0;
+}
+
+namespace {
+
+// Loads a scenario for a command; prints every parse error and returns nothing when it does not parse.
+std::optional<Scenario> loadForCommand(const std::string &nameOrPath)
+{
+    ParseResult r = resolveScenario(nameOrPath);
+    if (r.scenario)
+        return r.scenario;
+    for (const auto &e : r.errors)
+        std::cerr << e.format() << "\n";
+    std::cerr << "sockscope: nothing was run.\n";
+    return std::nullopt;
+}
+
+struct RunSummary
+{
+    bool ok = false;
+    int checks = 0;
+    int failed = 0;
+    int conflicts = 0;
+    std::string error;
+    std::vector<std::string> failures; // "step 3 (line 12): expected E, got G"
+    std::vector<Event> events;
+};
+
+RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap)
+{
+    RunSummary sum;
+    LabOptions options;
+    options.forceHost = forceHost;
+    std::string error;
+    runLab(scenario, options, [&](Event &&e) {
+        if (const auto *c = e.as<CheckInfo>()) {
+            ++sum.checks;
+            if (!c->ok) {
+                ++sum.failed;
+                const Step &s = scenario.steps.at(static_cast<size_t>(c->step));
+                sum.failures.push_back("step " + std::to_string(c->step + 1) + " (line " + std::to_string(s.line) +
+                                       ") " + s.text + ": expected " + c->expected + ", got " + c->got);
+            }
+        } else if (const auto *st = e.as<StateInfo>(); st && st->conflict) {
+            ++sum.conflicts;
+        } else if (const auto *end = e.as<EndInfo>()) {
+            sum.ok = end->ok;
+            if (!end->error.empty())
+                sum.error = end->error;
+        }
+        if (tap)
+            tap(Event(e));
+        sum.events.push_back(std::move(e));
+    }, &error);
+    if (!error.empty()) {
+        sum.ok = false;
+        sum.error = error;
+    }
+    return sum;
+}
+
+void printFailures(const RunSummary &sum, std::ostream &out)
+{
+    for (const auto &f : sum.failures)
+        out << "FAILED " << f << "\n";
+    if (!sum.error.empty())
+        out << "sockscope: run failed: " << sum.error << "\n";
+}
+
+void printIsolationNote(const std::vector<Event> &events)
+{
+    if (events.empty())
+        return;
+    if (const auto *run = events.front().as<RunInfo>()) {
+        if (run->isolation != "netns" || !run->capture)
+            std::cerr << "sockscope: note: " << (run->isolation == "netns" ? "" : "running on the host's loopback; ")
+                      << (run->capture ? "" : "packet capture is off; ") << run->captureNote << "\n";
+    }
+}
+
+} // namespace
+
+int cmdRun(const Args &args)
+{
+    std::string target;
+    bool json = false, forceHost = false;
+    int runs = 1;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if (a == "--json")
+            json = true;
+        else if (a == "--host")
+            forceHost = true;
+        else if (a == "--runs") {
+            if (i + 1 >= args.size())
+                return usageError("--runs needs a number");
+            char *end = nullptr;
+            long n = std::strtol(args[++i].c_str(), &end, 10);
+            if (*end || n < 1 || n > 10000)
+                return usageError("--runs takes a whole number from 1 to 10000, not '" + args[i] + "'");
+            runs = static_cast<int>(n);
+        } else if (!a.empty() && a[0] == '-')
+            return usageError("unknown option '" + a + "' for 'run'");
+        else if (target.empty())
+            target = a;
+        else
+            return usageError("'run' takes one scenario, got '" + target + "' and '" + a + "'");
+    }
+    if (target.empty())
+        return usageError("'run' needs a scenario: a built-in name (see 'sockscope list') or a .scn file");
+    auto scenario = loadForCommand(target);
+    if (!scenario)
+        return 2;
+
+    std::vector<std::string> keys;
+    int failedRuns = 0;
+    for (int r = 0; r < runs; ++r) {
+        LogContext ctx = LogContext::forActors(scenario->actors);
+        EventSink tap = [&](Event &&e) {
+            std::string line = json ? toJsonLine(e) : formatLogLine(e, ctx);
+            if (!line.empty() && (json || runs == 1))
+                std::cout << line << "\n";
+            if (e.kind() == EventKind::End)
+                std::cout.flush();
+        };
+        RunSummary sum = runOnce(*scenario, forceHost, tap);
+        if (!json && runs == 1) {
+            std::string rest = finishLog(ctx);
+            if (!rest.empty())
+                std::cout << rest << "\n";
+        }
+        if (r == 0)
+            printIsolationNote(sum.events);
+        keys.push_back(outcomeKey(sum.events));
+        if (!sum.ok) {
+            ++failedRuns;
+            printFailures(sum, json ? std::cerr : std::cout);
+        }
+        if (sum.conflicts)
+            (json ? std::cerr : std::cout) << "warning: " << sum.conflicts
+                                           << " kernel snapshot(s) contradicted the derived TCP states\n";
+    }
+    if (runs > 1) {
+        std::ostream &out = json ? std::cerr : std::cout;
+        auto groups = groupOutcomes(keys);
+        out << "\n" << runs << " runs, " << (runs - failedRuns) << " met every expectation, " << groups.size()
+            << " distinct outcome(s):\n";
+        for (size_t g = 0; g < groups.size(); ++g) {
+            out << "  outcome " << (g + 1) << ": " << groups[g].runs.size() << " run(s)  (first: run "
+                << groups[g].runs.front() + 1 << ")\n    " << groups[g].key << "\n";
+        }
+    }
+    return failedRuns ? 1 : 0;
+}
+
+int cmdCheck(const Args &args)
+{
+    std::vector<Scenario> scenarios;
+    bool forceHost = false;
+    for (const auto &a : args) {
+        if (a == "--host") {
+            forceHost = true;
+            continue;
+        }
+        if (!a.empty() && a[0] == '-')
+            return usageError("unknown option '" + a + "' for 'check'");
+        auto s = loadForCommand(a);
+        if (!s)
+            return 2;
+        scenarios.push_back(std::move(*s));
+    }
+    if (scenarios.empty())
+        scenarios = parsedBuiltins();
+    size_t width = 8;
+    for (const auto &s : scenarios)
+        width = std::max(width, s.name.size());
+    std::cout << std::left << std::setw(static_cast<int>(width + 2)) << "SCENARIO" << std::setw(10) << "CHECKS"
+              << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS" << "RESULT\n";
+    int failed = 0;
+    for (const auto &s : scenarios) {
+        RunSummary sum = runOnce(s, forceHost, nullptr);
+        std::int64_t packets = 0;
+        if (!sum.events.empty())
+            if (const auto *end = sum.events.back().as<EndInfo>())
+                packets = end->packets;
+        std::ostringstream checks;
+        checks << (sum.checks - sum.failed) << "/" << sum.checks;
+        bool ok = sum.ok && sum.conflicts == 0;
+        std::cout << std::setw(static_cast<int>(width + 2)) << s.name << std::setw(10) << checks.str()
+                  << std::setw(10) << packets << std::setw(11) << sum.conflicts << (ok ? "ok" : "FAILED") << "\n";
+        if (!ok) {
+            ++failed;
+            for (const auto &f : sum.failures)
+                std::cout << "    " << f << "\n";
+            if (!sum.error.empty())
+                std::cout << "    run failed: " << sum.error << "\n";
+        }
+        std::cout.flush();
+    }
+    std::cout << "\n" << (scenarios.size() - static_cast<size_t>(failed)) << " passed, " << failed << " failed\n";
+    return failed ? 1 : 0;
+}
+
+} // namespace sockscope::app
