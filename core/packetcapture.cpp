@@ -49,13 +49,20 @@ std::int64_t realtimeNs()
 std::string errnoName(int err)
 {
     switch (err) {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case ENOMEM: return "ENOMEM";
-    case EINVAL: return "EINVAL";
-    case ENODEV: return "ENODEV";
-    default: return "errno " + std::to_string(err);
+    case EPERM:
+        return "EPERM";
+    case EACCES:
+        return "EACCES";
+    case EAFNOSUPPORT:
+        return "EAFNOSUPPORT";
+    case ENOMEM:
+        return "ENOMEM";
+    case EINVAL:
+        return "EINVAL";
+    case ENODEV:
+        return "ENODEV";
+    default:
+        return "errno " + std::to_string(err);
     }
 }
 
@@ -68,8 +75,14 @@ int moveFdHigh(int fd)
     return high;
 }
 
-std::uint16_t be16(const std::uint8_t *p) { return std::uint16_t(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t *p) { return std::uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+std::uint16_t be16(const std::uint8_t *p)
+{
+    return std::uint16_t(p[0] << 8 | p[1]);
+}
+std::uint32_t be32(const std::uint8_t *p)
+{
+    return std::uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
 
 // Decodes one frame as lo delivers it: a 14-byte all-zero Ethernet header, then IPv4 or IPv6, then TCP.
 // Returns false for anything that is not a complete TCP header.

@@ -83,7 +83,7 @@ int dumpFamily(int fd, std::uint8_t family, std::uint32_t seq, std::vector<DiagS
     request.req.sdiag_family = family;
     request.req.sdiag_protocol = IPPROTO_TCP;
     request.req.idiag_states = kAllTcpStates;
-    request.req.idiag_ext = 0;              // no extensions: the sampler needs states and queues only
+    request.req.idiag_ext = 0; // no extensions: the sampler needs states and queues only
 
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
@@ -135,19 +135,32 @@ int dumpFamily(int fd, std::uint8_t family, std::uint32_t seq, std::vector<DiagS
 std::optional<TcpState> stateFromKernel(int kernelState)
 {
     switch (kernelState) {
-    case 1: return TcpState::Established;
-    case 2: return TcpState::SynSent;
-    case 3: return TcpState::SynReceived;
-    case 4: return TcpState::FinWait1;
-    case 5: return TcpState::FinWait2;
-    case 6: return TcpState::TimeWait;
-    case 7: return TcpState::Closed;
-    case 8: return TcpState::CloseWait;
-    case 9: return TcpState::LastAck;
-    case 10: return TcpState::Listen;
-    case 11: return TcpState::Closing;
-    case 12: return TcpState::SynReceived; // TCP_NEW_SYN_RECV: a request socket, RFC 9293 has no such state
-    default: return std::nullopt;
+    case 1:
+        return TcpState::Established;
+    case 2:
+        return TcpState::SynSent;
+    case 3:
+        return TcpState::SynReceived;
+    case 4:
+        return TcpState::FinWait1;
+    case 5:
+        return TcpState::FinWait2;
+    case 6:
+        return TcpState::TimeWait;
+    case 7:
+        return TcpState::Closed;
+    case 8:
+        return TcpState::CloseWait;
+    case 9:
+        return TcpState::LastAck;
+    case 10:
+        return TcpState::Listen;
+    case 11:
+        return TcpState::Closing;
+    case 12:
+        return TcpState::SynReceived; // TCP_NEW_SYN_RECV: a request socket, RFC 9293 has no such state
+    default:
+        return std::nullopt;
     }
 }
 

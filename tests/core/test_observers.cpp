@@ -60,7 +60,11 @@ bool bringLoUp()
 // unshare() needs a single-threaded process and the body starts threads, so each body runs in a forked child
 // that owns a fresh namespace. The child uses gtest's EXPECTs (their messages print from the child) and
 // reports the verdict through its exit status.
-enum class Ehash { Private, SharedWithHost };
+enum class Ehash
+{
+    Private,
+    SharedWithHost
+};
 
 void runInNetns(const std::function<void()> &body, Ehash ehash = Ehash::Private)
 {
@@ -73,7 +77,9 @@ void runInNetns(const std::function<void()> &body, Ehash ehash = Ehash::Private)
     if (pid == 0) {
         alarm(60); // a stuck kernel call must not hang the suite
         if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-            std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s\n", strerror(errno));
+            // EINVAL also means "multi-threaded": ThreadSanitizer restarts its background thread in a fork child.
+            std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s%s\n", strerror(errno),
+                         errno == EINVAL ? " (a multi-threaded process, e.g. under TSan, cannot unshare)" : "");
             _exit(kSkipExit);
         }
         if (!writeFile("/proc/self/setgroups", "deny") ||
@@ -103,7 +109,7 @@ void runInNetns(const std::function<void()> &body, Ehash ehash = Ehash::Private)
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == kSkipExit)
-        GTEST_SKIP() << "user namespaces are not available here";
+        GTEST_SKIP() << "no private user + network namespace here (reason above)";
     ASSERT_TRUE(WIFEXITED(status)) << "child killed by signal " << WTERMSIG(status);
     ASSERT_EQ(WEXITSTATUS(status), 0) << "the checks in the namespace failed (messages above)";
 }
@@ -246,8 +252,7 @@ void checkLifecycleCapture(bool v6)
         EXPECT_EQ(p.v6, v6);
         EXPECT_EQ(ipText(p.srcIp, v6), v6 ? "::1" : "127.0.0.1");
     }
-    EXPECT_EQ(endpointText(data->dstIp, data->dstPort, v6),
-              (v6 ? "[::1]:" : "127.0.0.1:") + std::to_string(l.port));
+    EXPECT_EQ(endpointText(data->dstIp, data->dstPort, v6), (v6 ? "[::1]:" : "127.0.0.1:") + std::to_string(l.port));
     std::int64_t last = before;
     for (const auto &p : packets) {
         EXPECT_GE(p.tNs, last) << "timestamps go backwards";
@@ -312,9 +317,9 @@ TEST(PacketCapture, SyncReturnsWithTheSegmentAlreadyTaken)
             capture->sync();
             costs.push_back(monoNs() - t0);
             const auto packets = capture->take();
-            EXPECT_TRUE(std::any_of(packets.begin(), packets.end(), [](const RawPacket &p) {
-                return p.payloadLen == 10;
-            })) << "iteration " << i << ": the segment was sent before sync() but is not in take()";
+            EXPECT_TRUE(
+                std::any_of(packets.begin(), packets.end(), [](const RawPacket &p) { return p.payloadLen == 10; }))
+                << "iteration " << i << ": the segment was sent before sync() but is not in take()";
             // Answer, so the data is acknowledged at once (piggybacked): otherwise the connection leaves
             // quick-ack mode after ~16 segments, ACKs are delayed 40 ms, and the congestion window fills,
             // so later sends would not reach the wire before sync() at all.
