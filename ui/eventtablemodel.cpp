@@ -76,6 +76,10 @@ QString EventTableModel::actorOf(int row) const
     case core::EventKind::Step: return q(e.as<core::StepInfo>()->actor);
     case core::EventKind::Signal: return q(e.as<core::SignalInfo>()->actor);
     case core::EventKind::Socket: return q(e.as<core::SocketInfo>()->actor);
+    case core::EventKind::Return: {
+        const int call = m_run->syscallOf(row);
+        return call >= 0 ? q(m_run->event(call).as<core::SyscallInfo>()->actor) : QString();
+    }
     default: break;
     }
     const int sock = m_run->socketIndex(m_run->socketOf(row));

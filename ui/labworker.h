@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Runs a scenario through core::LabSession on a worker thread and streams its events into a RunModel.
+// The worker pushes into a locked queue; the first push after a drain schedules ONE queued wake-up
+// (GammaRay style); the GUI thread drains in batches, at most ~30 times a second.
+// Thread-safety: a LabWorker lives on the GUI thread; only push() and the job run on the worker thread.
+
+#include "core/event.h"
+#include "core/labclient.h"
+#include "core/scenario.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+class QThread;
+
+namespace sockscope::ui {
+
+class RunModel;
+class LabJob;
+
+class LabWorker : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kDrainIntervalMs = 33; // ~30 refreshes a second
+    static constexpr int kMaxBatch = 20000;     // keeps one appendEvents() well under a frame at 100k events
+
+    explicit LabWorker(RunModel *model, QObject *parent = nullptr);
+    ~LabWorker() override; // interrupts a running lab and joins the thread
+
+    void setOptions(const core::LabOptions &options) { m_options = options; }
+    const core::LabOptions &options() const { return m_options; }
+
+    // Starts a run; false when one is still running. The model is cleared when the first batch of the new
+    // run arrives, so a run that fails to start leaves the previous run on screen.
+    bool start(const core::Scenario &scenario);
+    // Ends the running lab (from the GUI thread); runFailed() follows with "stopped".
+    void stop();
+    bool isRunning() const { return m_running; }
+    int receivedEvents() const { return m_received; }
+
+    // Worker thread: queues one event.
+    void push(core::Event &&event);
+
+Q_SIGNALS:
+    void runStarted(const QString &scenarioName);
+    void eventsDrained(int total); // after each batch went into the model
+    void runFinished(bool expectationsOk);
+    void runFailed(const QString &message); // the lab could not start, timed out or died
+
+private:
+    void wake();
+    void drain();
+    void onJobFinished(bool ok, const QString &error);
+    void onWatchdog();
+
+    RunModel *m_model;
+    core::LabOptions m_options;
+    QThread *m_thread;
+    LabJob *m_job; // lives on m_thread
+
+    std::mutex m_queueMutex;
+    std::vector<core::Event> m_pending; // guarded by m_queueMutex
+    bool m_wakeScheduled = false;       // guarded by m_queueMutex
+
+    // GUI thread only.
+    QTimer m_drainTimer;
+    QTimer m_watchdog;
+    QElapsedTimer m_sinceDrain;
+    bool m_running = false;
+    bool m_firstBatch = true;
+    bool m_timedOut = false;
+    bool m_stopped = false;
+    int m_received = 0;
+    std::unique_ptr<core::Scenario> m_scenario;
+};
+
+// The worker-thread side: owns the LabSession for the length of one run.
+class LabJob : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LabJob(LabWorker *sink) : m_sink(sink) {}
+    void run(const core::Scenario &scenario, const core::LabOptions &options);
+    void interrupt(); // any thread
+
+Q_SIGNALS:
+    void finished(bool ok, const QString &error);
+
+private:
+    LabWorker *m_sink;
+    std::mutex m_sessionMutex;
+    core::LabSession *m_session = nullptr; // guarded by m_sessionMutex; set while a run is in progress
+};
+
+} // namespace sockscope::ui

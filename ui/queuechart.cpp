@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/queuechart.h"
+
+#include "ui/runmodel.h"
+#include "ui/viewstate.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QThread>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace sockscope::ui {
+namespace {
+double ms(qint64 tNs) { return static_cast<double>(tNs) / 1e6; }
+
+// One colour per socket, taken from the theme's table so dark and print themes stay readable.
+QColor socketColor(const Theme &t, int i)
+{
+    const QColor colors[] = {t.syscallOk, t.segmentFin, t.checkOk, t.segmentSyn, t.signalMarker, t.segmentData};
+    return colors[i % static_cast<int>(std::size(colors))];
+}
+} // namespace
+
+QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
+    : QWidget(parent), m_run(run), m_view(view), m_chart(new QChart), m_chartView(new QChartView(m_chart, this)),
+      m_axisX(new QValueAxis(m_chart)), m_axisY(new QValueAxis(m_chart)), m_cursor(new QLineSeries(m_chart))
+{
+    m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setBackgroundRoundness(0);
+    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_axisX->setTitleText(tr("time since start (ms)"));
+    m_axisY->setTitleText(tr("bytes queued"));
+    m_axisY->setLabelFormat(QStringLiteral("%d"));
+    m_chart->addSeries(m_cursor);
+    m_cursor->attachAxis(m_axisX);
+    m_cursor->attachAxis(m_axisY);
+    m_cursor->setName(tr("cursor"));
+    m_chart->legend()->markers(m_cursor).constFirst()->setVisible(false);
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_chartView);
+    setMinimumSize(280, 160);
+
+    connect(m_run, &RunModel::eventsAppended, this, &QueueChart::onEventsAppended);
+    connect(m_run, &RunModel::runReset, this, &QueueChart::onRunReset);
+    connect(m_view, &ViewState::cursorChanged, this, &QueueChart::updateCursor);
+    connect(m_view, &ViewState::themeChanged, this, &QueueChart::onThemeChanged);
+    onRunReset();
+}
+
+QLineSeries *QueueChart::series(const QString &name) const
+{
+    for (auto it = m_tracks.begin(); it != m_tracks.end(); ++it) {
+        if (it->recv && it->recv->name() == name)
+            return it->recv;
+        if (it->send && it->send->name() == name)
+            return it->send;
+    }
+    return nullptr;
+}
+
+int QueueChart::seriesCount() const { return static_cast<int>(m_tracks.size()) * 2; }
+
+QueueChart::Track &QueueChart::track(const QString &sock)
+{
+    auto it = m_tracks.find(sock);
+    if (it != m_tracks.end())
+        return *it;
+    Track t;
+    const QColor color = socketColor(m_view->theme(), static_cast<int>(m_order.size()));
+    t.recv = new QLineSeries(m_chart);
+    t.recv->setName(sock + tr(" recv_q"));
+    t.recv->setPen(QPen(color, 2));
+    t.send = new QLineSeries(m_chart);
+    t.send->setName(sock + tr(" send_q"));
+    t.send->setPen(QPen(color, 2, Qt::DashLine));
+    for (QLineSeries *s : {t.recv, t.send}) {
+        m_chart->addSeries(s);
+        s->attachAxis(m_axisX);
+        s->attachAxis(m_axisY);
+    }
+    m_order.append(sock);
+    return *m_tracks.insert(sock, t);
+}
+
+void QueueChart::onEventsAppended(int first, int last)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    // Collect the batch's points per series, then hand each series one list: one repaint per batch.
+    QHash<QLineSeries *, QList<QPointF>> points;
+    for (int i = first; i <= last; ++i) {
+        const core::Event &e = m_run->event(i);
+        const auto *qi = e.as<core::QueueInfo>();
+        if (!qi)
+            continue;
+        Track &t = track(QString::fromStdString(qi->sock));
+        const double x = ms(e.tNs);
+        if (t.tail) {
+            for (QLineSeries *s : {t.recv, t.send})
+                if (s->count() > 0)
+                    s->remove(s->count() - 1);
+            t.tail = false;
+        }
+        auto step = [&points, x](QLineSeries *s, qint64 &lastValue, qint64 value, bool firstPoint) {
+            auto &list = points[s];
+            if (!firstPoint)
+                list.append(QPointF(x, static_cast<double>(lastValue))); // hold, then jump: a step line
+            list.append(QPointF(x, static_cast<double>(value)));
+            lastValue = value;
+        };
+        const bool firstPoint = t.recv->count() == 0 && points.value(t.recv).isEmpty();
+        step(t.recv, t.lastRecv, qi->recvQ, firstPoint);
+        step(t.send, t.lastSend, qi->sendQ, firstPoint);
+        m_maxBytes = std::max({m_maxBytes, static_cast<qint64>(qi->recvQ), static_cast<qint64>(qi->sendQ)});
+    }
+    for (auto it = points.begin(); it != points.end(); ++it)
+        it.key()->append(it.value());
+    extendTails();
+    m_axisX->setRange(0, std::max(ms(m_run->endNs()), 0.01));
+    m_axisY->setRange(0, static_cast<double>(std::max<qint64>(m_maxBytes * 11 / 10, 10)));
+    m_axisY->applyNiceNumbers();
+    updateCursor();
+}
+
+void QueueChart::extendTails()
+{
+    // Hold every queue's last value up to the run's current end.
+    const double end = ms(m_run->endNs());
+    for (auto it = m_tracks.begin(); it != m_tracks.end(); ++it) {
+        Track &t = *it;
+        if (t.tail)
+            for (QLineSeries *s : {t.recv, t.send})
+                s->remove(s->count() - 1);
+        t.recv->append(end, static_cast<double>(t.lastRecv));
+        t.send->append(end, static_cast<double>(t.lastSend));
+        t.tail = true;
+    }
+}
+
+void QueueChart::onRunReset()
+{
+    for (auto it = m_tracks.begin(); it != m_tracks.end(); ++it) {
+        m_chart->removeSeries(it->recv);
+        m_chart->removeSeries(it->send);
+        delete it->recv;
+        delete it->send;
+    }
+    m_tracks.clear();
+    m_order.clear();
+    m_maxBytes = 0;
+    m_axisX->setRange(0, 1);
+    m_axisY->setRange(0, 10);
+    if (m_run->eventCount() > 0)
+        onEventsAppended(0, m_run->eventCount() - 1);
+    onThemeChanged();
+}
+
+void QueueChart::onThemeChanged()
+{
+    const Theme &t = m_view->theme();
+    m_chart->setBackgroundBrush(t.background);
+    m_chartView->setBackgroundBrush(t.background);
+    m_chart->setPlotAreaBackgroundVisible(false);
+    m_chart->legend()->setLabelColor(t.text);
+    m_chart->legend()->setFont(t.font);
+    for (QValueAxis *axis : {m_axisX, m_axisY}) {
+        axis->setLabelsColor(t.text);
+        axis->setTitleBrush(t.mutedText);
+        axis->setLabelsFont(t.font);
+        axis->setTitleFont(t.font);
+        axis->setGridLineColor(t.alternateBackground.darker(110));
+        axis->setLinePenColor(t.grid);
+    }
+    for (int i = 0; i < m_order.size(); ++i) {
+        const Track &tr = m_tracks[m_order[i]];
+        const QColor c = socketColor(t, i);
+        tr.recv->setPen(QPen(c, 2));
+        tr.send->setPen(QPen(c, 2, Qt::DashLine));
+    }
+    QColor cursor = t.text;
+    cursor.setAlphaF(0.6);
+    m_cursor->setPen(QPen(cursor, 1.5));
+}
+
+void QueueChart::updateCursor()
+{
+    const int c = m_view->cursor();
+    if (c < 0 || c >= m_run->eventCount()) {
+        m_cursor->clear();
+        return;
+    }
+    const double x = ms(m_run->event(c).tNs);
+    m_cursor->replace(QList<QPointF>{{x, 0}, {x, m_axisY->max()}});
+}
+
+} // namespace sockscope::ui
