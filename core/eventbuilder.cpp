@@ -48,7 +48,8 @@ struct EventBuilder::Item
 };
 
 EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink)
-    : m_scenario(scenario), m_sink(std::move(sink)), m_startNs(run.startNs), m_capture(run.capture)
+    : m_scenario(scenario), m_sink(std::move(sink)), m_startNs(run.startNs), m_capture(run.capture),
+      m_netns(run.isolation == "netns")
 {
     // Listening sockets are named after their role up front: the scenario says which variable listens.
     std::map<std::string, int> listeners;
@@ -352,6 +353,9 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
 
     int from = resolveEndpoint(src, dst, items, pos);
     int to = resolveEndpoint(dst, src, items, pos);
+    // On the host's loopback the ring sees every program's traffic: keep only the scenario's own.
+    if (!m_netns && from < 0 && to < 0 && listenerFor(dst) < 0)
+        return;
     bool spawned = false;
     if (to < 0 && syn && !ack) {
         if (int l = listenerFor(dst); l >= 0) {

@@ -93,6 +93,7 @@ private:
     Sink m_sink;
     std::int64_t m_startNs;
     bool m_capture;
+    bool m_netns;
     std::int64_t m_nextN = 0;
     std::vector<Event> m_out; // the current batch, n = local index until flushOutput
     std::vector<KernelObservation> m_kernelObs;

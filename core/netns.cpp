@@ -55,7 +55,7 @@ Isolation enterPrivateNetns()
 {
     Isolation iso;
     if (getenv("SOCKSCOPE_FORCE_HOST")) {
-        iso.note = "private network namespace disabled by SOCKSCOPE_FORCE_HOST";
+        iso.note = "private network namespace not used (--host / SOCKSCOPE_FORCE_HOST): the host's loopback is used";
         return iso;
     }
     const uid_t uid = getuid();

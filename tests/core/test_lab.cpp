@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine on the real kernel: every built-in meets its expectations, and the packets and derived states
+// of the classic cases are what TCP does. Each run happens in the lab's own private network namespace.
+#include "testsupport.h"
+
+#include "core/builtins.h"
+#include "core/eventjson.h"
+#include "core/labclient.h"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+using namespace sockscope;
+using namespace sockscope::core;
+
+namespace {
+
+int repeatCount()
+{
+    const char *env = std::getenv("SOCKSCOPE_REPEAT");
+    return env ? std::max(1, std::atoi(env)) : 3;
+}
+
+// The derived states of one socket, in order, starting with its first "from".
+std::vector<TcpState> derivedPath(const std::vector<Event> &events, const std::string &sock)
+{
+    std::vector<TcpState> path;
+    for (const auto &e : events) {
+        const auto *s = e.as<StateInfo>();
+        if (!s || s->sock != sock || s->source != StateSource::Derived)
+            continue;
+        if (path.empty())
+            path.push_back(s->from);
+        path.push_back(s->to);
+    }
+    return path;
+}
+
+bool contains(const std::vector<TcpState> &path, TcpState st)
+{
+    return std::find(path.begin(), path.end(), st) != path.end();
+}
+
+std::string describe(const std::vector<TcpState> &path)
+{
+    std::string out;
+    for (auto st : path)
+        out += std::string(out.empty() ? "" : " -> ") + std::string(stateName(st));
+    return out;
+}
+
+struct CallWindow
+{
+    std::int64_t enter = 0, exit = -1;
+    std::string actor, call, sock;
+};
+
+std::map<std::int64_t, CallWindow> callWindows(const std::vector<Event> &events)
+{
+    std::map<std::int64_t, CallWindow> calls;
+    for (const auto &e : events) {
+        if (const auto *s = e.as<SyscallInfo>())
+            calls[s->id] = {e.tNs, -1, s->actor, s->call, s->sock};
+        else if (const auto *r = e.as<ReturnInfo>())
+            calls[r->id].exit = e.tNs;
+    }
+    return calls;
+}
+
+std::string actorOf(const std::vector<Event> &events, const std::string &sock)
+{
+    for (const auto &e : events)
+        if (const auto *s = e.as<SocketInfo>(); s && s->sock == sock)
+            return s->actor;
+    return {};
+}
+
+const EndInfo &endOf(const std::vector<Event> &events)
+{
+    const auto *end = events.back().as<EndInfo>();
+    if (!end)
+        throw std::runtime_error("the run has no end event");
+    return *end;
+}
+
+int countFds()
+{
+    int n = 0;
+    if (DIR *d = opendir("/proc/self/fd")) {
+        while (readdir(d))
+            ++n;
+        closedir(d);
+    }
+    return n;
+}
+
+class Builtin : public ::testing::TestWithParam<std::string>
+{
+};
+
+std::vector<std::string> builtinNames()
+{
+    std::vector<std::string> names;
+    for (const auto &b : builtinScenarios())
+        names.push_back(b.name);
+    return names;
+}
+
+} // namespace
+
+// Every built-in meets every expectation, captures without drops, and no kernel snapshot contradicts the
+// derived states, over repeated runs (SOCKSCOPE_REPEAT, default 3).
+TEST_P(Builtin, MeetsExpectationsWithoutContradictions)
+{
+    Scenario scenario = test::loadBuiltin(GetParam());
+    for (int run = 0; run < repeatCount(); ++run) {
+        auto events = test::runScenario(scenario);
+        ASSERT_FALSE(events.empty());
+        const auto *info = events.front().as<RunInfo>();
+        ASSERT_NE(info, nullptr);
+        EXPECT_EQ(info->isolation, "netns") << info->captureNote;
+        EXPECT_TRUE(info->capture) << info->captureNote;
+        int checks = 0;
+        for (const auto &e : events) {
+            if (const auto *c = e.as<CheckInfo>()) {
+                ++checks;
+                EXPECT_TRUE(c->ok) << "run " << run << ", step " << c->step + 1 << " ("
+                                   << scenario.steps[c->step].text << "): expected " << c->expected << ", got "
+                                   << c->got;
+            }
+            if (const auto *s = e.as<StateInfo>())
+                EXPECT_FALSE(s->conflict) << "run " << run << ": kernel says " << stateName(s->to) << " for "
+                                          << s->sock << " at n=" << e.n << ", derived "
+                                          << stateName(s->derived);
+        }
+        EXPECT_GT(checks, 0) << "a built-in without expectations checks nothing";
+        const EndInfo &end = endOf(events);
+        EXPECT_TRUE(end.ok) << end.error;
+        EXPECT_EQ(end.drops, 0);
+        // The stream is in order: n counts up from 0 and time never goes back.
+        for (size_t i = 0; i < events.size(); ++i) {
+            EXPECT_EQ(events[i].n, static_cast<std::int64_t>(i));
+            if (i)
+                EXPECT_GE(events[i].tNs, events[i - 1].tNs) << "at n=" << i;
+        }
+    }
+}
+
+// A FIN or RST leaves during the call that caused it: the segment's stamp lies inside that call's
+// enter/return window, and a FIN's call is the close() or shutdown() of the socket that sent it.
+TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
+{
+    auto events = test::runScenario(test::loadBuiltin(GetParam()));
+    auto calls = callWindows(events);
+    for (const auto &e : events) {
+        const auto *p = e.as<PacketInfo>();
+        if (!p || !(hasFlag(p->flags, SegmentFlag::Fin) || hasFlag(p->flags, SegmentFlag::Rst)))
+            continue;
+        const CallWindow *inside = nullptr;
+        for (const auto &[id, c] : calls) {
+            if (c.exit < 0 || e.tNs < c.enter || e.tNs > c.exit)
+                continue;
+            bool finCall = (c.call == "close" || c.call == "shutdown") && c.sock == p->from;
+            if (!inside || finCall)
+                inside = &c;
+        }
+        ASSERT_NE(inside, nullptr) << flagsText(p->flags) << " from " << p->from << " at n=" << e.n
+                                   << " is outside every syscall";
+        if (hasFlag(p->flags, SegmentFlag::Fin)) {
+            EXPECT_TRUE((inside->call == "close" || inside->call == "shutdown") && inside->sock == p->from &&
+                        inside->actor == actorOf(events, p->from))
+                << "FIN from " << p->from << " at n=" << e.n << " fell inside " << inside->actor << " "
+                << inside->call << "(" << inside->sock << ")";
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Builtin, ::testing::ValuesIn(builtinNames()),
+                         [](const auto &info) {
+                             std::string n = info.param;
+                             std::replace(n.begin(), n.end(), '-', '_');
+                             return n;
+                         });
+
+TEST(Lab, CloseWithUnreadDataSendsRstNotFin)
+{
+    auto events = test::runScenario(test::loadBuiltin("close-unread-data"));
+    auto calls = callWindows(events);
+    std::int64_t closeId = -1;
+    for (const auto &[id, c] : calls)
+        if (c.actor == "server" && c.call == "close")
+            closeId = id;
+    ASSERT_GE(closeId, 0);
+    int rsts = 0;
+    for (const auto &e : events) {
+        const auto *p = e.as<PacketInfo>();
+        if (!p || p->from != "server.1")
+            continue;
+        EXPECT_FALSE(hasFlag(p->flags, SegmentFlag::Fin)) << "server.1 sent a FIN at n=" << e.n;
+        if (hasFlag(p->flags, SegmentFlag::Rst)) {
+            ++rsts;
+            EXPECT_TRUE(hasFlag(p->flags, SegmentFlag::Ack));
+            EXPECT_GE(e.tNs, calls[closeId].enter);
+            EXPECT_LE(e.tNs, calls[closeId].exit);
+        }
+    }
+    EXPECT_EQ(rsts, 1);
+    auto path = derivedPath(events, "server.1");
+    EXPECT_EQ(path.back(), TcpState::Closed) << describe(path);
+    EXPECT_FALSE(contains(path, TcpState::FinWait1)) << describe(path);
+    EXPECT_FALSE(contains(path, TcpState::TimeWait)) << describe(path);
+}
+
+TEST(Lab, PassiveClosePassesCloseWaitAndLastAck)
+{
+    auto events = test::runScenario(test::loadBuiltin("passive-close"));
+    // The passive side is whichever socket received the first FIN.
+    std::string passive;
+    for (const auto &e : events)
+        if (const auto *p = e.as<PacketInfo>(); p && passive.empty() && hasFlag(p->flags, SegmentFlag::Fin))
+            passive = p->to;
+    ASSERT_FALSE(passive.empty());
+    auto path = derivedPath(events, passive);
+    EXPECT_TRUE(contains(path, TcpState::CloseWait)) << describe(path);
+    EXPECT_TRUE(contains(path, TcpState::LastAck)) << describe(path);
+    EXPECT_EQ(path.back(), TcpState::Closed) << describe(path);
+}
+
+TEST(Lab, SimultaneousClosePassesClosingOnBothSides)
+{
+    auto events = test::runScenario(test::loadBuiltin("simultaneous-close"));
+    std::set<std::string> finSenders;
+    for (const auto &e : events)
+        if (const auto *p = e.as<PacketInfo>(); p && hasFlag(p->flags, SegmentFlag::Fin))
+            finSenders.insert(p->from);
+    ASSERT_EQ(finSenders.size(), 2u);
+    for (const auto &sock : finSenders) {
+        auto path = derivedPath(events, sock);
+        EXPECT_TRUE(contains(path, TcpState::FinWait1)) << sock << ": " << describe(path);
+        EXPECT_TRUE(contains(path, TcpState::Closing)) << sock << ": " << describe(path);
+        EXPECT_EQ(path.back(), TcpState::TimeWait) << sock << ": " << describe(path);
+    }
+}
+
+TEST(Lab, FullBacklogLeavesConnectInSynSentWithRetransmittedSyns)
+{
+    auto events = test::runScenario(test::loadBuiltin("backlog-full"));
+    // Sockets whose SYN was never answered.
+    std::map<std::string, int> syns;
+    std::set<std::string> answered;
+    for (const auto &e : events) {
+        const auto *p = e.as<PacketInfo>();
+        if (!p)
+            continue;
+        if (p->flags == static_cast<std::uint8_t>(SegmentFlag::Syn))
+            ++syns[p->from];
+        if (hasFlag(p->flags, SegmentFlag::Syn) && hasFlag(p->flags, SegmentFlag::Ack))
+            answered.insert(p->to);
+    }
+    int starved = 0;
+    for (const auto &[sock, count] : syns) {
+        if (answered.count(sock))
+            continue;
+        ++starved;
+        EXPECT_GE(count, 2) << sock << "'s SYN was not retransmitted";
+        auto path = derivedPath(events, sock);
+        EXPECT_EQ(path.back(), TcpState::SynSent) << sock << ": " << describe(path);
+    }
+    EXPECT_GE(starved, 1) << "no connect was left waiting on the full backlog";
+}
+
+TEST(Lab, AcceptOfResetConnectionReturnsValidFd)
+{
+    auto events = test::runScenario(test::loadBuiltin("reset-before-accept"));
+    auto calls = callWindows(events);
+    bool sawAccept = false;
+    for (const auto &e : events) {
+        const auto *r = e.as<ReturnInfo>();
+        if (!r || calls[r->id].call != "accept")
+            continue;
+        sawAccept = true;
+        EXPECT_GE(r->ret, 0) << "Linux's accept() hands over the reset connection; got errno " << r->err;
+    }
+    EXPECT_TRUE(sawAccept);
+}
+
+// The stream survives a round trip through its JSON form, field for field.
+TEST(Lab, EventsRoundTripThroughJson)
+{
+    auto events = test::runScenario(test::loadBuiltin("close-unread-data"));
+    for (const auto &e : events) {
+        std::string line = toJsonLine(e);
+        auto back = fromJsonLine(line);
+        ASSERT_TRUE(back.event) << back.error << "\n" << line;
+        EXPECT_EQ(toJsonLine(*back.event), line);
+    }
+}
+
+// Whatever happened in a run, the lab leaves no process, thread or fd behind in the caller.
+TEST(Lab, LeavesNothingBehind)
+{
+    int fdsBefore = countFds();
+    for (const char *fixture : {"blocked-at-end", "step-timeout"}) {
+        auto parsed = loadScenarioFile(std::string(SOCKSCOPE_FIXTURES) + "/" + fixture + ".scn");
+        ASSERT_TRUE(parsed.scenario) << parsed.errors.front().format();
+        auto events = test::runScenario(*parsed.scenario);
+        ASSERT_FALSE(events.empty());
+        EXPECT_EQ(events.back().kind(), EventKind::End) << fixture;
+    }
+    EXPECT_EQ(countFds(), fdsBefore);
+    int status = 0;
+    EXPECT_EQ(waitpid(-1, &status, WNOHANG), -1) << "a lab child was left behind";
+}
+
+TEST(Lab, BlockedCallsAtTheEndAreReportedBlocked)
+{
+    auto parsed = loadScenarioFile(std::string(SOCKSCOPE_FIXTURES) + "/blocked-at-end.scn");
+    ASSERT_TRUE(parsed.scenario);
+    auto events = test::runScenario(*parsed.scenario);
+    int blockedChecks = 0;
+    for (const auto &e : events)
+        if (const auto *c = e.as<CheckInfo>(); c && c->expected == "blocked") {
+            EXPECT_TRUE(c->ok) << "step " << c->step + 1 << " got " << c->got;
+            ++blockedChecks;
+        }
+    EXPECT_EQ(blockedChecks, 2);
+    EXPECT_TRUE(endOf(events).ok);
+}
+
+TEST(Lab, StepOfABlockedActorTimesOutAndEndsTheRun)
+{
+    auto parsed = loadScenarioFile(std::string(SOCKSCOPE_FIXTURES) + "/step-timeout.scn");
+    ASSERT_TRUE(parsed.scenario);
+    auto events = test::runScenario(*parsed.scenario);
+    const EndInfo &end = endOf(events);
+    EXPECT_FALSE(end.ok);
+    EXPECT_NE(end.error.find("still blocked"), std::string::npos) << end.error;
+    EXPECT_NE(end.error.find("line 15"), std::string::npos) << end.error;
+}
+
+// With the namespace refused, the run falls back to the host's loopback and says so.
+TEST(Lab, HostFallbackSaysSo)
+{
+    LabOptions options;
+    options.labBinary = SOCKSCOPE_LAB_BINARY;
+    options.forceHost = true;
+    std::vector<Event> events;
+    std::string error;
+    runLab(test::loadBuiltin("close-unread-data"), options, [&](Event &&e) { events.push_back(std::move(e)); },
+           &error);
+    ASSERT_TRUE(error.empty()) << error;
+    const auto *info = events.front().as<RunInfo>();
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->isolation, "host");
+    EXPECT_NE(info->captureNote.find("host's loopback"), std::string::npos) << info->captureNote;
+    for (const auto &e : events)
+        if (const auto *c = e.as<CheckInfo>())
+            EXPECT_TRUE(c->ok) << "step " << c->step + 1 << " got " << c->got;
+}
