@@ -66,7 +66,7 @@ std::string argText(const SyscallArg &a)
     return "\"" + escaped(a.value) + "\"";
 }
 
-std::string callText(const SyscallInfo &s)
+std::string callTextImpl(const SyscallInfo &s)
 {
     std::string out = s.call + "(";
     bool first = true;
@@ -77,7 +77,8 @@ std::string callText(const SyscallInfo &s)
         first = false;
     };
     // The fd is a field of its own in the event; the call reads wrong without it unless args repeat it.
-    const bool argsHaveFd = std::any_of(s.args.begin(), s.args.end(), [](const SyscallArg &a) { return a.key == "fd"; });
+    const bool argsHaveFd =
+        std::any_of(s.args.begin(), s.args.end(), [](const SyscallArg &a) { return a.key == "fd"; });
     if (s.fd >= 0 && !argsHaveFd)
         add(std::to_string(s.fd));
     for (const auto &a : s.args)
@@ -85,12 +86,12 @@ std::string callText(const SyscallInfo &s)
     return out + ")";
 }
 
-std::string resultText(const ReturnInfo &r)
+std::string resultTextImpl(const ReturnInfo &r, bool withErrnoText)
 {
     std::string out = "= " + std::to_string(r.ret);
     if (!r.err.empty()) {
         out += " " + r.err;
-        if (std::string text = errnoText(r.err); !text.empty())
+        if (std::string text = withErrnoText ? errnoText(r.err) : std::string(); !text.empty())
             out += " (" + text + ")";
     }
     if (r.data && !r.data->empty()) {
@@ -169,16 +170,17 @@ std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
     std::string line;
     if (it == ctx.pending.end()) {
         line = timeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) +
-               " resumed> " + resultText(r);
+               " resumed> " + resultTextImpl(r, true);
         return emitOrDefer(line, ctx);
     }
     const LogContext::PendingCall call = it->second;
     ctx.pending.erase(it);
     if (call.blocked)
         line = timeText(e.tNs) + " " + actorColumn(call.actor, ctx) + "  <... " + call.call + " resumed> " +
-               resultText(r);
+               resultTextImpl(r, true);
     else
-        line = timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " + resultText(r);
+        line = timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " +
+               resultTextImpl(r, true);
     if (haveRunningCall(ctx))
         return line; // another call is still in flight: what was held back may belong to it
     std::string out = line;
@@ -224,6 +226,10 @@ std::string noteLines(const std::string &note)
 
 } // namespace
 
+std::string formatCall(const SyscallInfo &call) { return callTextImpl(call); }
+
+std::string formatResult(const ReturnInfo &result, bool withErrnoText) { return resultTextImpl(result, withErrnoText); }
+
 LogContext LogContext::forActors(const std::vector<std::string> &actors)
 {
     LogContext ctx;
@@ -249,7 +255,7 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
     }
     case EventKind::Syscall: {
         const auto &s = *e.as<SyscallInfo>();
-        ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callText(s), false};
+        ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callTextImpl(s), false};
         actorColumn(s.actor, ctx);
         return {};
     }

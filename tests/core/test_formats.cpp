@@ -4,6 +4,7 @@
 #include "core/eventjson.h"
 #include "core/pcapng.h"
 #include "core/runfile.h"
+#include "core/textdiagram.h"
 #include "core/textlog.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -366,6 +368,57 @@ void checkPcapng(const std::vector<Event> &events, const std::string &path)
         std::cout << "tshark not installed: checked with the built-in reader only\n";
 }
 
+int countMatches(const std::string &text, const std::string &pattern)
+{
+    const std::regex re(pattern);
+    return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+struct SegmentCounts
+{
+    int all = 0, pureAcks = 0, rsts = 0;
+};
+SegmentCounts segmentCounts(const std::vector<Event> &events)
+{
+    SegmentCounts c;
+    for (const auto &e : events)
+        if (const auto *p = e.as<PacketInfo>()) {
+            ++c.all;
+            c.rsts += hasFlag(p->flags, SegmentFlag::Rst);
+            c.pureAcks += isPureAck(*p);
+        }
+    return c;
+}
+
+// One message per segment, drawn dashed for pure ACKs and crossed for RSTs, in both languages.
+void checkDiagramMessages(const std::vector<Event> &events)
+{
+    const SegmentCounts c = segmentCounts(events);
+    const std::string mermaid = toMermaid(events), plant = toPlantUml(events);
+    EXPECT_EQ(mermaid.rfind("sequenceDiagram\n", 0), 0u);
+    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+(->>|-->>|-x)p\d+: )"), c.all) << mermaid;
+    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+-->>p\d+: )"), c.pureAcks);
+    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+-xp\d+: )"), c.rsts);
+    EXPECT_EQ(plant.rfind("@startuml\n", 0), 0u);
+    EXPECT_NE(plant.find("\n@enduml\n"), std::string::npos);
+    EXPECT_EQ(countMatches(plant, R"(\np\d+ (->|-->|->x) p\d+ : )"), c.all) << plant;
+    EXPECT_EQ(countMatches(plant, R"(\np\d+ --> p\d+ : )"), c.pureAcks);
+    EXPECT_EQ(countMatches(plant, R"(\np\d+ ->x p\d+ : )"), c.rsts);
+    EXPECT_EQ(countMatches(mermaid, "\n    box "), countMatches(plant, "\nbox "));
+    EXPECT_EQ(countMatches(plant, "\nbox "), countMatches(plant, "\nend box\n"));
+}
+
+// PlantUML's own parser, when it is installed: "-syntax" names the diagram type or reports an error.
+void checkPlantUmlSyntax(const std::string &text)
+{
+    if (std::system("command -v plantuml >/dev/null 2>&1") != 0)
+        return;
+    TempDir dir;
+    writeFile(dir.file("d.puml"), text);
+    const std::string out = shellOutput("plantuml -syntax < '" + dir.file("d.puml") + "' 2>&1");
+    EXPECT_EQ(out.rfind("SEQUENCE", 0), 0u) << out << text;
+}
+
 } // namespace
 
 TEST(TextLog, HandMadeRunReadsLikeStrace)
@@ -619,4 +672,64 @@ TEST(Pcapng, NoPacketsIsAValidEmptyCapture)
     std::vector<Event> events{Event{0, 0, RunInfo{}}, Event{1, 5, EndInfo{}}};
     ASSERT_TRUE(writePcapng(dir.file("empty.pcapng"), events, nullptr));
     checkPcapng(events, dir.file("empty.pcapng"));
+}
+
+TEST(TextDiagram, MermaidHasBoxesNotesAndOneMessagePerSegment)
+{
+    const auto events = handMadeRun();
+    checkDiagramMessages(events);
+    const std::string m = toMermaid(events);
+    EXPECT_NE(m.find("    box transparent server\n        participant p0 as server.listen\n        participant p1 as "
+                     "server.1\n    end\n    box transparent client\n        participant p2 as client.1\n    end\n"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("    Note over p0: accept(3) blocks\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p0: accept resumed = 4\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p1: close(4) = 0\n    p1-xp2: RST ACK seq=1 ack=7\n"), std::string::npos);
+    EXPECT_NE(m.find("    p2-->>p1: ACK seq=1 ack=1\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p1: ESTABLISHED \u2192 CLOSED\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p2: recv(3, 100) = -1 ECONNRESET\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p2: SIGPIPE (default action would terminate the process)\n"), std::string::npos);
+    EXPECT_NE(m.find("    Note over p1: kernel says TIME_WAIT, derived CLOSED (CONTRADICTION)\n"), std::string::npos);
+    EXPECT_EQ(m.find("server.listen: CLOSED"), std::string::npos);
+}
+
+TEST(TextDiagram, PlantUmlSaysTheSameInItsSyntax)
+{
+    const auto events = handMadeRun();
+    const std::string p = toPlantUml(events);
+    EXPECT_NE(p.find("box \"server\"\n    participant \"server.listen\" as p0\n    participant \"server.1\" as p1\nend "
+                     "box\n"),
+              std::string::npos)
+        << p;
+    EXPECT_NE(p.find("note over p1 : close(4) = 0\np1 ->x p2 : RST ACK seq=1 ack=7\n"), std::string::npos);
+    EXPECT_NE(p.find("p2 --> p1 : ACK seq=1 ack=1\n"), std::string::npos);
+    checkPlantUmlSyntax(p);
+}
+
+TEST(TextDiagram, TextThatWouldBreakTheSyntaxIsEscaped)
+{
+    std::vector<Event> events{
+        Event{0, 0, SocketInfo{"A.1", "A", "connect", 3, "", ""}},
+        Event{1, 1, SyscallInfo{1, 0, "A", "send", 3, "A.1", {{"data", "a;b#c%%d<e>f\"g\\h\n--**//~end", false}}}},
+        Event{2, 2, ReturnInfo{1, 27, "", 1, std::nullopt}},
+        // An end no socket owns (a RST from a closed port) is drawn outside the boxes, named by its address.
+        Event{3, 3, PacketInfo{"", "A.1", "127.0.0.1:5001", "127.0.0.1:40000", kRst | kAck, 0, 1, 0, 0, ""}},
+    };
+    const std::string m = toMermaid(events);
+    EXPECT_NE(m.find("    Note over p0: send(3, #34;a#59;b#35;c#37;#37;d#60;e#62;f\\#34;g\\\\h\\n--**//~end#34;) = 27\n"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("    end\n    participant p1 as 127.0.0.1:5001\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("\n    p1-xp0: RST ACK seq=0 ack=1\n"), std::string::npos) << m;
+    const std::string p = toPlantUml(events);
+    // The log's own escapes (\" \\ \n) come through as literal backslashes; creole markers are split.
+    EXPECT_NE(p.find("note over p0 : send(3, <U+0022>a;b#c%%d<e>f<U+005C><U+0022>g<U+005C><U+005C>h<U+005C>n-<U+200B>-*"
+                     "<U+200B>*/<U+200B>/<U+007E>end<U+0022>) = 27\n"),
+              std::string::npos)
+        << p;
+    EXPECT_NE(p.find("end box\nparticipant \"127.0.0.1:5001\" as p1\n"), std::string::npos) << p;
+    EXPECT_NE(p.find("\np1 ->x p0 : RST ACK seq=0 ack=1\n"), std::string::npos) << p;
+    checkDiagramMessages(events);
+    checkPlantUmlSyntax(p);
 }
