@@ -24,7 +24,9 @@ std::string dirOf(const std::string &path)
 // cannot be read without changing it (racy with other threads), /proc can.
 mode_t newFileMode(const std::string &path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
         return st.st_mode & 07777;
     mode_t mask = 022;

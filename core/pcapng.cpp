@@ -81,7 +81,10 @@ std::optional<std::string> fromHex(const std::string &hex)
     return out;
 }
 
-std::string endName(const std::string &sock, const std::string &addr) { return sock.empty() ? addr : sock; }
+std::string endName(const std::string &sock, const std::string &addr)
+{
+    return sock.empty() ? addr : sock;
+}
 
 } // namespace
 

@@ -109,9 +109,9 @@ std::optional<RunData> loadRun(const std::string &path, LoadError *error)
                 out = it->get<std::string>();
                 return true;
             };
-            for (auto [name, out] : {std::pair{"scenario_name", &run.scenarioName},
-                                     std::pair{"scenario_path", &run.scenarioPath},
-                                     std::pair{"scenario_source", &run.scenarioSource}, std::pair{"saved", &run.saved}})
+            for (auto [name, out] :
+                 {std::pair{"scenario_name", &run.scenarioName}, std::pair{"scenario_path", &run.scenarioPath},
+                  std::pair{"scenario_source", &run.scenarioSource}, std::pair{"saved", &run.saved}})
                 if (!field(name, *out))
                     return fail(error, path, 1, 1, std::string("header: field \"") + name + "\" must be a string");
             continue;

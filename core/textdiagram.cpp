@@ -13,13 +13,18 @@ namespace {
 // The diagram once, independent of the syntax it is written in.
 struct Participant
 {
-    std::string name; // socket name, or an address for an end no socket owns
+    std::string name;  // socket name, or an address for an end no socket owns
     std::string actor; // "" when unknown: drawn outside the boxes
 };
 
 struct Item
 {
-    enum class Arrow { Solid, Dashed, Cross };
+    enum class Arrow
+    {
+        Solid,
+        Dashed,
+        Cross
+    };
     bool message = false; // a segment from -> to; otherwise a note over `from`
     int from = 0;
     int to = 0;
@@ -54,7 +59,7 @@ public:
                 returns[r->id] = i;
 
         std::map<std::int64_t, std::pair<int, std::string>> blocked; // id -> participant, call text
-        std::map<std::int64_t, int> callOwner;                        // id -> participant, for signals
+        std::map<std::int64_t, int> callOwner;                       // id -> participant, for signals
         for (std::size_t i = 0; i < m_events.size(); ++i) {
             const Event &e = m_events[i];
             if (const auto *c = e.as<SyscallInfo>()) {
@@ -183,14 +188,29 @@ std::string mermaidText(const std::string &s)
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '#': out += "#35;"; break;
-        case ';': out += "#59;"; break;
-        case '%': out += "#37;"; break;
-        case '<': out += "#60;"; break;
-        case '>': out += "#62;"; break;
-        case '"': out += "#34;"; break;
-        case '\n': out += "<br/>"; break;
-        default: out += c;
+        case '#':
+            out += "#35;";
+            break;
+        case ';':
+            out += "#59;";
+            break;
+        case '%':
+            out += "#37;";
+            break;
+        case '<':
+            out += "#60;";
+            break;
+        case '>':
+            out += "#62;";
+            break;
+        case '"':
+            out += "#34;";
+            break;
+        case '\n':
+            out += "<br/>";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -202,11 +222,20 @@ std::string plantText(const std::string &s)
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '\\': out += "<U+005C>"; break;
-        case '~': out += "<U+007E>"; break;
-        case '"': out += "<U+0022>"; break;
-        case '\n': out += "\\n"; break;
-        default: out += c;
+        case '\\':
+            out += "<U+005C>";
+            break;
+        case '~':
+            out += "<U+007E>";
+            break;
+        case '"':
+            out += "<U+0022>";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        default:
+            out += c;
         }
     }
     // Creole markup that could appear in payload text.
@@ -259,7 +288,9 @@ std::string toMermaid(const std::vector<Event> &events)
             out += "    Note over " + pid(item.from) + ": " + mermaidText(item.text) + "\n";
             continue;
         }
-        const char *arrow = item.arrow == Item::Arrow::Cross ? "-x" : item.arrow == Item::Arrow::Dashed ? "-->>" : "->>";
+        const char *arrow = item.arrow == Item::Arrow::Cross    ? "-x"
+                            : item.arrow == Item::Arrow::Dashed ? "-->>"
+                                                                : "->>";
         out += "    " + pid(item.from) + arrow + pid(item.to) + ": " + mermaidText(item.text) + "\n";
     }
     return out;

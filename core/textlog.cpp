@@ -30,11 +30,21 @@ std::string escaped(std::string_view s)
     std::string out;
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 char buf[8];
@@ -169,8 +179,8 @@ std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
     auto it = ctx.pending.find(r.id);
     std::string line;
     if (it == ctx.pending.end()) {
-        line = timeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) +
-               " resumed> " + resultTextImpl(r, true);
+        line = timeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) + " resumed> " +
+               resultTextImpl(r, true);
         return emitOrDefer(line, ctx);
     }
     const LogContext::PendingCall call = it->second;
@@ -226,9 +236,15 @@ std::string noteLines(const std::string &note)
 
 } // namespace
 
-std::string formatCall(const SyscallInfo &call) { return callTextImpl(call); }
+std::string formatCall(const SyscallInfo &call)
+{
+    return callTextImpl(call);
+}
 
-std::string formatResult(const ReturnInfo &result, bool withErrnoText) { return resultTextImpl(result, withErrnoText); }
+std::string formatResult(const ReturnInfo &result, bool withErrnoText)
+{
+    return resultTextImpl(result, withErrnoText);
+}
 
 LogContext LogContext::forActors(const std::vector<std::string> &actors)
 {
@@ -286,9 +302,8 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
         const auto &c = *e.as<CheckInfo>();
         if (c.ok)
             return {};
-        return emitOrDefer(t + "  CHECK FAILED step " + std::to_string(c.step) + ": expected " + c.expected +
-                               ", got " + c.got,
-                           ctx);
+        return emitOrDefer(
+            t + "  CHECK FAILED step " + std::to_string(c.step) + ": expected " + c.expected + ", got " + c.got, ctx);
     }
     case EventKind::End: {
         std::string out = finishLog(ctx);

@@ -19,8 +19,8 @@ struct LogContext
     {
         std::int64_t enterNs = 0;
         std::string actor;
-        std::string call; // "recv"
-        std::string text; // "recv(4, 100)"
+        std::string call;     // "recv"
+        std::string text;     // "recv(4, 100)"
         bool blocked = false; // its "<blocked>" line has been printed
     };
 

@@ -45,8 +45,8 @@ public:
     {
         add(tUs, ReturnInfo{id, r, std::move(err), 1000, std::move(data)});
     }
-    void packet(std::int64_t tUs, const std::string &from, const std::string &to, std::uint8_t flags,
-                std::uint32_t seq, std::uint32_t ack, std::uint32_t len = 0)
+    void packet(std::int64_t tUs, const std::string &from, const std::string &to, std::uint8_t flags, std::uint32_t seq,
+                std::uint32_t ack, std::uint32_t len = 0)
     {
         const bool fromClient = from.rfind("client", 0) == 0;
         const std::string c = "127.0.0.1:40000", s = "127.0.0.1:5000";
@@ -102,8 +102,14 @@ private:
     std::int64_t m_id = 0;
 };
 
-SyscallArg num(const std::string &k, std::int64_t v) { return {k, std::to_string(v), true}; }
-SyscallArg str(const std::string &k, const std::string &v) { return {k, v, false}; }
+SyscallArg num(const std::string &k, std::int64_t v)
+{
+    return {k, std::to_string(v), true};
+}
+SyscallArg str(const std::string &k, const std::string &v)
+{
+    return {k, v, false};
+}
 
 // close() with unread data, then the client meets the RST: every kind of event and line of the log.
 std::vector<Event> handMadeRun()
@@ -204,7 +210,10 @@ std::string readFile(const std::string &path)
     return ss.str();
 }
 
-void writeFile(const std::string &path, const std::string &text) { std::ofstream(path, std::ios::binary) << text; }
+void writeFile(const std::string &path, const std::string &text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
 
 RunData handMadeRunData()
 {
@@ -254,8 +263,16 @@ struct PcapFile
 PcapFile readPcapng(const std::string &b)
 {
     PcapFile f;
-    auto u16 = [&](std::size_t at) { std::uint16_t v; std::memcpy(&v, b.data() + at, 2); return v; };
-    auto u32 = [&](std::size_t at) { std::uint32_t v; std::memcpy(&v, b.data() + at, 4); return v; };
+    auto u16 = [&](std::size_t at) {
+        std::uint16_t v;
+        std::memcpy(&v, b.data() + at, 2);
+        return v;
+    };
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v;
+        std::memcpy(&v, b.data() + at, 4);
+        return v;
+    };
     // Calls fn(code, value) for each option in [at, end).
     auto options = [&](std::size_t at, std::size_t end, auto fn) {
         while (at + 4 <= end) {
@@ -311,7 +328,10 @@ std::string shellOutput(const std::string &command)
     return out;
 }
 
-bool haveTshark() { return std::system("command -v tshark >/dev/null 2>&1") == 0; }
+bool haveTshark()
+{
+    return std::system("command -v tshark >/dev/null 2>&1") == 0;
+}
 
 // Each packet tshark reads back: "flags len comment", flags masked to the six we record.
 std::vector<std::string> tsharkPackets(const std::string &path)
@@ -424,7 +444,8 @@ void checkPlantUmlSyntax(const std::string &text)
 TEST(TextLog, HandMadeRunReadsLikeStrace)
 {
     // Calls print when they return (at their enter time); what happened meanwhile follows the call line.
-    const std::string expected = R"(# scenario: close() with unread data sends RST (kernel 6.1.0-test, isolation netns, capture on)
+    const std::string expected =
+        R"(# scenario: close() with unread data sends RST (kernel 6.1.0-test, isolation netns, capture on)
 +0.000010 server  socket(v4) = 3
 +0.000031 server  bind(3, 127.0.0.1:5000) = 0
 +0.000041 server  listen(3, 1) = 0
@@ -503,10 +524,16 @@ TEST(TextLog, RunningCallHoldsBackWhatItCaused)
 TEST(TextLog, ArgumentsQuotingAndErrno)
 {
     std::vector<Event> events;
-    events.push_back(Event{0, 0, SyscallInfo{1, 0, "A", "send", 5, "A.1",
-                                              {{"data", std::string(40, 'z'), false},
-                                               {"flags", "MSG_NOSIGNAL|MSG_DONTWAIT", false},
-                                               {"text", "say \"hi\"\t\x01", false}}}});
+    events.push_back(Event{0, 0,
+                           SyscallInfo{1,
+                                       0,
+                                       "A",
+                                       "send",
+                                       5,
+                                       "A.1",
+                                       {{"data", std::string(40, 'z'), false},
+                                        {"flags", "MSG_NOSIGNAL|MSG_DONTWAIT", false},
+                                        {"text", "say \"hi\"\t\x01", false}}}});
     events.push_back(Event{1, 5000, ReturnInfo{1, -1, "EAGAIN", 5000, std::nullopt}});
     EXPECT_EQ(formatLog(events), "+0.000000 A  send(5, \"" + std::string(32, 'z') +
                                      "\"..., MSG_NOSIGNAL|MSG_DONTWAIT, \"say \\\"hi\\\"\\t\\x01\") = -1 EAGAIN "
@@ -552,7 +579,9 @@ TEST(RunFile, RoundTripKeepsEveryEventAndTheScenario)
     for (const auto &e : run.events)
         events += toJsonLine(e) + "\n";
     EXPECT_EQ(text.substr(text.find('\n') + 1), events);
-    struct stat st{};
+    struct stat st
+    {
+    };
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_NE(st.st_mode & 0044, 0u) << "saved runs are readable like any new file, not 0600";
 }
@@ -615,17 +644,15 @@ TEST(RunFile, ErrorsNameFileLineAndColumn)
     EXPECT_EQ(loadError(dir, missingField), f + ":2:1: error: step event: missing field \"step\"");
 
     // Out of order: the third event repeats n=1.
-    std::string swapped = header + toJsonLine(events[0]) + "\n" + toJsonLine(events[1]) + "\n" +
-                          toJsonLine(events[1]) + "\n";
+    std::string swapped =
+        header + toJsonLine(events[0]) + "\n" + toJsonLine(events[1]) + "\n" + toJsonLine(events[1]) + "\n";
     EXPECT_EQ(loadError(dir, swapped), f + ":4:1: error: events out of order: n=1 after n=1");
 
     // Cut in the middle of a line, and cut at a line boundary (no end event).
     const std::string whole = header + body;
-    EXPECT_EQ(loadError(dir, whole.substr(0, whole.size() - 10)).rfind(f + ":" +
-                                                                       std::to_string(events.size() + 1) +
-                                                                       ":",
-                                                                   0),
-              0u);
+    EXPECT_EQ(
+        loadError(dir, whole.substr(0, whole.size() - 10)).rfind(f + ":" + std::to_string(events.size() + 1) + ":", 0),
+        0u);
     EXPECT_NE(loadError(dir, whole.substr(0, whole.size() - 10)).find("truncated file: the last line is incomplete"),
               std::string::npos);
     const std::string cut = whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1);
@@ -650,9 +677,9 @@ TEST(Pcapng, EverySegmentReadsBackWithItsFlagsAndTime)
     TempDir dir;
     auto events = handMadeRun();
     // A segment recorded without its header bytes cannot be exported: it is skipped and counted.
-    events.insert(events.end() - 1, Event{events.back().n, events.back().tNs,
-                                          PacketInfo{"", "client.1", "127.0.0.1:5000", "127.0.0.1:40000", kRst, 0, 0,
-                                                     0, 0, ""}});
+    events.insert(events.end() - 1,
+                  Event{events.back().n, events.back().tNs,
+                        PacketInfo{"", "client.1", "127.0.0.1:5000", "127.0.0.1:40000", kRst, 0, 0, 0, 0, ""}});
     events.back().n += 1;
     const std::string path = dir.file("run.pcapng");
     std::string error;
@@ -717,8 +744,9 @@ TEST(TextDiagram, TextThatWouldBreakTheSyntaxIsEscaped)
         Event{3, 3, PacketInfo{"", "A.1", "127.0.0.1:5001", "127.0.0.1:40000", kRst | kAck, 0, 1, 0, 0, ""}},
     };
     const std::string m = toMermaid(events);
-    EXPECT_NE(m.find("    Note over p0: send(3, #34;a#59;b#35;c#37;#37;d#60;e#62;f\\#34;g\\\\h\\n--**//~end#34;) = 27\n"),
-              std::string::npos)
+    EXPECT_NE(
+        m.find("    Note over p0: send(3, #34;a#59;b#35;c#37;#37;d#60;e#62;f\\#34;g\\\\h\\n--**//~end#34;) = 27\n"),
+        std::string::npos)
         << m;
     EXPECT_NE(m.find("    end\n    participant p1 as 127.0.0.1:5001\n"), std::string::npos) << m;
     EXPECT_NE(m.find("\n    p1-xp0: RST ACK seq=0 ack=1\n"), std::string::npos) << m;
