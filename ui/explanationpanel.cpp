@@ -66,8 +66,7 @@ void ExplanationPanel::refresh()
             html += QStringLiteral("<h4>%1</h4>")
                         .arg(tr("Step %1: %2")
                                  .arg(step + 1)
-                                 .arg(info ? QString::fromStdString(info->actor + "  " + info->text).toHtmlEscaped()
-                                           : QString()));
+                                 .arg(info ? QString::fromStdString(info->text).toHtmlEscaped() : QString()));
             const QString note = m_run->stepNote(step);
             if (!note.isEmpty())
                 html += paragraphs(note);

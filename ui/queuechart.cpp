@@ -79,7 +79,7 @@ QueueChart::Track &QueueChart::track(const QString &sock)
     t.recv->setPen(QPen(color, 2));
     t.send = new QLineSeries(m_chart);
     t.send->setName(sock + tr(" send_q"));
-    t.send->setPen(QPen(color, 2, Qt::DashLine));
+    t.send->setPen(QPen(color.lighter(130), 2, Qt::DashLine));
     for (QLineSeries *s : {t.recv, t.send}) {
         m_chart->addSeries(s);
         s->attachAxis(m_axisX);
@@ -96,7 +96,15 @@ void QueueChart::onEventsAppended(int first, int last)
     QHash<QLineSeries *, QList<QPointF>> points;
     for (int i = first; i <= last; ++i) {
         const core::Event &e = m_run->event(i);
+        core::QueueInfo closed;
         const auto *qi = e.as<core::QueueInfo>();
+        if (const auto *st = e.as<core::StateInfo>(); st && st->to == core::TcpState::Closed) {
+            // A closed socket's queues are gone (discarded or delivered): drop its lines to zero.
+            if (!m_tracks.contains(QString::fromStdString(st->sock)))
+                continue;
+            closed.sock = st->sock;
+            qi = &closed;
+        }
         if (!qi)
             continue;
         Track &t = track(QString::fromStdString(qi->sock));
@@ -123,6 +131,7 @@ void QueueChart::onEventsAppended(int first, int last)
         it.key()->append(it.value());
     extendTails();
     m_axisX->setRange(0, std::max(ms(m_run->endNs()), 0.01));
+    m_axisX->applyNiceNumbers();
     m_axisY->setRange(0, static_cast<double>(std::max<qint64>(m_maxBytes * 11 / 10, 10)));
     m_axisY->applyNiceNumbers();
     updateCursor();
@@ -181,7 +190,7 @@ void QueueChart::onThemeChanged()
         const Track &tr = m_tracks[m_order[i]];
         const QColor c = socketColor(t, i);
         tr.recv->setPen(QPen(c, 2));
-        tr.send->setPen(QPen(c, 2, Qt::DashLine));
+        tr.send->setPen(QPen(c.lighter(130), 2, Qt::DashLine));
     }
     QColor cursor = t.text;
     cursor.setAlphaF(0.6);

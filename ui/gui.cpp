@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/gui.h"
+
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
+
+namespace sockscope::ui {
+
+int runGui(int argc, char **argv, const std::string &scenarioToRun)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("sockscope"));
+    QApplication::setOrganizationName(QStringLiteral("sockscope"));
+    QApplication::setApplicationVersion(QStringLiteral(SOCKSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/sockscope.svg")));
+
+    MainWindow window;
+    window.show();
+    if (!scenarioToRun.empty()) {
+        const QString name = QString::fromStdString(scenarioToRun);
+        // After the first frame, so the window is on screen while the lab starts.
+        QTimer::singleShot(0, &window, [&window, name] {
+            if (!window.selectAndRun(name))
+                QMessageBox::warning(&window, QObject::tr("sockscope"),
+                                     QObject::tr("There is no built-in scenario named \"%1\".").arg(name));
+        });
+    }
+    return QApplication::exec();
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/mainwindow.h"
+
+#include "ui/eventtable.h"
+#include "ui/explanationpanel.h"
+#include "ui/labworker.h"
+#include "ui/queuechart.h"
+#include "ui/runmodel.h"
+#include "ui/scenariobrowser.h"
+#include "ui/timelineview.h"
+#include "ui/viewstate.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+
+// resources.qrc is compiled into the static sockscope_ui library: register it explicitly (outside any namespace).
+static void initSockscopeResources() { Q_INIT_RESOURCE(resources); }
+
+namespace sockscope::ui {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_run(new RunModel(this)), m_view(new ViewState(this)), m_worker(new LabWorker(m_run, this))
+{
+    initSockscopeResources();
+    setWindowTitle(tr("sockscope"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/sockscope.svg")));
+    setMinimumSize(800, 500);
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+
+    m_browser = new ScenarioBrowser(this);
+    m_timeline = new TimelineView(m_run, m_view, this);
+    m_table = new EventTable(m_run, m_view, this);
+    m_queues = new QueueChart(m_run, m_view, this);
+    m_explanation = new ExplanationPanel(m_run, m_view, this);
+    setCentralWidget(createCentralView());
+    addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
+    addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::RightDockWidgetArea);
+    QDockWidget *timelines = addDock(tr("State timelines"), QStringLiteral("timelines"), m_timeline, Qt::BottomDockWidgetArea);
+    QDockWidget *table = addDock(tr("Events"), QStringLiteral("events"), m_table, Qt::BottomDockWidgetArea);
+    addDock(tr("Queues"), QStringLiteral("queues"), m_queues, Qt::RightDockWidgetArea);
+    tabifyDockWidget(timelines, table);
+    timelines->raise();
+    resizeDocks({timelines}, {260}, Qt::Vertical);
+
+    createActions();
+    createStatusBar();
+
+    connect(m_browser, &ScenarioBrowser::activated, this, &MainWindow::runScenario);
+    connect(m_worker, &LabWorker::runStarted, this, [this](const QString &name) {
+        m_runAction->setEnabled(false);
+        m_stopAction->setEnabled(true);
+        m_progress->setText(tr("Running %1...").arg(name));
+    });
+    connect(m_worker, &LabWorker::eventsDrained, this,
+            [this](int total) { m_progress->setText(tr("Running: %1 events").arg(total)); });
+    connect(m_worker, &LabWorker::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_worker, &LabWorker::runFailed, this, &MainWindow::onRunFailed);
+    connect(m_run, &RunModel::eventsAppended, this, [this](int first, int) {
+        if (first == 0 || m_isolation->text().isEmpty())
+            updateRunInfo();
+    });
+    connect(m_run, &RunModel::runReset, this, &MainWindow::updateRunInfo);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::createCentralView()
+{
+    // The sequence diagram (UI-A's SequenceView) goes here once it lands; until then the explanation of the
+    // cursor event holds the centre.
+    auto *placeholder = new QLabel(tr("Sequence diagram"), this);
+    placeholder->setAlignment(Qt::AlignCenter);
+    placeholder->setMinimumSize(400, 300);
+    return placeholder;
+}
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *widget,
+                                 Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() keys on it
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    m_docks.append(dock);
+    return dock;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open scenario..."), this, &MainWindow::openFile);
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+    QMenu *runMenu = menuBar()->addMenu(tr("&Run"));
+    m_runAction = runMenu->addAction(tr("&Run"), this, &MainWindow::runCurrent);
+    m_runAction->setShortcut(Qt::Key_F5);
+    m_runAction->setToolTip(tr("Run the selected scenario on the kernel (F5)"));
+    m_stopAction = runMenu->addAction(tr("&Stop"), m_worker, &LabWorker::stop);
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stopAction->setEnabled(false);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *proportional = view->addAction(tr("&Proportional time"));
+    proportional->setCheckable(true);
+    proportional->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    proportional->setToolTip(tr("Uniform (one row per event) or proportional to real time (Ctrl+T)"));
+    connect(proportional, &QAction::toggled, this,
+            [this](bool on) { m_view->setTimeMode(on ? TimeMode::Proportional : TimeMode::Uniform); });
+    connect(m_view, &ViewState::timeModeChanged, proportional,
+            [proportional](TimeMode mode) { proportional->setChecked(mode == TimeMode::Proportional); });
+
+    view->addSeparator();
+    auto *zoomIn = view->addAction(tr("Zoom &in"), m_timeline, &TimelineView::zoomIn);
+    zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
+    auto *zoomOut = view->addAction(tr("Zoom &out"), m_timeline, &TimelineView::zoomOut);
+    zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    auto *zoomReset = view->addAction(tr("&Reset zoom"), m_timeline, &TimelineView::zoomReset);
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    view->addSeparator();
+    QMenu *themes = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    const std::pair<QString, Theme::Preset> presets[] = {{tr("&Light"), Theme::Preset::ScreenLight},
+                                                         {tr("&Dark"), Theme::Preset::ScreenDark},
+                                                         {tr("&High contrast"), Theme::Preset::HighContrast}};
+    for (const auto &[name, preset] : presets) {
+        QAction *a = themes->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(m_view->theme().preset == preset);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, preset = preset] { m_view->setTheme(Theme::fromPreset(preset)); });
+    }
+
+    view->addSeparator();
+    QMenu *panels = view->addMenu(tr("&Panels"));
+    for (QDockWidget *dock : std::as_const(m_docks))
+        panels->addAction(dock->toggleViewAction());
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->addAction(open);
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    bar->addSeparator();
+    bar->addAction(proportional);
+    bar->addAction(zoomIn);
+    bar->addAction(zoomOut);
+    bar->addAction(zoomReset);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_isolation = new QLabel(this);
+    m_capture = new QLabel(this);
+    m_progress = new QLabel(tr("Ready: choose a scenario and press F5"), this);
+    statusBar()->addWidget(m_progress, 1);
+    statusBar()->addPermanentWidget(m_isolation);
+    statusBar()->addPermanentWidget(m_capture);
+}
+
+void MainWindow::updateRunInfo()
+{
+    if (!m_run->hasRunInfo()) {
+        m_isolation->clear();
+        m_capture->clear();
+        return;
+    }
+    const core::RunInfo &info = m_run->runInfo();
+    const bool netns = info.isolation == "netns";
+    m_isolation->setText(netns ? tr("isolation: netns") : tr("isolation: host"));
+    m_isolation->setToolTip(netns ? tr("Runs in a private network namespace")
+                                  : tr("User namespaces are unavailable: the run used the host's loopback"));
+    m_isolation->setStyleSheet(netns ? QString() : QStringLiteral("color: #b35900; font-weight: bold"));
+    m_capture->setText(info.capture ? tr("capture: on") : tr("capture: off"));
+    m_capture->setToolTip(info.capture ? tr("Segments are captured on lo")
+                                       : tr("Capture off: %1").arg(QString::fromStdString(info.captureNote)));
+    if (!info.capture && !info.captureNote.empty())
+        m_capture->setText(tr("capture: off (%1)").arg(QString::fromStdString(info.captureNote)));
+}
+
+bool MainWindow::selectAndRun(const QString &name)
+{
+    if (!m_browser->select(name))
+        return false;
+    runCurrent();
+    return true;
+}
+
+void MainWindow::runCurrent()
+{
+    if (const core::Scenario *s = m_browser->current())
+        runScenario(*s);
+    else
+        m_progress->setText(tr("Choose a scenario to run first."));
+}
+
+void MainWindow::runScenario(const core::Scenario &scenario)
+{
+    if (!m_worker->start(scenario))
+        m_progress->setText(tr("A run is still in progress."));
+}
+
+void MainWindow::onRunFinished(bool expectationsOk)
+{
+    m_runAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    m_progress->setStyleSheet(expectationsOk ? QString() : QStringLiteral("color: #c62828"));
+    m_progress->setText(expectationsOk ? tr("Finished: %1 events, every expectation met").arg(m_run->eventCount())
+                                       : tr("Finished: %1 events, some expectations NOT met").arg(m_run->eventCount()));
+}
+
+void MainWindow::onRunFailed(const QString &message)
+{
+    // The model is only cleared when a run's first events arrive, so a run that fails early leaves the
+    // previous run on screen.
+    m_runAction->setEnabled(true);
+    m_stopAction->setEnabled(false);
+    m_progress->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_progress->setText(tr("Run failed: %1").arg(message));
+}
+
+void MainWindow::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
+                                                      tr("Scenarios (*.scn);;All files (*)"));
+    if (!path.isEmpty())
+        m_browser->openFile(path);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    m_worker->stop();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            m_browser->openFile(url.toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace sockscope::ui
