@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -26,8 +25,12 @@ namespace sockscope::core {
 
 namespace {
 
-constexpr unsigned kBlockSize = 1u << 20;
-constexpr unsigned kBlockCount = 64;
+// The retire timer hands a block over every 1 ms however little it holds, so below ~300k segments/s the ring
+// holds kBlockCount ms of traffic, not 64 MiB of it: 64 blocks of 1 MiB dropped ~1000 segments when the
+// capture thread was starved for >64 ms by a parallel build. 512 blocks of 128 KiB (~390 frames each) keep
+// the same memory and ride out half a second.
+constexpr unsigned kBlockSize = 128u << 10;
+constexpr unsigned kBlockCount = 512;
 constexpr unsigned kFrameSize = 2048;
 constexpr unsigned kRetireTimeoutMs = 1;
 // Only headers are decoded, so the kernel copies at most this much of each frame: loopback segments are
@@ -174,8 +177,13 @@ struct PacketCapture::Impl
     std::atomic<bool> stopping{false};
     std::atomic<bool> running{false};
 
+    // Both the capture thread and sync() read the ring, so sync() does not depend on the capture thread being
+    // scheduled (on a loaded machine that took tens of ms). Lock order: ringMutex, then mutex.
+    std::mutex ringMutex;
+    unsigned nextBlock = 0;       // guarded by ringMutex: the next block to hand back to the kernel
+    std::vector<RawPacket> batch; // guarded by ringMutex: decoded packets before they are published
+
     std::mutex mutex; // guards everything below
-    std::condition_variable markerSeen;
     std::vector<RawPacket> packets;
     std::uint64_t tcpSegments = 0;
     std::uint64_t drops = 0;
@@ -193,7 +201,7 @@ struct PacketCapture::Impl
     }
 
     void captureLoop();
-    void drainRetiredBlocks(unsigned &block, std::vector<RawPacket> &batch);
+    void drainRetiredBlocks();
     bool sendMarker(std::uint64_t generation);
     void readStatsLocked();
 };
@@ -338,8 +346,18 @@ void PacketCapture::sync()
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         return;
     }
-    lock.lock();
-    d.markerSeen.wait_for(lock, kSyncBound, [&] { return d.markerRead >= generation || !d.running; });
+    const auto deadline = std::chrono::steady_clock::now() + kSyncBound;
+    for (;;) {
+        d.drainRetiredBlocks();
+        lock.lock();
+        if (d.markerRead >= generation || std::chrono::steady_clock::now() >= deadline)
+            return;
+        lock.unlock();
+        // Woken when the kernel retires the block holding the marker. The short timeout covers the capture
+        // thread reading the marker between our check and this poll (no further wake-up would come).
+        pollfd pfd{d.fd, POLLIN, 0};
+        poll(&pfd, 1, 1);
+    }
 }
 
 std::vector<RawPacket> PacketCapture::take()
@@ -367,8 +385,10 @@ PacketCapture::Stats PacketCapture::stats()
     return {m_impl->tcpSegments, m_impl->drops};
 }
 
-void PacketCapture::Impl::drainRetiredBlocks(unsigned &block, std::vector<RawPacket> &batch)
+void PacketCapture::Impl::drainRetiredBlocks()
 {
+    std::lock_guard ringLock(ringMutex);
+    unsigned &block = nextBlock;
     std::uint64_t newestMarker = 0;
     for (;;) {
         auto *desc = reinterpret_cast<tpacket_block_desc *>(ring + std::size_t(block) * kBlockSize);
@@ -410,14 +430,14 @@ void PacketCapture::Impl::drainRetiredBlocks(unsigned &block, std::vector<RawPac
         markerRead = std::max(markerRead, newestMarker);
     }
     batch.clear();
-    markerSeen.notify_all();
 }
 
 void PacketCapture::Impl::captureLoop()
 {
-    unsigned block = 0;
-    std::vector<RawPacket> batch;
-    batch.reserve(4096);
+    {
+        std::lock_guard ringLock(ringMutex);
+        batch.reserve(4096);
+    }
     while (!stopping) {
         pollfd fds[2] = {{fd, POLLIN | POLLERR, 0}, {wakeFd, POLLIN, 0}};
         // The timeout only guards against a missed wake-up; markers and stop() wake the thread themselves.
@@ -428,14 +448,10 @@ void PacketCapture::Impl::captureLoop()
             std::uint64_t value = 0;
             [[maybe_unused]] auto r = read(wakeFd, &value, sizeof value);
         }
-        drainRetiredBlocks(block, batch);
+        drainRetiredBlocks();
     }
-    drainRetiredBlocks(block, batch);
-    {
-        std::lock_guard lock(mutex);
-        running = false;
-    }
-    markerSeen.notify_all();
+    drainRetiredBlocks();
+    running = false;
 }
 
 } // namespace sockscope::core

@@ -388,20 +388,38 @@ TEST(PacketCapture, BurstOf20000SegmentsWithoutDrops)
         capture->sync();
         const auto packets = capture->take();
         const auto stats = capture->stats();
-        std::uint64_t payload = 0;
-        std::size_t dataSegments = 0;
+        // Every byte sent must be covered by a captured segment. Under load the sender may retransmit (tail
+        // loss probes, RTO), so compare the union of the sequence ranges, not the sum of the lengths.
+        std::uint32_t isn = 0;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
         for (const auto &p : packets) {
-            if (p.dstPort == l.port && p.payloadLen) {
-                payload += p.payloadLen;
-                ++dataSegments;
+            if (p.dstPort != l.port)
+                continue;
+            if (p.flags == kSyn)
+                isn = p.seq;
+            else if (p.payloadLen)
+                ranges.emplace_back(p.seq - isn - 1, p.seq - isn - 1 + p.payloadLen);
+        }
+        std::sort(ranges.begin(), ranges.end());
+        std::uint64_t covered = 0;
+        std::uint64_t end = 0;
+        std::uint64_t retransmitted = 0;
+        for (const auto &[from, to] : ranges) {
+            if (from < end)
+                retransmitted += std::min(to, end) - from;
+            if (to > end) {
+                covered += to - std::max(from, end);
+                end = to;
             }
         }
-        std::printf("[ info ] burst: %zu sends, %zu segments (%zu with data, autocorking %s) in %.1f ms, "
-                    "%.0f segments/s, drops %llu\n",
-                    sends, packets.size(), dataSegments, noCork ? "off" : "on", elapsed / 1e6,
-                    packets.size() / (elapsed / 1e9), static_cast<unsigned long long>(stats.drops));
+        std::printf("[ info ] burst: %zu sends, %zu segments (%zu with data, %llu bytes retransmitted, autocorking "
+                    "%s) in %.1f ms, %.0f segments/s, drops %llu\n",
+                    sends, packets.size(), ranges.size(), static_cast<unsigned long long>(retransmitted),
+                    noCork ? "off" : "on", elapsed / 1e6, packets.size() / (elapsed / 1e9),
+                    static_cast<unsigned long long>(stats.drops));
         EXPECT_EQ(received, sends * 8);
-        EXPECT_EQ(payload, sends * 8) << "every payload byte is seen exactly once";
+        EXPECT_EQ(covered, sends * 8) << "every payload byte is seen";
+        EXPECT_EQ(end, sends * 8);
         EXPECT_GE(packets.size(), 20000u);
         EXPECT_EQ(stats.drops, 0u);
         close(client);
@@ -459,18 +477,28 @@ TEST(SockDiag, SeesListenersPairsOrphansTimeWaitAndUnacceptedConnections)
         const std::string c5Local = snapshotFd(c5).local;
 
         // The peer acknowledges the orphan's FIN with a delayed ACK (it has not read anything), so the orphan
-        // sits in FIN_WAIT_1 until the delayed-ACK timer fires: wait for FIN_WAIT_2, bounded.
+        // sits in FIN_WAIT_1 until the delayed-ACK timer fires; and on a loaded machine loopback delivery can be
+        // deferred to ksoftirqd. So dump until the kernel has settled (bounded), then check.
+        const auto settled = [&](const std::vector<DiagSocket> &all) {
+            const DiagSocket *orphan = findDiag(all, c2Local, server);
+            const DiagSocket *timeWait = findDiag(all, c3Local, server);
+            const DiagSocket *c4Diag = findDiag(all, c4Local, server);
+            const DiagSocket *listener = findDiag(all, server, "0.0.0.0:0");
+            return orphan && orphan->kernelState == 5 && timeWait && timeWait->kernelState == 6 &&
+                   !findDiag(all, server, c3Local) && c4Diag && c4Diag->kernelState == 6 && listener &&
+                   listener->recvQ == 1;
+        };
         std::vector<DiagSocket> all;
         const std::int64_t waitStart = monoNs();
-        for (;;) {
+        do {
             all = diag->dump(&error);
             ASSERT_FALSE(all.empty()) << error;
-            const DiagSocket *o = findDiag(all, c2Local, server);
-            if (!o || o->kernelState != 4 || monoNs() - waitStart > 2'000'000'000)
+            if (settled(all))
                 break;
             std::this_thread::sleep_for(std::chrono::microseconds(200));
-        }
-        std::printf("[ info ] orphan left FIN_WAIT_1 after %.1f ms\n", (monoNs() - waitStart) / 1e6);
+        } while (monoNs() - waitStart < 2'000'000'000);
+        std::printf("[ info ] the namespace settled (orphan left FIN_WAIT_1) after %.1f ms\n",
+                    (monoNs() - waitStart) / 1e6);
 
         const DiagSocket *listener = findDiag(all, server, "0.0.0.0:0");
         ASSERT_TRUE(listener);
