@@ -335,7 +335,7 @@ bool PacketCapture::Impl::sendMarker(std::uint64_t generation)
 // up; the ring is filled in arrival order, so every frame queued before the marker has then been read. Cost:
 // one retire period (~1 ms measured on 6.18). Limit: a segment stamped on another CPU but still in that CPU's
 // backlog (softirq deferred to ksoftirqd) can land after the marker; a segment whose send() has returned is
-// already in the ring, since lo delivers it in the sender's own softirq.
+// normally in the ring already, since lo delivers it in the sender's own softirq unless that was deferred.
 void PacketCapture::sync()
 {
     Impl &d = *m_impl;
