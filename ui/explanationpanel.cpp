@@ -11,10 +11,30 @@
 
 namespace sockscope::ui {
 namespace {
+// Notes keep the file's line breaks: a line that does not end a sentence continues on the next one.
 QString paragraphs(const QString &text)
 {
+    QStringList paras;
+    QString current;
+    for (const QString &raw : text.split(QLatin1Char('\n'))) {
+        const QString line = raw.trimmed();
+        if (line.isEmpty()) {
+            if (!current.isEmpty())
+                paras << current;
+            current.clear();
+            continue;
+        }
+        current += (current.isEmpty() ? QString() : QStringLiteral(" ")) + line;
+        if (line.endsWith(QLatin1Char('.')) || line.endsWith(QLatin1Char(':')) || line.endsWith(QLatin1Char('?'))
+            || line.endsWith(QLatin1Char('!'))) {
+            paras << current;
+            current.clear();
+        }
+    }
+    if (!current.isEmpty())
+        paras << current;
     QString html;
-    for (const QString &p : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+    for (const QString &p : std::as_const(paras))
         html += QStringLiteral("<p>%1</p>").arg(p.toHtmlEscaped());
     return html;
 }

@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -72,7 +73,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_run, &RunModel::runReset, this, &MainWindow::updateRunInfo);
 
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First start: most of the screen, the diagram needs room.
+        const QRect screen = this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1280, 800);
+        resize(std::min(1400, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
 

@@ -12,6 +12,8 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace sockscope::ui {
 namespace {
 double ms(qint64 tNs) { return static_cast<double>(tNs) / 1e6; }
@@ -30,11 +32,12 @@ QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
 {
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
-    m_chart->legend()->setAlignment(Qt::AlignRight);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setTitleText(tr("time since start (ms)"));
-    m_axisY->setTitleText(tr("bytes queued"));
+    m_axisY->setTitleText(tr("bytes"));
+    m_chart->setTitle(tr("solid: recv_q (unread)    dashed: send_q (unacknowledged)"));
     m_axisY->setLabelFormat(QStringLiteral("%d"));
     m_chart->addSeries(m_cursor);
     m_cursor->attachAxis(m_axisX);
@@ -85,6 +88,9 @@ QueueChart::Track &QueueChart::track(const QString &sock)
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
+    // One legend entry per socket (its colour); the axis title tells solid from dashed.
+    m_chart->legend()->markers(t.send).constFirst()->setVisible(false);
+    m_chart->legend()->markers(t.recv).constFirst()->setLabel(sock);
     m_order.append(sock);
     return *m_tracks.insert(sock, t);
 }
@@ -130,8 +136,15 @@ void QueueChart::onEventsAppended(int first, int last)
     for (auto it = points.begin(); it != points.end(); ++it)
         it.key()->append(it.value());
     extendTails();
-    m_axisX->setRange(0, std::max(ms(m_run->endNs()), 0.01));
-    m_axisX->applyNiceNumbers();
+    const double end = std::max(ms(m_run->endNs()), 0.01);
+    m_axisX->setRange(0, end);
+    // Ticks at 1, 2 or 5 x 10^k ms from 0, about five of them, with no padding past the run's end.
+    const double raw = end / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw / magnitude < 2 ? magnitude : raw / magnitude < 5 ? 2 * magnitude : 5 * magnitude;
+    m_axisX->setTickType(QValueAxis::TicksDynamic);
+    m_axisX->setTickAnchor(0);
+    m_axisX->setTickInterval(step);
+    m_axisX->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     m_axisY->setRange(0, static_cast<double>(std::max<qint64>(m_maxBytes * 11 / 10, 10)));
     m_axisY->applyNiceNumbers();
     updateCursor();
@@ -178,6 +191,8 @@ void QueueChart::onThemeChanged()
     m_chart->setPlotAreaBackgroundVisible(false);
     m_chart->legend()->setLabelColor(t.text);
     m_chart->legend()->setFont(t.font);
+    m_chart->setTitleBrush(t.mutedText);
+    m_chart->setTitleFont(t.font);
     for (QValueAxis *axis : {m_axisX, m_axisY}) {
         axis->setLabelsColor(t.text);
         axis->setTitleBrush(t.mutedText);
