@@ -761,3 +761,97 @@ TEST(TextDiagram, TextThatWouldBreakTheSyntaxIsEscaped)
     checkDiagramMessages(events);
     checkPlantUmlSyntax(p);
 }
+
+#ifndef SOCKSCOPE_FORMATS_STANDALONE
+// Every format on real runs of the built-in scenarios, through the real lab.
+//
+// Golden logs: tests/fixtures/log/NAME.log holds normalizeLog(formatLog(events)) of scenario NAME. After an
+// intended change of the log format or of a scenario, regenerate and review them:
+//   SOCKSCOPE_UPDATE_GOLDENS=1 BUILD/tests/core_test_formats --gtest_filter='Builtins/RealRun.*'
+//   git diff tests/fixtures/log
+// A scenario without a golden file is still checked in every other format; give one to scenarios whose log
+// does not depend on timing (not simultaneous open/close, not retransmissions).
+#include "testsupport.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace {
+
+std::vector<std::string> builtinNames()
+{
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(SOCKSCOPE_SCENARIO_DIR, ec))
+        if (entry.path().extension() == ".scn")
+            names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string goldenPath(const std::string &name)
+{
+    return std::string(SOCKSCOPE_FIXTURES) + "/log/" + name + ".log";
+}
+
+class RealRun : public ::testing::TestWithParam<std::string>
+{
+};
+
+} // namespace
+
+TEST_P(RealRun, EveryFormatHoldsTheRun)
+{
+    const std::string name = GetParam();
+    const auto events = sockscope::test::runScenario(sockscope::test::loadBuiltin(name));
+    ASSERT_GE(events.size(), 2u);
+    ASSERT_EQ(events.front().kind(), EventKind::Run);
+    ASSERT_EQ(events.back().kind(), EventKind::End);
+    TempDir dir;
+
+    // Run file: event for event the same JSON after a save and a load.
+    RunData run{name, sockscope::test::builtinScenarioPath(name), readFile(sockscope::test::builtinScenarioPath(name)),
+                events, ""};
+    std::string error;
+    ASSERT_TRUE(saveRun(dir.file(name + ".sockrun"), run, &error)) << error;
+    LoadError loadErr;
+    auto loaded = loadRun(dir.file(name + ".sockrun"), &loadErr);
+    ASSERT_TRUE(loaded) << loadErr.format();
+    EXPECT_EQ(loaded->scenarioSource, run.scenarioSource);
+    expectSameEvents(loaded->events, events);
+
+    // pcapng: with capture on every segment carries its headers and reads back with its flags.
+    PcapngStats stats;
+    ASSERT_TRUE(writePcapng(dir.file(name + ".pcapng"), events, &error, &stats)) << error;
+    if (events.front().as<RunInfo>()->capture)
+        EXPECT_EQ(stats.skipped, 0);
+    EXPECT_EQ(stats.written + stats.skipped, packetCount(events));
+    checkPcapng(events, dir.file(name + ".pcapng"));
+
+    // Diagrams: one message per segment.
+    checkDiagramMessages(events);
+    checkPlantUmlSyntax(toPlantUml(events));
+
+    // Log: golden text after masking what changes from run to run.
+    const std::string log = normalizeLog(formatLog(events));
+    EXPECT_NE(log.find("# end: "), std::string::npos);
+    const std::string golden = goldenPath(name);
+    if (std::getenv("SOCKSCOPE_UPDATE_GOLDENS")) {
+        std::filesystem::create_directories(std::filesystem::path(golden).parent_path());
+        writeFile(golden, log);
+    } else if (std::filesystem::exists(golden)) {
+        EXPECT_EQ(log, readFile(golden)) << "regenerate with SOCKSCOPE_UPDATE_GOLDENS=1 if the change is intended";
+    } else {
+        std::cout << "no golden log for " << name << " (" << golden << ")\n";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builtins, RealRun, ::testing::ValuesIn(builtinNames()),
+                         [](const ::testing::TestParamInfo<std::string> &info) {
+                             std::string id = info.param;
+                             std::replace_if(
+                                 id.begin(), id.end(), [](char c) { return !std::isalnum(c); }, '_');
+                             return id;
+                         });
+#endif
