@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SequenceLayout: event -> row / lane / y, uniform vs real time, gap collapsing, lanes grouped by actor,
+// merged call rows and blocked spans. No window: the layout is a pure function.
+
+#include "ui/runmodel.h"
+#include "ui/sequencelayout.h"
+#include "ui/sequencepainter.h"
+#include "uifixture.h"
+
+#include <QImage>
+#include <QPainter>
+#include <QtTest>
+
+using namespace sockscope;
+using core::Event;
+
+namespace {
+
+Event ev(std::int64_t n, std::int64_t t, core::EventPayload p) { return Event{n, t, std::move(p)}; }
+
+core::SyscallInfo call(std::int64_t id, std::string actor, std::string name, std::string sock, int fd = 3)
+{
+    core::SyscallInfo s;
+    s.id = id;
+    s.actor = std::move(actor);
+    s.call = std::move(name);
+    s.sock = std::move(sock);
+    s.fd = fd;
+    return s;
+}
+
+core::PacketInfo packet(std::string from, std::string to, std::uint8_t flags)
+{
+    core::PacketInfo p;
+    p.from = std::move(from);
+    p.to = std::move(to);
+    p.flags = flags;
+    return p;
+}
+
+constexpr std::uint8_t kSyn = 0x02, kAck = 0x10, kRst = 0x04;
+
+} // namespace
+
+class TestSequenceLayout : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase() { m_run.reset(uitest::loadFixture("handmade-rst.jsonl")); }
+
+    // Rows and lanes of the hand-made close-with-unread-data run.
+    void fixtureRows_data()
+    {
+        QTest::addColumn<int>("event");
+        QTest::addColumn<int>("row");
+        QTest::addColumn<QString>("lane");  // socket drawn on ("" for none)
+        QTest::addColumn<QString>("lane2"); // packet receiver
+        QTest::addColumn<bool>("merged");
+        QTest::newRow("server socket() merged") << 2 << 0 << "" << "" << true;
+        QTest::newRow("its return has no row") << 3 << -1 << "" << "" << true;
+        QTest::newRow("bind") << 6 << 1 << "server.listen" << "" << true;
+        QTest::newRow("LISTEN state") << 11 << 3 << "server.listen" << "" << false;
+        QTest::newRow("accept blocks") << 14 << 4 << "server.listen" << "" << false;
+        QTest::newRow("socket event: no row") << 18 << -1 << "client.1" << "" << false;
+        QTest::newRow("connect, handshake follows") << 20 << 6 << "client.1" << "" << false;
+        QTest::newRow("SYN to the listener") << 21 << 7 << "client.1" << "server.listen" << false;
+        QTest::newRow("SYN ACK from the child") << 23 << 9 << "server.1" << "client.1" << false;
+        QTest::newRow("connect returns on its own row") << 28 << 14 << "client.1" << "" << false;
+        QTest::newRow("accept returns") << 30 << 15 << "server.listen" << "" << false;
+        QTest::newRow("kernel state") << 32 << 16 << "client.1" << "" << false;
+        QTest::newRow("RST") << 42 << 22 << "server.1" << "client.1" << false;
+        QTest::newRow("recv ECONNRESET merged") << 48 << 26 << "client.1" << "" << true;
+        QTest::newRow("SIGPIPE") << 54 << 28 << "client.1" << "" << false;
+    }
+    void fixtureRows()
+    {
+        QFETCH(int, event);
+        QFETCH(int, row);
+        QFETCH(QString, lane);
+        QFETCH(QString, lane2);
+        QFETCH(bool, merged);
+        const auto L = ui::SequenceLayout::compute(m_run, {});
+        const auto &it = L.item(event);
+        QCOMPARE(it.row, row);
+        QCOMPARE(laneName(m_run, L, it.lane), lane);
+        QCOMPARE(laneName(m_run, L, it.lane2), lane2);
+        QCOMPARE(it.merged, merged);
+        if (row >= 0) {
+            QCOMPARE(L.rowEvents()[static_cast<size_t>(row)], event);
+            QCOMPARE(double(it.y), L.scale().yForRow(row));
+        }
+    }
+
+    void fixtureColumns()
+    {
+        ui::SequenceOptions o;
+        const auto L = ui::SequenceLayout::compute(m_run, o);
+        QCOMPARE(L.rowCount(), 30);
+        QCOMPARE(L.lanes().size(), size_t(3));
+        QCOMPARE(laneName(m_run, L, 0), QStringLiteral("server.listen"));
+        QCOMPARE(laneName(m_run, L, 1), QStringLiteral("server.1"));
+        QCOMPARE(laneName(m_run, L, 2), QStringLiteral("client.1"));
+        QCOMPARE(L.groups().size(), size_t(2));
+        QCOMPARE(L.groups()[0].side, ui::CallSide::Left);
+        QCOMPARE(L.groups()[1].side, ui::CallSide::Right);
+        // Lanes left to right; the arrow of the SYN ACK points left to right.
+        QVERIFY(L.lanes()[0].x < L.lanes()[1].x && L.lanes()[1].x < L.lanes()[2].x);
+        QCOMPARE(L.lanes()[1].x - L.lanes()[0].x, o.lanePitch);
+        QVERIFY(L.groups()[1].x0 - L.groups()[0].x1 >= o.groupGap - 0.01);
+        const QLineF a = L.arrow(23);
+        QCOMPARE(a.x1(), L.lanes()[1].x);
+        QCOMPARE(a.x2(), L.lanes()[2].x);
+        QCOMPARE(a.y1(), a.y2());
+        QCOMPARE(L.height(), 30 * o.rowHeight);
+        QCOMPARE(L.width(), L.groups()[1].x1 + o.margin);
+        // accept(), connect(), send() and close() have packets before their return: each spans to it.
+        QCOMPARE(L.spans().size(), size_t(4));
+        QCOMPARE(L.spans()[0].call, 14);
+        QCOMPARE(L.spans()[0].ret, 30);
+        // Hit testing: the RST's row, between the lanes.
+        QCOMPARE(L.eventAt(QPointF((a.x1() + a.x2()) / 2, L.item(42).y + 3)), 42);
+        QCOMPARE(L.laneAt(L.lanes()[2].x + 10), 2);
+    }
+
+    void revealLimitBlocks()
+    {
+        ui::SequenceOptions o;
+        o.revealLimit = 20; // accept() and connect() have not returned yet
+        const auto L = ui::SequenceLayout::compute(m_run, o);
+        QCOMPARE(L.lastEvent(), 20);
+        QCOMPARE(L.rowCount(), 7);
+        QCOMPARE(L.spans().size(), size_t(2));
+        for (const auto &s : L.spans()) {
+            QCOMPARE(s.ret, -1);
+            QCOMPARE(double(s.y1), L.height());
+        }
+        // Lanes never move while events are revealed; server.1 has no lifeline yet.
+        const auto full = ui::SequenceLayout::compute(m_run, {});
+        QCOMPARE(L.lanes()[2].x, full.lanes()[2].x);
+        QVERIFY(L.laneTop(1) < 0);
+        QVERIFY(L.laneTop(0) >= 0);
+    }
+
+    void proportionalTime()
+    {
+        ui::SequenceOptions o;
+        o.mode = ui::TimeMode::Proportional;
+        o.nsPerPx = 1000;
+        const auto L = ui::SequenceLayout::compute(m_run, o);
+        QVERIFY(L.scale().proportional);
+        // Idle 10 ms before the client starts, 50 ms before close(): both collapsed.
+        QCOMPARE(L.scale().gaps.size(), size_t(2));
+        QCOMPARE(L.scale().gaps[0].t0, m_run.event(14).tNs);
+        QCOMPARE(L.scale().gaps[0].t1, m_run.event(16).tNs);
+        double prev = -1;
+        for (int e : L.rowEvents()) {
+            const float y = L.item(e).y;
+            QCOMPARE(y, float(L.scale().yForTime(m_run.event(e).tNs)));
+            QVERIFY(y >= prev);
+            prev = y;
+        }
+        // Real time between two rows that are not separated by a gap.
+        QVERIFY(qAbs(double(L.item(23).y - L.item(21).y) - double(m_run.event(23).tNs - m_run.event(21).tNs) / 1000.0) < 0.01);
+        // A merged return sits on its call's row.
+        QCOMPARE(L.item(49).y, L.item(48).y);
+        QVERIFY(L.height() < 400);
+
+        // Automatic scale: busy time fills about what the uniform rows would, plus the two gap bands.
+        o.nsPerPx = 0;
+        const auto A = ui::SequenceLayout::compute(m_run, o);
+        QCOMPARE(A.height(), A.rowCount() * o.rowHeight + 2 * o.gapPx + o.rowHeight);
+        o.timeZoom = 2;
+        const auto Z = ui::SequenceLayout::compute(m_run, o);
+        QCOMPARE(Z.scale().nsPerPx, A.scale().nsPerPx / 2);
+    }
+
+    // Sockets named in packets before their socket event still land under their actor, actors in
+    // first-appearance order, sockets in first-appearance order within an actor.
+    void laneOrderByActor_data()
+    {
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("grouped") << QStringList{"server.listen", "server.1", "server.2", "client.1", "client.2", ""};
+    }
+    void laneOrderByActor()
+    {
+        QFETCH(QStringList, expected);
+        std::vector<Event> v;
+        std::int64_t n = 0;
+        v.push_back(ev(n++, 10, core::StepInfo{0, "server", "L = socket(v4)", 1, {}}));
+        v.push_back(ev(n++, 20, core::SocketInfo{"server.listen", "server", "listen", 3, "127.0.0.1:5000", ""}));
+        v.push_back(ev(n++, 30, core::SocketInfo{"client.1", "client", "connect", 3, "", ""}));
+        v.push_back(ev(n++, 40, packet("client.1", "server.listen", kSyn)));
+        v.push_back(ev(n++, 50, packet("server.1", "client.1", kSyn | kAck)));
+        v.push_back(ev(n++, 60, core::SocketInfo{"client.2", "client", "connect", 4, "", ""}));
+        v.push_back(ev(n++, 70, packet("server.2", "client.2", kSyn | kAck)));
+        v.push_back(ev(n++, 80, packet("", "client.2", kRst | kAck)));
+        ui::RunModel run;
+        run.reset(std::move(v));
+        const auto L = ui::SequenceLayout::compute(run, {});
+        QStringList got;
+        for (int l = 0; l < static_cast<int>(L.lanes().size()); ++l)
+            got << laneName(run, L, l);
+        QCOMPARE(got, expected);
+        QCOMPARE(L.laneOfNoSocket(), 5);
+        QCOMPARE(L.groups().size(), size_t(3));
+        QCOMPARE(L.groups()[1].side, ui::CallSide::Left); // three groups: every call column on the left
+        QCOMPARE(L.item(7).lane, qint16(5));
+        QCOMPARE(L.item(7).lane2, qint16(4));
+    }
+
+    void incrementalAppendMatchesReset()
+    {
+        const auto all = uitest::loadFixture("handmade-rst.jsonl");
+        ui::RunModel run;
+        int batches = 0;
+        QObject::connect(&run, &ui::RunModel::eventsAppended, [&batches](int, int) { ++batches; });
+        for (size_t i = 0; i < all.size(); i += 7)
+            run.appendEvents(std::vector<Event>(all.begin() + static_cast<long>(i),
+                                                all.begin() + static_cast<long>(std::min(all.size(), i + 7))));
+        QCOMPARE(batches, static_cast<int>((all.size() + 6) / 7));
+        const auto a = ui::SequenceLayout::compute(run, {});
+        const auto b = ui::SequenceLayout::compute(m_run, {});
+        QCOMPARE(a.rowCount(), b.rowCount());
+        for (int e = 0; e <= a.lastEvent(); ++e) {
+            QCOMPARE(a.item(e).row, b.item(e).row);
+            QCOMPARE(a.item(e).lane, b.item(e).lane);
+        }
+    }
+
+    // The whole run painted for an export: a non-empty picture of the reported size. Written to
+    // SOCKSCOPE_RENDER_DIR when set, to look at.
+    void paintWholeRun_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("uniform") << int(ui::TimeMode::Uniform);
+        QTest::newRow("proportional") << int(ui::TimeMode::Proportional);
+    }
+    void paintWholeRun()
+    {
+        QFETCH(int, mode);
+        ui::SequenceOptions o;
+        o.mode = static_cast<ui::TimeMode>(mode);
+        const auto L = ui::SequenceLayout::compute(m_run, o);
+        const ui::Theme theme = ui::Theme::print();
+        ui::SequencePainter painter(m_run, L, theme);
+        ui::SequencePainter::WholeOptions w;
+        w.title = m_run.title();
+        const QSizeF size = painter.wholeSize(w);
+        QVERIFY(size.width() > 600 && size.height() > L.height());
+        QImage img(size.toSize(), QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::transparent);
+        {
+            QPainter p(&img);
+            painter.paintAll(p, QRectF(QPointF(0, 0), size), w);
+        }
+        // The RST's colour is on the picture.
+        bool red = false;
+        for (int y = 0; y < img.height() && !red; y += 1)
+            for (int x = 0; x < img.width() && !red; x += 2)
+                red = QColor(img.pixel(x, y)) == theme.segmentRst;
+        QVERIFY(red);
+        if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
+            img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/sequence-%1.png").arg(QTest::currentDataTag()));
+    }
+
+private:
+    static QString laneName(const ui::RunModel &run, const ui::SequenceLayout &L, int lane)
+    {
+        if (lane < 0)
+            return {};
+        const int row = L.lanes()[static_cast<size_t>(lane)].socketRow;
+        return row < 0 ? QString() : QString::fromStdString(run.sockets()[static_cast<size_t>(row)].sock);
+    }
+    ui::RunModel m_run;
+};
+
+QTEST_MAIN(TestSequenceLayout)
+#include "test_sequencelayout.moc"
