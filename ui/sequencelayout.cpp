@@ -217,6 +217,7 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
             ret = -1;
         const float y1 = ret >= 0 ? L.m_items[static_cast<size_t>(ret)].y : static_cast<float>(L.m_height);
         L.m_spans.push_back({r, ret, it.group, it.lane, it.y, y1});
+        L.m_spanReach.push_back(std::max(y1, L.m_spanReach.empty() ? y1 : L.m_spanReach.back()));
     }
 
     // Lifelines start at their socket's first event.
@@ -237,6 +238,12 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
             L.m_laneTop[l] = std::max(0.0, L.m_items[static_cast<size_t>(first)].y - o.rowHeight / 2);
     }
     return L;
+}
+
+int SequenceLayout::firstSpanReaching(double y) const
+{
+    auto it = std::lower_bound(m_spanReach.begin(), m_spanReach.end(), y, [](float r, double v) { return r < v; });
+    return static_cast<int>(it - m_spanReach.begin());
 }
 
 int SequenceLayout::laneOfSocketRow(int socketRow) const

@@ -31,7 +31,7 @@ struct SequenceOptions
     qint64 gapNs = 5'000'000; // proportional: idle gaps longer than this are collapsed...
     double gapPx = 30;        // ...to this height
     double gutterWidth = 112; // left: step numbers and relative time
-    double callWidth = 210;   // an actor's syscall column
+    double callWidth = 250;   // an actor's syscall column
     double lanePitch = 120;   // between the lifelines of one actor
     double groupGap = 270;    // between actor groups: room for the segments' labels
     double margin = 16;       // right margin
@@ -96,6 +96,8 @@ public:
     int lastEvent() const { return static_cast<int>(m_items.size()) - 1; }
     int rowCount() const { return static_cast<int>(m_rowEvents.size()); }
 
+    // Index of the first span that reaches down to y (earlier ones all end above it).
+    int firstSpanReaching(double y) const;
     int laneOfSocketRow(int socketRow) const;
     int laneOfNoSocket() const { return m_noSocketLane; }
     double width() const { return m_width; }
@@ -123,6 +125,7 @@ private:
     std::vector<SequenceItem> m_items;
     std::vector<int> m_rowEvents;
     std::vector<SequenceSpan> m_spans;
+    std::vector<float> m_spanReach; // running maximum of spans' y1
     std::vector<int> m_laneOfSocketRow;
     std::vector<double> m_laneTop, m_laneBottom;
     int m_noSocketLane = -1;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <span>
 #include <cmath>
 #include <unordered_map>
 
@@ -31,6 +32,7 @@ struct SequencePainter::Ctx
     double lastSegmentLabel = -1e9;
     std::unordered_map<int, int> lastArrowPixel; // lane pair -> pixel row
     double lastTime = -1e9;
+    bool dense = false; // more rows than 5 px each: lines only, no heads, pills or antialiasing
 
     Ctx(const Theme &t, const SequenceLayout &l)
         : fm(t.font)
@@ -76,7 +78,6 @@ void SequencePainter::paintBody(QPainter &p, const QRectF &clip, const SequenceH
     paintLifelines(p, clip);
     paintGaps(p, clip);
     paintSpans(p, clip);
-    p.setRenderHint(QPainter::Antialiasing, true);
     paintRows(p, clip, first, last, h);
     p.restore();
 }
@@ -145,9 +146,15 @@ void SequencePainter::paintLifelines(QPainter &p, const QRectF &clip) const
         };
         const int row = m_layout.lanes()[l].socketRow;
         const auto &spans = m_run.stateSpans(row);
-        double y = top;
-        for (const StateSpan &s : spans) {
-            if (s.firstEvent > limit)
+        // Spans are in time order, so their y only grows: skip the ones that end above the clip.
+        auto from = std::lower_bound(spans.begin(), spans.end(), clip.top(), [&](const StateSpan &s, double y) {
+            return s.firstEvent <= limit && m_layout.item(s.firstEvent).y < y;
+        });
+        if (from != spans.begin())
+            --from;
+        double y = from == spans.begin() ? top : std::max(top, clip.top());
+        for (const StateSpan &s : std::span(from, spans.end())) {
+            if (s.firstEvent > limit || y > clip.bottom())
                 break;
             const double sy = m_layout.item(s.firstEvent).y;
             segment(y, sy, nullptr, false);
@@ -199,7 +206,9 @@ void SequencePainter::paintSpans(QPainter &p, const QRectF &clip) const
     small.setPointSizeF(small.pointSizeF() * 0.85);
     const QFontMetricsF fm(small);
     p.setFont(small);
-    for (const SequenceSpan &s : m_layout.spans()) {
+    const auto &all = m_layout.spans();
+    for (auto s_ = all.begin() + m_layout.firstSpanReaching(clip.top()); s_ != all.end(); ++s_) {
+        const SequenceSpan &s = *s_;
         if (s.y0 > clip.bottom())
             break;
         if (s.y1 < clip.top() || s.group < 0)
@@ -231,6 +240,8 @@ void SequencePainter::paintRows(QPainter &p, const QRectF &clip, int firstRow, i
                                 const SequenceHighlight &) const
 {
     Ctx c(m_theme, m_layout);
+    c.dense = (lastRow - firstRow) * 5 > clip.height();
+    p.setRenderHint(QPainter::Antialiasing, !c.dense);
     QFont small = m_theme.monoFont;
     small.setPointSizeF(small.pointSizeF() * 0.85);
     const QFontMetricsF sfm(small);
@@ -262,11 +273,15 @@ void SequencePainter::paintRows(QPainter &p, const QRectF &clip, int firstRow, i
 namespace {
 
 // Draws "left right" as one label in two colours, aligned to x from the left or the right.
-void drawTwoPart(QPainter &p, const QFontMetricsF &fm, double x, double baseline, bool alignRight,
-                 const QString &left, const QColor &leftColor, const QString &right, const QColor &rightColor)
+// The call part is elided to `room` so that a long call never runs into the gutter or off the page; the
+// result, which matters more, stays whole.
+void drawTwoPart(QPainter &p, const QFontMetricsF &fm, double x, double baseline, bool alignRight, double room,
+                 QString left, const QColor &leftColor, const QString &right, const QColor &rightColor)
 {
-    const double wl = fm.horizontalAdvance(left);
     const double wr = right.isEmpty() ? 0 : fm.horizontalAdvance(QLatin1Char(' ') + right);
+    if (fm.horizontalAdvance(left) + wr > room)
+        left = fm.elidedText(left, Qt::ElideMiddle, std::max(room - wr, 20.0));
+    const double wl = fm.horizontalAdvance(left);
     double x0 = alignRight ? x - wl - wr : x;
     p.setPen(leftColor);
     p.drawText(QPointF(x0, baseline), left);
@@ -299,9 +314,11 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
             c.lastLaneMark[static_cast<size_t>(it.lane)] = px;
             p.setPen(QPen(stub, m_theme.lineWidth));
             p.drawLine(QPointF(ax, it.y), QPointF(lx, it.y));
-            p.setBrush(stub);
-            p.drawEllipse(QPointF(lx, it.y), 3, 3);
-            p.setBrush(Qt::NoBrush);
+            if (!c.dense) {
+                p.setBrush(stub);
+                p.drawEllipse(QPointF(lx, it.y), 3, 3);
+                p.setBrush(Qt::NoBrush);
+            }
         }
     }
     auto &last = c.lastGroupLabel[static_cast<size_t>(it.group)];
@@ -311,7 +328,8 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
     p.setFont(m_theme.font);
     const QString call = callLabel(*m_run.event(e).as<core::SyscallInfo>());
     const QString result = ret ? resultLabel(*ret) : QStringLiteral("…");
-    drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left, call, m_theme.text,
+    drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left,
+                g.callX1 - g.callX0 - 16, call, m_theme.text,
                 result, error ? m_theme.syscallError : (ret ? m_theme.syscallOk : m_theme.syscallBlocked));
 }
 
@@ -338,7 +356,7 @@ void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
     const int call = m_run.syscallOf(e);
     const QString name = call >= 0 ? callLabel(*m_run.event(call).as<core::SyscallInfo>()) : QStringLiteral("?");
     drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left,
-                QStringLiteral("↳ ") + name, m_theme.mutedText, resultLabel(*ret), color);
+                g.callX1 - g.callX0 - 16, QStringLiteral("↳ ") + name, m_theme.mutedText, resultLabel(*ret), color);
 }
 
 void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const
@@ -362,6 +380,10 @@ void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const
     QPen pen(color, lw, pureAck ? Qt::DashLine : Qt::SolidLine);
     pen.setCapStyle(Qt::FlatCap);
     p.setPen(pen);
+    if (c.dense) { // zoomed out: the colour and dash tell the kind; heads and labels would be noise
+        p.drawLine(QPointF(line.x1(), it.y), QPointF(line.x2(), it.y));
+        return;
+    }
     p.drawLine(QPointF(line.x1(), it.y), QPointF(line.x2() - dir * head, it.y));
     p.setPen(Qt::NoPen);
     p.setBrush(color);
@@ -409,11 +431,15 @@ void SequencePainter::paintState(QPainter &p, Ctx &c, int e) const
     const SequenceItem &it = m_layout.item(e);
     if (it.lane < 0)
         return;
-    auto &last = c.lastLaneLabel[static_cast<size_t>(it.lane)];
-    if (it.y - last < c.textH * 0.9)
-        return;
-    last = it.y;
     const auto *s = m_run.event(e).as<core::StateInfo>();
+    auto &last = c.lastLaneLabel[static_cast<size_t>(it.lane)];
+    if (it.y - last < c.textH * 0.9) {
+        if (c.dense) // a tick where the state changes, for the pills that do not fit
+            p.fillRect(QRectF(m_layout.lanes()[static_cast<size_t>(it.lane)].x - 6, it.y - 1, 12, 2),
+                       m_theme.state(s->to));
+        return;
+    }
+    last = it.y;
     const bool derived = s->source == core::StateSource::Derived;
     const QString name = QString::fromLatin1(core::stateName(s->to).data());
     QFont font = m_theme.font;

@@ -163,7 +163,6 @@ private slots:
         QVERIFY(qAbs(double(L.item(23).y - L.item(21).y) - double(m_run.event(23).tNs - m_run.event(21).tNs) / 1000.0) < 0.01);
         // A merged return sits on its call's row.
         QCOMPARE(L.item(49).y, L.item(48).y);
-        QVERIFY(L.height() < 400);
 
         // Automatic scale: busy time fills about what the uniform rows would, plus the two gap bands.
         o.nsPerPx = 0;
@@ -261,6 +260,72 @@ private slots:
         QVERIFY(red);
         if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
             img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/sequence-%1.png").arg(QTest::currentDataTag()));
+    }
+
+    // Runs recorded by the real engine (sockscope run NAME --json): every drawn event has a place, rows go
+    // down the page, and the whole run paints. PNGs land in SOCKSCOPE_RENDER_DIR when set.
+    void realRuns_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<int>("mode");
+        for (const char *name : {"close-unread-data", "connect-refused", "three-way-handshake", "passive-close",
+                                 "active-close-time-wait", "simultaneous-open", "backlog-full"}) {
+            QTest::addRow("%s uniform", name) << QString::fromLatin1(name) << int(ui::TimeMode::Uniform);
+            QTest::addRow("%s real time", name) << QString::fromLatin1(name) << int(ui::TimeMode::Proportional);
+        }
+    }
+    void realRuns()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(int, mode);
+        ui::RunModel run;
+        run.reset(uitest::loadFixture(fixture.toStdString() + ".jsonl"));
+        ui::SequenceOptions o;
+        o.mode = static_cast<ui::TimeMode>(mode);
+        const auto L = ui::SequenceLayout::compute(run, o);
+        QVERIFY(L.rowCount() > 0);
+        float prev = -1;
+        for (int e : L.rowEvents()) {
+            const auto &it = L.item(e);
+            QVERIFY(it.y >= prev);
+            prev = it.y;
+            switch (run.event(e).kind()) {
+            case core::EventKind::Packet:
+                QVERIFY2(it.lane >= 0 && it.lane2 >= 0, qPrintable(QString::number(e)));
+                break;
+            case core::EventKind::Syscall:
+            case core::EventKind::Signal:
+                QVERIFY2(it.group >= 0, qPrintable(QString::number(e)));
+                break;
+            case core::EventKind::State:
+                QVERIFY2(it.lane >= 0, qPrintable(QString::number(e)));
+                break;
+            default:
+                break;
+            }
+        }
+        // Every socket has a lane, in actor order.
+        int lastActor = -1;
+        for (const auto &lane : L.lanes()) {
+            if (lane.socketRow < 0)
+                continue;
+            const int a = run.actorIndex(run.sockets()[static_cast<size_t>(lane.socketRow)].actor);
+            QVERIFY(a >= lastActor);
+            lastActor = a;
+        }
+        const ui::Theme theme = ui::Theme::print();
+        ui::SequencePainter painter(run, L, theme);
+        ui::SequencePainter::WholeOptions w;
+        w.title = run.title();
+        const QSize size = painter.wholeSize(w).toSize();
+        QImage img(size, QImage::Format_ARGB32_Premultiplied);
+        {
+            QPainter p(&img);
+            painter.paintAll(p, QRectF(QPointF(0, 0), QSizeF(size)), w);
+        }
+        QCOMPARE(QColor(img.pixel(1, 1)), theme.background);
+        if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
+            img.save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".png"));
     }
 
 private:
