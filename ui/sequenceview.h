@@ -36,6 +36,9 @@ public:
     double zoom() const { return m_zoom; }
     void setZoom(double zoom);
 
+    // Height of the sticky header at the top of the viewport; the diagram's y = 0 is just below it.
+    double headerHeight() const;
+
     QSize sizeHint() const override;
 
 Q_SIGNALS:
@@ -58,7 +61,6 @@ private:
     void updateScrollBars();
     void publishVisibleRange();
     void ensureEventVisible(int eventIndex);
-    double headerHeight() const;
     // Viewport point -> layout coordinates of the body.
     QPointF toLayout(QPointF viewportPos) const;
     int laneName(int lane, QString *name) const;
