@@ -7,6 +7,7 @@
 #include "ui/queuechart.h"
 #include "ui/runmodel.h"
 #include "ui/scenariobrowser.h"
+#include "ui/sequenceview.h"
 #include "ui/timelineview.h"
 #include "ui/viewstate.h"
 
@@ -44,14 +45,16 @@ MainWindow::MainWindow(QWidget *parent)
     m_queues = new QueueChart(m_run, m_view, this);
     m_explanation = new ExplanationPanel(m_run, m_view, this);
     setCentralWidget(createCentralView());
-    addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
-    addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::RightDockWidgetArea);
+    QDockWidget *scenarios = addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
+    QDockWidget *explanation =
+        addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::RightDockWidgetArea);
     QDockWidget *timelines = addDock(tr("State timelines"), QStringLiteral("timelines"), m_timeline, Qt::BottomDockWidgetArea);
     QDockWidget *table = addDock(tr("Events"), QStringLiteral("events"), m_table, Qt::BottomDockWidgetArea);
     addDock(tr("Queues"), QStringLiteral("queues"), m_queues, Qt::RightDockWidgetArea);
     tabifyDockWidget(timelines, table);
     timelines->raise();
     resizeDocks({timelines}, {260}, Qt::Vertical);
+    resizeDocks({scenarios, explanation}, {230, 340}, Qt::Horizontal); // the diagram gets the rest
 
     createActions();
     createStatusBar();
@@ -85,12 +88,25 @@ MainWindow::~MainWindow() = default;
 
 QWidget *MainWindow::createCentralView()
 {
-    // The sequence diagram (UI-A's SequenceView) goes here once it lands; until then the explanation of the
-    // cursor event holds the centre.
-    auto *placeholder = new QLabel(tr("Sequence diagram"), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setMinimumSize(400, 300);
-    return placeholder;
+    m_sequence = new SequenceView(m_run, m_view, this);
+    m_sequence->setMinimumSize(400, 300);
+    return m_sequence;
+}
+
+// Zoom acts on the timelines when they have the focus, else on the diagram (whose visible range the
+// timelines follow through the ViewState).
+void MainWindow::zoomBy(double factor)
+{
+    if (m_timeline->isAncestorOf(focusWidget()))
+        factor > 1 ? m_timeline->zoomIn() : m_timeline->zoomOut();
+    else
+        m_sequence->setZoom(m_sequence->zoom() * factor);
+}
+
+void MainWindow::zoomReset()
+{
+    m_sequence->setZoom(1.0);
+    m_timeline->zoomReset();
 }
 
 QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName, QWidget *widget,
@@ -132,11 +148,11 @@ void MainWindow::createActions()
             [proportional](TimeMode mode) { proportional->setChecked(mode == TimeMode::Proportional); });
 
     view->addSeparator();
-    auto *zoomIn = view->addAction(tr("Zoom &in"), m_timeline, &TimelineView::zoomIn);
+    auto *zoomIn = view->addAction(tr("Zoom &in"), this, [this] { zoomBy(1.25); });
     zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence::ZoomIn});
-    auto *zoomOut = view->addAction(tr("Zoom &out"), m_timeline, &TimelineView::zoomOut);
+    auto *zoomOut = view->addAction(tr("Zoom &out"), this, [this] { zoomBy(0.8); });
     zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
-    auto *zoomReset = view->addAction(tr("&Reset zoom"), m_timeline, &TimelineView::zoomReset);
+    auto *zoomReset = view->addAction(tr("&Reset zoom"), this, &MainWindow::zoomReset);
     zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
 
     view->addSeparator();
@@ -153,6 +169,7 @@ void MainWindow::createActions()
         connect(a, &QAction::triggered, this, [this, preset = preset] { m_view->setTheme(Theme::fromPreset(preset)); });
     }
 
+    view->addAction(m_sequence->legendAction());
     view->addSeparator();
     QMenu *panels = view->addMenu(tr("&Panels"));
     for (QDockWidget *dock : std::as_const(m_docks))

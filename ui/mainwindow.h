@@ -22,6 +22,7 @@ class LabWorker;
 class QueueChart;
 class RunModel;
 class ScenarioBrowser;
+class SequenceView;
 class TimelineView;
 class ViewState;
 
@@ -37,6 +38,7 @@ public:
     LabWorker *labWorker() const { return m_worker; }
     ScenarioBrowser *browser() const { return m_browser; }
     TimelineView *timeline() const { return m_timeline; }
+    SequenceView *sequenceView() const { return m_sequence; }
 
     // Selects a scenario by name in the browser and runs it; false if there is no such scenario.
     bool selectAndRun(const QString &name);
@@ -53,6 +55,8 @@ private:
     QWidget *createCentralView();
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
     void createActions();
+    void zoomBy(double factor);
+    void zoomReset();
     void createStatusBar();
     void updateRunInfo();
     void onRunFinished(bool expectationsOk);
@@ -62,6 +66,7 @@ private:
     ViewState *m_view;
     LabWorker *m_worker;
     ScenarioBrowser *m_browser;
+    SequenceView *m_sequence = nullptr;
     TimelineView *m_timeline;
     EventTable *m_table;
     QueueChart *m_queues;

@@ -39,6 +39,10 @@ QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
     m_axisY->setTitleText(tr("bytes"));
     m_chart->setTitle(tr("solid: recv_q (unread)    dashed: send_q (unacknowledged)"));
     m_axisY->setLabelFormat(QStringLiteral("%d"));
+    m_axisX->setRange(0, 1);
+    m_axisX->setTickAnchor(0);
+    m_axisX->setTickInterval(0.2); // never 0 while dynamic: that would be endless ticks
+    m_axisX->setTickType(QValueAxis::TicksDynamic);
     m_chart->addSeries(m_cursor);
     m_cursor->attachAxis(m_axisX);
     m_cursor->attachAxis(m_axisY);
@@ -136,15 +140,14 @@ void QueueChart::onEventsAppended(int first, int last)
     for (auto it = points.begin(); it != points.end(); ++it)
         it.key()->append(it.value());
     extendTails();
+    // Ticks at 1, 2 or 5 x 10^k ms from 0, about five of them, with no padding past the run's end. The interval
+    // is set before the range: a grown range with the old, small interval would create thousands of ticks.
     const double end = std::max(ms(m_run->endNs()), 0.01);
-    m_axisX->setRange(0, end);
-    // Ticks at 1, 2 or 5 x 10^k ms from 0, about five of them, with no padding past the run's end.
     const double raw = end / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     const double step = raw / magnitude < 2 ? magnitude : raw / magnitude < 5 ? 2 * magnitude : 5 * magnitude;
-    m_axisX->setTickType(QValueAxis::TicksDynamic);
-    m_axisX->setTickAnchor(0);
     m_axisX->setTickInterval(step);
-    m_axisX->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+    m_axisX->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.3g"));
+    m_axisX->setRange(0, end);
     m_axisY->setRange(0, static_cast<double>(std::max<qint64>(m_maxBytes * 11 / 10, 10)));
     m_axisY->applyNiceNumbers();
     updateCursor();
@@ -176,6 +179,7 @@ void QueueChart::onRunReset()
     m_tracks.clear();
     m_order.clear();
     m_maxBytes = 0;
+    m_axisX->setTickInterval(0.2);
     m_axisX->setRange(0, 1);
     m_axisY->setRange(0, 10);
     if (m_run->eventCount() > 0)

@@ -71,7 +71,10 @@ private slots:
         ui::ViewState view;
         ui::QueueChart chart(&run, &view);
         chart.resize(700, 300);
-        run.appendEvents(std::vector<core::Event>(m_events.begin(), m_events.begin() + 40));
+        // A first batch with only the run event (t = 0), as a live run delivers it, then the rest.
+        run.appendEvents(std::vector<core::Event>(m_events.begin(), m_events.begin() + 1));
+        QCoreApplication::processEvents();
+        run.appendEvents(std::vector<core::Event>(m_events.begin() + 1, m_events.begin() + 40));
         run.appendEvents(std::vector<core::Event>(m_events.begin() + 40, m_events.end()));
         QCOMPARE(chart.seriesCount(), 4); // server.1 and client.1, recv_q and send_q
         QLineSeries *recv = chart.series(QStringLiteral("server.1 recv_q"));
