@@ -37,7 +37,7 @@ QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setTitleText(tr("time since start (ms)"));
     m_axisY->setTitleText(tr("bytes"));
-    m_chart->setTitle(tr("solid: recv_q (unread)    dashed: send_q (unacknowledged)"));
+    m_chart->setTitle(tr("solid: recv_q   dashed: send_q"));
     m_axisY->setLabelFormat(QStringLiteral("%d"));
     m_axisX->setRange(0, 1);
     m_axisX->setTickAnchor(0);
