@@ -22,16 +22,16 @@ Actor::Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
 
 Actor::~Actor() { stop(); }
 
-void Actor::dispatch(const Step &step, std::int64_t callId, const std::atomic<bool> *go)
+void Actor::dispatch(const Step &step, std::int64_t callId, std::atomic<int> *barrier, int parties)
 {
     m_busy = true;
-    m_ready = false;
     m_callId = callId;
     {
         std::lock_guard lock(m_mutex);
         m_step = &step;
         m_pendingId = callId;
-        m_go = go;
+        m_barrier = barrier;
+        m_parties = parties;
     }
     m_wake.notify_one();
 }
@@ -88,7 +88,8 @@ void Actor::run()
     for (;;) {
         const Step *step = nullptr;
         std::int64_t id = 0;
-        const std::atomic<bool> *go = nullptr;
+        std::atomic<int> *barrier = nullptr;
+        int parties = 0;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [&] { return m_quit || m_step; });
@@ -96,12 +97,15 @@ void Actor::run()
                 return;
             step = m_step;
             id = m_pendingId;
-            go = m_go;
+            barrier = m_barrier;
+            parties = m_parties;
             m_step = nullptr;
         }
-        if (go) {
-            m_ready = true;
-            while (!go->load(std::memory_order_acquire)) {
+        if (barrier) {
+            barrier->fetch_add(1, std::memory_order_acq_rel);
+            // Bounded: a party that never arrives (its thread starved) must not hang the run.
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (barrier->load(std::memory_order_acquire) < parties && std::chrono::steady_clock::now() < deadline) {
             }
         }
         perform(*step, id);
@@ -112,14 +116,31 @@ void Actor::run()
 void Actor::perform(const Step &step, std::int64_t id)
 {
     int fd = step.sock.empty() ? -1 : m_vars.fd(step.sock);
-    CallEnter enter{id, 0, step.index, m_name, std::string(callName(step.call)), fd, step.sock, describeArgs(step)};
-    m_recorder.pushEnter(std::move(enter));
+    recordCall(step, id, m_name, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+    m_callId = -1;
+}
 
-    CallResult result = executeCall(step, fd, m_portMap);
-    m_publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
+void recordCall(const Step &step, std::int64_t id, const std::string &actor, int fd, LabRecorder &recorder,
+                VarTable &vars, const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
+{
+    std::vector<SyscallArg> args = describeArgs(step);
+    if (portMap && (step.call == Call::Bind || step.call == Call::Connect)) {
+        // The stream shows the address really used: in the host's namespace ports are remapped.
+        SockAddr real = step.addr;
+        if (auto it = portMap->find(real.port); it != portMap->end())
+            real.port = it->second;
+        for (auto &a : args)
+            if (a.key == "addr")
+                a.value = real.text();
+    }
+    recorder.pushEnter(CallEnter{id, 0, step.index, actor, std::string(callName(step.call)), fd, step.sock,
+                                 std::move(args)});
+
+    CallResult result = executeCall(step, fd, portMap);
+    if (publishing)
+        *publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
     CallExit exit;
     exit.tNs = realtimeNs();
-    int savedErrno = result.err;
 
     sigset_t pipeSet;
     sigemptyset(&pipeSet);
@@ -129,23 +150,23 @@ void Actor::perform(const Step &step, std::int64_t id)
 
     exit.id = id;
     exit.ret = result.ret;
-    exit.err = savedErrno;
+    exit.err = result.err;
     exit.data = std::move(result.data);
     exit.fd = fd;
     exit.newFd = result.newFd;
     exit.newVar = step.assign;
     if (result.newFd >= 0) {
-        m_vars.set(step.assign, result.newFd);
+        vars.set(step.assign, result.newFd);
         exit.newFdAfter = snapshotFd(result.newFd);
     }
     if (step.call == Call::Close && result.ret == 0)
-        m_vars.set(step.sock, -1);
+        vars.set(step.sock, -1);
     else if (fd >= 0)
         exit.fdAfter = snapshotFd(fd);
     exit.snapNs = realtimeNs();
-    m_recorder.pushExit(std::move(exit));
-    m_callId = -1;
-    m_publishing = false;
+    recorder.pushExit(std::move(exit));
+    if (publishing)
+        *publishing = false;
 }
 
 } // namespace sockscope::core

@@ -15,6 +15,11 @@
 
 namespace sockscope::core {
 
+// Performs one step with the real call and records its enter and exit (SIGPIPE collected, fds snapshotted).
+// `publishing` is raised between the call's return and its record reaching the recorder.
+void recordCall(const Step &step, std::int64_t id, const std::string &actor, int fd, LabRecorder &recorder,
+                VarTable &vars, const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing);
+
 class Actor
 {
 public:
@@ -23,10 +28,9 @@ public:
     ~Actor(); // stop()
 
     const std::string &name() const { return m_name; }
-    // Hands a step over. With `go`, the actor first reports ready and spins until *go is true, so that
-    // several actors enter their calls within a microsecond of each other.
-    void dispatch(const Step &step, std::int64_t callId, const std::atomic<bool> *go = nullptr);
-    bool ready() const { return m_ready.load(); }
+    // Hands a step over. With `barrier`, the actor counts itself in and spins until all `parties` have
+    // arrived: the last one to arrive releases the others, so their calls start within a microsecond.
+    void dispatch(const Step &step, std::int64_t callId, std::atomic<int> *barrier = nullptr, int parties = 0);
     bool busy() const { return m_busy.load(); }
     // True while the call has returned but its record is not yet in the recorder.
     bool publishing() const { return m_publishing.load(); }
@@ -50,11 +54,11 @@ private:
     std::condition_variable m_wake;
     const Step *m_step = nullptr;           // guarded by m_mutex
     std::int64_t m_pendingId = 0;           // guarded by m_mutex
-    const std::atomic<bool> *m_go = nullptr; // guarded by m_mutex
+    std::atomic<int> *m_barrier = nullptr; // guarded by m_mutex
+    int m_parties = 0;                     // guarded by m_mutex
     bool m_quit = false;                    // guarded by m_mutex
 
     std::atomic<bool> m_busy{false};
-    std::atomic<bool> m_ready{false};
     std::atomic<bool> m_publishing{false};
     std::atomic<std::int64_t> m_callId{-1};
     std::atomic<int> m_tid{0};

@@ -207,8 +207,10 @@ CallResult doGetsockopt(const Step &step, int fd)
     int v = 0;
     socklen_t len = sizeof v;
     CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &v, &len));
-    if (r.ret == 0)
-        r.data = (opt->name == SO_ERROR && opt->level == SOL_SOCKET && v != 0) ? errnoName(v) : std::to_string(v);
+    // SO_ERROR holds an errno: its name, or no data at all when nothing is pending ("= 0 []").
+    const bool soError = opt->name == SO_ERROR && opt->level == SOL_SOCKET;
+    if (r.ret == 0 && !(soError && v == 0))
+        r.data = soError ? errnoName(v) : std::to_string(v);
     return r;
 }
 

@@ -71,7 +71,9 @@ size_t EventBuilder::emit(std::int64_t absNs, EventPayload payload)
 
 void EventBuilder::emitState(int sock, TcpState from, TcpState to, std::int64_t absNs, long cause)
 {
-    m_socks[sock].history.emplace_back(absNs, to);
+    auto &h = m_socks[sock].history;
+    auto at = std::upper_bound(h.begin(), h.end(), absNs, [](std::int64_t t, const auto &entry) { return t < entry.first; });
+    h.insert(at, {absNs, to});
     emit(absNs, StateInfo{m_socks[sock].name, from, to, StateSource::Derived, cause, false, TcpState::Closed});
 }
 
@@ -147,7 +149,9 @@ int EventBuilder::resolveEndpoint(const std::string &local, const std::string &r
         if (it == m_fdSock.end())
             return -1;
         const Sock &s = m_socks[it->second];
-        if (s.role == "listen" || !(s.remote.empty() || s.remote == remote))
+        // The peer must be known, from the snapshot or from the socket's own connect(): a socket that is only
+        // bound to the port did not send this (the kernel answers for a port nobody listens on).
+        if (s.role == "listen" || !(snap.remote == remote || s.remote == remote))
             return -1;
         return it->second;
     };
@@ -229,6 +233,8 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
         if (it != m_calls.end())
             check(m_scenario.steps[it->second.step], "blocked", true, lastT);
     }
+    while (!m_deferred.empty())
+        resolveDeferred(m_deferred.begin()->first, nullptr, false);
     for (const auto &obs : m_kernelObs)
         evaluateKernel(obs);
     m_kernelObs.clear();
@@ -269,6 +275,8 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         emit(exit.tNs, SignalInfo{step.actor, "SIGPIPE", exit.id});
 
     int sock = pc.sock;
+    if (sock >= 0)
+        resolveDeferred(sock, nullptr, false);
     if (step.call == Call::Socket && exit.newFd >= 0) {
         auto named = m_listenNames.find(step.assign);
         bool listens = named != m_listenNames.end();
@@ -402,18 +410,64 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
     long idx = static_cast<long>(emit(p.tNs, std::move(info)));
 
     if (from >= 0 && from != to) {
+        resolveDeferred(from, &p, true);
         TcpState before = m_socks[from].machine.state();
         if (auto s = m_socks[from].machine.onSend(p.flags, p.seq, p.ack, p.payloadLen))
             emitState(from, before, *s, p.tNs, idx);
+        resolveDeferred(from, &p, false);
     }
     if (to >= 0 && m_socks[to].machine.state() != TcpState::Listen) {
-        TcpState before = m_socks[to].machine.state();
-        if (auto s = m_socks[to].machine.onReceive(p.flags, p.seq, p.ack, p.payloadLen))
-            emitState(to, before, *s, p.tNs, idx);
+        DeferredReceive d{p.flags, p.seq, p.ack, p.payloadLen, p.tNs, idx};
+        if ((p.flags & (kSyn | static_cast<std::uint8_t>(SegmentFlag::Fin))) && lockHeld(to, p.tNs))
+            m_deferred[to].push_back(d);
+        else
+            applyReceive(to, d, p.tNs);
     } else if (spawned) {
         m_socks[to].machine.startPassive();
         emitState(to, TcpState::Listen, TcpState::SynReceived, p.tNs, idx);
     }
+}
+
+bool EventBuilder::lockHeld(int sock, std::int64_t absNs) const
+{
+    for (const auto &[id, pc] : m_calls)
+        if (pc.sock == sock && pc.tNs <= absNs &&
+            (pc.call == "close" || pc.call == "shutdown" || pc.call == "connect"))
+            return true;
+    return false;
+}
+
+void EventBuilder::applyReceive(int sock, const DeferredReceive &d, std::int64_t absNs)
+{
+    TcpState before = m_socks[sock].machine.state();
+    if (auto s = m_socks[sock].machine.onReceive(d.flags, d.seq, d.ack, d.len))
+        emitState(sock, before, *s, absNs, d.index);
+}
+
+void EventBuilder::resolveDeferred(int sock, const RawPacket *sent, bool before)
+{
+    auto it = m_deferred.find(sock);
+    if (it == m_deferred.end())
+        return;
+    std::vector<DeferredReceive> keep;
+    for (const auto &d : it->second) {
+        // Sequence space the deferred segment occupies: its data, plus one for SYN and one for FIN.
+        std::uint32_t end = d.seq + d.len + ((d.flags & kSyn) ? 1 : 0) +
+                            ((d.flags & static_cast<std::uint8_t>(SegmentFlag::Fin)) ? 1 : 0);
+        bool acked = sent && (sent->flags & kAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
+        if (!sent)
+            applyReceive(sock, d, d.tNs); // the call returned first: it was processed at its own time
+        else if (before && acked)
+            applyReceive(sock, d, d.tNs); // the socket acknowledged it, so it had processed it
+        else if (!before)
+            applyReceive(sock, d, sent->tNs); // processed after our own segment, when the lock was released
+        else
+            keep.push_back(d);
+    }
+    if (keep.empty())
+        m_deferred.erase(it);
+    else
+        it->second = std::move(keep);
 }
 
 void EventBuilder::updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs)

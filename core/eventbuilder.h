@@ -56,6 +56,16 @@ private:
         TcpState state;
         bool fromFd;
     };
+    // A SYN or FIN that reached a socket while its owner was inside close()/shutdown()/connect() on it: the
+    // kernel processes it only when that call releases the socket lock, so its effect waits for the next
+    // segment the socket sends (or the call's return), whose ack field tells whether it was processed first.
+    struct DeferredReceive
+    {
+        std::uint8_t flags;
+        std::uint32_t seq, ack, len;
+        std::int64_t tNs;
+        long index;
+    };
     struct PendingCall
     {
         std::int64_t tNs;
@@ -77,6 +87,9 @@ private:
     void onFdSnapshot(int fd, const FdSnapshot &snap, std::int64_t t0, std::int64_t t1);
     void onDiag(const DiagRecord &rec);
     void learnAddresses(int sock, const FdSnapshot &snap, std::int64_t absNs);
+    bool lockHeld(int sock, std::int64_t absNs) const;
+    void applyReceive(int sock, const DeferredReceive &d, std::int64_t absNs);
+    void resolveDeferred(int sock, const RawPacket *sent, bool before);
     void updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs);
     void evaluateKernel(const KernelObservation &obs);
     void check(const Step &step, const std::string &got, bool ok, std::int64_t absNs);
@@ -109,6 +122,7 @@ private:
     std::map<std::string, std::string> m_listenNames; // scenario variable -> "server.listen"
     std::map<std::string, std::uint32_t> m_isn;      // "src>dst" -> ISN of that direction
     std::map<std::int64_t, PendingCall> m_calls;     // calls without a return yet
+    std::map<int, std::vector<DeferredReceive>> m_deferred; // by receiving sock
     std::set<int> m_checkedSteps;
     bool m_checksOk = true;
     int m_conflicts = 0;

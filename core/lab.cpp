@@ -106,6 +106,7 @@ private:
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
     std::vector<std::int64_t> m_blockedNow;
+    std::vector<std::unique_ptr<std::atomic<int>>> m_barriers;
     std::int64_t m_nextCall = 1;
     std::mutex m_samplerMutex; // held for a whole sock_diag dump, so a drain never splits one
     std::atomic<bool> m_samplerQuit{false};
@@ -148,16 +149,20 @@ void Lab::settle(bool expectSegments)
 {
     if (!m_capture || !expectSegments)
         return;
-    // Settled = the ring is drained and no new segment arrived for settleUs.
+    // Settled = the ring is drained and its newest segment is at least settleUs old.
+    const std::int64_t quietNs = static_cast<std::int64_t>(m_settleUs) * 1000;
     for (int round = 0; round < 20; ++round) {
         m_capture->sync();
         auto fresh = m_capture->take();
-        bool quiet = fresh.empty();
+        std::int64_t newest = 0;
+        for (const auto &p : fresh)
+            newest = std::max(newest, p.tNs);
         m_pendingPackets.insert(m_pendingPackets.end(), std::make_move_iterator(fresh.begin()),
                                 std::make_move_iterator(fresh.end()));
-        if (quiet && round > 0)
+        std::int64_t age = realtimeNs() - newest;
+        if (fresh.empty() || age >= quietNs)
             return;
-        std::this_thread::sleep_for(std::chrono::microseconds(m_settleUs));
+        std::this_thread::sleep_for(std::chrono::nanoseconds(quietNs - age));
     }
 }
 
@@ -188,6 +193,10 @@ void Lab::flush()
                 std::this_thread::yield();
         batch = m_recorder.drain();
         cutoff = realtimeNs();
+        // Every segment stamped before the cutoff must be in this batch, or a kernel snapshot in it could be
+        // judged against a model that has not seen that segment yet.
+        if (m_capture)
+            m_capture->sync();
     }
     if (m_capture) {
         auto fresh = m_capture->take();
@@ -215,6 +224,7 @@ bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, 
     }
     std::vector<bool> done(calls.size(), false);
     std::vector<int> sleeping(calls.size(), 0);
+    std::vector<std::chrono::steady_clock::time_point> entered(calls.size(), start);
     size_t remaining = calls.size();
     while (remaining > 0) {
         for (size_t i = 0; i < calls.size(); ++i) {
@@ -225,10 +235,17 @@ bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, 
                 --remaining;
                 continue;
             }
-            // Blocked: asleep in the kernel on two looks a while apart, or simply not back after blockMs.
-            if (elapsed() > std::chrono::milliseconds(1))
+            // Blocked: inside the call and asleep in the kernel on three looks a while apart, or simply not
+            // back blockMs after it entered. An actor that has not entered yet is only waiting for a CPU.
+            if (!m_recorder.hasEntered(calls[i].second)) {
+                entered[i] = std::chrono::steady_clock::now();
+                sleeping[i] = 0;
+                continue;
+            }
+            auto inside = std::chrono::steady_clock::now() - entered[i];
+            if (inside > std::chrono::milliseconds(1))
                 sleeping[i] = calls[i].first->kernelState() == 'S' ? sleeping[i] + 1 : 0;
-            if (sleeping[i] >= 3 || elapsed() > std::chrono::milliseconds(m_blockMs)) {
+            if (sleeping[i] >= 3 || inside > std::chrono::milliseconds(m_blockMs)) {
                 m_blockedNow.push_back(calls[i].second);
                 done[i] = true;
                 --remaining;
@@ -241,8 +258,13 @@ bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, 
 bool Lab::runGroup(size_t first, size_t last, std::string *error)
 {
     std::vector<std::pair<Actor *, std::int64_t>> calls;
-    std::atomic<bool> go{false};
+    // Owned by the lab, not this frame: an actor may still be spinning on it after a starved group timed out.
+    m_barriers.push_back(std::make_unique<std::atomic<int>>(0));
+    std::atomic<int> &barrier = *m_barriers.back();
     const bool together = last > first;
+    int parties = 0;
+    for (size_t i = first; i <= last; ++i)
+        parties += m_scenario.steps[i].call == Call::Wait ? 0 : 1;
     bool expectSegments = false;
     for (size_t i = first; i <= last; ++i) {
         const Step &step = m_scenario.steps[i];
@@ -264,16 +286,8 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
             return false;
         }
         std::int64_t id = m_nextCall++;
-        a.dispatch(step, id, together ? &go : nullptr);
+        a.dispatch(step, id, together ? &barrier : nullptr, parties);
         calls.emplace_back(&a, id);
-    }
-    if (together) {
-        // Every actor spins on its own CPU until released: the calls start within a microsecond.
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-        for (auto &[a, id] : calls)
-            while (!a->ready() && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::yield();
-        go.store(true, std::memory_order_release);
     }
     if (!calls.empty())
         waitCalls(calls, m_scenario.steps[last]);

@@ -28,6 +28,7 @@ std::int64_t LabRecorder::pushEnter(CallEnter enter)
     std::lock_guard lock(m_mutex);
     enter.tNs = realtimeNs();
     std::int64_t t = enter.tNs;
+    m_enterIds.push_back(enter.id);
     m_batch.enters.push_back(std::move(enter));
     return t;
 }
@@ -72,6 +73,12 @@ bool LabRecorder::hasExited(std::int64_t id)
 {
     std::lock_guard lock(m_mutex);
     return std::find(m_exitIds.begin(), m_exitIds.end(), id) != m_exitIds.end();
+}
+
+bool LabRecorder::hasEntered(std::int64_t id)
+{
+    std::lock_guard lock(m_mutex);
+    return std::find(m_enterIds.begin(), m_enterIds.end(), id) != m_enterIds.end();
 }
 
 bool LabRecorder::waitExit(std::int64_t id, std::chrono::microseconds timeout)

@@ -36,12 +36,16 @@ public:
     // Waits until the call with this id has returned, at most `timeout`. True when it has.
     bool waitExit(std::int64_t id, std::chrono::microseconds timeout);
     bool hasExited(std::int64_t id);
+    // True once the call's enter record exists: before that the actor has not reached the kernel, and a
+    // sleeping thread is only waiting for its turn, not blocked in the call.
+    bool hasEntered(std::int64_t id);
 
 private:
     std::mutex m_mutex;
     std::condition_variable m_exited;
     RawBatch m_batch;                   // guarded by m_mutex
-    std::vector<std::int64_t> m_exitIds; // guarded by m_mutex: every id that returned in this run
+    std::vector<std::int64_t> m_exitIds;  // guarded by m_mutex: every id that returned in this run
+    std::vector<std::int64_t> m_enterIds; // guarded by m_mutex: every id that entered in this run
 };
 
 } // namespace sockscope::core

@@ -78,6 +78,10 @@ Isolation enterPrivateNetns()
             return iso;
         }
     }
+    // A first-level namespace shares the host's TCP hash table, and every sock_diag dump walks all of it
+    // (about 1 ms). A namespace created from inside this one gets a private, small table.
+    if (writeFile("/proc/sys/net/ipv4/tcp_child_ehash_entries", "256"))
+        ::unshare(CLONE_NEWNET);
     std::string error;
     if (!bringLoopbackUp(&error)) {
         iso.note = error;

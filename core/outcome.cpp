@@ -7,14 +7,17 @@ namespace sockscope::core {
 
 std::string outcomeKey(const std::vector<Event> &events)
 {
-    std::map<std::int64_t, std::string> calls; // syscall id -> call name
+    std::map<std::int64_t, std::string> calls; // syscall id -> "actor call"
+    std::map<std::int64_t, bool> givesFd;     // fd numbers differ between runs without meaning anything
     std::string key;
     auto add = [&key](const std::string &part) { key += (key.empty() ? "" : " | ") + part; };
     for (const auto &e : events) {
         if (const auto *s = e.as<SyscallInfo>()) {
             calls[s->id] = s->actor + " " + s->call;
+            givesFd[s->id] = s->call == "socket" || s->call == "accept";
         } else if (const auto *r = e.as<ReturnInfo>()) {
-            add(calls[r->id] + "=" + (r->ret < 0 ? "-1 " + r->err : std::to_string(r->ret)));
+            add(calls[r->id] + "=" +
+                (r->ret < 0 ? "-1 " + r->err : givesFd[r->id] ? std::string("fd") : std::to_string(r->ret)));
         } else if (const auto *p = e.as<PacketInfo>()) {
             add(flagsText(p->flags));
         } else if (const auto *sig = e.as<SignalInfo>()) {
