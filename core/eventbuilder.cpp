@@ -418,7 +418,9 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
     }
     if (to >= 0 && m_socks[to].machine.state() != TcpState::Listen) {
         DeferredReceive d{p.flags, p.seq, p.ack, p.payloadLen, p.tNs, idx};
-        if ((p.flags & (kSyn | static_cast<std::uint8_t>(SegmentFlag::Fin))) && lockHeld(to, p.tNs))
+        // The backlog is FIFO: once one segment waits for the lock, every later one waits behind it.
+        if (m_deferred.count(to) || ((p.flags & (kSyn | static_cast<std::uint8_t>(SegmentFlag::Fin))) &&
+                                     lockHeld(to, p.tNs)))
             m_deferred[to].push_back(d);
         else
             applyReceive(to, d, p.tNs);
@@ -450,6 +452,7 @@ void EventBuilder::resolveDeferred(int sock, const RawPacket *sent, bool before)
     if (it == m_deferred.end())
         return;
     std::vector<DeferredReceive> keep;
+    bool stopped = false; // FIFO: after the first segment our own send does not acknowledge, the rest wait too
     for (const auto &d : it->second) {
         // Sequence space the deferred segment occupies: its data, plus one for SYN and one for FIN.
         std::uint32_t end = d.seq + d.len + ((d.flags & kSyn) ? 1 : 0) +
@@ -457,12 +460,14 @@ void EventBuilder::resolveDeferred(int sock, const RawPacket *sent, bool before)
         bool acked = sent && (sent->flags & kAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
         if (!sent)
             applyReceive(sock, d, d.tNs); // the call returned first: it was processed at its own time
-        else if (before && acked)
+        else if (before && acked && !stopped)
             applyReceive(sock, d, d.tNs); // the socket acknowledged it, so it had processed it
         else if (!before)
             applyReceive(sock, d, sent->tNs); // processed after our own segment, when the lock was released
-        else
+        else {
+            stopped = true;
             keep.push_back(d);
+        }
     }
     if (keep.empty())
         m_deferred.erase(it);
