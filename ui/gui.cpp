@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/gui.h"
 
+#include "ui/exportactions.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -23,7 +24,9 @@ int runGui(int argc, char **argv, const std::string &scenarioToRun)
         const QString name = QString::fromStdString(scenarioToRun);
         // After the first frame, so the window is on screen while the lab starts.
         QTimer::singleShot(0, &window, [&window, name] {
-            if (!window.selectAndRun(name))
+            if (isRunFile(name))
+                openRunFile(window, name);
+            else if (!window.selectAndRun(name))
                 QMessageBox::warning(&window, QObject::tr("sockscope"),
                                      QObject::tr("There is no built-in scenario named \"%1\".").arg(name));
         });

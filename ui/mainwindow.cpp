@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/eventtable.h"
+#include "ui/exportactions.h"
 #include "ui/explanationpanel.h"
 #include "ui/labworker.h"
 #include "ui/queuechart.h"
@@ -123,8 +124,10 @@ QDockWidget *MainWindow::addDock(const QString &title, const QString &objectName
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open scenario..."), this, &MainWindow::openFile);
+    QAction *open = file->addAction(tr("&Open..."), this, &MainWindow::openFile);
     open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a scenario (.scn) or a saved run (.sockrun)"));
+    installExportActions(*this, file); // Save Run, Export, and the Edit menu
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -260,9 +263,11 @@ void MainWindow::onRunFailed(const QString &message)
 
 void MainWindow::openFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
-                                                      tr("Scenarios (*.scn);;All files (*)"));
-    if (!path.isEmpty())
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open"), QString(), tr("Scenarios and runs (*.scn *.sockrun);;Scenarios (*.scn);;Runs (*.sockrun);;All files (*)"));
+    if (isRunFile(path))
+        openRunFile(*this, path);
+    else if (!path.isEmpty())
         m_browser->openFile(path);
 }
 
@@ -284,7 +289,9 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 void MainWindow::dropEvent(QDropEvent *event)
 {
     for (const QUrl &url : event->mimeData()->urls())
-        if (url.isLocalFile())
+        if (url.isLocalFile() && isRunFile(url.toLocalFile()))
+            openRunFile(*this, url.toLocalFile());
+        else if (url.isLocalFile())
             m_browser->openFile(url.toLocalFile());
     event->acceptProposedAction();
 }

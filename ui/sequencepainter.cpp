@@ -379,6 +379,8 @@ void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const
     const double head = 8 + lw;
     QPen pen(color, lw, pureAck ? Qt::DashLine : Qt::SolidLine);
     pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::MiterJoin);
+    pen.setMiterLimit(kArrowMiterLimit);
     p.setPen(pen);
     if (c.dense) { // zoomed out: the colour and dash tell the kind; heads and labels would be noise
         p.drawLine(QPointF(line.x1(), it.y), QPointF(line.x2(), it.y));

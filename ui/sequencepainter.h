@@ -30,6 +30,10 @@ class SequencePainter
 public:
     SequencePainter(const RunModel &run, const SequenceLayout &layout, const Theme &theme);
 
+    // A segment arrow's shaft pen carries this miter limit (invisible on a straight line): in an SVG export it
+    // is the one attribute that tells arrows apart, so tools and tests can count segments.
+    static constexpr double kArrowMiterLimit = 3.25;
+
     // Body rows, in layout coordinates: `clip` is the part of the diagram to paint (y in layout pixels).
     void paintBody(QPainter &p, const QRectF &clip, const SequenceHighlight &h = {}) const;
     // Actor groups and socket names, drawn at y 0..headerHeight(), x in layout coordinates.
