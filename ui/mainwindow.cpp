@@ -9,6 +9,7 @@
 #include "ui/runmodel.h"
 #include "ui/scenariobrowser.h"
 #include "ui/sequenceview.h"
+#include "ui/thememenu.h"
 #include "ui/timelineview.h"
 #include "ui/viewstate.h"
 
@@ -159,18 +160,7 @@ void MainWindow::createActions()
     zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
 
     view->addSeparator();
-    QMenu *themes = view->addMenu(tr("&Theme"));
-    auto *group = new QActionGroup(this);
-    const std::pair<QString, Theme::Preset> presets[] = {{tr("&Light"), Theme::Preset::ScreenLight},
-                                                         {tr("&Dark"), Theme::Preset::ScreenDark},
-                                                         {tr("&High contrast"), Theme::Preset::HighContrast}};
-    for (const auto &[name, preset] : presets) {
-        QAction *a = themes->addAction(name);
-        a->setCheckable(true);
-        a->setChecked(m_view->theme().preset == preset);
-        group->addAction(a);
-        connect(a, &QAction::triggered, this, [this, preset = preset] { m_view->setTheme(Theme::fromPreset(preset)); });
-    }
+    view->addMenu(new ThemeMenu(m_view, this)); // follows the desktop's light/dark unless a theme is chosen
 
     view->addAction(m_sequence->legendAction());
     view->addSeparator();

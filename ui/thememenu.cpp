@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/thememenu.h"
+
+#include "ui/viewstate.h"
+
+#include <QActionGroup>
+#include <QEvent>
+#include <QSettings>
+
+namespace sockscope::ui {
+
+namespace {
+
+const QString kSettingsKey = QStringLiteral("view/theme");
+
+struct Entry
+{
+    ThemeMenu::Choice choice;
+    const char *key; // in QSettings
+    const char *label;
+};
+
+constexpr Entry kEntries[] = {
+    {ThemeMenu::Choice::System, "system", QT_TRANSLATE_NOOP("ThemeMenu", "&System (light or dark)")},
+    {ThemeMenu::Choice::Light, "light", QT_TRANSLATE_NOOP("ThemeMenu", "&Light")},
+    {ThemeMenu::Choice::Dark, "dark", QT_TRANSLATE_NOOP("ThemeMenu", "&Dark")},
+    {ThemeMenu::Choice::HighContrast, "high-contrast", QT_TRANSLATE_NOOP("ThemeMenu", "&High contrast")},
+};
+
+} // namespace
+
+ThemeMenu::ThemeMenu(ViewState *view, QWidget *window)
+    : QMenu(tr("&Theme"), window), m_view(view), m_group(new QActionGroup(this))
+{
+    for (const Entry &e : kEntries) {
+        QAction *a = addAction(tr(e.label));
+        a->setCheckable(true);
+        a->setData(static_cast<int>(e.choice));
+        m_group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, choice = e.choice] { setChoice(choice); });
+    }
+    const QString saved = QSettings().value(kSettingsKey, QStringLiteral("system")).toString();
+    Choice choice = Choice::System;
+    for (const Entry &e : kEntries)
+        if (saved == QLatin1String(e.key))
+            choice = e.choice;
+    setChoice(choice);
+    // QApplication sends ApplicationPaletteChange to every widget, then PaletteChange where the palette
+    // resolves differently; the window gets both (a filter on the application would see every event).
+    if (window)
+        window->installEventFilter(this);
+}
+
+void ThemeMenu::setChoice(Choice choice)
+{
+    m_choice = choice;
+    for (QAction *a : m_group->actions())
+        a->setChecked(a->data().toInt() == static_cast<int>(choice));
+    for (const Entry &e : kEntries)
+        if (e.choice == choice)
+            QSettings().setValue(kSettingsKey, QLatin1String(e.key));
+    switch (choice) {
+    case Choice::System: followSystem(); break;
+    case Choice::Light: m_view->setTheme(Theme::screenLight()); break;
+    case Choice::Dark: m_view->setTheme(Theme::screenDark()); break;
+    case Choice::HighContrast: m_view->setTheme(Theme::highContrast()); break;
+    }
+}
+
+void ThemeMenu::followSystem()
+{
+    const Theme system = Theme::system();
+    if (system.preset != m_view->theme().preset)
+        m_view->setTheme(system);
+}
+
+bool ThemeMenu::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == parent() && m_choice == Choice::System &&
+        (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange))
+        followSystem();
+    return QMenu::eventFilter(watched, event);
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The View > Theme menu: System (light or dark after the desktop's palette), Light, Dark, High contrast.
+// The choice is remembered in QSettings ("view/theme"). While it is System, a palette change reaching the
+// window (the desktop switched to dark) sets the matching theme on the ViewState, which every view repaints from.
+// Thread-safety: GUI thread only.
+
+#include <QMenu>
+
+class QActionGroup;
+
+namespace sockscope::ui {
+
+class ViewState;
+
+class ThemeMenu : public QMenu
+{
+    Q_OBJECT
+public:
+    enum class Choice { System, Light, Dark, HighContrast };
+
+    // Applies the remembered choice to `view` and watches `window` for palette changes.
+    ThemeMenu(ViewState *view, QWidget *window);
+
+    Choice choice() const { return m_choice; }
+    void setChoice(Choice choice); // applies, checks the action and remembers it
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void followSystem();
+
+    ViewState *m_view;
+    QActionGroup *m_group;
+    Choice m_choice = Choice::System;
+};
+
+} // namespace sockscope::ui
