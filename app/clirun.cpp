@@ -29,9 +29,12 @@ void printUsage(bool full)
                  "  run SCENARIO [--json] [--runs N] [--host]\n"
                  "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
                  "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
-                 "  export SCENARIO|RUNFILE --format F -o FILE [--view V] [--width N] [--scale S] [--theme T]\n"
+                 "  export SCENARIO|RUNFILE -o FILE [--format F] [--view V] [--width N] [--scale S]\n"
+                 "         [--theme light|dark] [--log] [--host]\n"
+                 "                              write the whole run (a scenario is run first, a .sockrun loaded)\n"
                  "                              F: png svg pdf pcapng json txt mermaid plantuml run\n"
-                 "                              V: sequence timeline figure (images only)\n"
+                 "                                 (default: from FILE's extension)\n"
+                 "                              V: sequence timeline figure (images only; default figure)\n"
                  "  --help, --version\n";
     if (!full)
         return;
@@ -39,6 +42,14 @@ void printUsage(bool full)
                  "  --json      write the event stream as JSON Lines (docs/events.md) instead of the log\n"
                  "  --runs N    run N times and group the runs by outcome (timing-dependent scenarios)\n"
                  "  --host      use the host's loopback instead of a private network namespace\n"
+                 "\nOptions of export:\n"
+                 "  --width N   PNG width in pixels, 16 to 32000 (the height follows)\n"
+                 "  --scale S   PNG size as a factor of the natural size, 0.1 to 10 (default 1)\n"
+                 "  --theme T   light (print, the default) or dark\n"
+                 "  --log       also print the run's log on stdout\n"
+                 "  Images need no display (Qt's offscreen platform); files are written atomically.\n"
+                 "  Exit 1 when the scenario ran but an expectation failed (the file is still written).\n"
+                 "  Formats and examples: docs/export.md.\n"
                  "\nExit status: 0 every expectation held, 1 one did not (or a run failed), 2 bad input or usage.\n"
                  "Scenario format: docs/scenario-format.md. Event stream: docs/events.md.\n";
 }
