@@ -689,3 +689,28 @@ TEST(ParserFuzz, RandomGarbageAndMutations)
         expectWellFormed(parse(text), "mutation round " + std::to_string(round));
     }
 }
+
+// Files that would tie up the lab: too much sleeping in all, too many actor threads.
+TEST(ParserLimits, TotalSleepIsBounded)
+{
+    std::string text = "title: t\ntopic: t\nsummary: s\nactors: a\n\n";
+    for (int i = 0; i < 6; ++i)
+        text += "a  sleep(60000)\n";
+    auto r = sockscope::core::parseScenario(text, "long.scn");
+    ASSERT_FALSE(r.scenario);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 11); // the sixth sleep passes 300 s
+    EXPECT_EQ(r.errors[0].column, 1);
+    EXPECT_NE(r.errors[0].message.find("at most 300 s"), std::string::npos) << r.errors[0].message;
+}
+
+TEST(ParserLimits, ActorCountIsBounded)
+{
+    std::string text = "title: t\ntopic: t\nsummary: s\nactors:";
+    for (int i = 0; i < 17; ++i)
+        text += " a" + std::to_string(i);
+    text += "\n\na0  sleep(1)\n";
+    auto r = sockscope::core::parseScenario(text, "many.scn");
+    ASSERT_FALSE(r.scenario);
+    EXPECT_NE(r.errors.front().message.find("too many actors"), std::string::npos);
+}
