@@ -121,7 +121,10 @@ void EventBuilder::learnAddresses(int sock, const FdSnapshot &snap, std::int64_t
 {
     Sock &s = m_socks[sock];
     bool changed = false;
-    if (!unbound(snap.local) && snap.local != s.local) {
+    // A refused connect() leaves "0.0.0.0:PORT": keep the address the socket really used.
+    const bool wildcardOfKnown = !s.local.empty() && portOf(snap.local) == portOf(s.local) &&
+                                 (hostOf(snap.local) == "0.0.0.0" || hostOf(snap.local) == "[::]");
+    if (!unbound(snap.local) && snap.local != s.local && !wildcardOfKnown) {
         s.local = snap.local;
         changed = true;
     }
@@ -142,8 +145,15 @@ int EventBuilder::resolveEndpoint(const std::string &local, const std::string &r
         return s;
     // The socket's own address may only be read after the call that sent this segment returned (a connect's
     // SYN leaves inside connect()): look for that snapshot further on in the batch.
+    // After a refused connect() the kernel clears the source address but keeps the port ("0.0.0.0:PORT").
+    auto sameLocal = [&](const std::string &addr) {
+        if (addr == local)
+            return true;
+        std::string host = hostOf(addr);
+        return (host == "0.0.0.0" || host == "[::]") && portOf(addr) == portOf(local) && portOf(addr) != "0";
+    };
     auto match = [&](int fd, const FdSnapshot &snap) -> int {
-        if (fd < 0 || snap.local != local || !(snap.remote == remote || unbound(snap.remote)))
+        if (fd < 0 || !sameLocal(snap.local) || !(snap.remote == remote || unbound(snap.remote)))
             return -1;
         auto it = m_fdSock.find(fd);
         if (it == m_fdSock.end())
@@ -288,6 +298,14 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         emitSocket(sock, exit.tNs);
     } else if (step.call == Call::Accept && exit.newFd >= 0) {
         int child = sockByTuple(exit.newFdAfter.local, exit.newFdAfter.remote);
+        if (child < 0 && exit.newFdAfter.remote.empty()) {
+            // A connection reset in the accept queue has no peer name any more, but accept() still hands out
+            // queued children oldest first: the oldest one of this actor on that address never accepted.
+            for (int i = 0; i < static_cast<int>(m_socks.size()) && child < 0; ++i)
+                if (m_socks[i].role == "accepted" && m_socks[i].actor == step.actor && m_socks[i].cookie == 0 &&
+                    m_socks[i].fd < 0 && m_socks[i].local == exit.newFdAfter.local)
+                    child = i;
+        }
         if (child < 0 || m_socks[child].fd >= 0) {
             // Without capture the child was never seen arriving: it starts here, in the state the kernel reports.
             TcpState initial = stateFromKernel(exit.newFdAfter.kernelState).value_or(TcpState::Established);

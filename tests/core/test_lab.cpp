@@ -395,3 +395,30 @@ TEST(Lab, HostFallbackSaysSo)
         if (const auto *c = e.as<CheckInfo>())
             EXPECT_TRUE(c->ok) << "step " << c->step + 1 << " got " << c->got;
 }
+
+// A refused connect: the SYN is the client's (even though the kernel clears the source address of a refused
+// socket afterwards), the RST comes from no socket, and the client passes SYN_SENT on its way to CLOSED.
+TEST(Lab, RefusedConnectPassesSynSent)
+{
+    auto events = test::runScenario(test::loadBuiltin("connect-refused"));
+    bool syn = false, rst = false;
+    for (const auto &e : events) {
+        const auto *p = e.as<PacketInfo>();
+        if (!p)
+            continue;
+        if (p->flags == static_cast<std::uint8_t>(SegmentFlag::Syn)) {
+            syn = true;
+            EXPECT_EQ(p->from, "client.1");
+        }
+        if (hasFlag(p->flags, SegmentFlag::Rst)) {
+            rst = true;
+            EXPECT_EQ(p->from, "") << "the RST comes from the kernel, not from a socket";
+            EXPECT_EQ(p->to, "client.1");
+        }
+        if (const auto *s = e.as<SocketInfo>(); s && s->sock == "client.1" && !s->local.empty())
+            EXPECT_EQ(s->local.rfind("127.0.0.1:", 0), 0u) << s->local;
+    }
+    EXPECT_TRUE(syn && rst);
+    auto path = derivedPath(events, "client.1");
+    EXPECT_EQ(describe(path), "CLOSED -> SYN_SENT -> CLOSED");
+}
