@@ -3,4 +3,11 @@
 // its private namespace, so it links core only and does nothing before that.
 #include "core/lab.h"
 
-int main() { return sockscope::core::labMain(); }
+#include <unistd.h>
+
+int main()
+{
+    // Descriptors the parent left open would shift the scenario's fd numbers (and leak into the lab).
+    ::close_range(3, ~0U, 0);
+    return sockscope::core::labMain();
+}
