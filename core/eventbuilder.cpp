@@ -297,10 +297,13 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         m_socks[sock].cookie = exit.newFdAfter.cookie;
         emitSocket(sock, exit.tNs);
     } else if (step.call == Call::Accept && exit.newFd >= 0) {
-        int child = sockByTuple(exit.newFdAfter.local, exit.newFdAfter.remote);
-        if (child < 0 && exit.newFdAfter.remote.empty()) {
-            // A connection reset in the accept queue has no peer name any more, but accept() still hands out
-            // queued children oldest first: the oldest one of this actor on that address never accepted.
+        int child = -1;
+        if (!unbound(exit.newFdAfter.remote)) {
+            child = sockByTuple(exit.newFdAfter.local, exit.newFdAfter.remote);
+        } else {
+            // A connection reset in the accept queue has no peer name any more (the tuple would find the
+            // listener), but accept() still hands out queued children oldest first: the oldest one of this
+            // actor on that address that was never accepted.
             for (int i = 0; i < static_cast<int>(m_socks.size()) && child < 0; ++i)
                 if (m_socks[i].role == "accepted" && m_socks[i].actor == step.actor && m_socks[i].cookie == 0 &&
                     m_socks[i].fd < 0 && m_socks[i].local == exit.newFdAfter.local)
