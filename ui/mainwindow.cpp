@@ -10,6 +10,7 @@
 #include "ui/scenariobrowser.h"
 #include "ui/sequenceview.h"
 #include "ui/thememenu.h"
+#include "ui/teachactions.h"
 #include "ui/timelineview.h"
 #include "ui/viewstate.h"
 
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createActions();
     createStatusBar();
+    installTeachActions(this); // stepping, replay, class mode, run N times, scenario editor
 
     connect(m_browser, &ScenarioBrowser::activated, this, &MainWindow::runScenario);
     connect(m_worker, &LabWorker::runStarted, this, [this](const QString &name) {
@@ -220,6 +222,8 @@ bool MainWindow::selectAndRun(const QString &name)
 
 void MainWindow::runCurrent()
 {
+    if (m_worker->continueRun()) // F5 on a paused run continues it
+        return;
     if (const core::Scenario *s = m_browser->current())
         runScenario(*s);
     else
