@@ -174,7 +174,7 @@ void Exporter::paintTitle(QCPPainter &p) const
 double Exporter::timelineHeight() const
 {
     const double rows = std::max<double>(1, static_cast<double>(m_run.sockets().size()));
-    return QFontMetricsF(m_options.theme.titleFont).height() + 8 + 64 + 30 * rows;
+    return kPad + QFontMetricsF(m_options.theme.titleFont).height() + 8 + 64 + 30 * rows;
 }
 
 void Exporter::paintTimeline(QCPPainter &p) const
@@ -186,11 +186,12 @@ void Exporter::paintTimeline(QCPPainter &p) const
     const QString caption = m_options.view == ExportView::Figure
                                 ? QStringLiteral("State timelines")
                                 : QStringLiteral("%1 — state timelines").arg(m_run.scenarioName());
-    p.drawText(QPointF(kPad, 4 + fm.ascent()), caption);
+    p.drawText(QPointF(kPad, kPad + 4 + fm.ascent()), caption);
     p.save();
-    p.translate(0, fm.height() + 8);
+    const double top = kPad + fm.height() + 8;
+    p.translate(0, top);
     // The window's own plot and plottable, painted at the export's size (never shown).
-    m_timeline->plot()->toPainter(&p, qRound(naturalWidth()), qRound(timelineHeight() - fm.height() - 8));
+    m_timeline->plot()->toPainter(&p, qRound(naturalWidth()), qRound(timelineHeight() - top));
     p.restore();
 }
 
