@@ -21,7 +21,7 @@ class ClassMode : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr double kDefaultScale = 1.6;
+    static constexpr double kDefaultScale = 1.3;
     static constexpr double kMinScale = 1.0;
     static constexpr double kMaxScale = 4.0;
 

@@ -4,6 +4,7 @@
 #include "ui/eventtablemodel.h"
 #include "ui/explanations.h"
 #include "ui/runmodel.h"
+#include "ui/stepnarrative.h"
 #include "ui/viewstate.h"
 
 #include <QTextBrowser>
@@ -90,6 +91,12 @@ void ExplanationPanel::refresh()
             const QString note = m_run->stepNote(step);
             if (!note.isEmpty())
                 html += paragraphs(note);
+            const auto [first, last] = stepRange(m_run->events(), cursor);
+            const QStringList happened = narrateEvents(m_run->events(), first, last);
+            if (!happened.isEmpty())
+                html += QStringLiteral("<ul><li>%1</li></ul>")
+                            .arg(happened.join(QLatin1Char('\n')).toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                                       QStringLiteral("</li><li>")));
         }
         html += QStringLiteral("<h4>%1</h4>")
                     .arg(tr("Event %1: %2")
