@@ -103,7 +103,7 @@ private slots:
             for (int y = 0; y < png.height(); y += 3)
                 for (int x = 0; x < png.width(); x += 3, ++samples)
                     ink += png.pixel(x, y) != bg;
-            QVERIFY2(ink * 50 > samples, qPrintable(QStringLiteral("%1 of %2 samples inked").arg(ink).arg(samples)));
+            QVERIFY2(ink * 100 > samples, qPrintable(QStringLiteral("%1 of %2 samples inked").arg(ink).arg(samples)));
             // The file Exporter writes decodes to the same pixels.
             QTemporaryDir dir;
             const QString path = dir.filePath(QStringLiteral("x.png"));
