@@ -9,6 +9,7 @@
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -90,6 +91,7 @@ ExportDialog::ExportDialog(RunModel &run, QWidget *parent)
     scroll->setWidget(m_image);
     scroll->setAlignment(Qt::AlignCenter);
     m_text->setReadOnly(true);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_preview->addWidget(scroll);
     m_preview->addWidget(m_text);
@@ -126,6 +128,13 @@ ExportDialog::ExportDialog(RunModel &run, QWidget *parent)
     connect(m_scale, &QDoubleSpinBox::valueChanged, this, changed);
     updateControls();
     updatePreview();
+}
+
+void ExportDialog::resizeEvent(QResizeEvent *event)
+{
+    QDialog::resizeEvent(event);
+    if (core::isImageFormat(format()))
+        m_previewTimer->start();
 }
 
 ExportFormat ExportDialog::format() const { return static_cast<ExportFormat>(m_format->currentData().toInt()); }

@@ -34,6 +34,9 @@ public:
     QComboBox *viewBox() const { return m_view; }
     QLabel *previewImage() const { return m_image; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override; // the preview follows the pane's width
+
 private:
     ImageOptions imageOptions() const;
     void updateControls();
