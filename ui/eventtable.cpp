@@ -131,6 +131,18 @@ void EventTable::onCursorChanged(int eventIndex)
     m_syncing = false;
 }
 
-void EventTable::onThemeChanged() { m_model->setErrorColor(m_view->theme().syscallError); }
+// The rows take the theme's colours, like the painted views around them; the filters keep the desktop's.
+void EventTable::onThemeChanged()
+{
+    const Theme &t = m_view->theme();
+    m_model->setErrorColor(t.syscallError);
+    QPalette p = m_table->palette();
+    p.setColor(QPalette::Base, t.background);
+    p.setColor(QPalette::AlternateBase, t.alternateBackground);
+    p.setColor(QPalette::Text, t.text);
+    p.setColor(QPalette::Highlight, t.syscallOk);
+    p.setColor(QPalette::HighlightedText, t.background);
+    m_table->setPalette(p);
+}
 
 } // namespace sockscope::ui

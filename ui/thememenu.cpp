@@ -5,6 +5,7 @@
 
 #include <QActionGroup>
 #include <QEvent>
+#include <QCoreApplication>
 #include <QSettings>
 
 namespace sockscope::ui {
@@ -45,8 +46,10 @@ ThemeMenu::ThemeMenu(ViewState *view, QWidget *window)
         if (saved == QLatin1String(e.key))
             choice = e.choice;
     setChoice(choice);
-    // QApplication sends ApplicationPaletteChange to every widget, then PaletteChange where the palette
-    // resolves differently; the window gets both (a filter on the application would see every event).
+    // Qt 6 announces a new application palette (the desktop switched to dark) with ApplicationPaletteChange
+    // sent to the application object, not to top-level widgets; the window itself gets PaletteChange when
+    // its own palette changes. The application filter sees every event, so it tests the type first.
+    QCoreApplication::instance()->installEventFilter(this);
     if (window)
         window->installEventFilter(this);
 }
@@ -76,9 +79,12 @@ void ThemeMenu::followSystem()
 
 bool ThemeMenu::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == parent() && m_choice == Choice::System &&
-        (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange))
-        followSystem();
+    const QEvent::Type type = event->type();
+    if ((type == QEvent::ApplicationPaletteChange && watched == QCoreApplication::instance()) ||
+        (type == QEvent::PaletteChange && watched == parent())) {
+        if (m_choice == Choice::System)
+            followSystem();
+    }
     return QMenu::eventFilter(watched, event);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // The View > Theme menu: System (light or dark after the desktop's palette), Light, Dark, High contrast.
-// The choice is remembered in QSettings ("view/theme"). While it is System, a palette change reaching the
-// window (the desktop switched to dark) sets the matching theme on the ViewState, which every view repaints from.
+// The choice is remembered in QSettings ("view/theme"). While it is System, a new application palette (the
+// desktop switched to dark) sets the matching theme on the ViewState, which every view repaints from.
 // Thread-safety: GUI thread only.
 
 #include <QMenu>
