@@ -49,15 +49,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_explanation = new ExplanationPanel(m_run, m_view, this);
     setCentralWidget(createCentralView());
     QDockWidget *scenarios = addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
-    QDockWidget *explanation =
-        addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::RightDockWidgetArea);
     QDockWidget *timelines = addDock(tr("State timelines"), QStringLiteral("timelines"), m_timeline, Qt::BottomDockWidgetArea);
     QDockWidget *table = addDock(tr("Events"), QStringLiteral("events"), m_table, Qt::BottomDockWidgetArea);
-    addDock(tr("Queues"), QStringLiteral("queues"), m_queues, Qt::RightDockWidgetArea);
+    QDockWidget *explanation =
+        addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::BottomDockWidgetArea);
+    QDockWidget *queues = addDock(tr("Queues"), QStringLiteral("queues"), m_queues, Qt::BottomDockWidgetArea);
+    // Everything but the browser below the diagram: two actors' call columns and the segments between
+    // them need ~1200 px across, which a right-hand dock column would take away. Split before tabifying:
+    // a dock split off a tab group would join the group instead.
+    splitDockWidget(timelines, explanation, Qt::Horizontal);
+    splitDockWidget(explanation, queues, Qt::Horizontal);
     tabifyDockWidget(timelines, table);
     timelines->raise();
-    resizeDocks({timelines}, {260}, Qt::Vertical);
-    resizeDocks({scenarios, explanation}, {230, 340}, Qt::Horizontal); // the diagram gets the rest
+    resizeDocks({timelines}, {280}, Qt::Vertical);
+    resizeDocks({timelines, explanation, queues}, {600, 420, 380}, Qt::Horizontal);
+    resizeDocks({scenarios}, {230}, Qt::Horizontal); // the diagram gets the rest
 
     createActions();
     createStatusBar();

@@ -140,11 +140,13 @@ void QueueChart::onEventsAppended(int first, int last)
     for (auto it = points.begin(); it != points.end(); ++it)
         it.key()->append(it.value());
     extendTails();
-    // Ticks at 1, 2 or 5 x 10^k ms from 0, about five of them, with no padding past the run's end. The interval
-    // is set before the range: a grown range with the old, small interval would create thousands of ticks.
+    // Ticks at 1, 2 or 5 x 10^k ms from 0, at most five of them (rounding the step up: ten labels of "2000"
+    // do not fit a dock and get elided to "2..."), with no padding past the run's end. The interval is set
+    // before the range: a grown range with the old, small interval would create thousands of ticks.
     const double end = std::max(ms(m_run->endNs()), 0.01);
     const double raw = end / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double step = raw / magnitude < 2 ? magnitude : raw / magnitude < 5 ? 2 * magnitude : 5 * magnitude;
+    const double f = raw / magnitude;
+    const double step = magnitude * (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10);
     m_axisX->setTickInterval(step);
     m_axisX->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.3g"));
     m_axisX->setRange(0, end);

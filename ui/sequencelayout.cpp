@@ -38,6 +38,25 @@ SequenceOptions SequenceOptions::scaledFor(const QFont &font) const
     return o;
 }
 
+double SequenceOptions::naturalWidth(int actors, int lanes) const
+{
+    return gutterWidth + actors * callWidth + lanes * lanePitch + std::max(0, actors - 1) * groupGap + margin;
+}
+
+SequenceOptions SequenceOptions::fittedTo(double width, int actors, int lanes) const
+{
+    constexpr double kMinCall = 0.6, kMinGap = 0.62;
+    const double excess = naturalWidth(actors, lanes) - width;
+    const double slack = actors * callWidth * (1 - kMinCall) + std::max(0, actors - 1) * groupGap * (1 - kMinGap);
+    if (excess <= 0 || slack <= 0)
+        return *this;
+    const double t = std::min(1.0, excess / slack);
+    SequenceOptions o = *this;
+    o.callWidth = std::floor(callWidth * (1 - t * (1 - kMinCall)));
+    o.groupGap = std::floor(groupGap * (1 - t * (1 - kMinGap)));
+    return o;
+}
+
 SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOptions &options)
 {
     SequenceLayout L;

@@ -19,6 +19,8 @@ namespace sockscope::ui {
 
 using core::EventKind;
 
+constexpr qint64 kBlockedNs = 1'000'000; // a call that took longer than 1 ms waited for something
+
 // Per-paint scratch: font metrics and the last y a label or mark was drawn at, so that rows that land on
 // the same pixels (zoomed out, or real time) draw one mark and no overlapping text.
 struct SequencePainter::Ctx
@@ -226,9 +228,12 @@ void SequencePainter::paintSpans(QPainter &p, const QRectF &clip) const
         // Say why the bar is there, once, just under the call.
         const double ty = s.y0 + m_layout.options().rowHeight;
         if (s.y1 - s.y0 > 2 * m_layout.options().rowHeight && ty > clip.top() - fm.height() && ty < clip.bottom()) {
-            const QString text = open ? QStringLiteral("blocked")
-                                      : QStringLiteral("blocked %1").arg(durationText(
-                                            m_run.event(s.ret).as<core::ReturnInfo>()->durNs));
+            // A call that spans rows only because the kernel acted during it (close() sending its RST)
+            // did not block; "blocked" is kept for waits a person would notice.
+            const qint64 dur = open ? 0 : m_run.event(s.ret).as<core::ReturnInfo>()->durNs;
+            const QString text = open                 ? QStringLiteral("blocked")
+                                 : dur >= kBlockedNs ? QStringLiteral("blocked %1").arg(durationText(dur))
+                                                     : QStringLiteral("took %1").arg(durationText(dur));
             const double tw = fm.horizontalAdvance(text);
             p.setPen(m_theme.syscallBlocked);
             p.drawText(QPointF(g.side == CallSide::Left ? x - 8 - tw : x + 8, Ctx::baseline(fm, ty)), text);

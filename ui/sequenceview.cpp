@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QHelpEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QThread>
 #include <QTimer>
@@ -49,8 +50,15 @@ SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
     addAction(m_legendAction);
     connect(m_legendAction, &QAction::toggled, this, &SequenceView::setLegendVisible);
 
-    connect(m_run, &RunModel::eventsAppended, this, [this](int, int) { scheduleRelayout(); });
-    connect(m_run, &RunModel::runReset, this, &SequenceView::relayout);
+    connect(m_run, &RunModel::eventsAppended, this, [this](int first, int) {
+        if (first == 0)
+            m_followEnd = true; // a live run: show the newest events until the user scrolls away
+        scheduleRelayout();
+    });
+    connect(m_run, &RunModel::runReset, this, [this] {
+        m_followEnd = false; // a run loaded whole: start at its beginning
+        relayout();
+    });
     connect(m_view, &ViewState::timeModeChanged, this, &SequenceView::relayout);
     connect(m_view, &ViewState::revealChanged, this, &SequenceView::relayout);
     connect(m_view, &ViewState::themeChanged, this, &SequenceView::relayout);
@@ -106,13 +114,16 @@ void SequenceView::relayout()
     o.mode = m_view->timeMode();
     o.revealLimit = m_view->revealLimit();
     o = o.scaledFor(m_view->theme().font);
+    // Narrower call columns rather than a horizontal scroll bar that hides the other actor.
+    o = o.fittedTo(viewport()->width(), static_cast<int>(m_run->actors().size()),
+                   static_cast<int>(m_run->sockets().size()));
     if (o.mode == TimeMode::Uniform)
         o.rowHeight = std::max(2.0, std::round(o.rowHeight * m_zoom));
     else
         o.timeZoom = m_zoom;
-    // While streaming, follow the end if the user was already looking at it.
+    // While streaming, follow the end if the user was already looking at it (or nothing scrolled yet).
     QScrollBar *v = verticalScrollBar();
-    const bool atEnd = v->value() >= v->maximum() && v->maximum() > 0;
+    const bool atEnd = v->value() >= v->maximum() && (v->maximum() > 0 || m_followEnd);
     m_options = o;
     m_layout = SequenceLayout::compute(*m_run, m_options);
     m_hoverLane = m_layout.laneOfSocketRow(m_run->socketIndex(m_view->hoveredSocket().toStdString()));
@@ -217,6 +228,9 @@ void SequenceView::resizeEvent(QResizeEvent *event)
     QAbstractScrollArea::resizeEvent(event);
     updateScrollBars();
     publishVisibleRange();
+    // A new width may fit the columns differently: lay out again, at most ~30 times a second.
+    if (event->size().width() != event->oldSize().width())
+        scheduleRelayout();
 }
 
 void SequenceView::scrollContentsBy(int, int)

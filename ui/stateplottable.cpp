@@ -140,6 +140,7 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
 {
     painter->setFont(m_theme.font);
     const QFontMetrics fm(m_theme.font);
+    const QRect visible = mKeyAxis->axisRect()->rect();
     for (int row = rowFirst; row <= rowLast; ++row) {
         const auto &spans = m_run->stateSpans(row);
         const double yTop = mValueAxis->coordToPixel(row - kBandHalf);
@@ -159,10 +160,12 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
                 fill.setAlphaF(0.55); // kernel-observed only
             painter->fillRect(band, fill);
             lastRight = right;
+            // The name goes in the visible part: a band that began left of the view is still named.
+            const QRectF shown = band.intersected(QRectF(visible.left(), top, visible.width(), height));
             const QString name = QString::fromLatin1(core::stateName(it->state).data());
-            if (band.width() > fm.horizontalAdvance(name) + 6) {
+            if (shown.width() > fm.horizontalAdvance(name) + 6) {
                 painter->setPen(m_theme.textOnState(it->state));
-                painter->drawText(band.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter, name);
+                painter->drawText(shown.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter, name);
             }
         }
     }
