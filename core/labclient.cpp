@@ -204,6 +204,10 @@ bool LabSession::pump(const EventSink &sink, std::string *error)
             std::string line = m_buffer.substr(0, nl);
             m_buffer.erase(0, nl + 1);
             if (line.rfind("{\"control\"", 0) == 0) {
+                auto ctl = nlohmann::json::parse(line, nullptr, false);
+                m_nextStep = (!ctl.is_discarded() && ctl.contains("next") && ctl["next"].is_number_integer())
+                                 ? ctl["next"].get<int>()
+                                 : -1;
                 m_paused = true;
                 return true;
             }

@@ -40,6 +40,8 @@ public:
     // or the child dies. Returns false when no more events will come.
     bool pump(const EventSink &sink, std::string *error);
     bool paused() const { return m_paused; }
+    // While paused: the index of the step the lab will run on step() (-1 when unknown).
+    int nextStep() const { return m_nextStep; }
     bool finished() const { return m_finished; }
 
     void step();   // step mode: run the next step, then pause again
@@ -60,6 +62,7 @@ private:
     std::int64_t m_lastN = 0;
     std::int64_t m_lastT = 0;
     bool m_sawRun = false;
+    int m_nextStep = -1;
     std::string m_buffer;
     bool m_paused = false;
     bool m_finished = false;
