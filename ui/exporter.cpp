@@ -239,8 +239,11 @@ QImage Exporter::image() const
     // Antialiasing as in the window: the painters switch it on where it matters (arrows, pills). On for the
     // whole run, the long dotted step rules alone would cost hundreds of milliseconds.
     p.setRenderHint(QPainter::TextAntialiasing);
-    const QSizeF n = naturalSize();
-    p.scale(px.width() / n.width(), px.height() / n.height());
+    // One factor for both axes; none at all at (about) the natural size: text drawn through a transform misses
+    // the glyph cache and costs twice the whole painting.
+    const double scale = px.width() / naturalSize().width();
+    if (std::abs(scale - 1) > 1e-3)
+        p.scale(scale, scale);
     paint(p);
     p.end();
     return img;

@@ -6,6 +6,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <thread>
 #include <vector>
 
 namespace sockscope::ui {
@@ -33,6 +35,53 @@ QByteArray be32(quint32 v)
     return QByteArray(b, 4);
 }
 
+// One band of rows as raw deflate data (no zlib header), ending byte-aligned (or final for the last band),
+// and the Adler-32 of its uncompressed bytes, so that bands compressed in parallel join into one stream.
+struct Band
+{
+    std::vector<unsigned char> out;
+    uLong adler = 1;
+    uLong length = 0;
+};
+
+void packRow(const QImage &img, int y, unsigned char *dst)
+{
+    const auto *px = reinterpret_cast<const QRgb *>(img.constScanLine(y));
+    for (int x = 0; x < img.width(); ++x) {
+        dst[3 * x] = static_cast<unsigned char>(qRed(px[x]));
+        dst[3 * x + 1] = static_cast<unsigned char>(qGreen(px[x]));
+        dst[3 * x + 2] = static_cast<unsigned char>(qBlue(px[x]));
+    }
+}
+
+void compressBand(const QImage &img, int y0, int y1, bool last, Band &band)
+{
+    const size_t rowBytes = 1 + 3 * static_cast<size_t>(img.width());
+    std::vector<unsigned char> prev(rowBytes, 0), row(rowBytes), filtered(rowBytes);
+    if (y0 > 0)
+        packRow(img, y0 - 1, prev.data() + 1); // the Up filter looks at the band above's last row
+    z_stream z{};
+    deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    band.out.resize(deflateBound(&z, static_cast<uLong>(rowBytes) * static_cast<uLong>(y1 - y0)) + 64);
+    z.next_out = band.out.data();
+    z.avail_out = static_cast<uInt>(band.out.size());
+    for (int y = y0; y < y1; ++y) {
+        packRow(img, y, row.data() + 1);
+        filtered[0] = 2; // Up: the byte minus the one above
+        for (size_t i = 1; i < rowBytes; ++i)
+            filtered[i] = static_cast<unsigned char>(row[i] - prev[i]);
+        band.adler = adler32(band.adler, filtered.data(), static_cast<uInt>(rowBytes));
+        z.next_in = filtered.data();
+        z.avail_in = static_cast<uInt>(rowBytes);
+        deflate(&z, Z_NO_FLUSH);
+        std::swap(prev, row);
+    }
+    deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    band.out.resize(z.total_out);
+    band.length = static_cast<uLong>(rowBytes) * static_cast<uLong>(y1 - y0);
+    deflateEnd(&z);
+}
+
 } // namespace
 
 QByteArray encodePng(const QImage &source)
@@ -47,33 +96,28 @@ QByteArray encodePng(const QImage &source)
     phys.append(char(1)); // metres
     putChunk(out, "pHYs", phys);
 
-    z_stream z{};
-    deflateInit2(&z, 1, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
-    const size_t rowBytes = 1 + 3 * static_cast<size_t>(w);
-    std::vector<unsigned char> prev(rowBytes, 0), row(rowBytes), filtered(rowBytes);
-    QByteArray idat;
-    idat.resize(static_cast<qsizetype>(deflateBound(&z, static_cast<uLong>(rowBytes * h))));
-    z.next_out = reinterpret_cast<Bytef *>(idat.data());
-    z.avail_out = static_cast<uInt>(idat.size());
-    for (int y = 0; y < h; ++y) {
-        const auto *px = reinterpret_cast<const QRgb *>(img.constScanLine(y));
-        for (int x = 0; x < w; ++x) {
-            row[1 + 3 * x] = static_cast<unsigned char>(qRed(px[x]));
-            row[2 + 3 * x] = static_cast<unsigned char>(qGreen(px[x]));
-            row[3 + 3 * x] = static_cast<unsigned char>(qBlue(px[x]));
-        }
-        filtered[0] = 2; // Up: the byte minus the one above
-        for (size_t i = 1; i < rowBytes; ++i)
-            filtered[i] = static_cast<unsigned char>(row[i] - prev[i]);
-        z.next_in = filtered.data();
-        z.avail_in = static_cast<uInt>(rowBytes);
-        deflate(&z, y + 1 == h ? Z_FINISH : Z_NO_FLUSH);
-        std::swap(prev, row);
+    // Tall images are cut into bands compressed on their own threads (as pigz does).
+    const int threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
+    const int bands = std::clamp(h / 512, 1, threads);
+    std::vector<Band> parts(static_cast<size_t>(bands));
+    std::vector<std::thread> workers;
+    for (int b = 0; b < bands; ++b) {
+        const int y0 = h * b / bands, y1 = h * (b + 1) / bands;
+        auto job = [&img, &parts, b, y0, y1, last = b + 1 == bands] { compressBand(img, y0, y1, last, parts[size_t(b)]); };
+        if (b + 1 == bands)
+            job();
+        else
+            workers.emplace_back(job);
     }
-    if (h == 0)
-        deflate(&z, Z_FINISH);
-    idat.resize(static_cast<qsizetype>(z.total_out));
-    deflateEnd(&z);
+    for (auto &t : workers)
+        t.join();
+    QByteArray idat("\x78\x01", 2); // zlib header: deflate, 32K window, fastest
+    uLong adler = 1;
+    for (const Band &part : parts) {
+        idat.append(reinterpret_cast<const char *>(part.out.data()), static_cast<qsizetype>(part.out.size()));
+        adler = adler32_combine(adler, part.adler, static_cast<z_off_t>(part.length));
+    }
+    idat.append(be32(static_cast<quint32>(adler)));
     putChunk(out, "IDAT", idat);
     putChunk(out, "IEND", QByteArray());
     return out;
