@@ -159,6 +159,9 @@ private slots:
         for (size_t i = 0; i < events.size(); ++i)
             QCOMPARE(core::toJsonLine(other.runModel()->event(static_cast<int>(i))), core::toJsonLine(events[i]));
         QVERIFY(other.windowTitle().contains(QStringLiteral("saved.sockrun")));
+        // ...and draws exactly what the first window drew.
+        QCOMPARE(ui::Exporter(*other.runModel(), ui::ImageOptions{}).image(),
+                 ui::Exporter(*window.runModel(), ui::ImageOptions{}).image());
 
         // A broken file: refused with file:line:column, the run on show stays.
         QFile::copy(path, dir.filePath(QStringLiteral("broken.sockrun")));
