@@ -9,6 +9,7 @@
 #include "ui/exportactions.h"
 #include "ui/exportdialog.h"
 #include "ui/exporter.h"
+#include "ui/labworker.h"
 #include "ui/mainwindow.h"
 #include "ui/runmodel.h"
 #include "ui/sequencepainter.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
@@ -172,6 +174,40 @@ private slots:
         QVERIFY(!ui::openRunFile(other, broken.fileName(), &error, true));
         QVERIFY2(error.contains(QRegularExpression(QStringLiteral("broken\\.sockrun:\\d+:\\d+: error: "))), qPrintable(error));
         QCOMPARE(other.runModel()->eventCount(), static_cast<int>(events.size()));
+    }
+
+    void liveRunSavedAndReopened()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow window;
+        core::LabOptions options;
+        options.labBinary = SOCKSCOPE_LAB_BINARY;
+        window.labWorker()->setOptions(options);
+        auto *save = window.findChild<QAction *>(QStringLiteral("saveRunAction"));
+        QVERIFY(save && !save->isEnabled()); // nothing to save yet
+        QSignalSpy finished(window.labWorker(), &ui::LabWorker::runFinished);
+        QSignalSpy failed(window.labWorker(), &ui::LabWorker::runFailed);
+        QVERIFY(window.selectAndRun(QStringLiteral("close-unread-data")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() > 0, 60000);
+        QVERIFY(failed.isEmpty());
+        QVERIFY(save->isEnabled());
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("close-unread-data")));
+        const QString path = dir.filePath(QStringLiteral("live.sockrun"));
+        QString error;
+        QVERIFY2(ui::saveRunFile(window, path, &error), qPrintable(error));
+        ui::MainWindow other;
+        QVERIFY2(ui::openRunFile(other, path, &error, true), qPrintable(error));
+        const ui::RunModel &a = *window.runModel(), &b = *other.runModel();
+        QCOMPARE(b.eventCount(), a.eventCount());
+        for (int i = 0; i < a.eventCount(); ++i)
+            QCOMPARE(core::toJsonLine(b.event(i)), core::toJsonLine(a.event(i)));
+        // The scenario travelled in the file: title, summary and notes as after the live run.
+        QVERIFY(b.scenario());
+        QCOMPARE(b.title(), a.title());
+        QCOMPARE(b.summary(), a.summary());
+        QCOMPARE(b.notes(), a.notes());
+        QCOMPARE(ui::Exporter(*other.runModel(), ui::ImageOptions{}).image(),
+                 ui::Exporter(*window.runModel(), ui::ImageOptions{}).image());
     }
 
     void dialogWritesEveryFormat()
