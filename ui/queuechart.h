@@ -38,16 +38,21 @@ private:
     {
         QLineSeries *recv = nullptr;
         QLineSeries *send = nullptr;
+        // The step lines' corners; the series show them plus a hold to the run's current end. Kept here so
+        // each batch hands each series one list (Qt Charts recomputes a series' whole path per change).
+        QList<QPointF> recvPoints;
+        QList<QPointF> sendPoints;
         qint64 lastRecv = 0;
         qint64 lastSend = 0;
-        bool tail = false; // the last point of each series is a hold to the run's current end
     };
     void onEventsAppended(int first, int last);
     void onRunReset();
     void onThemeChanged();
     void updateCursor();
     Track &track(const QString &sock);
-    void extendTails();
+    void showPoints(); // every series: its corners and the hold to the run's end, one replace() each
+    void setAxes();
+    static QList<QPointF> reduced(const QList<QPointF> &points, double bucket, double end, double last);
 
     RunModel *m_run;
     ViewState *m_view;
@@ -59,6 +64,8 @@ private:
     QHash<QString, Track> m_tracks;
     QList<QString> m_order; // sockets in the order their first queue event came
     qint64 m_maxBytes = 0;
+    double m_axisEnd = -1; // the x range and y maximum last applied: axes are only touched when they change
+    double m_axisMax = -1;
 };
 
 } // namespace sockscope::ui
