@@ -4,6 +4,7 @@
 #include "ui/runmodel.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace sockscope::ui {
@@ -141,6 +142,8 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
     painter->setFont(m_theme.font);
     const QFontMetrics fm(m_theme.font);
     const QRect visible = mKeyAxis->axisRect()->rect();
+    std::array<int, core::kTcpStateCount> nameWidth;
+    nameWidth.fill(-1);
     for (int row = rowFirst; row <= rowLast; ++row) {
         const auto &spans = m_run->stateSpans(row);
         const double yTop = mValueAxis->coordToPixel(row - kBandHalf);
@@ -162,10 +165,15 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
             lastRight = right;
             // The name goes in the visible part: a band that began left of the view is still named.
             const QRectF shown = band.intersected(QRectF(visible.left(), top, visible.width(), height));
-            const QString name = QString::fromLatin1(core::stateName(it->state).data());
-            if (shown.width() > fm.horizontalAdvance(name) + 6) {
+            const auto st = static_cast<size_t>(it->state);
+            if (shown.width() < 20)
+                continue; // no state name is that short: skip measuring thousands of slivers
+            if (nameWidth[st] < 0)
+                nameWidth[st] = fm.horizontalAdvance(QString::fromLatin1(core::stateName(it->state).data()));
+            if (shown.width() > nameWidth[st] + 6) {
                 painter->setPen(m_theme.textOnState(it->state));
-                painter->drawText(shown.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter, name);
+                painter->drawText(shown.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                                  QString::fromLatin1(core::stateName(it->state).data()));
             }
         }
     }
@@ -193,19 +201,25 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
     std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), std::numeric_limits<int>::min());
     auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
     const double r = 3.5 * m_theme.lineWidth;
+    QColor lastColor;
     for (; it != m_marks.end() && it->ms <= xHi; ++it) {
         if (it->row < rowFirst || it->row > rowLast || (m_reveal >= 0 && it->event > m_reveal))
             continue;
         const double x = mKeyAxis->coordToPixel(it->ms);
         int &last = lastPx[static_cast<size_t>((it->row - rowFirst) * kinds + static_cast<int>(it->kind))];
-        // Errors and signals always show; ordinary marks on a pixel already marked are skipped.
+        // Errors and signals always show; an ordinary mark within 2 px of the last one of its kind and row
+        // would hide under it (a zoomed-out run has thousands per pixel column), so it is skipped.
         const bool important = it->kind == MarkKind::CallError || it->kind == MarkKind::Signal;
-        if (!important && static_cast<int>(x) == last)
+        const int px = static_cast<int>(x);
+        if (px == last || (!important && px - last < 2))
             continue;
-        last = static_cast<int>(x);
+        last = px;
         const QColor c = markColor(*it);
-        painter->setPen(QPen(c.darker(130), 1));
-        painter->setBrush(c);
+        if (c != lastColor) { // pens and brushes are not free: most neighbours share a colour
+            lastColor = c;
+            painter->setPen(QPen(c.darker(130), 1));
+            painter->setBrush(c);
+        }
         switch (it->kind) {
         case MarkKind::Call:
         case MarkKind::CallError: {
