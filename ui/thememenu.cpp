@@ -45,7 +45,7 @@ ThemeMenu::ThemeMenu(ViewState *view, QWidget *window)
     for (const Entry &e : kEntries)
         if (saved == QLatin1String(e.key))
             choice = e.choice;
-    setChoice(choice);
+    apply(choice); // not setChoice(): writing the settings back costs a file sync at every start
     // Qt 6 announces a new application palette (the desktop switched to dark) with ApplicationPaletteChange
     // sent to the application object, not to top-level widgets; the window itself gets PaletteChange when
     // its own palette changes. The application filter sees every event, so it tests the type first.
@@ -56,12 +56,17 @@ ThemeMenu::ThemeMenu(ViewState *view, QWidget *window)
 
 void ThemeMenu::setChoice(Choice choice)
 {
-    m_choice = choice;
-    for (QAction *a : m_group->actions())
-        a->setChecked(a->data().toInt() == static_cast<int>(choice));
     for (const Entry &e : kEntries)
         if (e.choice == choice)
             QSettings().setValue(kSettingsKey, QLatin1String(e.key));
+    apply(choice);
+}
+
+void ThemeMenu::apply(Choice choice)
+{
+    m_choice = choice;
+    for (QAction *a : m_group->actions())
+        a->setChecked(a->data().toInt() == static_cast<int>(choice));
     switch (choice) {
     case Choice::System: followSystem(); break;
     case Choice::Light: m_view->setTheme(Theme::screenLight()); break;

@@ -29,6 +29,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void apply(Choice choice);
     void followSystem();
 
     ViewState *m_view;
