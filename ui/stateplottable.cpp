@@ -198,7 +198,7 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
 {
     painter->setRenderHint(QPainter::Antialiasing, true);
     const int kinds = 5;
-    std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), std::numeric_limits<int>::min());
+    std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), -1000000); // far left, no overflow
     auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
     const double r = 3.5 * m_theme.lineWidth;
     QColor lastColor;
