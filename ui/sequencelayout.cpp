@@ -45,7 +45,7 @@ double SequenceOptions::naturalWidth(int actors, int lanes) const
 
 SequenceOptions SequenceOptions::fittedTo(double width, int actors, int lanes) const
 {
-    constexpr double kMinCall = 0.6, kMinGap = 0.62;
+    constexpr double kMinCall = 0.72, kMinGap = 0.62; // a call column keeps room for "recv(…) = -1 ECONNRESET"
     const double excess = naturalWidth(actors, lanes) - width;
     const double slack = actors * callWidth * (1 - kMinCall) + std::max(0, actors - 1) * groupGap * (1 - kMinGap);
     if (excess <= 0 || slack <= 0)

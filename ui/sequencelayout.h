@@ -41,7 +41,7 @@ struct SequenceOptions
     SequenceOptions scaledFor(const QFont &font) const;
     // Width of a run's diagram with `actors` call columns and `lanes` lifelines (no "(no socket)" lane).
     double naturalWidth(int actors, int lanes) const;
-    // Narrows the call columns and the gaps between actors (never below about 3/5, so calls and segment
+    // Narrows the call columns and the gaps between actors (never below about 2/3, so calls and segment
     // labels stay readable) so that the diagram fits `width` if it can; lifelines keep their pitch.
     SequenceOptions fittedTo(double width, int actors, int lanes) const;
 };

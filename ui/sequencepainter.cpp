@@ -279,13 +279,24 @@ namespace {
 
 // Draws "left right" as one label in two colours, aligned to x from the left or the right.
 // The call part is elided to `room` so that a long call never runs into the gutter or off the page; the
-// result, which matters more, stays whole.
+// result, which matters more, stays whole, and so does the call's name: "send(4, …) = -1 EPIPE".
 void drawTwoPart(QPainter &p, const QFontMetricsF &fm, double x, double baseline, bool alignRight, double room,
                  QString left, const QColor &leftColor, const QString &right, const QColor &rightColor)
 {
     const double wr = right.isEmpty() ? 0 : fm.horizontalAdvance(QLatin1Char(' ') + right);
-    if (fm.horizontalAdvance(left) + wr > room)
-        left = fm.elidedText(left, Qt::ElideMiddle, std::max(room - wr, 20.0));
+    if (fm.horizontalAdvance(left) + wr > room) {
+        const qsizetype open = left.indexOf(QLatin1Char('('));
+        if (open > 0 && left.endsWith(QLatin1Char(')'))) {
+            const QString name = left.left(open + 1);
+            const QString args = left.mid(open + 1, left.size() - open - 2);
+            const double fixed = fm.horizontalAdvance(name + QLatin1Char(')'));
+            left = name + fm.elidedText(args, Qt::ElideRight, std::max(room - wr - fixed, 0.0)) + QLatin1Char(')');
+            if (left == name + QLatin1Char(')') && !args.isEmpty())
+                left = name + QChar(0x2026) + QLatin1Char(')'); // too narrow even for one character
+        } else {
+            left = fm.elidedText(left, Qt::ElideRight, std::max(room - wr, 20.0));
+        }
+    }
     const double wl = fm.horizontalAdvance(left);
     double x0 = alignRight ? x - wl - wr : x;
     p.setPen(leftColor);
