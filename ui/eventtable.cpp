@@ -73,7 +73,7 @@ EventTable::EventTable(RunModel *run, ViewState *view, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(filters);
     layout->addWidget(m_table, 1);
-    setMinimumSize(320, 160);
+    setMinimumSize(320, 120);
 
     connect(m_actor, &QComboBox::currentIndexChanged, this, &EventTable::onFilterChanged);
     connect(m_socket, &QComboBox::currentIndexChanged, this, &EventTable::onFilterChanged);

@@ -99,7 +99,7 @@ MainWindow::~MainWindow() = default;
 QWidget *MainWindow::createCentralView()
 {
     m_sequence = new SequenceView(m_run, m_view, this);
-    m_sequence->setMinimumSize(400, 300);
+    m_sequence->setMinimumSize(320, 200); // with the docks at their minimum, fits 800 x 500 (QT_SCALE_FACTOR=2 on 1600 x 1000)
     return m_sequence;
 }
 

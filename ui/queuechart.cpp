@@ -55,7 +55,7 @@ QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_chartView);
-    setMinimumSize(280, 160);
+    setMinimumSize(200, 120);
 
     connect(m_run, &RunModel::eventsAppended, this, &QueueChart::onEventsAppended);
     connect(m_run, &RunModel::runReset, this, &QueueChart::onRunReset);
