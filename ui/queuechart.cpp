@@ -22,7 +22,9 @@ double ms(qint64 tNs) { return static_cast<double>(tNs) / 1e6; }
 // One colour per socket, taken from the theme's table so dark and print themes stay readable.
 QColor socketColor(const Theme &t, int i)
 {
-    const QColor colors[] = {t.syscallOk, t.segmentFin, t.checkOk, t.segmentSyn, t.signalMarker, t.segmentData};
+    // Six hues that differ in every theme (segmentSyn and segmentData were twins of syscallOk and checkOk).
+    const QColor colors[] = {t.syscallOk,    t.segmentFin, t.checkOk, t.signalMarker,
+                             t.state(core::TcpState::SynReceived), t.mutedText};
     return colors[i % static_cast<int>(std::size(colors))];
 }
 } // namespace
