@@ -248,8 +248,10 @@ struct PcapPacket
     std::string data, comment;
     std::uint8_t tcpFlags() const
     {
-        const std::size_t ihl = (static_cast<std::uint8_t>(data.at(0)) & 0x0f) * 4u;
-        return static_cast<std::uint8_t>(data.at(ihl + 13));
+        // IPv4: the header length is in the first byte; IPv6 (version 6): a fixed 40-byte header.
+        const auto first = static_cast<std::uint8_t>(data.at(0));
+        const std::size_t ipHeader = (first >> 4) == 6 ? 40u : (first & 0x0f) * 4u;
+        return static_cast<std::uint8_t>(data.at(ipHeader + 13));
     }
 };
 struct PcapFile
