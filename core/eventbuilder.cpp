@@ -580,7 +580,7 @@ void EventBuilder::evaluateKernel(const KernelObservation &obs)
     if (!consistent)
         ++m_conflicts;
     if (news) // a socket first seen CLOSED (just created) says nothing new
-        emit(obs.t0, std::move(info));
+        emit(obs.t1, std::move(info)); // seen by the end of the snapshot: never before its cause
 }
 
 void EventBuilder::check(const Step &step, const std::string &got, bool ok, std::int64_t absNs)
