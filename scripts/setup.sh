@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs what sockscope needs to build, run and test on Debian 12 / Ubuntu 22.04+, then configures and builds.
+# Installs what sockscope needs to build, run and test on Debian 12, then configures and builds.
 # Usage: scripts/setup.sh [build-dir]      (SOCKSCOPE_NO_INSTALL=1 skips the package step)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
