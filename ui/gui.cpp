@@ -22,14 +22,18 @@ int runGui(int argc, char **argv, const std::string &scenarioToRun)
     window.show();
     if (!scenarioToRun.empty()) {
         const QString name = QString::fromStdString(scenarioToRun);
-        // After the first frame, so the window is on screen while the lab starts.
-        QTimer::singleShot(0, &window, [&window, name] {
+        // Once the window is complete, after its first frame: it is on screen while the lab starts.
+        auto start = [&window, name] {
             if (isRunFile(name))
                 openRunFile(window, name);
             else if (!window.selectAndRun(name))
                 QMessageBox::warning(&window, QObject::tr("sockscope"),
                                      QObject::tr("There is no built-in scenario named \"%1\".").arg(name));
-        });
+        };
+        if (window.isComplete())
+            QTimer::singleShot(0, &window, start);
+        else
+            QObject::connect(&window, &MainWindow::completed, &window, start, Qt::QueuedConnection);
     }
     return QApplication::exec();
 }

@@ -25,6 +25,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 
 // resources.qrc is compiled into the static sockscope_ui library: register it explicitly (outside any namespace).
@@ -43,31 +44,11 @@ MainWindow::MainWindow(QWidget *parent)
     setDockNestingEnabled(true);
 
     m_browser = new ScenarioBrowser(this);
-    m_timeline = new TimelineView(m_run, m_view, this);
-    m_table = new EventTable(m_run, m_view, this);
-    m_queues = new QueueChart(m_run, m_view, this);
-    m_explanation = new ExplanationPanel(m_run, m_view, this);
     setCentralWidget(createCentralView());
-    QDockWidget *scenarios = addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
-    QDockWidget *timelines = addDock(tr("State timelines"), QStringLiteral("timelines"), m_timeline, Qt::BottomDockWidgetArea);
-    QDockWidget *table = addDock(tr("Events"), QStringLiteral("events"), m_table, Qt::BottomDockWidgetArea);
-    QDockWidget *explanation =
-        addDock(tr("Explanation"), QStringLiteral("explanation"), m_explanation, Qt::BottomDockWidgetArea);
-    QDockWidget *queues = addDock(tr("Queues"), QStringLiteral("queues"), m_queues, Qt::BottomDockWidgetArea);
-    // Everything but the browser below the diagram: two actors' call columns and the segments between
-    // them need ~1200 px across, which a right-hand dock column would take away. Split before tabifying:
-    // a dock split off a tab group would join the group instead.
-    splitDockWidget(timelines, explanation, Qt::Horizontal);
-    splitDockWidget(explanation, queues, Qt::Horizontal);
-    tabifyDockWidget(timelines, table);
-    timelines->raise();
-    resizeDocks({timelines}, {280}, Qt::Vertical);
-    resizeDocks({timelines, explanation, queues}, {600, 420, 380}, Qt::Horizontal);
-    resizeDocks({scenarios}, {230}, Qt::Horizontal); // the diagram gets the rest
+    createDocks();
 
     createActions();
     createStatusBar();
-    installTeachActions(this); // stepping, replay, class mode, run N times, scenario editor
 
     connect(m_browser, &ScenarioBrowser::activated, this, &MainWindow::runScenario);
     connect(m_worker, &LabWorker::runStarted, this, [this](const QString &name) {
@@ -91,7 +72,87 @@ MainWindow::MainWindow(QWidget *parent)
         const QRect screen = this->screen() ? this->screen()->availableGeometry() : QRect(0, 0, 1280, 800);
         resize(std::min(1400, screen.width() * 9 / 10), std::min(900, screen.height() * 9 / 10));
     }
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray()); // the docks' frames exist already
+}
+
+// The docks' frames, split and sized as the user will see them, each holding an empty placeholder until
+// ensureComplete() puts its view in: the first frame then has its final layout, and restoreState() finds
+// every dock by name.
+void MainWindow::createDocks()
+{
+    auto placeholder = [this] {
+        auto *w = new QWidget(this);
+        w->setMinimumSize(200, 120); // the smallest of the views' minimums; each view sets its own
+        return w;
+    };
+    QDockWidget *scenarios = addDock(tr("Scenarios"), QStringLiteral("scenarios"), m_browser, Qt::LeftDockWidgetArea);
+    QDockWidget *timelines =
+        addDock(tr("State timelines"), QStringLiteral("timelines"), placeholder(), Qt::BottomDockWidgetArea);
+    QDockWidget *table = addDock(tr("Events"), QStringLiteral("events"), placeholder(), Qt::BottomDockWidgetArea);
+    QDockWidget *explanation =
+        addDock(tr("Explanation"), QStringLiteral("explanation"), placeholder(), Qt::BottomDockWidgetArea);
+    QDockWidget *queues = addDock(tr("Queues"), QStringLiteral("queues"), placeholder(), Qt::BottomDockWidgetArea);
+    // Everything but the browser below the diagram: two actors' call columns and the segments between
+    // them need ~1200 px across, which a right-hand dock column would take away. Split before tabifying:
+    // a dock split off a tab group would join the group instead.
+    splitDockWidget(timelines, explanation, Qt::Horizontal);
+    splitDockWidget(explanation, queues, Qt::Horizontal);
+    tabifyDockWidget(timelines, table);
+    timelines->raise();
+    resizeDocks({timelines}, {280}, Qt::Vertical);
+    resizeDocks({timelines, explanation, queues}, {600, 420, 380}, Qt::Horizontal);
+    resizeDocks({scenarios}, {230}, Qt::Horizontal); // the diagram gets the rest
+}
+
+void MainWindow::ensureComplete()
+{
+    if (m_complete || m_completing)
+        return;
+    m_completing = true;
+    // Qt Charts, the item views and the rich text cost more than the rest of the window: none of them is
+    // in the first frame. Each view takes the model and the view state as they are now.
+    m_timeline = new TimelineView(m_run, m_view, this);
+    m_table = new EventTable(m_run, m_view, this);
+    m_explanation = new ExplanationPanel(m_run, m_view, this);
+    m_queues = new QueueChart(m_run, m_view, this);
+    const std::pair<const char *, QWidget *> views[] = {
+        {"timelines", m_timeline}, {"events", m_table}, {"explanation", m_explanation}, {"queues", m_queues}};
+    for (const auto &[name, view] : views)
+        for (QDockWidget *dock : std::as_const(m_docks))
+            if (dock->objectName() == QLatin1String(name)) {
+                QWidget *placeholder = dock->widget();
+                dock->setWidget(view);
+                delete placeholder;
+            }
+    installTeachActions(this); // stepping, replay, class mode, run N times, scenario editor
+    m_completing = false;
+    m_complete = true;
+    emit completed();
+}
+
+TimelineView *MainWindow::timeline()
+{
+    ensureComplete();
+    return m_timeline;
+}
+
+void MainWindow::scheduleCompletion()
+{
+    if (m_complete || m_completionScheduled)
+        return;
+    m_completionScheduled = true;
+    QTimer::singleShot(0, this, &MainWindow::ensureComplete);
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    // Posted from the first paint, the completion runs once the whole frame is in the backing store. A window
+    // that is shown but never painted (minimised) completes a little later.
+    if (event->type() == QEvent::Paint)
+        scheduleCompletion();
+    else if (event->type() == QEvent::Show && !m_complete)
+        QTimer::singleShot(500, this, &MainWindow::ensureComplete);
+    return QMainWindow::event(event);
 }
 
 MainWindow::~MainWindow() = default;
@@ -107,6 +168,7 @@ QWidget *MainWindow::createCentralView()
 // timelines follow through the ViewState).
 void MainWindow::zoomBy(double factor)
 {
+    ensureComplete();
     if (m_timeline->isAncestorOf(focusWidget()))
         factor > 1 ? m_timeline->zoomIn() : m_timeline->zoomOut();
     else
@@ -115,6 +177,7 @@ void MainWindow::zoomBy(double factor)
 
 void MainWindow::zoomReset()
 {
+    ensureComplete();
     m_sequence->setZoom(1.0);
     m_timeline->zoomReset();
 }

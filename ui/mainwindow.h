@@ -2,6 +2,10 @@
 #pragma once
 // The main window: assembles the views around one RunModel and one ViewState, and the actions.
 // Views talk through the ViewState only; this class holds no view logic.
+// Start-up in two stages (DESIGN.md budget: first frame <= 1.2 x a bare QCustomPlot window): the constructor
+// builds what the first frame shows (diagram, browser, menus, toolbar, status bar, the docks' frames, restored
+// geometry and dock state); the docks' views (timelines, event table, explanation, Qt Charts queue chart) and
+// the teaching actions are built right after the first frame, or at once by ensureComplete().
 // Thread-safety: GUI thread only.
 
 #include <QMainWindow>
@@ -37,9 +41,18 @@ public:
     ViewState *viewState() const { return m_view; }
     LabWorker *labWorker() const { return m_worker; }
     ScenarioBrowser *browser() const { return m_browser; }
-    TimelineView *timeline() const { return m_timeline; }
+    TimelineView *timeline();
     SequenceView *sequenceView() const { return m_sequence; }
 
+    // Builds what the constructor left for after the first frame, now; idempotent. Tests call it (or an
+    // accessor that does) before they look for the docks' views or the teaching actions.
+    void ensureComplete();
+    bool isComplete() const { return m_complete; }
+
+Q_SIGNALS:
+    void completed(); // the deferred views and actions exist (emitted once)
+
+public:
     // Selects a scenario by name in the browser and runs it; false if there is no such scenario.
     bool selectAndRun(const QString &name);
     void runScenario(const core::Scenario &scenario);
@@ -47,6 +60,7 @@ public:
     void openFile();
 
 protected:
+    bool event(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
@@ -54,6 +68,8 @@ protected:
 private:
     QWidget *createCentralView();
     QDockWidget *addDock(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
+    void createDocks();
+    void scheduleCompletion();
     void createActions();
     void zoomBy(double factor);
     void zoomReset();
@@ -67,11 +83,14 @@ private:
     LabWorker *m_worker;
     ScenarioBrowser *m_browser;
     SequenceView *m_sequence = nullptr;
-    TimelineView *m_timeline;
-    EventTable *m_table;
-    QueueChart *m_queues;
-    ExplanationPanel *m_explanation;
+    TimelineView *m_timeline = nullptr; // this and the next three: built by ensureComplete()
+    EventTable *m_table = nullptr;
+    QueueChart *m_queues = nullptr;
+    ExplanationPanel *m_explanation = nullptr;
     QList<QDockWidget *> m_docks;
+    bool m_complete = false;
+    bool m_completing = false;
+    bool m_completionScheduled = false;
     QAction *m_runAction = nullptr;
     QAction *m_stopAction = nullptr;
     QLabel *m_isolation;

@@ -52,8 +52,12 @@ TeachActions::TeachActions(MainWindow *window)
     auto *dock = new QDockWidget(tr("Scenario editor"), window);
     dock->setObjectName(QStringLiteral("editor"));
     dock->setWidget(m_editor);
-    window->addDockWidget(Qt::LeftDockWidgetArea, dock);
-    dock->hide();
+    // The window restored its saved state before this dock existed (the teaching actions come after the first
+    // frame): take the place and visibility saved for it, else the default, hidden.
+    if (!window->restoreDockWidget(dock)) {
+        window->addDockWidget(Qt::LeftDockWidgetArea, dock);
+        dock->hide();
+    }
     connect(m_editor, &ScenarioEditor::runRequested, window, &MainWindow::runScenario);
     connect(m_editor, &ScenarioEditor::fileChanged, dock, [dock](const QString &path) {
         dock->setWindowTitle(path.isEmpty() ? tr("Scenario editor") : tr("Scenario editor: %1").arg(path));

@@ -134,6 +134,7 @@ private slots:
         w.resize(1600, 1000);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.ensureComplete(); // the teaching actions come after the first frame
         auto *teach = w.findChild<ui::TeachActions *>();
         QVERIFY(teach);
         const QByteArray state = w.saveState();

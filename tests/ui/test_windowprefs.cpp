@@ -68,6 +68,7 @@ QDockWidget *dock(const ui::MainWindow &w, const char *name)
 // The views of the window, each as grabbed now.
 QList<QImage> grabViews(ui::MainWindow &w)
 {
+    w.ensureComplete(); // the docks' views are built after the first frame
     QCoreApplication::processEvents();
     w.timeline()->plot()->replot();
     QList<QImage> images;
@@ -165,6 +166,40 @@ private slots:
         QCOMPARE(w.viewState()->theme().preset, ui::Theme::Preset::ScreenDark);
     }
 
+    // The docks' views and the teaching actions are built after the first frame, by themselves.
+    void completesAfterTheFirstFrame()
+    {
+        ui::MainWindow w;
+        QVERIFY(!w.isComplete());
+        QVERIFY(dock(w, "queues")); // the docks' frames are there from the start
+        QSignalSpy completed(&w, &ui::MainWindow::completed);
+        w.show();
+        QTRY_VERIFY(w.isComplete());
+        QCOMPARE(completed.count(), 1);
+        QCOMPARE(dock(w, "queues")->widget(), w.findChild<ui::QueueChart *>());
+        QCOMPARE(dock(w, "timelines")->widget(), w.timeline());
+        QVERIFY(dock(w, "editor"));
+        w.ensureComplete(); // idempotent
+        QCOMPARE(completed.count(), 1);
+    }
+
+    // The editor's dock is created after restoreState(): it still takes its saved place and visibility.
+    void lateDockRememberedAcrossRestarts()
+    {
+        {
+            ui::MainWindow w;
+            w.show();
+            w.ensureComplete();
+            QVERIFY(!dock(w, "editor")->isVisible());
+            dock(w, "editor")->show();
+            w.close();
+        }
+        ui::MainWindow w;
+        w.show();
+        w.ensureComplete();
+        QVERIFY(dock(w, "editor")->isVisible());
+    }
+
     void minimumSizes()
     {
         ui::MainWindow w;
@@ -172,6 +207,7 @@ private slots:
         w.resize(100, 100); // as small as the user could drag it
         QCoreApplication::processEvents();
         QVERIFY(w.width() >= 800 && w.height() >= 500);
+        w.ensureComplete(); // the docks' views, not their placeholders
         for (const char *name : {"scenarios", "timelines", "events", "explanation", "queues"}) {
             QDockWidget *d = dock(w, name);
             QVERIFY2(d, name);
