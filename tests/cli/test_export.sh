@@ -5,18 +5,7 @@
 # existing output file; --log; the headless `open`. Usage: test_export.sh SOCKSCOPE SOURCE_DIR
 set -u
 bin="$(realpath "$1")"; src="$2"; fx="$src/tests/fixtures"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); }
-fail() { echo "FAIL: $*"; fails=$((fails+1)); }
-expect_rc() { # expected-rc description command...
-    local want="$1" what="$2"; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else fail "$what: exit $rc, wanted $want"; sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20; fi
-}
-expect_grep() { # pattern file description
-    if grep -qE -- "$1" "$2"; then ok; else fail "$3: no match for /$1/ in $(basename "$2")"; sed 's/^/  | /' "$2" | head -20; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 check_py() { # description python-args... (script on stdin)
     local what="$1"; shift
     if python3 - "$@" >"$tmp/py" 2>&1; then ok; else fail "$what"; sed 's/^/  | /' "$tmp/py" | tail -15; fi
