@@ -121,9 +121,9 @@ int parseArgs(const Args &args, ExportArgs &out)
     if (out.output.empty())
         return usageError("'export' needs -o FILE");
     if (!out.format) { // from the output's extension
-        for (ExportFormat f : {ExportFormat::Png, ExportFormat::Svg, ExportFormat::Pdf, ExportFormat::Pcapng,
-                               ExportFormat::Json, ExportFormat::Text, ExportFormat::Mermaid, ExportFormat::PlantUml,
-                               ExportFormat::Run})
+        for (ExportFormat f :
+             {ExportFormat::Png, ExportFormat::Svg, ExportFormat::Pdf, ExportFormat::Pcapng, ExportFormat::Json,
+              ExportFormat::Text, ExportFormat::Mermaid, ExportFormat::PlantUml, ExportFormat::Run})
             if (endsWith(out.output, std::string(formatExtension(f))))
                 out.format = f;
         if (!out.format)
@@ -139,11 +139,14 @@ bool runScenario(const Scenario &scenario, bool forceHost, RunData &run, bool &e
     options.forceHost = forceHost;
     std::string error;
     expectationsOk = false;
-    const bool ok = runLab(scenario, options, [&](Event &&e) {
-        if (const auto *end = e.as<EndInfo>())
-            expectationsOk = end->ok;
-        run.events.push_back(std::move(e));
-    }, &error);
+    const bool ok = runLab(
+        scenario, options,
+        [&](Event &&e) {
+            if (const auto *end = e.as<EndInfo>())
+                expectationsOk = end->ok;
+            run.events.push_back(std::move(e));
+        },
+        &error);
     if (!ok)
         std::cerr << "sockscope: run failed: " << error << "\n";
     return ok;

@@ -19,23 +19,24 @@ using namespace sockscope::core;
 
 void printUsage(bool full)
 {
-    std::cout << "Usage: sockscope [COMMAND] [OPTIONS]\n"
-                 "Runs TCP scenarios on the real Linux kernel (loopback, private network namespace) and shows\n"
-                 "every system call, signal, segment and TCP state.\n\n"
-                 "Commands:\n"
-                 "  (none)                      open the window\n"
-                 "  open [SCENARIO|RUNFILE]     open the window on a scenario or saved run (headless: export a figure)\n"
-                 "  list                        list the built-in scenarios (name, topic, title)\n"
-                 "  run SCENARIO [--json] [--runs N] [--host]\n"
-                 "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
-                 "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
-                 "  export SCENARIO|RUNFILE -o FILE [--format F] [--view V] [--width N] [--scale S]\n"
-                 "         [--theme light|dark] [--log] [--host]\n"
-                 "                              write the whole run (a scenario is run first, a .sockrun loaded)\n"
-                 "                              F: png svg pdf pcapng json txt mermaid plantuml run\n"
-                 "                                 (default: from FILE's extension)\n"
-                 "                              V: sequence timeline figure (images only; default figure)\n"
-                 "  --help, --version\n";
+    std::cout
+        << "Usage: sockscope [COMMAND] [OPTIONS]\n"
+           "Runs TCP scenarios on the real Linux kernel (loopback, private network namespace) and shows\n"
+           "every system call, signal, segment and TCP state.\n\n"
+           "Commands:\n"
+           "  (none)                      open the window\n"
+           "  open [SCENARIO|RUNFILE]     open the window on a scenario or saved run (headless: export a figure)\n"
+           "  list                        list the built-in scenarios (name, topic, title)\n"
+           "  run SCENARIO [--json] [--runs N] [--host]\n"
+           "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
+           "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
+           "  export SCENARIO|RUNFILE -o FILE [--format F] [--view V] [--width N] [--scale S]\n"
+           "         [--theme light|dark] [--log] [--host]\n"
+           "                              write the whole run (a scenario is run first, a .sockrun loaded)\n"
+           "                              F: png svg pdf pcapng json txt mermaid plantuml run\n"
+           "                                 (default: from FILE's extension)\n"
+           "                              V: sequence timeline figure (images only; default figure)\n"
+           "  --help, --version\n";
     if (!full)
         return;
     std::cout << "\nOptions of run:\n"
@@ -71,7 +72,8 @@ int cmdList(const Args &args)
         topicWidth = std::max(topicWidth, s.topic.size());
     }
     std::cout << std::left << std::setw(static_cast<int>(nameWidth + 2)) << "NAME"
-              << std::setw(static_cast<int>(topicWidth + 2)) << "TOPIC" << "TITLE\n";
+              << std::setw(static_cast<int>(topicWidth + 2)) << "TOPIC"
+              << "TITLE\n";
     for (const auto &s : all)
         std::cout << std::setw(static_cast<int>(nameWidth + 2)) << s.name << std::setw(static_cast<int>(topicWidth + 2))
                   << s.topic << s.title << "\n";
@@ -109,26 +111,29 @@ RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &ta
     LabOptions options;
     options.forceHost = forceHost;
     std::string error;
-    runLab(scenario, options, [&](Event &&e) {
-        if (const auto *c = e.as<CheckInfo>()) {
-            ++sum.checks;
-            if (!c->ok) {
-                ++sum.failed;
-                const Step &s = scenario.steps.at(static_cast<size_t>(c->step));
-                sum.failures.push_back("step " + std::to_string(c->step + 1) + " (line " + std::to_string(s.line) +
-                                       ") " + s.text + ": expected " + c->expected + ", got " + c->got);
+    runLab(
+        scenario, options,
+        [&](Event &&e) {
+            if (const auto *c = e.as<CheckInfo>()) {
+                ++sum.checks;
+                if (!c->ok) {
+                    ++sum.failed;
+                    const Step &s = scenario.steps.at(static_cast<size_t>(c->step));
+                    sum.failures.push_back("step " + std::to_string(c->step + 1) + " (line " + std::to_string(s.line) +
+                                           ") " + s.text + ": expected " + c->expected + ", got " + c->got);
+                }
+            } else if (const auto *st = e.as<StateInfo>(); st && st->conflict) {
+                ++sum.conflicts;
+            } else if (const auto *end = e.as<EndInfo>()) {
+                sum.ok = end->ok;
+                if (!end->error.empty())
+                    sum.error = end->error;
             }
-        } else if (const auto *st = e.as<StateInfo>(); st && st->conflict) {
-            ++sum.conflicts;
-        } else if (const auto *end = e.as<EndInfo>()) {
-            sum.ok = end->ok;
-            if (!end->error.empty())
-                sum.error = end->error;
-        }
-        if (tap)
-            tap(Event(e));
-        sum.events.push_back(std::move(e));
-    }, &error);
+            if (tap)
+                tap(Event(e));
+            sum.events.push_back(std::move(e));
+        },
+        &error);
     if (!error.empty()) {
         sum.ok = false;
         sum.error = error;
@@ -214,13 +219,14 @@ int cmdRun(const Args &args)
             printFailures(sum, json ? std::cerr : std::cout);
         }
         if (sum.conflicts)
-            (json ? std::cerr : std::cout) << "warning: " << sum.conflicts
-                                           << " kernel snapshot(s) contradicted the derived TCP states\n";
+            (json ? std::cerr : std::cout)
+                << "warning: " << sum.conflicts << " kernel snapshot(s) contradicted the derived TCP states\n";
     }
     if (runs > 1) {
         std::ostream &out = json ? std::cerr : std::cout;
         auto groups = groupOutcomes(keys);
-        out << "\n" << runs << " runs, " << (runs - failedRuns) << " met every expectation, " << groups.size()
+        out << "\n"
+            << runs << " runs, " << (runs - failedRuns) << " met every expectation, " << groups.size()
             << " distinct outcome(s):\n";
         for (size_t g = 0; g < groups.size(); ++g) {
             out << "  outcome " << (g + 1) << ": " << groups[g].runs.size() << " run(s)  (first: run "
@@ -252,7 +258,8 @@ int cmdCheck(const Args &args)
     for (const auto &s : scenarios)
         width = std::max(width, s.name.size());
     std::cout << std::left << std::setw(static_cast<int>(width + 2)) << "SCENARIO" << std::setw(10) << "CHECKS"
-              << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS" << "RESULT\n";
+              << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS"
+              << "RESULT\n";
     int failed = 0;
     for (const auto &s : scenarios) {
         RunSummary sum = runOnce(s, forceHost, nullptr);
@@ -263,8 +270,8 @@ int cmdCheck(const Args &args)
         std::ostringstream checks;
         checks << (sum.checks - sum.failed) << "/" << sum.checks;
         bool ok = sum.ok && sum.conflicts == 0;
-        std::cout << std::setw(static_cast<int>(width + 2)) << s.name << std::setw(10) << checks.str()
-                  << std::setw(10) << packets << std::setw(11) << sum.conflicts << (ok ? "ok" : "FAILED") << "\n";
+        std::cout << std::setw(static_cast<int>(width + 2)) << s.name << std::setw(10) << checks.str() << std::setw(10)
+                  << packets << std::setw(11) << sum.conflicts << (ok ? "ok" : "FAILED") << "\n";
         if (!ok) {
             ++failed;
             for (const auto &f : sum.failures)

@@ -27,7 +27,8 @@ int main()
         for (int i = 0; i < 5; ++i) {
             double t0 = bench::nowMs();
             std::string error;
-            runLab(s, options, [](Event &&) {}, &error);
+            runLab(
+                s, options, [](Event &&) {}, &error);
             costs.push_back(bench::nowMs() - t0 - sleeps);
         }
         double cost = bench::median(costs);

@@ -35,7 +35,8 @@ std::vector<Event> realEvents(const core::Scenario &scenario, size_t want, const
         std::string error;
         core::LabOptions options;
         options.labBinary = lab;
-        if (!core::runLab(scenario, options, [&](Event &&e) { run.push_back(std::move(e)); }, &error)) {
+        if (!core::runLab(
+                scenario, options, [&](Event &&e) { run.push_back(std::move(e)); }, &error)) {
             std::fprintf(stderr, "bench_ui_export: run failed: %s\n", error.c_str());
             break;
         }
@@ -104,8 +105,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "bench_ui_export: no scenario %s\n", name.c_str());
         return 2;
     }
-    const auto events = realEvents(*parsed.scenario, want,
-                                   QFileInfo::exists(lab) ? lab.toStdString() : std::string());
+    const auto events = realEvents(*parsed.scenario, want, QFileInfo::exists(lab) ? lab.toStdString() : std::string());
     ui::RunModel run;
     run.reset(events);
     run.setScenario(*parsed.scenario);

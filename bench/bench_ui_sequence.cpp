@@ -57,8 +57,8 @@ std::vector<Event> synthetic(int count)
         push(100, core::StateInfo{c, core::TcpState::Closed, core::TcpState::SynSent, core::StateSource::Derived, -1});
         pkt(s, c, 0x12, 0);
         pkt(c, s, 0x10, 0);
-        push(100, core::StateInfo{c, core::TcpState::SynSent, core::TcpState::Established,
-                                  core::StateSource::Derived, -1});
+        push(100,
+             core::StateInfo{c, core::TcpState::SynSent, core::TcpState::Established, core::StateSource::Derived, -1});
         push(800, core::ReturnInfo{call, 0, "", 4000, std::nullopt});
         push(900, core::SyscallInfo{++id, step, "client", "send", 4, c, {{"len", "100", true}}});
         push(300, core::ReturnInfo{id, 100, "", 300, std::nullopt});
@@ -66,8 +66,8 @@ std::vector<Event> synthetic(int count)
         push(200, core::QueueInfo{s, 100, 0});
         push(900, core::SyscallInfo{++id, step, "server", "close", 5, s, {}});
         pkt(s, c, 0x14, 0);
-        push(100, core::StateInfo{c, core::TcpState::Established, core::TcpState::Closed,
-                                  core::StateSource::Derived, -1});
+        push(100,
+             core::StateInfo{c, core::TcpState::Established, core::TcpState::Closed, core::StateSource::Derived, -1});
         push(300, core::ReturnInfo{id, 0, "", 1400, std::nullopt});
         push(900, core::SyscallInfo{++id, step, "client", "recv", 4, c, {{"len", "100", true}}});
         push(300, core::ReturnInfo{id, -1, "ECONNRESET", 300, std::nullopt});
@@ -78,8 +78,8 @@ std::vector<Event> synthetic(int count)
     return v;
 }
 
-double frameMs(const ui::RunModel &run, const ui::SequenceLayout &L, const ui::Theme &theme, QImage &img,
-               double top, int reps)
+double frameMs(const ui::RunModel &run, const ui::SequenceLayout &L, const ui::Theme &theme, QImage &img, double top,
+               int reps)
 {
     ui::SequencePainter painter(run, L, theme);
     const double hh = painter.headerHeight();

@@ -86,11 +86,11 @@ int child(int argc, char **argv, bool mainWindow)
 
 struct Sample
 {
-    double wallMs = 0;  // exec to the child's first-frame line, measured by the parent
-    double innerMs = 0; // main() to first frame, reported by the child
+    double wallMs = 0;     // exec to the child's first-frame line, measured by the parent
+    double innerMs = 0;    // main() to first frame, reported by the child
     double completeMs = 0; // main() to the end of the deferred construction
-    double appMs = 0;    // of which creating the QApplication
-    double windowMs = 0; // and constructing the window
+    double appMs = 0;      // of which creating the QApplication
+    double windowMs = 0;   // and constructing the window
 };
 
 Sample runChild(const QString &self, const char *mode)
@@ -152,8 +152,7 @@ int main(int argc, char **argv)
     const double ratioWall = median(mwWall) / median(qcpWall);
     const double ratioInner = median(mwInner) / median(qcpInner);
     std::printf("start-up to first frame, median of %d runs (budget: MainWindow <= 1.2 x bare QCustomPlot)\n", runs);
-    std::printf("%-22s %15s %16s %10s %10s\n", "window", "exec_to_frame_ms", "main_to_frame_ms", "qapp_ms",
-                "ctor_ms");
+    std::printf("%-22s %15s %16s %10s %10s\n", "window", "exec_to_frame_ms", "main_to_frame_ms", "qapp_ms", "ctor_ms");
     std::printf("%-22s %15.1f %16.1f %10.1f %10.1f\n", "bare QCustomPlot", median(qcpWall), median(qcpInner),
                 median(qcpApp), median(qcpCtor));
     std::printf("%-22s %15.1f %16.1f %10.1f %10.1f\n", "sockscope MainWindow", median(mwWall), median(mwInner),

@@ -76,8 +76,8 @@ Result stream(const std::vector<core::Event> &events, int eventsPerSecond)
         for (size_t i = 0; i < events.size(); ++i) {
             worker->push(core::Event(events[i]));
             if (eventsPerSecond > 0 && i % 500 == 0)
-                std::this_thread::sleep_until(begin + std::chrono::microseconds(static_cast<long>(i) * 1'000'000 /
-                                                                                eventsPerSecond));
+                std::this_thread::sleep_until(
+                    begin + std::chrono::microseconds(static_cast<long>(i) * 1'000'000 / eventsPerSecond));
         }
     });
     const int target = static_cast<int>(events.size());
@@ -118,8 +118,7 @@ int main(int argc, char **argv)
     const auto events = uibench::repeatedRun(uibench::recordedRuns(), count);
     std::printf("%d events from the recorded built-in runs; budget: no GUI-thread stall > 50 ms\n",
                 static_cast<int>(events.size()));
-    std::printf("%-22s %12s %10s %10s %8s %10s\n", "producer", "max_stall_ms", "p99_ms", ">50ms", "ticks",
-                "total_ms");
+    std::printf("%-22s %12s %10s %10s %8s %10s\n", "producer", "max_stall_ms", "p99_ms", ">50ms", "ticks", "total_ms");
     for (int rate : {0, 50'000}) {
         const Result r = stream(events, rate);
         std::printf("%-22s %12.1f %10.1f %10d %8d %10.0f  %s\n", rate ? "paced 50k events/s" : "burst", r.maxStallMs,

@@ -20,7 +20,10 @@ Actor::Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
         std::this_thread::yield();
 }
 
-Actor::~Actor() { stop(); }
+Actor::~Actor()
+{
+    stop();
+}
 
 void Actor::dispatch(const Step &step, std::int64_t callId, std::atomic<int> *barrier, int parties)
 {
@@ -133,8 +136,8 @@ void recordCall(const Step &step, std::int64_t id, const std::string &actor, int
             if (a.key == "addr")
                 a.value = real.text();
     }
-    recorder.pushEnter(CallEnter{id, 0, step.index, actor, std::string(callName(step.call)), fd, step.sock,
-                                 std::move(args)});
+    recorder.pushEnter(
+        CallEnter{id, 0, step.index, actor, std::string(callName(step.call)), fd, step.sock, std::move(args)});
 
     CallResult result = executeCall(step, fd, portMap);
     if (publishing)

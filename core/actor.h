@@ -52,11 +52,11 @@ private:
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    const Step *m_step = nullptr;           // guarded by m_mutex
-    std::int64_t m_pendingId = 0;           // guarded by m_mutex
+    const Step *m_step = nullptr;          // guarded by m_mutex
+    std::int64_t m_pendingId = 0;          // guarded by m_mutex
     std::atomic<int> *m_barrier = nullptr; // guarded by m_mutex
     int m_parties = 0;                     // guarded by m_mutex
-    bool m_quit = false;                    // guarded by m_mutex
+    bool m_quit = false;                   // guarded by m_mutex
 
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_publishing{false};

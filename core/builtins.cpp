@@ -16,7 +16,9 @@ const BuiltinScenario *findBuiltin(const std::string &name)
 
 ParseResult resolveScenario(const std::string &nameOrPath)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     bool isFile = ::stat(nameOrPath.c_str(), &st) == 0;
     if (!isFile) {
         if (const auto *b = findBuiltin(nameOrPath)) {
@@ -28,8 +30,8 @@ ParseResult resolveScenario(const std::string &nameOrPath)
     }
     if (!isFile && nameOrPath.find('/') == std::string::npos && nameOrPath.find(".scn") == std::string::npos) {
         ParseResult r;
-        r.errors.push_back({nameOrPath, 0, 0,
-                            "no built-in scenario or file named \"" + nameOrPath + "\" (see 'sockscope list')"});
+        r.errors.push_back(
+            {nameOrPath, 0, 0, "no built-in scenario or file named \"" + nameOrPath + "\" (see 'sockscope list')"});
         return r;
     }
     return loadScenarioFile(nameOrPath);

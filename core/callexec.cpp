@@ -36,8 +36,14 @@ std::map<std::string, int> VarTable::snapshot() const
 
 namespace {
 
-SyscallArg num(std::string key, std::int64_t v) { return {std::move(key), std::to_string(v), true}; }
-SyscallArg str(std::string key, std::string v) { return {std::move(key), std::move(v), false}; }
+SyscallArg num(std::string key, std::int64_t v)
+{
+    return {std::move(key), std::to_string(v), true};
+}
+SyscallArg str(std::string key, std::string v)
+{
+    return {std::move(key), std::move(v), false};
+}
 
 std::string joinFlags(const std::vector<std::string> &flags)
 {
@@ -52,11 +58,15 @@ struct NamedBit
     int bit;
     const char *name;
 };
-constexpr NamedBit kPollBits[] = {{POLLIN, "POLLIN"},   {POLLPRI, "POLLPRI"}, {POLLOUT, "POLLOUT"},
-                                  {POLLERR, "POLLERR"}, {POLLHUP, "POLLHUP"}, {POLLNVAL, "POLLNVAL"},
+constexpr NamedBit kPollBits[] = {{POLLIN, "POLLIN"},      {POLLPRI, "POLLPRI"}, {POLLOUT, "POLLOUT"},
+                                  {POLLERR, "POLLERR"},    {POLLHUP, "POLLHUP"}, {POLLNVAL, "POLLNVAL"},
                                   {POLLRDHUP, "POLLRDHUP"}};
-constexpr NamedBit kEpollBits[] = {{EPOLLIN, "EPOLLIN"},   {EPOLLPRI, "EPOLLPRI"}, {EPOLLOUT, "EPOLLOUT"},
-                                   {EPOLLERR, "EPOLLERR"}, {EPOLLHUP, "EPOLLHUP"}, {EPOLLRDHUP, "EPOLLRDHUP"},
+constexpr NamedBit kEpollBits[] = {{EPOLLIN, "EPOLLIN"},
+                                   {EPOLLPRI, "EPOLLPRI"},
+                                   {EPOLLOUT, "EPOLLOUT"},
+                                   {EPOLLERR, "EPOLLERR"},
+                                   {EPOLLHUP, "EPOLLHUP"},
+                                   {EPOLLRDHUP, "EPOLLRDHUP"},
                                    {static_cast<int>(EPOLLET), "EPOLLET"}};
 
 template <size_t N> int bitsFromNames(const std::vector<std::string> &names, const NamedBit (&table)[N])
@@ -318,7 +328,8 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
 {
     switch (step.call) {
     case Call::Socket: {
-        CallResult r = fromRet(socket(step.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | (step.nonblock ? SOCK_NONBLOCK : 0), 0));
+        CallResult r =
+            fromRet(socket(step.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | (step.nonblock ? SOCK_NONBLOCK : 0), 0));
         r.newFd = static_cast<int>(r.ret);
         return r;
     }

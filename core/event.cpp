@@ -24,7 +24,10 @@ constexpr std::array<FlagName, 6> kFlagOrder = {{{SegmentFlag::Syn, "SYN"},
                                                  {SegmentFlag::Urg, "URG"}}};
 } // namespace
 
-std::string_view kindName(EventKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
+std::string_view kindName(EventKind kind)
+{
+    return kKindNames[static_cast<size_t>(kind)];
+}
 
 std::optional<EventKind> kindFromName(std::string_view name)
 {
@@ -34,7 +37,10 @@ std::optional<EventKind> kindFromName(std::string_view name)
     return std::nullopt;
 }
 
-std::string_view stateName(TcpState state) { return kStateNames[static_cast<size_t>(state)]; }
+std::string_view stateName(TcpState state)
+{
+    return kStateNames[static_cast<size_t>(state)];
+}
 
 std::optional<TcpState> stateFromName(std::string_view name)
 {

@@ -14,7 +14,20 @@ namespace sockscope::core {
 
 inline constexpr int kEventStreamVersion = 1;
 
-enum class EventKind { Run, Socket, Step, Syscall, Return, Signal, Packet, State, Queue, Check, End };
+enum class EventKind
+{
+    Run,
+    Socket,
+    Step,
+    Syscall,
+    Return,
+    Signal,
+    Packet,
+    State,
+    Queue,
+    Check,
+    End
+};
 
 // RFC 9293 names; Closed first so a value-initialised state is CLOSED.
 enum class TcpState
@@ -34,25 +47,37 @@ enum class TcpState
 inline constexpr int kTcpStateCount = 11;
 
 // Bit values are the TCP header's, so a captured flags byte can be stored as it is.
-enum class SegmentFlag : std::uint8_t { Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10, Urg = 0x20 };
+enum class SegmentFlag : std::uint8_t
+{
+    Fin = 0x01,
+    Syn = 0x02,
+    Rst = 0x04,
+    Psh = 0x08,
+    Ack = 0x10,
+    Urg = 0x20
+};
 
-enum class StateSource { Derived, Kernel };
+enum class StateSource
+{
+    Derived,
+    Kernel
+};
 
 struct RunInfo
 {
     int version = kEventStreamVersion;
-    std::string scenario;  // name (built-in) or path
+    std::string scenario; // name (built-in) or path
     std::string title;
     std::string kernel;    // uname -r
     std::string isolation; // "netns" or "host"
     bool capture = false;
-    std::string captureNote; // why capture is off, or empty
+    std::string captureNote;  // why capture is off, or empty
     std::int64_t startNs = 0; // absolute CLOCK_REALTIME of t_ns == 0
 };
 
 struct SocketInfo
 {
-    std::string sock;  // stable name: "server.listen", "server.1", "client.1"
+    std::string sock; // stable name: "server.listen", "server.1", "client.1"
     std::string actor;
     std::string role;  // "listen", "accepted", "connect"
     int fd = -1;       // -1 while the socket has no fd (not yet accepted, or closed)
@@ -99,7 +124,7 @@ struct ReturnInfo
 struct SignalInfo
 {
     std::string actor;
-    std::string signal; // "SIGPIPE"
+    std::string signal;      // "SIGPIPE"
     std::int64_t during = 0; // syscall id
 };
 
@@ -123,8 +148,8 @@ struct StateInfo
     TcpState from = TcpState::Closed;
     TcpState to = TcpState::Closed;
     StateSource source = StateSource::Derived;
-    std::int64_t cause = -1; // n of the causing event, -1 if none
-    bool conflict = false;   // kernel only: snapshot contradicts the derived state
+    std::int64_t cause = -1;             // n of the causing event, -1 if none
+    bool conflict = false;               // kernel only: snapshot contradicts the derived state
     TcpState derived = TcpState::Closed; // kernel only, meaningful when conflict
 };
 
@@ -175,8 +200,14 @@ std::optional<TcpState> stateFromName(std::string_view name);
 std::string flagsText(std::uint8_t flags);
 std::vector<std::string> flagNames(std::uint8_t flags);
 std::optional<std::uint8_t> flagFromName(std::string_view name);
-inline bool hasFlag(std::uint8_t flags, SegmentFlag f) { return (flags & static_cast<std::uint8_t>(f)) != 0; }
+inline bool hasFlag(std::uint8_t flags, SegmentFlag f)
+{
+    return (flags & static_cast<std::uint8_t>(f)) != 0;
+}
 // A segment that carries only ACK and no payload (drawn dashed).
-inline bool isPureAck(const PacketInfo &p) { return p.flags == static_cast<std::uint8_t>(SegmentFlag::Ack) && p.len == 0; }
+inline bool isPureAck(const PacketInfo &p)
+{
+    return p.flags == static_cast<std::uint8_t>(SegmentFlag::Ack) && p.len == 0;
+}
 
 } // namespace sockscope::core

@@ -20,8 +20,14 @@ bool unbound(const std::string &addr)
     return addr.empty() || addr == "0.0.0.0:0" || addr == "[::]:0";
 }
 
-std::string portOf(const std::string &endpoint) { return endpoint.substr(endpoint.rfind(':') + 1); }
-std::string hostOf(const std::string &endpoint) { return endpoint.substr(0, endpoint.rfind(':')); }
+std::string portOf(const std::string &endpoint)
+{
+    return endpoint.substr(endpoint.rfind(':') + 1);
+}
+std::string hostOf(const std::string &endpoint)
+{
+    return endpoint.substr(0, endpoint.rfind(':'));
+}
 
 std::vector<std::string> tokens(const std::string &text)
 {
@@ -42,7 +48,15 @@ bool sameErrno(const std::string &a, const std::string &b)
 
 struct EventBuilder::Item
 {
-    enum Kind { Step, Enter, Packet, Exit, Fd, Diag } kind; // declaration order breaks ties in time
+    enum Kind
+    {
+        Step,
+        Enter,
+        Packet,
+        Exit,
+        Fd,
+        Diag
+    } kind; // declaration order breaks ties in time
     std::int64_t t;
     size_t index;
 };
@@ -72,7 +86,8 @@ size_t EventBuilder::emit(std::int64_t absNs, EventPayload payload)
 void EventBuilder::emitState(int sock, TcpState from, TcpState to, std::int64_t absNs, long cause)
 {
     auto &h = m_socks[sock].history;
-    auto at = std::upper_bound(h.begin(), h.end(), absNs, [](std::int64_t t, const auto &entry) { return t < entry.first; });
+    auto at =
+        std::upper_bound(h.begin(), h.end(), absNs, [](std::int64_t t, const auto &entry) { return t < entry.first; });
     h.insert(at, {absNs, to});
     emit(absNs, StateInfo{m_socks[sock].name, from, to, StateSource::Derived, cause, false, TcpState::Closed});
 }
@@ -186,8 +201,8 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
                             const std::vector<std::int64_t> &blockedCalls)
 {
     std::vector<Item> items;
-    items.reserve(batch.steps.size() + batch.enters.size() + batch.exits.size() + packets.size() +
-                  batch.fds.size() + batch.diags.size());
+    items.reserve(batch.steps.size() + batch.enters.size() + batch.exits.size() + packets.size() + batch.fds.size() +
+                  batch.diags.size());
     for (size_t i = 0; i < batch.steps.size(); ++i)
         items.push_back({Item::Step, batch.steps[i].tNs, i});
     for (size_t i = 0; i < batch.enters.size(); ++i)
@@ -200,9 +215,8 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
         items.push_back({Item::Fd, batch.fds[i].tNs, i});
     for (size_t i = 0; i < batch.diags.size(); ++i)
         items.push_back({Item::Diag, batch.diags[i].t0Ns, i});
-    std::stable_sort(items.begin(), items.end(), [](const Item &a, const Item &b) {
-        return a.t != b.t ? a.t < b.t : a.kind < b.kind;
-    });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item &a, const Item &b) { return a.t != b.t ? a.t < b.t : a.kind < b.kind; });
 
     m_batchExits = &batch.exits;
     m_batchFds = &batch.fds;
@@ -440,8 +454,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
     if (to >= 0 && m_socks[to].machine.state() != TcpState::Listen) {
         DeferredReceive d{p.flags, p.seq, p.ack, p.payloadLen, p.tNs, idx};
         // The backlog is FIFO: once one segment waits for the lock, every later one waits behind it.
-        if (m_deferred.count(to) || ((p.flags & (kSyn | static_cast<std::uint8_t>(SegmentFlag::Fin))) &&
-                                     lockHeld(to, p.tNs)))
+        if (m_deferred.count(to) ||
+            ((p.flags & (kSyn | static_cast<std::uint8_t>(SegmentFlag::Fin))) && lockHeld(to, p.tNs)))
             m_deferred[to].push_back(d);
         else
             applyReceive(to, d, p.tNs);
@@ -454,8 +468,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
 bool EventBuilder::lockHeld(int sock, std::int64_t absNs) const
 {
     for (const auto &[id, pc] : m_calls)
-        if (pc.sock == sock && pc.tNs <= absNs &&
-            (pc.call == "close" || pc.call == "shutdown" || pc.call == "connect"))
+        if (pc.sock == sock && pc.tNs <= absNs && (pc.call == "close" || pc.call == "shutdown" || pc.call == "connect"))
             return true;
     return false;
 }
@@ -571,15 +584,16 @@ void EventBuilder::evaluateKernel(const KernelObservation &obs)
     for (const auto &[t, st] : s.history)
         if (t <= obs.t0)
             derivedNow = st;
-    StateInfo info{s.name, s.kernelSeen ? s.kernelState : TcpState::Closed, obs.state, StateSource::Kernel, -1,
-                   !consistent, derivedNow};
+    StateInfo info{
+        s.name,    s.kernelSeen ? s.kernelState : TcpState::Closed, obs.state, StateSource::Kernel, -1, !consistent,
+        derivedNow};
     const bool news = info.from != info.to || !consistent || (s.kernelSeen && s.kernelConflict);
     s.kernelSeen = true;
     s.kernelState = obs.state;
     s.kernelConflict = !consistent;
     if (!consistent)
         ++m_conflicts;
-    if (news) // a socket first seen CLOSED (just created) says nothing new
+    if (news)                          // a socket first seen CLOSED (just created) says nothing new
         emit(obs.t1, std::move(info)); // seen by the end of the snapshot: never before its cause
 }
 

@@ -117,11 +117,11 @@ private:
     std::int64_t m_lastRelNs = 0; // keeps the stream in time order across batches
 
     std::vector<Sock> m_socks;
-    std::map<int, int> m_fdSock;                     // open fd -> sock
-    std::map<std::string, int> m_actorCount;         // per actor, for "client.N"
-    std::map<std::string, std::string> m_listenNames; // scenario variable -> "server.listen"
-    std::map<std::string, std::uint32_t> m_isn;      // "src>dst" -> ISN of that direction
-    std::map<std::int64_t, PendingCall> m_calls;     // calls without a return yet
+    std::map<int, int> m_fdSock;                            // open fd -> sock
+    std::map<std::string, int> m_actorCount;                // per actor, for "client.N"
+    std::map<std::string, std::string> m_listenNames;       // scenario variable -> "server.listen"
+    std::map<std::string, std::uint32_t> m_isn;             // "src>dst" -> ISN of that direction
+    std::map<std::int64_t, PendingCall> m_calls;            // calls without a return yet
     std::map<int, std::vector<DeferredReceive>> m_deferred; // by receiving sock
     std::set<int> m_checkedSteps;
     bool m_checksOk = true;

@@ -9,7 +9,10 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-Json nullableString(const std::string &s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json nullableString(const std::string &s)
+{
+    return s.empty() ? Json(nullptr) : Json(s);
+}
 
 void putPayload(Json &j, const RunInfo &p)
 {
@@ -193,18 +196,28 @@ EventPayload readPayload(EventKind kind, Reader &r)
 {
     switch (kind) {
     case EventKind::Run:
-        return RunInfo{static_cast<int>(r.num("version")), r.str("scenario"), r.str("title"), r.str("kernel"),
-                       r.str("isolation"), r.boolean("capture"), r.optStr("capture_note"),
+        return RunInfo{static_cast<int>(r.num("version")),
+                       r.str("scenario"),
+                       r.str("title"),
+                       r.str("kernel"),
+                       r.str("isolation"),
+                       r.boolean("capture"),
+                       r.optStr("capture_note"),
                        r.j.contains("start_ns") ? r.num("start_ns") : 0};
     case EventKind::Socket:
-        return SocketInfo{r.str("sock"),       r.str("actor"),        r.str("role"), static_cast<int>(r.num("fd")),
+        return SocketInfo{r.str("sock"),        r.str("actor"),       r.str("role"), static_cast<int>(r.num("fd")),
                           r.str("local", true), r.str("remote", true)};
     case EventKind::Step:
-        return StepInfo{static_cast<int>(r.num("step")), r.str("actor"), r.str("text"),
-                        static_cast<int>(r.num("line")), r.optStr("note")};
+        return StepInfo{static_cast<int>(r.num("step")), r.str("actor"), r.str("text"), static_cast<int>(r.num("line")),
+                        r.optStr("note")};
     case EventKind::Syscall: {
-        SyscallInfo s{r.num("id"), static_cast<int>(r.num("step")), r.str("actor"), r.str("call"),
-                      static_cast<int>(r.num("fd", true)), r.str("sock", true), {}};
+        SyscallInfo s{r.num("id"),
+                      static_cast<int>(r.num("step")),
+                      r.str("actor"),
+                      r.str("call"),
+                      static_cast<int>(r.num("fd", true)),
+                      r.str("sock", true),
+                      {}};
         if (const Json *args = r.field("args"); args && args->is_object()) {
             for (auto it = args->begin(); it != args->end(); ++it) {
                 if (it->is_number_integer())
@@ -228,9 +241,15 @@ EventPayload readPayload(EventKind kind, Reader &r)
     case EventKind::Signal:
         return SignalInfo{r.str("actor"), r.str("signal"), r.num("during")};
     case EventKind::Packet: {
-        PacketInfo p{r.str("from", true), r.str("to", true), r.str("src"), r.str("dst"), 0,
-                     static_cast<std::uint32_t>(r.num("seq")), static_cast<std::uint32_t>(r.num("ack")),
-                     static_cast<std::uint32_t>(r.num("len")), static_cast<std::uint32_t>(r.num("win")),
+        PacketInfo p{r.str("from", true),
+                     r.str("to", true),
+                     r.str("src"),
+                     r.str("dst"),
+                     0,
+                     static_cast<std::uint32_t>(r.num("seq")),
+                     static_cast<std::uint32_t>(r.num("ack")),
+                     static_cast<std::uint32_t>(r.num("len")),
+                     static_cast<std::uint32_t>(r.num("win")),
                      r.optStr("hdr")};
         if (const Json *flags = r.field("flags"); flags && flags->is_array()) {
             for (const auto &f : *flags) {
@@ -248,8 +267,8 @@ EventPayload readPayload(EventKind kind, Reader &r)
         return p;
     }
     case EventKind::State: {
-        StateInfo s{r.str("sock"), r.state("from"), r.state("to"), StateSource::Derived, r.num("cause", true), false,
-                    TcpState::Closed};
+        StateInfo s{r.str("sock"),        r.state("from"), r.state("to"),   StateSource::Derived,
+                    r.num("cause", true), false,           TcpState::Closed};
         std::string source = r.str("source");
         if (source == "kernel")
             s.source = StateSource::Kernel;

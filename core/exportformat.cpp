@@ -33,12 +33,21 @@ constexpr std::array<FormatRow, 9> kFormats{{
     {ExportFormat::Run, "run", ".sockrun"},
 }};
 
-const FormatRow &row(ExportFormat f) { return kFormats[static_cast<size_t>(f)]; }
+const FormatRow &row(ExportFormat f)
+{
+    return kFormats[static_cast<size_t>(f)];
+}
 
 } // namespace
 
-std::string_view formatName(ExportFormat format) { return row(format).name; }
-std::string_view formatExtension(ExportFormat format) { return row(format).extension; }
+std::string_view formatName(ExportFormat format)
+{
+    return row(format).name;
+}
+std::string_view formatExtension(ExportFormat format)
+{
+    return row(format).extension;
+}
 
 std::optional<ExportFormat> formatFromName(std::string_view name)
 {
@@ -64,10 +73,14 @@ std::string textExportBytes(ExportFormat format, const RunData &run, std::string
             out += toJsonLine(e) + '\n';
         return out;
     }
-    case ExportFormat::Text: return formatLog(run.events);
-    case ExportFormat::Mermaid: return toMermaid(run.events);
-    case ExportFormat::PlantUml: return toPlantUml(run.events);
-    default: return {};
+    case ExportFormat::Text:
+        return formatLog(run.events);
+    case ExportFormat::Mermaid:
+        return toMermaid(run.events);
+    case ExportFormat::PlantUml:
+        return toPlantUml(run.events);
+    default:
+        return {};
     }
 }
 

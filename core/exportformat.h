@@ -12,7 +12,18 @@
 
 namespace sockscope::core {
 
-enum class ExportFormat { Png, Svg, Pdf, Pcapng, Json, Text, Mermaid, PlantUml, Run };
+enum class ExportFormat
+{
+    Png,
+    Svg,
+    Pdf,
+    Pcapng,
+    Json,
+    Text,
+    Mermaid,
+    PlantUml,
+    Run
+};
 
 // "png", "svg", "pdf", "pcapng", "json", "txt", "mermaid", "plantuml", "run".
 std::string_view formatName(ExportFormat format);

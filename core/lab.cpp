@@ -15,8 +15,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -49,8 +49,8 @@ void writeAll(const std::string &text)
 // Calls after which no segment can leave: the scheduler skips waiting for the capture.
 bool quietCall(Call c)
 {
-    return c == Call::Socket || c == Call::Setsockopt || c == Call::Getsockopt || c == Call::Fcntl ||
-           c == Call::Bind || c == Call::Listen;
+    return c == Call::Socket || c == Call::Setsockopt || c == Call::Getsockopt || c == Call::Fcntl || c == Call::Bind ||
+           c == Call::Listen;
 }
 
 // In the host's namespace the scenario's ports may be taken: each one is replaced by a free port.
@@ -297,7 +297,6 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
     return true;
 }
 
-
 std::optional<std::string> takeLine()
 {
     auto nl = g_stdinBuffer.find('\n');
@@ -333,7 +332,10 @@ std::string readLine(bool block)
     }
 }
 
-std::string Lab::readCommand(bool block) { return readLine(block); }
+std::string Lab::readCommand(bool block)
+{
+    return readLine(block);
+}
 
 int Lab::run()
 {
@@ -363,7 +365,9 @@ int Lab::run()
     sigemptyset(&pipeSet);
     sigaddset(&pipeSet, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipeSet, nullptr);
-    struct sigaction sa{};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = noopHandler; // no SA_RESTART: a blocked call returns EINTR when the run ends
     sigaction(SIGUSR1, &sa, nullptr);
 
@@ -382,8 +386,8 @@ int Lab::run()
         samplerThread = std::thread([this] { sampler(); });
     const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (size_t i = 0; i < m_scenario.actors.size(); ++i)
-        m_actors.push_back(std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder,
-                                                   m_vars, m_portMap.empty() ? nullptr : &m_portMap));
+        m_actors.push_back(std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
+                                                   m_portMap.empty() ? nullptr : &m_portMap));
 
     std::string error;
     for (size_t i = 0; i < m_scenario.steps.size() && error.empty();) {

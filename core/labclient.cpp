@@ -106,9 +106,9 @@ std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const La
     s->m_out = out[0];
     s->m_err = err[0];
     s->m_watchdogMs = watchdogMs(scenario);
-    nlohmann::json header = {{"name", scenario.name},           {"path", scenario.path},
-                             {"source", scenario.source},       {"step_mode", options.stepMode},
-                             {"settle_us", options.settleUs},   {"block_ms", options.blockDetectMs}};
+    nlohmann::json header = {{"name", scenario.name},         {"path", scenario.path},
+                             {"source", scenario.source},     {"step_mode", options.stepMode},
+                             {"settle_us", options.settleUs}, {"block_ms", options.blockDetectMs}};
     s->send(header.dump());
     return s;
 }

@@ -16,11 +16,11 @@ namespace sockscope::core {
 
 struct LabOptions
 {
-    std::string labBinary;   // "" = sockscope-lab next to /proc/self/exe
-    bool forceHost = false;  // skip the namespace (tests of the fallback)
-    bool stepMode = false;   // wait for step()/resume() before each step
-    int settleUs = 300;      // quiet time after a call before the next step (no new segment)
-    int blockDetectMs = 15;  // a call still running after this is shown as blocked
+    std::string labBinary;  // "" = sockscope-lab next to /proc/self/exe
+    bool forceHost = false; // skip the namespace (tests of the fallback)
+    bool stepMode = false;  // wait for step()/resume() before each step
+    int settleUs = 300;     // quiet time after a call before the next step (no new segment)
+    int blockDetectMs = 15; // a call still running after this is shown as blocked
 };
 
 // Default path of the lab runner binary.
@@ -32,8 +32,7 @@ class LabSession
 {
 public:
     // Starts the child and sends the scenario. Returns nullptr with *error when the child cannot start.
-    static std::unique_ptr<LabSession> start(const Scenario &scenario, const LabOptions &options,
-                                             std::string *error);
+    static std::unique_ptr<LabSession> start(const Scenario &scenario, const LabOptions &options, std::string *error);
     ~LabSession(); // kills and reaps the child if it is still running
 
     // Reads events until the run ends (end event), the child pauses waiting for a command (step mode),
@@ -44,9 +43,9 @@ public:
     int nextStep() const { return m_nextStep; }
     bool finished() const { return m_finished; }
 
-    void step();   // step mode: run the next step, then pause again
-    void resume(); // leave step mode: run to the end
-    void stop();   // end the run now (blocked calls are interrupted), an end event follows
+    void step();      // step mode: run the next step, then pause again
+    void resume();    // leave step mode: run to the end
+    void stop();      // end the run now (blocked calls are interrupted), an end event follows
     void interrupt(); // from any thread: kill the child; pump() returns false
 
 private:

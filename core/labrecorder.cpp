@@ -84,9 +84,8 @@ bool LabRecorder::hasEntered(std::int64_t id)
 bool LabRecorder::waitExit(std::int64_t id, std::chrono::microseconds timeout)
 {
     std::unique_lock lock(m_mutex);
-    return m_exited.wait_for(lock, timeout, [&] {
-        return std::find(m_exitIds.begin(), m_exitIds.end(), id) != m_exitIds.end();
-    });
+    return m_exited.wait_for(lock, timeout,
+                             [&] { return std::find(m_exitIds.begin(), m_exitIds.end(), id) != m_exitIds.end(); });
 }
 
 } // namespace sockscope::core

@@ -43,7 +43,7 @@ public:
 private:
     std::mutex m_mutex;
     std::condition_variable m_exited;
-    RawBatch m_batch;                   // guarded by m_mutex
+    RawBatch m_batch;                     // guarded by m_mutex
     std::vector<std::int64_t> m_exitIds;  // guarded by m_mutex: every id that returned in this run
     std::vector<std::int64_t> m_enterIds; // guarded by m_mutex: every id that entered in this run
 };

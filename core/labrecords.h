@@ -33,11 +33,11 @@ struct CallExit
     int err = 0;
     std::optional<std::string> data;
     bool sigpipe = false;
-    int fd = -1;     // the fd acted on
-    int newFd = -1;  // socket()/accept() result
+    int fd = -1;    // the fd acted on
+    int newFd = -1; // socket()/accept() result
     std::string newVar;
-    FdSnapshot fdAfter;    // snapshot of fd after the call (cookie, addresses, queues)
-    FdSnapshot newFdAfter; // snapshot of newFd
+    FdSnapshot fdAfter;      // snapshot of fd after the call (cookie, addresses, queues)
+    FdSnapshot newFdAfter;   // snapshot of newFd
     std::int64_t snapNs = 0; // when the snapshots above were complete
 };
 

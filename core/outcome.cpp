@@ -8,7 +8,7 @@ namespace sockscope::core {
 std::string outcomeKey(const std::vector<Event> &events)
 {
     std::map<std::int64_t, std::string> calls; // syscall id -> "actor call"
-    std::map<std::int64_t, bool> givesFd;     // fd numbers differ between runs without meaning anything
+    std::map<std::int64_t, bool> givesFd;      // fd numbers differ between runs without meaning anything
     std::string key;
     auto add = [&key](const std::string &part) { key += (key.empty() ? "" : " | ") + part; };
     for (const auto &e : events) {
@@ -17,7 +17,9 @@ std::string outcomeKey(const std::vector<Event> &events)
             givesFd[s->id] = s->call == "socket" || s->call == "accept";
         } else if (const auto *r = e.as<ReturnInfo>()) {
             add(calls[r->id] + "=" +
-                (r->ret < 0 ? "-1 " + r->err : givesFd[r->id] ? std::string("fd") : std::to_string(r->ret)));
+                (r->ret < 0       ? "-1 " + r->err
+                 : givesFd[r->id] ? std::string("fd")
+                                  : std::to_string(r->ret)));
         } else if (const auto *p = e.as<PacketInfo>()) {
             add(flagsText(p->flags));
         } else if (const auto *sig = e.as<SignalInfo>()) {

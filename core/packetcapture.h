@@ -25,12 +25,12 @@ struct RawPacket
     std::uint32_t seq = 0;  // absolute, host order
     std::uint32_t ack = 0;
     std::uint32_t payloadLen = 0;
-    std::uint16_t window = 0;      // raw header value
+    std::uint16_t window = 0;          // raw header value
     std::vector<std::uint8_t> headers; // IP + TCP header bytes as captured (no payload)
-    std::uint32_t wireLen = 0;     // IP packet length
+    std::uint32_t wireLen = 0;         // IP packet length
 };
 
-std::string ipText(const std::array<std::uint8_t, 16> &ip, bool v6); // "127.0.0.1", "::1"
+std::string ipText(const std::array<std::uint8_t, 16> &ip, bool v6);                           // "127.0.0.1", "::1"
 std::string endpointText(const std::array<std::uint8_t, 16> &ip, std::uint16_t port, bool v6); // "[::1]:80"
 
 class PacketCapture

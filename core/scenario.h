@@ -58,8 +58,8 @@ struct Expectation
     std::string err;               // errno name for Kind::Error
     std::vector<std::string> data; // "[EPOLLIN EPOLLHUP]" or "[ECONNREFUSED]" or "[1]": compared as a set, if given
     bool hasData = false;
-    bool sigpipe = false;          // ", SIGPIPE": a SIGPIPE must (true) or must not (false) be raised by the call
-    std::string text;              // as written, without the leading '='
+    bool sigpipe = false; // ", SIGPIPE": a SIGPIPE must (true) or must not (false) be raised by the call
+    std::string text;     // as written, without the leading '='
 };
 
 struct Step
@@ -70,17 +70,17 @@ struct Step
     std::string actor;
     std::string assign; // "A" in "A = accept(L)"; "" when nothing is assigned
     Call call = Call::Sleep;
-    std::string sock;         // the socket variable the call acts on ("" for sleep/wait/socket)
-    bool v6 = false;          // socket(v6)
-    bool nonblock = false;    // socket(v4, nonblock)
-    SockAddr addr;            // bind/connect
-    std::int64_t number = 0;  // backlog, byte count, ms, option value, linger on/off
-    std::int64_t number2 = 0; // SO_LINGER seconds
-    std::string option;       // "SO_LINGER", "SO_ERROR", "SHUT_WR", ...
-    std::string payload;      // send/write "text"; empty when a byte count was given
+    std::string sock;               // the socket variable the call acts on ("" for sleep/wait/socket)
+    bool v6 = false;                // socket(v6)
+    bool nonblock = false;          // socket(v4, nonblock)
+    SockAddr addr;                  // bind/connect
+    std::int64_t number = 0;        // backlog, byte count, ms, option value, linger on/off
+    std::int64_t number2 = 0;       // SO_LINGER seconds
+    std::string option;             // "SO_LINGER", "SO_ERROR", "SHUT_WR", ...
+    std::string payload;            // send/write "text"; empty when a byte count was given
     std::vector<std::string> flags; // "MSG_NOSIGNAL", "POLLIN", ...
-    int timeoutMs = 0;        // poll/epoll_wait timeout
-    bool together = false;    // a trailing '&': released at the same moment as the next step
+    int timeoutMs = 0;              // poll/epoll_wait timeout
+    bool together = false;          // a trailing '&': released at the same moment as the next step
     std::optional<Expectation> expect;
     std::string note; // '>' lines after the step, joined with '\n'
     std::string text; // the step's source text, trimmed
@@ -105,7 +105,7 @@ struct ParseError
     std::string file;
     int line = 0;
     int column = 0;
-    std::string message; // "expected ')' after the byte count"
+    std::string message;        // "expected ')' after the byte count"
     std::string format() const; // "file:line:column: error: message"
 };
 

@@ -20,7 +20,7 @@ using scn::LineError;
 
 constexpr std::size_t kMaxLineBytes = 4096;
 constexpr std::size_t kMaxSteps = 10000;
-constexpr std::size_t kMaxActors = 16;          // each actor is a thread in the lab
+constexpr std::size_t kMaxActors = 16;           // each actor is a thread in the lab
 constexpr std::int64_t kMaxTotalWaitMs = 300000; // sleeps, waits and poll timeouts of one run, added up
 constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
 constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors"};
@@ -111,9 +111,9 @@ ParseResult Parser::run()
     std::int64_t waitMs = 0;
     const Step *longest = nullptr;
     for (const auto &step : m_scenario.steps) {
-        std::int64_t ms = (step.call == Call::Sleep || step.call == Call::Wait) ? step.number
+        std::int64_t ms = (step.call == Call::Sleep || step.call == Call::Wait)       ? step.number
                           : (step.call == Call::Poll || step.call == Call::EpollWait) ? step.timeoutMs
-                                                                                       : 0;
+                                                                                      : 0;
         waitMs += ms;
         if (ms > 0 && waitMs > kMaxTotalWaitMs && !longest)
             longest = &step;
@@ -123,8 +123,9 @@ ParseResult Parser::run()
                 "the scenario's sleeps, waits and poll timeouts add up to " + std::to_string(waitMs / 1000) +
                     " s; at most " + std::to_string(kMaxTotalWaitMs / 1000) + " s are allowed in one run");
     if (m_scenario.actors.size() > kMaxActors)
-        errorAt(1, 1, "too many actors (" + std::to_string(m_scenario.actors.size()) + "; at most " +
-                          std::to_string(kMaxActors) + ")");
+        errorAt(1, 1,
+                "too many actors (" + std::to_string(m_scenario.actors.size()) + "; at most " +
+                    std::to_string(kMaxActors) + ")");
 
     ParseResult result;
     result.errors = std::move(m_errors);

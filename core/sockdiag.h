@@ -23,8 +23,8 @@ struct DiagSocket
     TcpState state = TcpState::Closed;
     std::uint64_t cookie = 0; // idiag_cookie, equals SO_COOKIE of the fd
     bool v6 = false;
-    std::string local;  // "127.0.0.1:5000", "[::1]:5000"
-    std::string remote; // "0.0.0.0:0" for a listener
+    std::string local;       // "127.0.0.1:5000", "[::1]:5000"
+    std::string remote;      // "0.0.0.0:0" for a listener
     std::uint32_t recvQ = 0; // idiag_rqueue (accept queue length for a listener)
     std::uint32_t sendQ = 0; // idiag_wqueue (backlog for a listener)
     std::uint32_t inode = 0; // 0 for orphans, TIME_WAIT and request sockets
@@ -46,12 +46,12 @@ private:
 
 struct FdSnapshot
 {
-    int kernelState = -1; // tcpi_state, -1 when TCP_INFO failed
+    int kernelState = -1;     // tcpi_state, -1 when TCP_INFO failed
     std::uint64_t cookie = 0; // SO_COOKIE
-    std::string local;  // getsockname, "" when unbound
-    std::string remote; // getpeername, "" when not connected
-    int recvQ = 0; // SIOCINQ
-    int sendQ = 0; // SIOCOUTQ
+    std::string local;        // getsockname, "" when unbound
+    std::string remote;       // getpeername, "" when not connected
+    int recvQ = 0;            // SIOCINQ
+    int sendQ = 0;            // SIOCOUTQ
 };
 // Reads everything above for one fd; fields it cannot read keep their defaults.
 FdSnapshot snapshotFd(int fd);

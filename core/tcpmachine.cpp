@@ -10,7 +10,10 @@ constexpr std::uint8_t kRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
 constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
 
 // Serial-number arithmetic (RFC 1982): a >= b modulo 2^32.
-bool seqGe(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) >= 0; }
+bool seqGe(std::uint32_t a, std::uint32_t b)
+{
+    return static_cast<std::int32_t>(a - b) >= 0;
+}
 } // namespace
 
 std::optional<TcpState> TcpMachine::moveTo(TcpState next)

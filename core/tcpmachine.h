@@ -11,7 +11,11 @@
 
 namespace sockscope::core {
 
-enum class MachineCall { Listen, Close };
+enum class MachineCall
+{
+    Listen,
+    Close
+};
 
 class TcpMachine
 {
@@ -33,9 +37,9 @@ private:
 
     TcpState m_state = TcpState::Closed;
     bool m_synSent = false;
-    std::uint32_t m_iss = 0;     // our initial sequence number
+    std::uint32_t m_iss = 0; // our initial sequence number
     bool m_finSent = false;
-    std::uint32_t m_finEnd = 0;  // sequence number just after our FIN
+    std::uint32_t m_finEnd = 0; // sequence number just after our FIN
 };
 
 } // namespace sockscope::core

@@ -70,8 +70,7 @@ void ClassMode::enter()
     m_window->statusBar()->hide();
     // Ctrl+= / Ctrl+- change the type size in class mode: the window's zoom shortcuts step aside.
     const QList<QKeySequence> taken{QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Minus),
-                                    QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence::ZoomIn,
-                                    QKeySequence::ZoomOut};
+                                    QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence::ZoomIn, QKeySequence::ZoomOut};
     m_disabled.clear();
     for (QAction *a : m_window->findChildren<QAction *>()) {
         if (a->property("classModeAction").toBool() || !a->isEnabled())

@@ -8,7 +8,10 @@
 namespace sockscope::ui {
 namespace {
 
-QString q(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString q(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 QString argsText(const core::SyscallInfo &s)
 {
@@ -40,9 +43,15 @@ EventTableModel::EventTableModel(const RunModel *run, QObject *parent)
     connect(run, &RunModel::runReset, this, &EventTableModel::onRunReset);
 }
 
-int EventTableModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : m_rows; }
+int EventTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
 
-int EventTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int EventTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 void EventTableModel::onEventsAppended(int first, int last)
 {
@@ -72,38 +81,55 @@ QString EventTableModel::actorOf(int row) const
 {
     const core::Event &e = m_run->event(row);
     switch (e.kind()) {
-    case core::EventKind::Syscall: return q(e.as<core::SyscallInfo>()->actor);
-    case core::EventKind::Step: return q(e.as<core::StepInfo>()->actor);
-    case core::EventKind::Signal: return q(e.as<core::SignalInfo>()->actor);
-    case core::EventKind::Socket: return q(e.as<core::SocketInfo>()->actor);
+    case core::EventKind::Syscall:
+        return q(e.as<core::SyscallInfo>()->actor);
+    case core::EventKind::Step:
+        return q(e.as<core::StepInfo>()->actor);
+    case core::EventKind::Signal:
+        return q(e.as<core::SignalInfo>()->actor);
+    case core::EventKind::Socket:
+        return q(e.as<core::SocketInfo>()->actor);
     case core::EventKind::Return: {
         const int call = m_run->syscallOf(row);
         return call >= 0 ? q(m_run->event(call).as<core::SyscallInfo>()->actor) : QString();
     }
-    default: break;
+    default:
+        break;
     }
     const int sock = m_run->socketIndex(m_run->socketOf(row));
     return sock >= 0 ? q(m_run->sockets()[static_cast<size_t>(sock)].actor) : QString();
 }
 
-QString EventTableModel::socketOf(int row) const { return q(m_run->socketOf(row)); }
+QString EventTableModel::socketOf(int row) const
+{
+    return q(m_run->socketOf(row));
+}
 
-core::EventKind EventTableModel::kindOf(int row) const { return m_run->event(row).kind(); }
+core::EventKind EventTableModel::kindOf(int row) const
+{
+    return m_run->event(row).kind();
+}
 
 bool EventTableModel::isError(int row) const
 {
     const core::Event &e = m_run->event(row);
     switch (e.kind()) {
-    case core::EventKind::Return: return !e.as<core::ReturnInfo>()->err.empty();
+    case core::EventKind::Return:
+        return !e.as<core::ReturnInfo>()->err.empty();
     case core::EventKind::Syscall: {
         const int ret = m_run->returnOf(row);
         return ret >= 0 && !m_run->event(ret).as<core::ReturnInfo>()->err.empty();
     }
-    case core::EventKind::Signal: return true;
-    case core::EventKind::Check: return !e.as<core::CheckInfo>()->ok;
-    case core::EventKind::State: return e.as<core::StateInfo>()->conflict;
-    case core::EventKind::End: return !e.as<core::EndInfo>()->error.empty();
-    default: return false;
+    case core::EventKind::Signal:
+        return true;
+    case core::EventKind::Check:
+        return !e.as<core::CheckInfo>()->ok;
+    case core::EventKind::State:
+        return e.as<core::StateInfo>()->conflict;
+    case core::EventKind::End:
+        return !e.as<core::EndInfo>()->error.empty();
+    default:
+        return false;
     }
 }
 
@@ -118,7 +144,8 @@ QString EventTableModel::whatText(const RunModel &run, int i)
     switch (e.kind()) {
     case core::EventKind::Run: {
         const auto &r = *e.as<core::RunInfo>();
-        return QStringLiteral("%1 (kernel %2, %3)").arg(q(r.title.empty() ? r.scenario : r.title), q(r.kernel), q(r.isolation));
+        return QStringLiteral("%1 (kernel %2, %3)")
+            .arg(q(r.title.empty() ? r.scenario : r.title), q(r.kernel), q(r.isolation));
     }
     case core::EventKind::Socket: {
         const auto &s = *e.as<core::SocketInfo>();
@@ -140,7 +167,8 @@ QString EventTableModel::whatText(const RunModel &run, int i)
     case core::EventKind::Return: {
         const auto &r = *e.as<core::ReturnInfo>();
         const int call = run.syscallOf(i);
-        const QString name = call >= 0 ? q(run.event(call).as<core::SyscallInfo>()->call) : QStringLiteral("#%1").arg(r.id);
+        const QString name =
+            call >= 0 ? q(run.event(call).as<core::SyscallInfo>()->call) : QStringLiteral("#%1").arg(r.id);
         return QStringLiteral("%1 returned (%2 us)").arg(name).arg(static_cast<double>(r.durNs) / 1000.0, 0, 'f', 1);
     }
     case core::EventKind::Signal: {
@@ -192,13 +220,16 @@ QString EventTableModel::resultText(const RunModel &run, int i)
         const int ret = run.returnOf(i);
         return ret >= 0 ? returnText(*run.event(ret).as<core::ReturnInfo>()) : QStringLiteral("blocked");
     }
-    case core::EventKind::Return: return returnText(*e.as<core::ReturnInfo>());
+    case core::EventKind::Return:
+        return returnText(*e.as<core::ReturnInfo>());
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();
         return c.ok ? QStringLiteral("ok") : QStringLiteral("FAILED: got %1").arg(q(c.got));
     }
-    case core::EventKind::End: return e.as<core::EndInfo>()->ok ? QStringLiteral("ok") : QStringLiteral("FAILED");
-    default: return {};
+    case core::EventKind::End:
+        return e.as<core::EndInfo>()->ok ? QStringLiteral("ok") : QStringLiteral("FAILED");
+    default:
+        return {};
     }
 }
 
@@ -210,30 +241,42 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ColN: return static_cast<qlonglong>(m_run->event(row).n);
-        case ColTime: return timeText(m_run->event(row).tNs);
-        case ColActor: return actorOf(row);
-        case ColSocket: return socketOf(row);
-        case ColKind: return q(core::kindName(kindOf(row)));
-        case ColWhat: return whatText(*m_run, row);
-        case ColResult: return resultText(*m_run, row);
+        case ColN:
+            return static_cast<qlonglong>(m_run->event(row).n);
+        case ColTime:
+            return timeText(m_run->event(row).tNs);
+        case ColActor:
+            return actorOf(row);
+        case ColSocket:
+            return socketOf(row);
+        case ColKind:
+            return q(core::kindName(kindOf(row)));
+        case ColWhat:
+            return whatText(*m_run, row);
+        case ColResult:
+            return resultText(*m_run, row);
         }
         return {};
     case Qt::ToolTipRole:
         return index.column() == ColWhat || index.column() == ColResult ? data(index, Qt::DisplayRole) : QVariant();
     case Qt::ForegroundRole:
         return isError(row) && (index.column() == ColResult || index.column() == ColWhat) ? QVariant(m_errorColor)
-                                                                                            : QVariant();
+                                                                                          : QVariant();
     case Qt::TextAlignmentRole:
-        return index.column() == ColN || index.column() == ColTime
-                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
-    case EventIndexRole: return row;
-    case ActorRole: return actorOf(row);
-    case SocketRole: return socketOf(row);
-    case KindRole: return static_cast<int>(kindOf(row));
-    case IsErrorRole: return isError(row);
-    default: return {};
+        return index.column() == ColN || index.column() == ColTime ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case EventIndexRole:
+        return row;
+    case ActorRole:
+        return actorOf(row);
+    case SocketRole:
+        return socketOf(row);
+    case KindRole:
+        return static_cast<int>(kindOf(row));
+    case IsErrorRole:
+        return isError(row);
+    default:
+        return {};
     }
 }
 
@@ -242,13 +285,20 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case ColN: return tr("n");
-    case ColTime: return tr("time (s)");
-    case ColActor: return tr("actor");
-    case ColSocket: return tr("socket");
-    case ColKind: return tr("kind");
-    case ColWhat: return tr("what");
-    case ColResult: return tr("result");
+    case ColN:
+        return tr("n");
+    case ColTime:
+        return tr("time (s)");
+    case ColActor:
+        return tr("actor");
+    case ColSocket:
+        return tr("socket");
+    case ColKind:
+        return tr("kind");
+    case ColWhat:
+        return tr("what");
+    case ColResult:
+        return tr("result");
     }
     return {};
 }

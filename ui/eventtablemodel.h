@@ -17,8 +17,19 @@ class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ColN, ColTime, ColActor, ColSocket, ColKind, ColWhat, ColResult, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        ColN,
+        ColTime,
+        ColActor,
+        ColSocket,
+        ColKind,
+        ColWhat,
+        ColResult,
+        ColumnCount
+    };
+    enum Role
+    {
         EventIndexRole = Qt::UserRole + 1, // int, index into RunModel::events()
         ActorRole,                         // QString
         SocketRole,                        // QString

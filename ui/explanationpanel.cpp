@@ -26,8 +26,8 @@ QString paragraphs(const QString &text)
             continue;
         }
         current += (current.isEmpty() ? QString() : QStringLiteral(" ")) + line;
-        if (line.endsWith(QLatin1Char('.')) || line.endsWith(QLatin1Char(':')) || line.endsWith(QLatin1Char('?'))
-            || line.endsWith(QLatin1Char('!'))) {
+        if (line.endsWith(QLatin1Char('.')) || line.endsWith(QLatin1Char(':')) || line.endsWith(QLatin1Char('?')) ||
+            line.endsWith(QLatin1Char('!'))) {
             paras << current;
             current.clear();
         }
@@ -63,7 +63,10 @@ ExplanationPanel::ExplanationPanel(RunModel *run, ViewState *view, QWidget *pare
     onThemeChanged();
 }
 
-QString ExplanationPanel::html() const { return m_text->toHtml(); }
+QString ExplanationPanel::html() const
+{
+    return m_text->toHtml();
+}
 
 void ExplanationPanel::refresh()
 {
@@ -95,8 +98,9 @@ void ExplanationPanel::refresh()
             const QStringList happened = narrateEvents(m_run->events(), first, last);
             if (!happened.isEmpty())
                 html += QStringLiteral("<ul><li>%1</li></ul>")
-                            .arg(happened.join(QLatin1Char('\n')).toHtmlEscaped().replace(QLatin1Char('\n'),
-                                                                                       QStringLiteral("</li><li>")));
+                            .arg(happened.join(QLatin1Char('\n'))
+                                     .toHtmlEscaped()
+                                     .replace(QLatin1Char('\n'), QStringLiteral("</li><li>")));
         }
         html += QStringLiteral("<h4>%1</h4>")
                     .arg(tr("Event %1: %2")

@@ -9,7 +9,10 @@
 namespace sockscope::ui {
 namespace {
 
-QString q(const std::string &s) { return QString::fromStdString(s); }
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 struct SyscallRef
 {
@@ -102,8 +105,7 @@ QString errnoExplanation(const QString &err, const QString &call)
          QStringLiteral("Not connected: the call needs an established connection, but this socket never "
                         "connected, or its connection is already gone.")},
         {QStringLiteral("EISCONN"), QStringLiteral("Already connected: connect() on a socket that is connected.")},
-        {QStringLiteral("EALREADY"),
-         QStringLiteral("A non-blocking connect() is already in progress on this socket.")},
+        {QStringLiteral("EALREADY"), QStringLiteral("A non-blocking connect() is already in progress on this socket.")},
         {QStringLiteral("EADDRINUSE"),
          QStringLiteral("Address in use: another socket is bound to this address and port (often a connection in "
                         "TIME_WAIT; SO_REUSEADDR lets a server bind anyway).")},
@@ -115,7 +117,8 @@ QString errnoExplanation(const QString &err, const QString &call)
         {QStringLiteral("EINTR"), QStringLiteral("Interrupted: a signal arrived while the call was waiting.")},
     };
     QString text = texts.value(err);
-    if (!text.isEmpty() && err == QLatin1String("ECONNRESET") && (call == QLatin1String("send") || call == QLatin1String("write")))
+    if (!text.isEmpty() && err == QLatin1String("ECONNRESET") &&
+        (call == QLatin1String("send") || call == QLatin1String("write")))
         text += QStringLiteral(" A write meets the RST as ECONNRESET only for the first call after it; the next "
                                "write gets EPIPE.");
     return text;
@@ -125,9 +128,12 @@ QString stateExplanation(core::TcpState state)
 {
     using S = core::TcpState;
     switch (state) {
-    case S::Closed: return QStringLiteral("CLOSED: no connection. The socket is new, or its connection has ended.");
-    case S::Listen: return QStringLiteral("LISTEN: a server socket waiting for connection requests (SYNs).");
-    case S::SynSent: return QStringLiteral("SYN_SENT: connect() sent a SYN and waits for the SYN ACK.");
+    case S::Closed:
+        return QStringLiteral("CLOSED: no connection. The socket is new, or its connection has ended.");
+    case S::Listen:
+        return QStringLiteral("LISTEN: a server socket waiting for connection requests (SYNs).");
+    case S::SynSent:
+        return QStringLiteral("SYN_SENT: connect() sent a SYN and waits for the SYN ACK.");
     case S::SynReceived:
         return QStringLiteral("SYN_RECEIVED: the server got a SYN and answered SYN ACK; it waits for the final ACK "
                               "of the three-way handshake.");
@@ -148,8 +154,9 @@ QString stateExplanation(core::TcpState state)
     case S::LastAck:
         return QStringLiteral("LAST_ACK: we closed after the peer did, sent our FIN, and wait for its ACK.");
     case S::TimeWait:
-        return QStringLiteral("TIME_WAIT: the side that closed first waits (60 s on Linux) so that late segments of "
-                              "this connection cannot be mistaken for a new one, and to resend the last ACK if needed.");
+        return QStringLiteral(
+            "TIME_WAIT: the side that closed first waits (60 s on Linux) so that late segments of "
+            "this connection cannot be mistaken for a new one, and to resend the last ACK if needed.");
     }
     return {};
 }
@@ -157,10 +164,11 @@ QString stateExplanation(core::TcpState state)
 QString signalExplanation(const QString &signal)
 {
     if (signal == QLatin1String("SIGPIPE"))
-        return QStringLiteral("SIGPIPE: raised when a process writes to a connection that cannot send any more. Its "
-                              "default action is to terminate the process, silently. Servers ignore it (signal(SIGPIPE, "
-                              "SIG_IGN)) or pass MSG_NOSIGNAL to send(), and then handle the EPIPE error instead. "
-                              "sockscope blocks it, so the actor survives and you can see it.");
+        return QStringLiteral(
+            "SIGPIPE: raised when a process writes to a connection that cannot send any more. Its "
+            "default action is to terminate the process, silently. Servers ignore it (signal(SIGPIPE, "
+            "SIG_IGN)) or pass MSG_NOSIGNAL to send(), and then handle the EPIPE error instead. "
+            "sockscope blocks it, so the actor survives and you can see it.");
     return QStringLiteral("%1: a signal was delivered to the actor during this call.").arg(signal);
 }
 
@@ -180,7 +188,8 @@ QString rstCauseExplanation(RstCause cause)
     case RstCause::SegmentToClosedSocket:
         return QStringLiteral("A segment arrived for a socket that is already closed (no process can read it any "
                               "more), so the kernel answers with a RST.");
-    case RstCause::Unknown: break;
+    case RstCause::Unknown:
+        break;
     }
     return QStringLiteral("A RST aborts the connection at once: queued data is discarded and the peer's next call "
                           "fails (ECONNRESET or EPIPE).");
@@ -252,8 +261,8 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
     switch (e.kind()) {
     case core::EventKind::Syscall:
     case core::EventKind::Return: {
-        const std::int64_t id = e.kind() == core::EventKind::Syscall ? e.as<core::SyscallInfo>()->id
-                                                                     : e.as<core::ReturnInfo>()->id;
+        const std::int64_t id =
+            e.kind() == core::EventKind::Syscall ? e.as<core::SyscallInfo>()->id : e.as<core::ReturnInfo>()->id;
         const SyscallRef ref = findCall(events, id);
         if (!ref.call)
             return {};
@@ -264,7 +273,8 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
             return para(QStringLiteral("%1 = %2").arg(call).arg(ref.ret->ret), QStringLiteral("The call succeeded."));
         const QString err = q(ref.ret->err);
         QString text = errnoExplanation(err, call);
-        return para(QStringLiteral("%1 = -1 %2").arg(call, err), text.isEmpty() ? QStringLiteral("The call failed.") : text);
+        return para(QStringLiteral("%1 = -1 %2").arg(call, err),
+                    text.isEmpty() ? QStringLiteral("The call failed.") : text);
     }
     case core::EventKind::Signal:
         return para(q(e.as<core::SignalInfo>()->signal), signalExplanation(q(e.as<core::SignalInfo>()->signal)));
@@ -281,8 +291,11 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
         if (s.source == core::StateSource::Kernel)
             text += QStringLiteral(" (Seen in a kernel snapshot.)");
         if (s.conflict)
-            text += QStringLiteral(" The kernel's state contradicts the derived state %1.").arg(q(std::string(core::stateName(s.derived))));
-        return para(QStringLiteral("%1 -> %2").arg(q(std::string(core::stateName(s.from))), q(std::string(core::stateName(s.to)))), text);
+            text += QStringLiteral(" The kernel's state contradicts the derived state %1.")
+                        .arg(q(std::string(core::stateName(s.derived))));
+        return para(QStringLiteral("%1 -> %2")
+                        .arg(q(std::string(core::stateName(s.from))), q(std::string(core::stateName(s.to)))),
+                    text);
     }
     case core::EventKind::Queue: {
         const auto &qi = *e.as<core::QueueInfo>();
@@ -298,7 +311,8 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
         return para(c.ok ? QStringLiteral("Expectation met") : QStringLiteral("Expectation NOT met"),
                     QStringLiteral("expected %1, got %2").arg(q(c.expected), q(c.got)));
     }
-    default: return {};
+    default:
+        return {};
     }
 }
 

@@ -24,9 +24,9 @@ QString signalExplanation(const QString &signal);
 enum class RstCause
 {
     Unknown,
-    ConnectionRefused, // SYN to a port nobody listens on
-    ClosedWithUnreadData, // close() while the receive queue still held bytes
-    LingerZero,        // SO_LINGER {on, 0} then close(): abortive close
+    ConnectionRefused,     // SYN to a port nobody listens on
+    ClosedWithUnreadData,  // close() while the receive queue still held bytes
+    LingerZero,            // SO_LINGER {on, 0} then close(): abortive close
     SegmentToClosedSocket, // data or FIN reached a socket that was already closed
 };
 

@@ -25,7 +25,10 @@ namespace sockscope::ui {
 
 namespace {
 
-RunTitle *titleOf(MainWindow &window) { return window.findChild<RunTitle *>(); }
+RunTitle *titleOf(MainWindow &window)
+{
+    return window.findChild<RunTitle *>();
+}
 
 void saveRunAs(MainWindow &window)
 {
@@ -56,13 +59,16 @@ void copyFigure(MainWindow &window)
     mime->setData(QStringLiteral("image/png"), png);
     mime->setImageData(image);
     QApplication::clipboard()->setMimeData(mime);
-    window.statusBar()->showMessage(
-        QObject::tr("Figure copied (%1 x %2 px)").arg(image.width()).arg(image.height()), 5000);
+    window.statusBar()->showMessage(QObject::tr("Figure copied (%1 x %2 px)").arg(image.width()).arg(image.height()),
+                                    5000);
 }
 
 } // namespace
 
-bool isRunFile(const QString &path) { return path.endsWith(QLatin1String(core::kRunFileExtension)); }
+bool isRunFile(const QString &path)
+{
+    return path.endsWith(QLatin1String(core::kRunFileExtension));
+}
 
 core::RunData runDataOf(const RunModel &run)
 {
@@ -124,15 +130,14 @@ bool openRunFile(MainWindow &window, const QString &path, QString *error, bool q
     model->reset(std::move(run->events));
     if (RunTitle *t = titleOf(window))
         t->setRunFile(path);
-    window.statusBar()->showMessage(
-        QObject::tr("Opened %1: %2 events, recorded %3").arg(path).arg(model->eventCount()).arg(
-            QString::fromStdString(run->saved)));
+    window.statusBar()->showMessage(QObject::tr("Opened %1: %2 events, recorded %3")
+                                        .arg(path)
+                                        .arg(model->eventCount())
+                                        .arg(QString::fromStdString(run->saved)));
     return true;
 }
 
-RunTitle::RunTitle(MainWindow &window)
-    : QObject(&window)
-    , m_window(window)
+RunTitle::RunTitle(MainWindow &window) : QObject(&window), m_window(window)
 {
     connect(window.runModel(), &RunModel::scenarioChanged, this, &RunTitle::update);
     connect(window.runModel(), &RunModel::runReset, this, &RunTitle::update);

@@ -27,22 +27,31 @@ using core::ExportFormat;
 
 namespace {
 
-constexpr ExportFormat kFormats[] = {ExportFormat::Png,     ExportFormat::Svg,  ExportFormat::Pdf,
-                                     ExportFormat::Pcapng,  ExportFormat::Json, ExportFormat::Text,
+constexpr ExportFormat kFormats[] = {ExportFormat::Png,     ExportFormat::Svg,      ExportFormat::Pdf,
+                                     ExportFormat::Pcapng,  ExportFormat::Json,     ExportFormat::Text,
                                      ExportFormat::Mermaid, ExportFormat::PlantUml, ExportFormat::Run};
 
 QString formatLabel(ExportFormat f)
 {
     switch (f) {
-    case ExportFormat::Png: return QObject::tr("PNG image");
-    case ExportFormat::Svg: return QObject::tr("SVG (vector)");
-    case ExportFormat::Pdf: return QObject::tr("PDF (vector, paged)");
-    case ExportFormat::Pcapng: return QObject::tr("pcapng capture (Wireshark)");
-    case ExportFormat::Json: return QObject::tr("events as JSON Lines");
-    case ExportFormat::Text: return QObject::tr("log as text");
-    case ExportFormat::Mermaid: return QObject::tr("Mermaid sequence diagram");
-    case ExportFormat::PlantUml: return QObject::tr("PlantUML sequence diagram");
-    case ExportFormat::Run: return QObject::tr("run file (.sockrun)");
+    case ExportFormat::Png:
+        return QObject::tr("PNG image");
+    case ExportFormat::Svg:
+        return QObject::tr("SVG (vector)");
+    case ExportFormat::Pdf:
+        return QObject::tr("PDF (vector, paged)");
+    case ExportFormat::Pcapng:
+        return QObject::tr("pcapng capture (Wireshark)");
+    case ExportFormat::Json:
+        return QObject::tr("events as JSON Lines");
+    case ExportFormat::Text:
+        return QObject::tr("log as text");
+    case ExportFormat::Mermaid:
+        return QObject::tr("Mermaid sequence diagram");
+    case ExportFormat::PlantUml:
+        return QObject::tr("PlantUML sequence diagram");
+    case ExportFormat::Run:
+        return QObject::tr("run file (.sockrun)");
     }
     return {};
 }
@@ -50,18 +59,10 @@ QString formatLabel(ExportFormat f)
 } // namespace
 
 ExportDialog::ExportDialog(RunModel &run, QWidget *parent)
-    : QDialog(parent)
-    , m_run(run)
-    , m_format(new QComboBox(this))
-    , m_view(new QComboBox(this))
-    , m_theme(new QComboBox(this))
-    , m_width(new QSpinBox(this))
-    , m_scale(new QDoubleSpinBox(this))
-    , m_size(new QLabel(this))
-    , m_preview(new QStackedWidget(this))
-    , m_image(new QLabel(this))
-    , m_text(new QPlainTextEdit(this))
-    , m_previewTimer(new QTimer(this))
+    : QDialog(parent), m_run(run), m_format(new QComboBox(this)), m_view(new QComboBox(this)),
+      m_theme(new QComboBox(this)), m_width(new QSpinBox(this)), m_scale(new QDoubleSpinBox(this)),
+      m_size(new QLabel(this)), m_preview(new QStackedWidget(this)), m_image(new QLabel(this)),
+      m_text(new QPlainTextEdit(this)), m_previewTimer(new QTimer(this))
 {
     setWindowTitle(tr("Export %1").arg(run.scenarioName()));
     for (ExportFormat f : kFormats)
@@ -137,7 +138,10 @@ void ExportDialog::resizeEvent(QResizeEvent *event)
         m_previewTimer->start();
 }
 
-ExportFormat ExportDialog::format() const { return static_cast<ExportFormat>(m_format->currentData().toInt()); }
+ExportFormat ExportDialog::format() const
+{
+    return static_cast<ExportFormat>(m_format->currentData().toInt());
+}
 
 void ExportDialog::setFormat(ExportFormat format)
 {
@@ -191,8 +195,9 @@ void ExportDialog::updatePreview()
     m_preview->setCurrentIndex(0);
     const Exporter exporter(m_run, imageOptions());
     const QSizeF n = exporter.naturalSize();
-    m_size->setText(f == ExportFormat::Png ? tr("%1 × %2 px").arg(exporter.pngSize().width()).arg(exporter.pngSize().height())
-                                           : tr("%1 × %2 (vector)").arg(qRound(n.width())).arg(qRound(n.height())));
+    m_size->setText(f == ExportFormat::Png
+                        ? tr("%1 × %2 px").arg(exporter.pngSize().width()).arg(exporter.pngSize().height())
+                        : tr("%1 × %2 (vector)").arg(qRound(n.width())).arg(qRound(n.height())));
     // The preview is the real drawing, scaled to the pane's width.
     ImageOptions o = imageOptions();
     o.width = std::max(200, m_preview->width() - 24);

@@ -45,9 +45,12 @@ QFont scaledFont(QFont f, double factor)
 QString viewName(ExportView view)
 {
     switch (view) {
-    case ExportView::Sequence: return QStringLiteral("sequence");
-    case ExportView::Timeline: return QStringLiteral("timeline");
-    case ExportView::Figure: break;
+    case ExportView::Sequence:
+        return QStringLiteral("sequence");
+    case ExportView::Timeline:
+        return QStringLiteral("timeline");
+    case ExportView::Figure:
+        break;
     }
     return QStringLiteral("figure");
 }
@@ -60,9 +63,7 @@ std::optional<ExportView> viewFromName(const QString &name)
     return std::nullopt;
 }
 
-Exporter::Exporter(RunModel &run, const ImageOptions &options)
-    : m_run(run)
-    , m_options(options)
+Exporter::Exporter(RunModel &run, const ImageOptions &options) : m_run(run), m_options(options)
 {
     SequenceOptions o;
     o.mode = TimeMode::Uniform; // one row per event: every label readable, whatever the window shows
@@ -85,20 +86,28 @@ std::vector<Exporter::Block> Exporter::blocks() const
     const double legend = m_painter->legendSize(w).height() + kPad;
     switch (m_options.view) {
     case ExportView::Sequence:
-        out = {{BlockKind::Header, m_painter->headerHeight()}, {BlockKind::Body, m_layout.height()},
+        out = {{BlockKind::Header, m_painter->headerHeight()},
+               {BlockKind::Body, m_layout.height()},
                {BlockKind::Legend, legend}};
         break;
-    case ExportView::Timeline: out = {{BlockKind::Timeline, timelineHeight()}}; break;
+    case ExportView::Timeline:
+        out = {{BlockKind::Timeline, timelineHeight()}};
+        break;
     case ExportView::Figure:
-        out = {{BlockKind::Title, titleHeight()},  {BlockKind::Header, m_painter->headerHeight()},
-               {BlockKind::Body, m_layout.height()}, {BlockKind::Timeline, timelineHeight()},
+        out = {{BlockKind::Title, titleHeight()},
+               {BlockKind::Header, m_painter->headerHeight()},
+               {BlockKind::Body, m_layout.height()},
+               {BlockKind::Timeline, timelineHeight()},
                {BlockKind::Legend, legend}};
         break;
     }
     return out;
 }
 
-double Exporter::naturalWidth() const { return std::max(600.0, m_layout.width()); }
+double Exporter::naturalWidth() const
+{
+    return std::max(600.0, m_layout.width());
+}
 
 QSizeF Exporter::naturalSize() const
 {
@@ -199,8 +208,12 @@ void Exporter::paintBlock(QCPPainter &p, const Block &b, double bodyY0, double b
 {
     const double w = naturalWidth();
     switch (b.kind) {
-    case BlockKind::Title: paintTitle(p); break;
-    case BlockKind::Header: m_painter->paintHeader(p, QRectF(0, 0, w, b.height)); break;
+    case BlockKind::Title:
+        paintTitle(p);
+        break;
+    case BlockKind::Header:
+        m_painter->paintHeader(p, QRectF(0, 0, w, b.height));
+        break;
     case BlockKind::Body:
         p.save();
         if (bodyY0 > 0 || bodyY1 < b.height)
@@ -212,7 +225,9 @@ void Exporter::paintBlock(QCPPainter &p, const Block &b, double bodyY0, double b
     case BlockKind::Legend:
         m_painter->paintLegend(p, QRectF(QPointF(0, kPad / 2), m_painter->legendSize(w)));
         break;
-    case BlockKind::Timeline: paintTimeline(p); break;
+    case BlockKind::Timeline:
+        paintTimeline(p);
+        break;
     }
 }
 
@@ -296,7 +311,8 @@ QByteArray Exporter::pdf(int *pageCount) const
     std::vector<std::vector<Piece>> pages(1);
     double used = 0;
     const auto all = blocks();
-    const auto header = std::find_if(all.begin(), all.end(), [](const Block &b) { return b.kind == BlockKind::Header; });
+    const auto header =
+        std::find_if(all.begin(), all.end(), [](const Block &b) { return b.kind == BlockKind::Header; });
     const double rh = m_layout.options().rowHeight;
     for (const Block &b : all) {
         if (b.kind != BlockKind::Body) {
@@ -379,15 +395,21 @@ bool Exporter::write(const QString &path, core::ExportFormat format, QString *er
         bytes = encodePng(image());
         break;
     }
-    case core::ExportFormat::Svg: bytes = svg(); break;
-    case core::ExportFormat::Pdf: bytes = pdf(); break;
+    case core::ExportFormat::Svg:
+        bytes = svg();
+        break;
+    case core::ExportFormat::Pdf:
+        bytes = pdf();
+        break;
     default:
         if (error)
-            *error = QStringLiteral("'%1' is not an image format").arg(QString::fromLatin1(core::formatName(format).data()));
+            *error =
+                QStringLiteral("'%1' is not an image format").arg(QString::fromLatin1(core::formatName(format).data()));
         return false;
     }
     std::string why;
-    if (!core::writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())), &why)) {
+    if (!core::writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())),
+                                   &why)) {
         if (error)
             *error = QString::fromStdString(why);
         return false;

@@ -28,7 +28,12 @@ class SequencePainter;
 class TimelineView;
 class ViewState;
 
-enum class ExportView { Sequence, Timeline, Figure };
+enum class ExportView
+{
+    Sequence,
+    Timeline,
+    Figure
+};
 QString viewName(ExportView view); // "sequence", "timeline", "figure"
 std::optional<ExportView> viewFromName(const QString &name);
 
@@ -53,7 +58,7 @@ public:
     // The PNG's size in pixels: from width or scale.
     QSize pngSize() const;
 
-    QImage image() const;                       // the PNG's pixels (transparent never: the theme's background)
+    QImage image() const; // the PNG's pixels (transparent never: the theme's background)
     QByteArray svg() const;
     QByteArray pdf(int *pageCount = nullptr) const; // A4 landscape pages; the diagram's rows split between pages
 
@@ -64,7 +69,14 @@ public:
     void paint(QCPPainter &p) const;
 
 private:
-    enum class BlockKind { Title, Header, Body, Legend, Timeline };
+    enum class BlockKind
+    {
+        Title,
+        Header,
+        Body,
+        Legend,
+        Timeline
+    };
     struct Block
     {
         BlockKind kind;

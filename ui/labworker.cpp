@@ -129,7 +129,8 @@ void LabWorker::sendCommand(int command)
         m_watchdog.start(stepBudgetMs(m_nextStep));
     }
     LabJob *job = m_job;
-    QMetaObject::invokeMethod(m_job, [job, command] { job->command(command); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_job, [job, command] { job->command(command); }, Qt::QueuedConnection);
     emit runResumed();
 }
 

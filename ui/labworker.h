@@ -68,7 +68,7 @@ Q_SIGNALS:
     void runFinished(bool expectationsOk);
     // The lab waits before step `nextStep` (scenario index); the previous step's events are in the model.
     void runPaused(int nextStep);
-    void runResumed(); // a command was sent; the lab runs
+    void runResumed();                      // a command was sent; the lab runs
     void runFailed(const QString &message); // the lab could not start, timed out or died
 
 private:
@@ -98,10 +98,10 @@ private:
     bool m_firstBatch = true;
     bool m_timedOut = false;
     bool m_stopped = false;
-    bool m_stepping = false;       // step mode, not yet continued: hold events until the pause
+    bool m_stepping = false; // step mode, not yet continued: hold events until the pause
     bool m_paused = false;
     bool m_restartPending = false;
-    bool m_stepModeRun = false;    // the current (or last) run was started in step mode
+    bool m_stepModeRun = false; // the current (or last) run was started in step mode
     int m_nextStep = -1;
     int m_received = 0;
     std::unique_ptr<core::Scenario> m_scenario;
@@ -112,11 +112,16 @@ class LabJob : public QObject
 {
     Q_OBJECT
 public:
-    enum Command { Step, Continue, Stop };
+    enum Command
+    {
+        Step,
+        Continue,
+        Stop
+    };
     explicit LabJob(LabWorker *sink) : m_sink(sink) {}
     void run(const core::Scenario &scenario, const core::LabOptions &options);
     void command(int command); // worker thread: sends it to the paused lab, then pumps on
-    void interrupt(); // any thread
+    void interrupt();          // any thread
 
 Q_SIGNALS:
     void paused(int nextStep);

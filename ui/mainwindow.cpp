@@ -2,15 +2,15 @@
 #include "ui/mainwindow.h"
 
 #include "ui/eventtable.h"
-#include "ui/exportactions.h"
 #include "ui/explanationpanel.h"
+#include "ui/exportactions.h"
 #include "ui/labworker.h"
 #include "ui/queuechart.h"
 #include "ui/runmodel.h"
 #include "ui/scenariobrowser.h"
 #include "ui/sequenceview.h"
-#include "ui/thememenu.h"
 #include "ui/teachactions.h"
+#include "ui/thememenu.h"
 #include "ui/timelineview.h"
 #include "ui/viewstate.h"
 
@@ -29,7 +29,10 @@
 #include <QToolBar>
 
 // resources.qrc is compiled into the static sockscope_ui library: register it explicitly (outside any namespace).
-static void initSockscopeResources() { Q_INIT_RESOURCE(resources); }
+static void initSockscopeResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace sockscope::ui {
 
@@ -160,7 +163,8 @@ MainWindow::~MainWindow() = default;
 QWidget *MainWindow::createCentralView()
 {
     m_sequence = new SequenceView(m_run, m_view, this);
-    m_sequence->setMinimumSize(320, 200); // with the docks at their minimum, fits 800 x 500 (QT_SCALE_FACTOR=2 on 1600 x 1000)
+    m_sequence->setMinimumSize(
+        320, 200); // with the docks at their minimum, fits 800 x 500 (QT_SCALE_FACTOR=2 on 1600 x 1000)
     return m_sequence;
 }
 
@@ -327,7 +331,8 @@ void MainWindow::onRunFailed(const QString &message)
 void MainWindow::openFile()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open"), QString(), tr("Scenarios and runs (*.scn *.sockrun);;Scenarios (*.scn);;Runs (*.sockrun);;All files (*)"));
+        this, tr("Open"), QString(),
+        tr("Scenarios and runs (*.scn *.sockrun);;Scenarios (*.scn);;Runs (*.sockrun);;All files (*)"));
     if (isRunFile(path))
         openRunFile(*this, path);
     else if (!path.isEmpty())

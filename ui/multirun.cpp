@@ -91,7 +91,8 @@ void MultiRunner::work(core::Scenario scenario, int runs, core::LabOptions optio
             std::lock_guard lock(m_resultsMutex);
             m_pending.push_back(std::move(result));
         }
-        QMetaObject::invokeMethod(this, [this, i, runs] { emit progressed(i + 1, runs); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, i, runs] { emit progressed(i + 1, runs); }, Qt::QueuedConnection);
     }
     const bool cancelled = m_cancel;
     QMetaObject::invokeMethod(

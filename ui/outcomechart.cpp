@@ -11,8 +11,8 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -25,9 +25,15 @@ constexpr auto kAck = static_cast<std::uint8_t>(core::SegmentFlag::Ack);
 constexpr auto kFin = static_cast<std::uint8_t>(core::SegmentFlag::Fin);
 constexpr auto kRst = static_cast<std::uint8_t>(core::SegmentFlag::Rst);
 
-QString groupName(size_t i) { return i < 26 ? QString(QChar('A' + static_cast<int>(i))) : QString::number(i + 1); }
+QString groupName(size_t i)
+{
+    return i < 26 ? QString(QChar('A' + static_cast<int>(i))) : QString::number(i + 1);
+}
 
-QStringList parts(const std::string &key) { return QString::fromStdString(key).split(QStringLiteral(" | ")); }
+QStringList parts(const std::string &key)
+{
+    return QString::fromStdString(key).split(QStringLiteral(" | "));
+}
 
 // Where an outcome differs from the first one: a few parts around the first difference.
 QString difference(const std::string &key, const std::string &reference)
@@ -37,8 +43,8 @@ QString difference(const std::string &key, const std::string &reference)
     while (i < a.size() && i < b.size() && a[i] == b[i])
         ++i;
     const qsizetype from = std::max<qsizetype>(0, i - 1);
-    return (from > 0 ? QStringLiteral("... ") : QString()) + a.mid(from, 5).join(QStringLiteral(" | "))
-           + (from + 5 < a.size() ? QStringLiteral(" ...") : QString());
+    return (from > 0 ? QStringLiteral("... ") : QString()) + a.mid(from, 5).join(QStringLiteral(" | ")) +
+           (from + 5 < a.size() ? QStringLiteral(" ...") : QString());
 }
 } // namespace
 
@@ -72,7 +78,11 @@ const std::vector<IntervalMarker> &intervalMarkers()
         for (TcpState s : {TcpState::Established, TcpState::FinWait1, TcpState::CloseWait, TcpState::Closing,
                            TcpState::LastAck, TcpState::TimeWait, TcpState::Closed})
             m.push_back({QStringLiteral("-> %1").arg(QString::fromUtf8(core::stateName(s).data())),
-                         EventKind::State, 0, false, {}, s});
+                         EventKind::State,
+                         0,
+                         false,
+                         {},
+                         s});
         return m;
     }();
     return markers;
@@ -277,9 +287,8 @@ void OutcomeChart::rebuildHistogram()
     series->attachAxis(x);
     series->attachAxis(y);
     const int runs = m_runs ? static_cast<int>(m_runs->size()) : 0;
-    chart->setTitle(tr("%1 -> %2: %3 of %4 runs").arg(m_from->currentText(), m_to->currentText())
-                        .arg(m_values.size())
-                        .arg(runs));
+    chart->setTitle(
+        tr("%1 -> %2: %3 of %4 runs").arg(m_from->currentText(), m_to->currentText()).arg(m_values.size()).arg(runs));
     styleChart(chart, m_theme);
     QChart *old = m_histogram->chart();
     m_histogram->setChart(chart);

@@ -32,7 +32,7 @@ struct IntervalMarker
     core::EventKind kind = core::EventKind::Packet;
     std::uint8_t flags = 0; // packets: SYN/SYN ACK/ACK must match exactly; FIN and RST need only be present
     bool exactFlags = false;
-    std::string call;                            // syscalls
+    std::string call;                              // syscalls
     core::TcpState state = core::TcpState::Closed; // derived state transitions
     bool matches(const core::Event &e) const;
 };

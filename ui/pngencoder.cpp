@@ -22,7 +22,8 @@ void putChunk(QByteArray &out, const char type[4], const QByteArray &data)
     const qsizetype start = out.size();
     out.append(type, 4);
     out.append(data);
-    const uLong crc = crc32(0, reinterpret_cast<const Bytef *>(out.constData() + start), static_cast<uInt>(4 + data.size()));
+    const uLong crc =
+        crc32(0, reinterpret_cast<const Bytef *>(out.constData() + start), static_cast<uInt>(4 + data.size()));
     char c[4];
     qToBigEndian<quint32>(static_cast<quint32>(crc), c);
     out.append(c, 4);
@@ -103,7 +104,9 @@ QByteArray encodePng(const QImage &source)
     std::vector<std::thread> workers;
     for (int b = 0; b < bands; ++b) {
         const int y0 = h * b / bands, y1 = h * (b + 1) / bands;
-        auto job = [&img, &parts, b, y0, y1, last = b + 1 == bands] { compressBand(img, y0, y1, last, parts[size_t(b)]); };
+        auto job = [&img, &parts, b, y0, y1, last = b + 1 == bands] {
+            compressBand(img, y0, y1, last, parts[size_t(b)]);
+        };
         if (b + 1 == bands)
             job();
         else

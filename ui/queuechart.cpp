@@ -9,22 +9,25 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QThread>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 #include <tuple>
 
 namespace sockscope::ui {
 namespace {
-double ms(qint64 tNs) { return static_cast<double>(tNs) / 1e6; }
+double ms(qint64 tNs)
+{
+    return static_cast<double>(tNs) / 1e6;
+}
 
 // One colour per socket, taken from the theme's table so dark and print themes stay readable.
 QColor socketColor(const Theme &t, int i)
 {
     // Six hues that differ in every theme (segmentSyn and segmentData were twins of syscallOk and checkOk).
-    const QColor colors[] = {t.syscallOk,    t.segmentFin, t.checkOk, t.signalMarker,
-                             t.state(core::TcpState::SynReceived), t.mutedText};
+    const QColor colors[] = {t.syscallOk, t.segmentFin, t.checkOk, t.signalMarker, t.state(core::TcpState::SynReceived),
+                             t.mutedText};
     return colors[i % static_cast<int>(std::size(colors))];
 }
 } // namespace
@@ -77,7 +80,10 @@ QLineSeries *QueueChart::series(const QString &name) const
     return nullptr;
 }
 
-int QueueChart::seriesCount() const { return static_cast<int>(m_tracks.size()) * 2; }
+int QueueChart::seriesCount() const
+{
+    return static_cast<int>(m_tracks.size()) * 2;
+}
 
 QueueChart::Track &QueueChart::track(const QString &sock)
 {

@@ -22,10 +22,22 @@ ReplayController::ReplayController(RunModel *run, ViewState *view, QObject *pare
     });
 }
 
-void ReplayController::nextEvent() { moveTo(m_cursor.nextEvent(m_view->cursor())); }
-void ReplayController::prevEvent() { moveTo(m_cursor.prevEvent(m_view->cursor())); }
-void ReplayController::nextStep() { moveTo(m_cursor.nextStep(m_view->cursor())); }
-void ReplayController::prevStep() { moveTo(m_cursor.prevStep(m_view->cursor())); }
+void ReplayController::nextEvent()
+{
+    moveTo(m_cursor.nextEvent(m_view->cursor()));
+}
+void ReplayController::prevEvent()
+{
+    moveTo(m_cursor.prevEvent(m_view->cursor()));
+}
+void ReplayController::nextStep()
+{
+    moveTo(m_cursor.nextStep(m_view->cursor()));
+}
+void ReplayController::prevStep()
+{
+    moveTo(m_cursor.prevStep(m_view->cursor()));
+}
 
 void ReplayController::moveTo(int eventIndex)
 {

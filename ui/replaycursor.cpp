@@ -15,15 +15,30 @@ bool isGroupStart(const RunModel &run, int i)
 }
 } // namespace
 
-int ReplayCursor::count() const { return m_run ? m_run->eventCount() : 0; }
+int ReplayCursor::count() const
+{
+    return m_run ? m_run->eventCount() : 0;
+}
 
-int ReplayCursor::nextEvent(int cursor) const { return count() == 0 ? -1 : std::clamp(cursor + 1, 0, count() - 1); }
+int ReplayCursor::nextEvent(int cursor) const
+{
+    return count() == 0 ? -1 : std::clamp(cursor + 1, 0, count() - 1);
+}
 
-int ReplayCursor::prevEvent(int cursor) const { return count() == 0 ? -1 : std::clamp(cursor - 1, 0, count() - 1); }
+int ReplayCursor::prevEvent(int cursor) const
+{
+    return count() == 0 ? -1 : std::clamp(cursor - 1, 0, count() - 1);
+}
 
-int ReplayCursor::home() const { return count() == 0 ? -1 : 0; }
+int ReplayCursor::home() const
+{
+    return count() == 0 ? -1 : 0;
+}
 
-int ReplayCursor::end() const { return count() - 1; }
+int ReplayCursor::end() const
+{
+    return count() - 1;
+}
 
 int ReplayCursor::stepEnd(int index) const
 {
@@ -33,7 +48,8 @@ int ReplayCursor::stepEnd(int index) const
     index = std::clamp(index, 0, n - 1);
     // The next step event that does not belong to the same group ends this one.
     int i = index + 1;
-    while (i < n && m_run->event(i).kind() == core::EventKind::Step && m_run->event(i - 1).kind() == core::EventKind::Step)
+    while (i < n && m_run->event(i).kind() == core::EventKind::Step &&
+           m_run->event(i - 1).kind() == core::EventKind::Step)
         ++i; // skip the rest of a group that starts at or right after index
     for (; i < n; ++i)
         if (m_run->event(i).kind() == core::EventKind::Step)

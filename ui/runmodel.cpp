@@ -23,10 +23,7 @@ std::string actorFromName(const std::string &sock)
 }
 } // namespace
 
-RunModel::RunModel(QObject *parent)
-    : QObject(parent)
-{
-}
+RunModel::RunModel(QObject *parent) : QObject(parent) {}
 
 void RunModel::appendEvents(std::vector<Event> &&batch)
 {
@@ -154,7 +151,7 @@ void RunModel::addState(int eventIndex, const core::StateInfo &s, qint64 t, bool
     if (row < 0)
         return;
     auto &spans = s.source == core::StateSource::Derived ? m_tracks[static_cast<size_t>(row)].derived
-                                                          : m_tracks[static_cast<size_t>(row)].kernel;
+                                                         : m_tracks[static_cast<size_t>(row)].kernel;
     if (!spans.empty() && spans.back().open) {
         spans.back().t1 = t;
         spans.back().open = false;
@@ -311,8 +308,10 @@ std::string_view RunModel::socketOf(int eventIndex) const
 {
     const Event &e = event(eventIndex);
     switch (e.kind()) {
-    case core::EventKind::Socket: return e.as<core::SocketInfo>()->sock;
-    case core::EventKind::Syscall: return e.as<core::SyscallInfo>()->sock;
+    case core::EventKind::Socket:
+        return e.as<core::SocketInfo>()->sock;
+    case core::EventKind::Syscall:
+        return e.as<core::SyscallInfo>()->sock;
     case core::EventKind::Return: {
         const int call = pairOf(eventIndex);
         return call >= 0 ? std::string_view(event(call).as<core::SyscallInfo>()->sock) : std::string_view();
@@ -321,9 +320,12 @@ std::string_view RunModel::socketOf(int eventIndex) const
         const auto *p = e.as<core::PacketInfo>();
         return p->from.empty() ? std::string_view(p->to) : std::string_view(p->from);
     }
-    case core::EventKind::State: return e.as<core::StateInfo>()->sock;
-    case core::EventKind::Queue: return e.as<core::QueueInfo>()->sock;
-    default: return {};
+    case core::EventKind::State:
+        return e.as<core::StateInfo>()->sock;
+    case core::EventKind::Queue:
+        return e.as<core::QueueInfo>()->sock;
+    default:
+        return {};
     }
 }
 
@@ -347,9 +349,15 @@ QString RunModel::title() const
     return QString::fromStdString(m_runInfo.title);
 }
 
-QString RunModel::summary() const { return m_scenario ? QString::fromStdString(m_scenario->summary) : QString(); }
+QString RunModel::summary() const
+{
+    return m_scenario ? QString::fromStdString(m_scenario->summary) : QString();
+}
 
-QString RunModel::notes() const { return m_scenario ? QString::fromStdString(m_scenario->notes) : QString(); }
+QString RunModel::notes() const
+{
+    return m_scenario ? QString::fromStdString(m_scenario->notes) : QString();
+}
 
 QString RunModel::stepNote(int step) const
 {

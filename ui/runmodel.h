@@ -20,9 +20,9 @@ namespace sockscope::ui {
 
 struct SocketRow
 {
-    std::string sock;  // stable name: "server.listen", "server.1"
+    std::string sock; // stable name: "server.listen", "server.1"
     std::string actor;
-    std::string role;  // "listen", "accepted", "connect", or "" when only seen in packets/states
+    std::string role; // "listen", "accepted", "connect", or "" when only seen in packets/states
     int fd = -1;
     std::string local;
     std::string remote;

@@ -88,7 +88,10 @@ const core::Scenario *ScenarioBrowser::scenarioOf(QTreeWidgetItem *item) const
     return &m_scenarios[static_cast<size_t>(v.toInt())];
 }
 
-const core::Scenario *ScenarioBrowser::current() const { return scenarioOf(m_tree->currentItem()); }
+const core::Scenario *ScenarioBrowser::current() const
+{
+    return scenarioOf(m_tree->currentItem());
+}
 
 bool ScenarioBrowser::openFile(const QString &path, QString *errors, bool quiet)
 {

@@ -42,7 +42,7 @@ private:
     const core::Scenario *scenarioOf(QTreeWidgetItem *item) const;
 
     QTreeWidget *m_tree;
-    QTreeWidgetItem *m_files = nullptr;   // "Opened files", created on the first open
+    QTreeWidgetItem *m_files = nullptr;     // "Opened files", created on the first open
     std::deque<core::Scenario> m_scenarios; // stable addresses; items store the index
 };
 

@@ -135,40 +135,46 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     auto *run = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this, this, &ScenarioEditor::requestRun,
                               Qt::WidgetWithChildrenShortcut);
     run->setObjectName(QStringLiteral("runShortcut"));
-    new QShortcut(QKeySequence::Save, this, this, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
+    new QShortcut(
+        QKeySequence::Save, this, this, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
     askReload = [this] {
-        return QMessageBox::question(this, tr("File changed on disk"),
-                                     tr("%1 changed on disk and has unsaved edits here. Reload it and lose them?")
-                                         .arg(m_path))
-               == QMessageBox::Yes;
+        return QMessageBox::question(
+                   this, tr("File changed on disk"),
+                   tr("%1 changed on disk and has unsaved edits here. Reload it and lose them?").arg(m_path)) ==
+               QMessageBox::Yes;
     };
 }
 
 QString ScenarioEditor::templateText()
 {
-    return QStringLiteral(
-        "# A new scenario: see docs/scenario-format.md\n"
-        "title: My scenario\n"
-        "topic: my topics\n"
-        "summary: What happens, in one or two sentences.\n"
-        "notes: What the class should notice.\n"
-        "actors: server client\n\n"
-        "server  L = socket(v4)\n"
-        "server  setsockopt(L, SO_REUSEADDR, 1)     = 0\n"
-        "server  bind(L, 127.0.0.1:5000)            = 0\n"
-        "server  listen(L, 8)                       = 0\n"
-        "client  C = socket(v4)\n"
-        "client  connect(C, 127.0.0.1:5000)         = 0\n"
-        "server  A = accept(L)                      = fd\n"
-        "client  close(C)                           = 0\n"
-        "  > The client closes first: it will end in TIME_WAIT.\n"
-        "server  recv(A, 100)                       = 0\n"
-        "server  close(A)                           = 0\n"
-        "server  close(L)                           = 0\n");
+    return QStringLiteral("# A new scenario: see docs/scenario-format.md\n"
+                          "title: My scenario\n"
+                          "topic: my topics\n"
+                          "summary: What happens, in one or two sentences.\n"
+                          "notes: What the class should notice.\n"
+                          "actors: server client\n\n"
+                          "server  L = socket(v4)\n"
+                          "server  setsockopt(L, SO_REUSEADDR, 1)     = 0\n"
+                          "server  bind(L, 127.0.0.1:5000)            = 0\n"
+                          "server  listen(L, 8)                       = 0\n"
+                          "client  C = socket(v4)\n"
+                          "client  connect(C, 127.0.0.1:5000)         = 0\n"
+                          "server  A = accept(L)                      = fd\n"
+                          "client  close(C)                           = 0\n"
+                          "  > The client closes first: it will end in TIME_WAIT.\n"
+                          "server  recv(A, 100)                       = 0\n"
+                          "server  close(A)                           = 0\n"
+                          "server  close(L)                           = 0\n");
 }
 
-QString ScenarioEditor::text() const { return m_edit->toPlainText(); }
-bool ScenarioEditor::isModified() const { return m_edit->document()->isModified(); }
+QString ScenarioEditor::text() const
+{
+    return m_edit->toPlainText();
+}
+bool ScenarioEditor::isModified() const
+{
+    return m_edit->document()->isModified();
+}
 
 void ScenarioEditor::setText(const QString &text)
 {

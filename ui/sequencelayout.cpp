@@ -275,8 +275,8 @@ int SequenceLayout::laneOfSocketRow(int socketRow) const
 std::pair<int, int> SequenceLayout::rowRange(double y0, double y1) const
 {
     auto yOf = [this](int e) { return static_cast<double>(m_items[static_cast<size_t>(e)].y); };
-    auto first = std::lower_bound(m_rowEvents.begin(), m_rowEvents.end(), y0,
-                                  [&](int e, double y) { return yOf(e) < y; });
+    auto first =
+        std::lower_bound(m_rowEvents.begin(), m_rowEvents.end(), y0, [&](int e, double y) { return yOf(e) < y; });
     auto last = std::upper_bound(first, m_rowEvents.end(), y1, [&](double y, int e) { return y < yOf(e); });
     return {static_cast<int>(first - m_rowEvents.begin()), static_cast<int>(last - m_rowEvents.begin())};
 }

@@ -46,7 +46,11 @@ struct SequenceOptions
     SequenceOptions fittedTo(double width, int actors, int lanes) const;
 };
 
-enum class CallSide { Left, Right };
+enum class CallSide
+{
+    Left,
+    Right
+};
 
 struct SequenceLane
 {
@@ -67,11 +71,11 @@ struct SequenceGroup
 
 struct SequenceItem
 {
-    int row = -1;       // own row, or -1 (merged return, socket, step, queue, check, run, end, hidden)
-    float y = 0;        // centre of the row it is drawn at
-    qint16 lane = -1;   // the socket's lane (packet: sender)
-    qint16 lane2 = -1;  // packet: receiver
-    qint16 group = -1;  // syscall, return, signal: the actor's group
+    int row = -1;        // own row, or -1 (merged return, socket, step, queue, check, run, end, hidden)
+    float y = 0;         // centre of the row it is drawn at
+    qint16 lane = -1;    // the socket's lane (packet: sender)
+    qint16 lane2 = -1;   // packet: receiver
+    qint16 group = -1;   // syscall, return, signal: the actor's group
     bool merged = false; // syscall: its return is drawn on the same row; return: drawn on its call's row
 };
 
@@ -96,7 +100,7 @@ public:
     const std::vector<SequenceGroup> &groups() const { return m_groups; }
     const std::vector<SequenceItem> &items() const { return m_items; } // one per event up to lastEvent()
     const SequenceItem &item(int eventIndex) const { return m_items[static_cast<size_t>(eventIndex)]; }
-    const std::vector<int> &rowEvents() const { return m_rowEvents; } // event index of each row
+    const std::vector<int> &rowEvents() const { return m_rowEvents; }  // event index of each row
     const std::vector<SequenceSpan> &spans() const { return m_spans; } // sorted by y0
     int lastEvent() const { return static_cast<int>(m_items.size()) - 1; }
     int rowCount() const { return static_cast<int>(m_rowEvents.size()); }

@@ -30,7 +30,10 @@ double SequencePainter::headerHeight() const
     return title.height() + mono.height() + small.height() + 3 * 4 + 6;
 }
 
-double SequencePainter::titleHeight() const { return QFontMetricsF(m_theme.titleFont).height() * 1.6; }
+double SequencePainter::titleHeight() const
+{
+    return QFontMetricsF(m_theme.titleFont).height() * 1.6;
+}
 
 void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane) const
 {
@@ -52,8 +55,7 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
         p.setPen(m_theme.text);
         // The actor's name sits over its lanes, the side its calls are written on stays readable below.
         const double lx0 = g.laneCount ? m_layout.lanes()[static_cast<size_t>(g.firstLane)].x : (g.x0 + g.x1) / 2;
-        const double lx1 =
-            g.laneCount ? m_layout.lanes()[static_cast<size_t>(g.firstLane + g.laneCount - 1)].x : lx0;
+        const double lx1 = g.laneCount ? m_layout.lanes()[static_cast<size_t>(g.firstLane + g.laneCount - 1)].x : lx0;
         const double cx = g.laneCount ? (lx0 + lx1) / 2 : (g.callX0 + g.callX1) / 2;
         p.drawText(QPointF(cx - title.horizontalAdvance(name) / 2, 4 + title.ascent()), name);
         if (g.laneCount > 1) {
@@ -85,7 +87,8 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
             sub = QString::fromStdString(s.role);
             const auto colon = s.local.rfind(':');
             if (colon != std::string::npos)
-                sub += (sub.isEmpty() ? QString() : QStringLiteral(" ")) + QString::fromStdString(s.local.substr(colon));
+                sub +=
+                    (sub.isEmpty() ? QString() : QStringLiteral(" ")) + QString::fromStdString(s.local.substr(colon));
         }
         p.setFont(m_theme.monoFont);
         p.setPen(m_theme.text);
@@ -145,14 +148,14 @@ std::vector<LegendEntry> legendEntries(const Theme &t)
                        p.setPen(pen);
                        p.drawLine(QPointF(r.center().x(), r.top() + 1), QPointF(r.center().x(), r.bottom() - 1));
                    }});
-    out.push_back({QStringLiteral("signal"), [&t](QPainter &p, const QRectF &r) {
-                       const QPointF c = r.center();
-                       p.setPen(Qt::NoPen);
-                       p.setBrush(t.signalMarker);
-                       p.drawPolygon(QPolygonF{c + QPointF(0, -6), c + QPointF(5, 0), c + QPointF(0, 6),
-                                               c + QPointF(-5, 0)});
-                       p.setBrush(Qt::NoBrush);
-                   }});
+    out.push_back(
+        {QStringLiteral("signal"), [&t](QPainter &p, const QRectF &r) {
+             const QPointF c = r.center();
+             p.setPen(Qt::NoPen);
+             p.setBrush(t.signalMarker);
+             p.drawPolygon(QPolygonF{c + QPointF(0, -6), c + QPointF(5, 0), c + QPointF(0, 6), c + QPointF(-5, 0)});
+             p.setBrush(Qt::NoBrush);
+         }});
     out.push_back({QStringLiteral("state (kernel)"), [&t](QPainter &p, const QRectF &r) {
                        p.setPen(QPen(t.state(core::TcpState::Established), 1.5 * t.lineWidth, Qt::DashLine));
                        p.drawRoundedRect(r.adjusted(1, 2, -1, -2), 3, 3);
@@ -177,7 +180,8 @@ QSizeF SequencePainter::legendSize(double width) const
     const int columns = std::max(1, static_cast<int>((width - 2 * kPad) / kLegendItemWidth));
     const int count = static_cast<int>(legendEntries(m_theme).size());
     const int rows = (count + columns - 1) / columns;
-    return {std::min(width, columns * kLegendItemWidth + 2 * kPad), title.height() + rows * (fm.height() + 4) + 2 * kPad};
+    return {std::min(width, columns * kLegendItemWidth + 2 * kPad),
+            title.height() + rows * (fm.height() + 4) + 2 * kPad};
 }
 
 void SequencePainter::paintLegend(QPainter &p, const QRectF &rect) const

@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <span>
 #include <cmath>
+#include <span>
 #include <unordered_map>
 
 namespace sockscope::ui {
@@ -37,21 +37,16 @@ struct SequencePainter::Ctx
     bool dense = false; // more rows than 5 px each: lines only, no heads, pills or antialiasing
 
     Ctx(const Theme &t, const SequenceLayout &l)
-        : fm(t.font)
-        , mono(t.monoFont)
-        , textH(std::max(fm.height(), mono.height()))
-        , lastGroupLabel(l.groups().size(), -1e9)
-        , lastLaneLabel(l.lanes().size(), -1e9)
-        , lastLaneMark(l.lanes().size(), INT_MIN)
+        : fm(t.font), mono(t.monoFont), textH(std::max(fm.height(), mono.height())),
+          lastGroupLabel(l.groups().size(), -1e9), lastLaneLabel(l.lanes().size(), -1e9),
+          lastLaneMark(l.lanes().size(), INT_MIN)
     {
     }
     static double baseline(const QFontMetricsF &m, double y) { return y + (m.ascent() - m.descent()) / 2; }
 };
 
 SequencePainter::SequencePainter(const RunModel &run, const SequenceLayout &layout, const Theme &theme)
-    : m_run(run)
-    , m_layout(layout)
-    , m_theme(theme)
+    : m_run(run), m_layout(layout), m_theme(theme)
 {
 }
 
@@ -231,7 +226,7 @@ void SequencePainter::paintSpans(QPainter &p, const QRectF &clip) const
             // A call that spans rows only because the kernel acted during it (close() sending its RST)
             // did not block; "blocked" is kept for waits a person would notice.
             const qint64 dur = open ? 0 : m_run.event(s.ret).as<core::ReturnInfo>()->durNs;
-            const QString text = open                 ? QStringLiteral("blocked")
+            const QString text = open                ? QStringLiteral("blocked")
                                  : dur >= kBlockedNs ? QStringLiteral("blocked %1").arg(durationText(dur))
                                                      : QStringLiteral("took %1").arg(durationText(dur));
             const double tw = fm.horizontalAdvance(text);
@@ -262,15 +257,27 @@ void SequencePainter::paintRows(QPainter &p, const QRectF &clip, int firstRow, i
             p.setFont(small);
             p.setPen(m_theme.mutedText);
             const QString t = relativeTime(m_run.event(e).tNs);
-            p.drawText(QPointF(m_layout.options().gutterWidth - 6 - sfm.horizontalAdvance(t), Ctx::baseline(sfm, y)), t);
+            p.drawText(QPointF(m_layout.options().gutterWidth - 6 - sfm.horizontalAdvance(t), Ctx::baseline(sfm, y)),
+                       t);
         }
         switch (m_run.event(e).kind()) {
-        case EventKind::Syscall: paintCall(p, c, e); break;
-        case EventKind::Return: paintReturn(p, c, e); break;
-        case EventKind::Packet: paintPacket(p, c, e); break;
-        case EventKind::State: paintState(p, c, e); break;
-        case EventKind::Signal: paintSignal(p, c, e); break;
-        default: break;
+        case EventKind::Syscall:
+            paintCall(p, c, e);
+            break;
+        case EventKind::Return:
+            paintReturn(p, c, e);
+            break;
+        case EventKind::Packet:
+            paintPacket(p, c, e);
+            break;
+        case EventKind::State:
+            paintState(p, c, e);
+            break;
+        case EventKind::Signal:
+            paintSignal(p, c, e);
+            break;
+        default:
+            break;
         }
     }
 }
@@ -345,8 +352,8 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
     const QString call = callLabel(*m_run.event(e).as<core::SyscallInfo>());
     const QString result = ret ? resultLabel(*ret) : QStringLiteral("…");
     drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left,
-                g.callX1 - g.callX0 - 16, call, m_theme.text,
-                result, error ? m_theme.syscallError : (ret ? m_theme.syscallOk : m_theme.syscallBlocked));
+                g.callX1 - g.callX0 - 16, call, m_theme.text, result,
+                error ? m_theme.syscallError : (ret ? m_theme.syscallOk : m_theme.syscallBlocked));
 }
 
 void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
@@ -500,8 +507,8 @@ void SequencePainter::paintSignal(QPainter &p, Ctx &c, int e) const
     const double mx = it.lane >= 0 ? m_layout.lanes()[static_cast<size_t>(it.lane)].x : ax;
     p.setPen(Qt::NoPen);
     p.setBrush(m_theme.signalMarker);
-    p.drawPolygon(QPolygonF{QPointF(mx, it.y - 7), QPointF(mx + 6, it.y), QPointF(mx, it.y + 7),
-                            QPointF(mx - 6, it.y)});
+    p.drawPolygon(
+        QPolygonF{QPointF(mx, it.y - 7), QPointF(mx + 6, it.y), QPointF(mx, it.y + 7), QPointF(mx - 6, it.y)});
     p.setBrush(Qt::NoBrush);
     auto &last = c.lastGroupLabel[static_cast<size_t>(it.group)];
     if (it.y - last < c.textH * 0.9)
@@ -511,8 +518,7 @@ void SequencePainter::paintSignal(QPainter &p, Ctx &c, int e) const
     bold.setBold(true);
     p.setFont(bold);
     const QFontMetricsF fm(bold);
-    const QString text =
-        QString::fromStdString(m_run.event(e).as<core::SignalInfo>()->signal) + QStringLiteral(" ⚡");
+    const QString text = QString::fromStdString(m_run.event(e).as<core::SignalInfo>()->signal) + QStringLiteral(" ⚡");
     const double tw = fm.horizontalAdvance(text);
     p.setPen(m_theme.signalMarker);
     p.drawText(QPointF(left ? g.callX1 - 12 - tw : g.callX0 + 12, Ctx::baseline(fm, it.y)), text);

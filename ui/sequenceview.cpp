@@ -28,9 +28,7 @@ constexpr double kMinZoom = 0.1, kMaxZoom = 8.0;
 } // namespace
 
 SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
-    : QAbstractScrollArea(parent)
-    , m_run(run)
-    , m_view(view)
+    : QAbstractScrollArea(parent), m_run(run), m_view(view)
 {
     setMouseTracking(true);
     viewport()->setMouseTracking(true);
@@ -93,7 +91,10 @@ void SequenceView::setZoom(double zoom)
     relayout();
 }
 
-QSize SequenceView::sizeHint() const { return {1000, 600}; }
+QSize SequenceView::sizeHint() const
+{
+    return {1000, 600};
+}
 
 double SequenceView::headerHeight() const
 {

@@ -74,7 +74,7 @@ private:
     bool m_legendVisible = false;
     double m_zoom = 1.0;
     int m_hoverLane = -1;
-    bool m_followEnd = false; // a streamed run: keep the newest row in view while the scroll bar is at the end
+    bool m_followEnd = false;      // a streamed run: keep the newest row in view while the scroll bar is at the end
     int m_pendingAnchorEvent = -1; // kept under the mouse across a zoom
     double m_pendingAnchorY = 0;
 };

@@ -9,7 +9,7 @@
 
 namespace sockscope::ui {
 namespace {
-constexpr double kBandHalf = 0.2;   // band half height, in rows
+constexpr double kBandHalf = 0.2;    // band half height, in rows
 constexpr double kMarkOffset = 0.33; // calls above the band, segments below
 } // namespace
 
@@ -74,7 +74,8 @@ void StatePlottable::indexEvent(int i)
             add(m_run->event(call).as<core::SyscallInfo>()->sock, MarkKind::Signal);
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -99,7 +100,10 @@ int StatePlottable::eventNear(const QPointF &pos, double maxPx) const
     return best;
 }
 
-double StatePlottable::selectTest(const QPointF &, bool, QVariant *) const { return -1; }
+double StatePlottable::selectTest(const QPointF &, bool, QVariant *) const
+{
+    return -1;
+}
 
 QCPRange StatePlottable::getKeyRange(bool &foundRange, QCP::SignDomain) const
 {
@@ -182,9 +186,12 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
 QColor StatePlottable::markColor(const Mark &m) const
 {
     switch (m.kind) {
-    case MarkKind::Call: return m_theme.syscallOk;
-    case MarkKind::CallError: return m_theme.syscallError;
-    case MarkKind::Signal: return m_theme.signalMarker;
+    case MarkKind::Call:
+        return m_theme.syscallOk;
+    case MarkKind::CallError:
+        return m_theme.syscallError;
+    case MarkKind::Signal:
+        return m_theme.signalMarker;
     case MarkKind::SegmentOut:
     case MarkKind::SegmentIn: {
         const auto *p = m_run->event(m.event).as<core::PacketInfo>();

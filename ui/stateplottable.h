@@ -19,7 +19,14 @@ class StatePlottable : public QCPAbstractPlottable
 {
     Q_OBJECT
 public:
-    enum class MarkKind : quint8 { Call, CallError, SegmentOut, SegmentIn, Signal };
+    enum class MarkKind : quint8
+    {
+        Call,
+        CallError,
+        SegmentOut,
+        SegmentIn,
+        Signal
+    };
     struct Mark
     {
         double ms = 0;

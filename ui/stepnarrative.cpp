@@ -11,9 +11,18 @@ namespace sockscope::ui {
 
 namespace {
 
-QString tr(const char *text) { return QCoreApplication::translate("StepNarrative", text); }
-QString qs(const std::string &s) { return QString::fromStdString(s); }
-bool isStep(const core::Event &e) { return e.kind() == core::EventKind::Step; }
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("StepNarrative", text);
+}
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+bool isStep(const core::Event &e)
+{
+    return e.kind() == core::EventKind::Step;
+}
 
 // Receive-queue bytes of `sock` as last reported before event index `before`; -1 when never reported.
 std::int64_t recvQueueBefore(std::span<const core::Event> events, int before, const std::string &sock)
@@ -53,7 +62,10 @@ bool sentFlag(std::span<const core::Event> events, int from, int last, const std
     return false;
 }
 
-QString callText(const core::SyscallInfo &c) { return qs(c.call) + QStringLiteral("()"); }
+QString callText(const core::SyscallInfo &c)
+{
+    return qs(c.call) + QStringLiteral("()");
+}
 
 QString blockedText(const core::SyscallInfo &c)
 {
@@ -128,9 +140,8 @@ QString stateText(const core::StateInfo &s, bool byRst)
     case TcpState::LastAck:
         return tr("%1 sent its FIN after the peer's: LAST_ACK until it is acknowledged.").arg(sock);
     case TcpState::Established:
-        return s.from == TcpState::SynSent || s.from == TcpState::SynReceived
-                   ? tr("%1 is ESTABLISHED.").arg(sock)
-                   : QString();
+        return s.from == TcpState::SynSent || s.from == TcpState::SynReceived ? tr("%1 is ESTABLISHED.").arg(sock)
+                                                                              : QString();
     case TcpState::Closed:
         return byRst ? tr("A RST reached %1: the connection is reset (CLOSED); the next call on it fails.").arg(sock)
                      : QString();

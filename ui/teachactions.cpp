@@ -94,7 +94,8 @@ void TeachActions::createActions()
     m_step = make(tr("&Step"), {Qt::Key_F10}, [this] { step(); });
     m_step->setToolTip(tr("Run the next step on the kernel and pause (F10)"));
     m_restart = make(tr("R&estart"), {QKeySequence(Qt::CTRL | Qt::Key_R)}, [this] { restart(); });
-    m_runN = make(tr("Run &N times..."), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N)}, [this] { runTimesDialog(); });
+    m_runN =
+        make(tr("Run &N times..."), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N)}, [this] { runTimesDialog(); });
 
     m_replayActions = {
         make(tr("&Next event"), {Qt::Key_Right}, [this] { m_replay->nextEvent(); }),
@@ -107,7 +108,8 @@ void TeachActions::createActions()
     m_play = make(tr("&Play"), {Qt::Key_Space}, [this] { m_replay->togglePlaying(); });
     m_play->setCheckable(true);
     connect(m_replay, &ReplayController::playingChanged, m_play, &QAction::setChecked);
-    m_reveal = make(tr("&Reveal up to the cursor"), {Qt::Key_R}, [this] { m_replay->setRevealing(m_reveal->isChecked()); });
+    m_reveal =
+        make(tr("&Reveal up to the cursor"), {Qt::Key_R}, [this] { m_replay->setRevealing(m_reveal->isChecked()); });
     m_reveal->setCheckable(true);
     m_speeds = new QActionGroup(this);
     for (double s : ReplayController::kSpeeds) {
@@ -121,9 +123,11 @@ void TeachActions::createActions()
     m_classAction->setCheckable(true);
     connect(m_classMode, &ClassMode::activeChanged, m_classAction, &QAction::setChecked);
     m_leaveClass = make(tr("Leave class mode"), {Qt::Key_Escape}, [this] { m_classMode->setActive(false); });
-    auto *bigger = make(tr("Larger type"), {QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)},
-                        [this] { m_classMode->bigger(); });
-    auto *smaller = make(tr("Smaller type"), {QKeySequence(Qt::CTRL | Qt::Key_Minus)}, [this] { m_classMode->smaller(); });
+    auto *bigger =
+        make(tr("Larger type"), {QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)},
+             [this] { m_classMode->bigger(); });
+    auto *smaller =
+        make(tr("Smaller type"), {QKeySequence(Qt::CTRL | Qt::Key_Minus)}, [this] { m_classMode->smaller(); });
     m_classActions = {m_leaveClass, bigger, smaller};
     for (QAction *a : std::as_const(m_classActions)) {
         a->setEnabled(false);
@@ -189,7 +193,10 @@ void TeachActions::step()
     m_stepOnFirstPause = worker->start(*s, true);
 }
 
-bool TeachActions::continueIfPaused() { return m_window->labWorker()->continueRun(); }
+bool TeachActions::continueIfPaused()
+{
+    return m_window->labWorker()->continueRun();
+}
 
 void TeachActions::restart()
 {
@@ -255,8 +262,9 @@ void TeachActions::runTimes(const core::Scenario &scenario, int runs)
 {
     auto *runner = new MultiRunner(this);
     runner->setOptions(m_window->labWorker()->options());
-    auto *progress = new QProgressDialog(tr("Running %1 %2 times...").arg(QString::fromStdString(scenario.name)).arg(runs),
-                                         tr("Cancel"), 0, runs, m_window);
+    auto *progress =
+        new QProgressDialog(tr("Running %1 %2 times...").arg(QString::fromStdString(scenario.name)).arg(runs),
+                            tr("Cancel"), 0, runs, m_window);
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(0);
     progress->setAttribute(Qt::WA_DeleteOnClose);
@@ -294,6 +302,9 @@ void TeachActions::runTimes(const core::Scenario &scenario, int runs)
     runner->start(scenario, runs);
 }
 
-TeachActions *installTeachActions(MainWindow *window) { return new TeachActions(window); }
+TeachActions *installTeachActions(MainWindow *window)
+{
+    return new TeachActions(window);
+}
 
 } // namespace sockscope::ui

@@ -178,10 +178,14 @@ Theme Theme::system()
 Theme Theme::fromPreset(Preset p)
 {
     switch (p) {
-    case Preset::ScreenLight: return screenLight();
-    case Preset::ScreenDark: return screenDark();
-    case Preset::Print: return print();
-    case Preset::HighContrast: return highContrast();
+    case Preset::ScreenLight:
+        return screenLight();
+    case Preset::ScreenDark:
+        return screenDark();
+    case Preset::Print:
+        return print();
+    case Preset::HighContrast:
+        return highContrast();
     }
     return screenLight();
 }

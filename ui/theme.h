@@ -15,7 +15,13 @@ namespace sockscope::ui {
 
 struct Theme
 {
-    enum class Preset { ScreenLight, ScreenDark, Print, HighContrast };
+    enum class Preset
+    {
+        ScreenLight,
+        ScreenDark,
+        Print,
+        HighContrast
+    };
 
     Preset preset = Preset::ScreenLight;
     QString name;
@@ -25,10 +31,10 @@ struct Theme
     QColor alternateBackground; // banding of actor groups, header
     QColor grid;                // lifelines, row separators
     QColor text;
-    QColor mutedText;           // secondary labels: seq/ack, durations, times
-    QColor selection;           // the cursor event's row
-    QColor hover;               // the hovered event's row
-    QColor gapMarker;           // collapsed idle gap in proportional time
+    QColor mutedText; // secondary labels: seq/ack, durations, times
+    QColor selection; // the cursor event's row
+    QColor hover;     // the hovered event's row
+    QColor gapMarker; // collapsed idle gap in proportional time
 
     // Syscalls.
     QColor syscallOk;
@@ -42,9 +48,9 @@ struct Theme
     QColor segmentData;
     QColor segmentAck; // pure ACK (drawn dashed)
 
-    QColor signalMarker;  // SIGPIPE
-    QColor checkOk;       // expectation met
-    QColor checkFailed;   // expectation not met, state conflicts
+    QColor signalMarker; // SIGPIPE
+    QColor checkOk;      // expectation met
+    QColor checkFailed;  // expectation not met, state conflicts
 
     // One colour per TCP state, indexed by core::TcpState; the same in every view.
     std::array<QColor, core::kTcpStateCount> states;

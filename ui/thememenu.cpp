@@ -4,8 +4,8 @@
 #include "ui/viewstate.h"
 
 #include <QActionGroup>
-#include <QEvent>
 #include <QCoreApplication>
+#include <QEvent>
 #include <QSettings>
 
 namespace sockscope::ui {
@@ -68,10 +68,18 @@ void ThemeMenu::apply(Choice choice)
     for (QAction *a : m_group->actions())
         a->setChecked(a->data().toInt() == static_cast<int>(choice));
     switch (choice) {
-    case Choice::System: followSystem(); break;
-    case Choice::Light: m_view->setTheme(Theme::screenLight()); break;
-    case Choice::Dark: m_view->setTheme(Theme::screenDark()); break;
-    case Choice::HighContrast: m_view->setTheme(Theme::highContrast()); break;
+    case Choice::System:
+        followSystem();
+        break;
+    case Choice::Light:
+        m_view->setTheme(Theme::screenLight());
+        break;
+    case Choice::Dark:
+        m_view->setTheme(Theme::screenDark());
+        break;
+    case Choice::HighContrast:
+        m_view->setTheme(Theme::highContrast());
+        break;
     }
 }
 

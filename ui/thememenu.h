@@ -17,7 +17,13 @@ class ThemeMenu : public QMenu
 {
     Q_OBJECT
 public:
-    enum class Choice { System, Light, Dark, HighContrast };
+    enum class Choice
+    {
+        System,
+        Light,
+        Dark,
+        HighContrast
+    };
 
     // Applies the remembered choice to `view` and watches `window` for palette changes.
     ThemeMenu(ViewState *view, QWidget *window);

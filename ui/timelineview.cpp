@@ -13,8 +13,7 @@
 namespace sockscope::ui {
 
 TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
-    : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)),
-      m_rowTicker(new QCPAxisTickerText)
+    : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)), m_rowTicker(new QCPAxisTickerText)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -45,7 +44,8 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_view, &ViewState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &TimelineView::onRangeChanged);
     // A click (not a drag) on a mark moves the shared cursor to its event.
-    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent *e) { m_plot->setProperty("pressPos", e->pos()); });
+    connect(m_plot, &QCustomPlot::mousePress, this,
+            [this](QMouseEvent *e) { m_plot->setProperty("pressPos", e->pos()); });
     connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent *e) {
         if ((e->pos() - m_plot->property("pressPos").toPoint()).manhattanLength() > 3)
             return;
@@ -174,8 +174,14 @@ void TimelineView::zoomBy(double factor)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TimelineView::zoomIn() { zoomBy(0.5); }
-void TimelineView::zoomOut() { zoomBy(2.0); }
+void TimelineView::zoomIn()
+{
+    zoomBy(0.5);
+}
+void TimelineView::zoomOut()
+{
+    zoomBy(2.0);
+}
 
 void TimelineView::zoomReset()
 {

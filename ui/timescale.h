@@ -17,14 +17,14 @@ struct TimeScale
     {
         qint64 t0 = 0;
         qint64 t1 = 0;
-        double y = 0; // top of the gap's band; the band is gapPx high
+        double y = 0;               // top of the gap's band; the band is gapPx high
         qint64 collapsedBefore = 0; // ns removed by earlier gaps (beyond their own drawn height)
     };
 
     bool proportional = false;
-    double top = 0;        // y of the first row's top edge
-    double rowHeight = 22; // uniform: px per row; proportional: the margin above the first event
-    double nsPerPx = 1000; // proportional: zoom
+    double top = 0;           // y of the first row's top edge
+    double rowHeight = 22;    // uniform: px per row; proportional: the margin above the first event
+    double nsPerPx = 1000;    // proportional: zoom
     qint64 gapNs = 5'000'000; // proportional: idle gaps longer than this are collapsed...
     double gapPx = 28;        // ...to this height, and marked
     qint64 origin = 0;        // proportional: the time drawn at top + rowHeight / 2

@@ -3,11 +3,7 @@
 
 namespace sockscope::ui {
 
-ViewState::ViewState(QObject *parent)
-    : QObject(parent)
-    , m_theme(Theme::system())
-{
-}
+ViewState::ViewState(QObject *parent) : QObject(parent), m_theme(Theme::system()) {}
 
 void ViewState::setCursor(int eventIndex)
 {

@@ -131,14 +131,12 @@ TEST_P(Builtin, MeetsExpectationsWithoutContradictions)
         for (const auto &e : events) {
             if (const auto *c = e.as<CheckInfo>()) {
                 ++checks;
-                EXPECT_TRUE(c->ok) << "run " << run << ", step " << c->step + 1 << " ("
-                                   << scenario.steps[c->step].text << "): expected " << c->expected << ", got "
-                                   << c->got;
+                EXPECT_TRUE(c->ok) << "run " << run << ", step " << c->step + 1 << " (" << scenario.steps[c->step].text
+                                   << "): expected " << c->expected << ", got " << c->got;
             }
             if (const auto *s = e.as<StateInfo>())
-                EXPECT_FALSE(s->conflict) << "run " << run << ": kernel says " << stateName(s->to) << " for "
-                                          << s->sock << " at n=" << e.n << ", derived "
-                                          << stateName(s->derived);
+                EXPECT_FALSE(s->conflict) << "run " << run << ": kernel says " << stateName(s->to) << " for " << s->sock
+                                          << " at n=" << e.n << ", derived " << stateName(s->derived);
         }
         EXPECT_GT(checks, 0) << "a built-in without expectations checks nothing";
         const EndInfo &end = endOf(events);
@@ -176,18 +174,17 @@ TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
         if (hasFlag(p->flags, SegmentFlag::Fin)) {
             EXPECT_TRUE((inside->call == "close" || inside->call == "shutdown") && inside->sock == p->from &&
                         inside->actor == actorOf(events, p->from))
-                << "FIN from " << p->from << " at n=" << e.n << " fell inside " << inside->actor << " "
-                << inside->call << "(" << inside->sock << ")";
+                << "FIN from " << p->from << " at n=" << e.n << " fell inside " << inside->actor << " " << inside->call
+                << "(" << inside->sock << ")";
         }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(All, Builtin, ::testing::ValuesIn(builtinNames()),
-                         [](const auto &info) {
-                             std::string n = info.param;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(All, Builtin, ::testing::ValuesIn(builtinNames()), [](const auto &info) {
+    std::string n = info.param;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+});
 
 TEST(Lab, CloseWithUnreadDataSendsRstNotFin)
 {
@@ -384,8 +381,8 @@ TEST(Lab, HostFallbackSaysSo)
     options.forceHost = true;
     std::vector<Event> events;
     std::string error;
-    runLab(test::loadBuiltin("close-unread-data"), options, [&](Event &&e) { events.push_back(std::move(e)); },
-           &error);
+    runLab(
+        test::loadBuiltin("close-unread-data"), options, [&](Event &&e) { events.push_back(std::move(e)); }, &error);
     ASSERT_TRUE(error.empty()) << error;
     const auto *info = events.front().as<RunInfo>();
     ASSERT_NE(info, nullptr);

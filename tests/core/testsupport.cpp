@@ -26,7 +26,8 @@ std::vector<core::Event> runScenario(const core::Scenario &scenario)
     options.labBinary = SOCKSCOPE_LAB_BINARY;
     std::vector<core::Event> events;
     std::string error;
-    core::runLab(scenario, options, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
+    core::runLab(
+        scenario, options, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
     if (!error.empty() && events.empty())
         throw std::runtime_error(error);
     return events;

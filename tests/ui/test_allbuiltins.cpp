@@ -94,8 +94,9 @@ private slots:
         // Streamed in a few batches, as a live run arrives.
         const size_t batch = std::max<size_t>(1, events.size() / 4);
         for (size_t i = 0; i < events.size(); i += batch)
-            run.appendEvents(std::vector<core::Event>(events.begin() + static_cast<long>(i),
-                                                      events.begin() + static_cast<long>(std::min(i + batch, events.size()))));
+            run.appendEvents(
+                std::vector<core::Event>(events.begin() + static_cast<long>(i),
+                                         events.begin() + static_cast<long>(std::min(i + batch, events.size()))));
         QCOMPARE(run.eventCount(), static_cast<int>(events.size()));
         QTRY_COMPARE(sequence.layout().lastEvent(), run.eventCount() - 1);
 
@@ -139,7 +140,8 @@ private slots:
             QVERIFY(packets > 0);
         // Rows are in stream order, top to bottom.
         for (int r = 1; r < L.rowCount(); ++r)
-            QVERIFY(L.item(L.rowEvents()[static_cast<size_t>(r)]).y >= L.item(L.rowEvents()[static_cast<size_t>(r - 1)]).y);
+            QVERIFY(L.item(L.rowEvents()[static_cast<size_t>(r)]).y >=
+                    L.item(L.rowEvents()[static_cast<size_t>(r - 1)]).y);
 
         // Timeline: one row per socket, named after it, in the model's order.
         QCustomPlot *plot = timeline.plot();
@@ -176,8 +178,10 @@ private slots:
             }
         QCoreApplication::processEvents();
         plot->replot();
-        const std::pair<QWidget *, const char *> widgets[] = {{&sequence, "sequence"}, {&timeline, "timeline"},
-                                                              {&table, "table"},       {&queues, "queues"},
+        const std::pair<QWidget *, const char *> widgets[] = {{&sequence, "sequence"},
+                                                              {&timeline, "timeline"},
+                                                              {&table, "table"},
+                                                              {&queues, "queues"},
                                                               {&explanation, "explanation"}};
         for (const auto &[widget, name] : widgets) {
             const QImage image = widget->grab().toImage();

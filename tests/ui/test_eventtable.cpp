@@ -18,7 +18,8 @@ void appendInBatches(ui::RunModel &run, const std::vector<core::Event> &events, 
 {
     for (std::size_t i = 0; i < events.size(); i += size) {
         const auto end = std::min(events.size(), i + size);
-        run.appendEvents(std::vector<core::Event>(events.begin() + static_cast<long>(i), events.begin() + static_cast<long>(end)));
+        run.appendEvents(
+            std::vector<core::Event>(events.begin() + static_cast<long>(i), events.begin() + static_cast<long>(end)));
     }
 }
 } // namespace

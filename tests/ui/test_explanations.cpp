@@ -16,12 +16,18 @@ private slots:
     {
         QTest::addColumn<QString>("err");
         QTest::addColumn<QString>("needle");
-        QTest::newRow("ECONNRESET") << "ECONNRESET" << "RST";
-        QTest::newRow("EPIPE") << "EPIPE" << "SIGPIPE";
-        QTest::newRow("ECONNREFUSED") << "ECONNREFUSED" << "nobody listens";
-        QTest::newRow("EAGAIN") << "EAGAIN" << "non-blocking";
-        QTest::newRow("EINPROGRESS") << "EINPROGRESS" << "SO_ERROR";
-        QTest::newRow("ENOTCONN") << "ENOTCONN" << "Not connected";
+        QTest::newRow("ECONNRESET") << "ECONNRESET"
+                                    << "RST";
+        QTest::newRow("EPIPE") << "EPIPE"
+                               << "SIGPIPE";
+        QTest::newRow("ECONNREFUSED") << "ECONNREFUSED"
+                                      << "nobody listens";
+        QTest::newRow("EAGAIN") << "EAGAIN"
+                                << "non-blocking";
+        QTest::newRow("EINPROGRESS") << "EINPROGRESS"
+                                     << "SO_ERROR";
+        QTest::newRow("ENOTCONN") << "ENOTCONN"
+                                  << "Not connected";
     }
     void errnoTexts()
     {
@@ -62,7 +68,12 @@ private slots:
     void rstAfterLingerZero()
     {
         std::vector<core::Event> events(4);
-        core::SyscallInfo opt{1, 0, "client", "setsockopt", 4, "client.1",
+        core::SyscallInfo opt{1,
+                              0,
+                              "client",
+                              "setsockopt",
+                              4,
+                              "client.1",
                               {{"opt", "SO_LINGER", false}, {"on", "1", true}, {"secs", "0", true}}};
         events[0].payload = opt;
         events[1].payload = core::ReturnInfo{1, 0, "", 10, std::nullopt};

@@ -33,7 +33,8 @@ namespace {
 
 int countKind(const std::vector<core::Event> &events, core::EventKind kind)
 {
-    return static_cast<int>(std::count_if(events.begin(), events.end(), [kind](const core::Event &e) { return e.kind() == kind; }));
+    return static_cast<int>(
+        std::count_if(events.begin(), events.end(), [kind](const core::Event &e) { return e.kind() == kind; }));
 }
 
 // Arrows (a shaft pen with SequencePainter::kArrowMiterLimit) and call labels ("name(") in an SVG.
@@ -50,7 +51,8 @@ std::pair<int, int> svgCounts(const QByteArray &svg)
             if (xml.name() == QLatin1String("g")) {
                 arrowGroup.push_back(xml.attributes().value(QLatin1String("stroke-miterlimit")) == limit);
                 depthInArrow += arrowGroup.back();
-            } else if (depthInArrow > 0 && (xml.name() == QLatin1String("polyline") || xml.name() == QLatin1String("path"))) {
+            } else if (depthInArrow > 0 &&
+                       (xml.name() == QLatin1String("polyline") || xml.name() == QLatin1String("path"))) {
                 ++arrows;
             } else if (xml.name() == QLatin1String("text")) {
                 if (call.match(xml.readElementText(QXmlStreamReader::IncludeChildElements)).hasMatch())
@@ -123,7 +125,9 @@ private slots:
         int pages = 0;
         const QByteArray pdf = ui::Exporter(run, ui::ImageOptions{}).pdf(&pages);
         QVERIFY(pdf.startsWith("%PDF-"));
-        QCOMPARE(static_cast<int>(QString::fromLatin1(pdf).count(QRegularExpression(QStringLiteral("/Type\\s*/Page\\b(?!s)")))), pages);
+        QCOMPARE(static_cast<int>(
+                     QString::fromLatin1(pdf).count(QRegularExpression(QStringLiteral("/Type\\s*/Page\\b(?!s)")))),
+                 pages);
         // The figure is taller than a landscape page from about 30 rows on: it is split, never shrunk to fit.
         QVERIFY(pages >= 1);
         if (events.size() > 100)
@@ -172,7 +176,8 @@ private slots:
         broken.write("{\"n\": 999, \"kind\": \"nonsense\"}\n");
         broken.close();
         QVERIFY(!ui::openRunFile(other, broken.fileName(), &error, true));
-        QVERIFY2(error.contains(QRegularExpression(QStringLiteral("broken\\.sockrun:\\d+:\\d+: error: "))), qPrintable(error));
+        QVERIFY2(error.contains(QRegularExpression(QStringLiteral("broken\\.sockrun:\\d+:\\d+: error: "))),
+                 qPrintable(error));
         QCOMPARE(other.runModel()->eventCount(), static_cast<int>(events.size()));
     }
 
@@ -220,7 +225,8 @@ private slots:
         for (int f = 0; f <= static_cast<int>(core::ExportFormat::Run); ++f) {
             const auto format = static_cast<core::ExportFormat>(f);
             dialog.setFormat(format);
-            const QString path = dir.filePath(QStringLiteral("out") + QString::fromLatin1(core::formatExtension(format).data()));
+            const QString path =
+                dir.filePath(QStringLiteral("out") + QString::fromLatin1(core::formatExtension(format).data()));
             QString error;
             QVERIFY2(dialog.exportTo(path, &error), qPrintable(error));
             QVERIFY(QFileInfo(path).size() > 100);

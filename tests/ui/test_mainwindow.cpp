@@ -53,7 +53,8 @@ private slots:
                 sawRst = true;
         QVERIFY(sawRst);
         for (int i = 0; i < run.eventCount(); ++i)
-            if (const auto *p = run.event(i).as<core::PacketInfo>(); p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
+            if (const auto *p = run.event(i).as<core::PacketInfo>();
+                p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
                 window.viewState()->setCursor(i);
         QTest::qWait(100);
         QVERIFY(window.grab().save(QStringLiteral("mainwindow.png")));

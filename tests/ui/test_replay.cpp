@@ -16,9 +16,15 @@
 using namespace sockscope;
 
 namespace {
-void load(ui::RunModel &run, const char *fixture) { run.reset(uitest::loadFixture(fixture)); }
+void load(ui::RunModel &run, const char *fixture)
+{
+    run.reset(uitest::loadFixture(fixture));
+}
 
-int stepEventOf(const ui::RunModel &run, int step) { return run.stepEvent(step); }
+int stepEventOf(const ui::RunModel &run, int step)
+{
+    return run.stepEvent(step);
+}
 
 QString joined(const ui::RunModel &run, int step)
 {

@@ -16,7 +16,10 @@ using core::Event;
 
 namespace {
 
-Event ev(std::int64_t n, std::int64_t t, core::EventPayload p) { return Event{n, t, std::move(p)}; }
+Event ev(std::int64_t n, std::int64_t t, core::EventPayload p)
+{
+    return Event{n, t, std::move(p)};
+}
 
 core::SyscallInfo call(std::int64_t id, std::string actor, std::string name, std::string sock, int fd = 3)
 {
@@ -56,21 +59,36 @@ private slots:
         QTest::addColumn<QString>("lane");  // socket drawn on ("" for none)
         QTest::addColumn<QString>("lane2"); // packet receiver
         QTest::addColumn<bool>("merged");
-        QTest::newRow("server socket() merged") << 2 << 0 << "" << "" << true;
-        QTest::newRow("its return has no row") << 3 << -1 << "" << "" << true;
-        QTest::newRow("bind") << 6 << 1 << "server.listen" << "" << true;
-        QTest::newRow("LISTEN state") << 11 << 3 << "server.listen" << "" << false;
-        QTest::newRow("accept blocks") << 14 << 4 << "server.listen" << "" << false;
-        QTest::newRow("socket event: no row") << 18 << -1 << "client.1" << "" << false;
-        QTest::newRow("connect, handshake follows") << 20 << 6 << "client.1" << "" << false;
-        QTest::newRow("SYN to the listener") << 21 << 7 << "client.1" << "server.listen" << false;
-        QTest::newRow("SYN ACK from the child") << 23 << 9 << "server.1" << "client.1" << false;
-        QTest::newRow("connect returns on its own row") << 28 << 14 << "client.1" << "" << false;
-        QTest::newRow("accept returns") << 30 << 15 << "server.listen" << "" << false;
-        QTest::newRow("kernel state") << 32 << 16 << "client.1" << "" << false;
-        QTest::newRow("RST") << 42 << 22 << "server.1" << "client.1" << false;
-        QTest::newRow("recv ECONNRESET merged") << 48 << 26 << "client.1" << "" << true;
-        QTest::newRow("SIGPIPE") << 54 << 28 << "client.1" << "" << false;
+        QTest::newRow("server socket() merged") << 2 << 0 << ""
+                                                << "" << true;
+        QTest::newRow("its return has no row") << 3 << -1 << ""
+                                               << "" << true;
+        QTest::newRow("bind") << 6 << 1 << "server.listen"
+                              << "" << true;
+        QTest::newRow("LISTEN state") << 11 << 3 << "server.listen"
+                                      << "" << false;
+        QTest::newRow("accept blocks") << 14 << 4 << "server.listen"
+                                       << "" << false;
+        QTest::newRow("socket event: no row") << 18 << -1 << "client.1"
+                                              << "" << false;
+        QTest::newRow("connect, handshake follows") << 20 << 6 << "client.1"
+                                                    << "" << false;
+        QTest::newRow("SYN to the listener") << 21 << 7 << "client.1"
+                                             << "server.listen" << false;
+        QTest::newRow("SYN ACK from the child") << 23 << 9 << "server.1"
+                                                << "client.1" << false;
+        QTest::newRow("connect returns on its own row") << 28 << 14 << "client.1"
+                                                        << "" << false;
+        QTest::newRow("accept returns") << 30 << 15 << "server.listen"
+                                        << "" << false;
+        QTest::newRow("kernel state") << 32 << 16 << "client.1"
+                                      << "" << false;
+        QTest::newRow("RST") << 42 << 22 << "server.1"
+                             << "client.1" << false;
+        QTest::newRow("recv ECONNRESET merged") << 48 << 26 << "client.1"
+                                                << "" << true;
+        QTest::newRow("SIGPIPE") << 54 << 28 << "client.1"
+                                 << "" << false;
     }
     void fixtureRows()
     {
@@ -160,7 +178,8 @@ private slots:
             prev = y;
         }
         // Real time between two rows that are not separated by a gap.
-        QVERIFY(qAbs(double(L.item(23).y - L.item(21).y) - double(m_run.event(23).tNs - m_run.event(21).tNs) / 1000.0) < 0.01);
+        QVERIFY(qAbs(double(L.item(23).y - L.item(21).y) - double(m_run.event(23).tNs - m_run.event(21).tNs) / 1000.0) <
+                0.01);
         // A merged return sits on its call's row.
         QCOMPARE(L.item(49).y, L.item(48).y);
 
@@ -325,7 +344,9 @@ private slots:
         }
         QCOMPARE(QColor(img.pixel(1, 1)), theme.background);
         if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
-            img.save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".png"));
+            img.save(QString::fromLocal8Bit(dir) + QLatin1Char('/') +
+                     QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')) +
+                     QStringLiteral(".png"));
     }
 
 private:

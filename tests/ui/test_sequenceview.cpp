@@ -25,14 +25,16 @@ private slots:
         seq.resize(1200, 500);
         seq.show();
         for (size_t i = 0; i < events.size(); i += 10)
-            run.appendEvents(std::vector<core::Event>(events.begin() + static_cast<long>(i),
-                                                      events.begin() + static_cast<long>(std::min(events.size(), i + 10))));
+            run.appendEvents(
+                std::vector<core::Event>(events.begin() + static_cast<long>(i),
+                                         events.begin() + static_cast<long>(std::min(events.size(), i + 10))));
         QTRY_COMPARE(seq.layout().lastEvent(), run.eventCount() - 1);
 
         // Click the RST's row: the shared cursor moves to it.
         int rst = -1;
         for (int e = 0; e < run.eventCount(); ++e)
-            if (const auto *p = run.event(e).as<core::PacketInfo>(); p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
+            if (const auto *p = run.event(e).as<core::PacketInfo>();
+                p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
                 rst = e;
         QVERIFY(rst >= 0);
         view.setCursor(rst); // scrolls it into view
@@ -57,7 +59,6 @@ private slots:
         if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
             img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/sequenceview.png"));
     }
-
 };
 
 QTEST_MAIN(TestSequenceView)

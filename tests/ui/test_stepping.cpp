@@ -60,8 +60,8 @@ struct Stepper
     bool waitPausedOrEnd(int pausesBefore)
     {
         return QTest::qWaitFor([&] { return paused.count() > pausesBefore || finished.count() || failed.count(); },
-                               60000)
-               && paused.count() > pausesBefore;
+                               60000) &&
+               paused.count() > pausesBefore;
     }
 };
 

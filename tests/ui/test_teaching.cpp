@@ -28,8 +28,14 @@
 using namespace sockscope;
 
 namespace {
-core::Scenario builtin(const char *name) { return *core::resolveScenario(name).scenario; }
-QString shotDir() { return qEnvironmentVariable("SOCKSCOPE_SCREENSHOTS"); }
+core::Scenario builtin(const char *name)
+{
+    return *core::resolveScenario(name).scenario;
+}
+QString shotDir()
+{
+    return qEnvironmentVariable("SOCKSCOPE_SCREENSHOTS");
+}
 } // namespace
 
 class TestTeaching : public QObject
@@ -186,8 +192,7 @@ private slots:
     void stepStatusLine()
     {
         const core::Scenario s = builtin("close-unread-data");
-        QCOMPARE(ui::TeachActions::stepStatus(s, 9),
-                 QStringLiteral("Step 9/%1: server close(A)").arg(s.steps.size()));
+        QCOMPARE(ui::TeachActions::stepStatus(s, 9), QStringLiteral("Step 9/%1: server close(A)").arg(s.steps.size()));
         QVERIFY(ui::TeachActions::stepStatus(s, 0).startsWith(QStringLiteral("Paused before step 1/")));
         const core::Scenario sc = builtin("simultaneous-close");
         QCOMPARE(ui::TeachActions::stepStatus(sc, 9),
@@ -237,7 +242,10 @@ private slots:
         write(ui::ScenarioEditor::templateText() + QStringLiteral("# changed\n"));
         QTRY_VERIFY(editor.text().endsWith(QStringLiteral("# changed\n")));
         int asked = 0;
-        editor.askReload = [&asked] { ++asked; return false; };
+        editor.askReload = [&asked] {
+            ++asked;
+            return false;
+        };
         editor.codeEdit()->appendPlainText(QStringLiteral("# mine"));
         write(ui::ScenarioEditor::templateText() + QStringLiteral("# again\n"));
         QTRY_COMPARE(asked, 1);

@@ -26,7 +26,8 @@ private slots:
     {
         m_events = uitest::loadFixture("handmade-ui-close-unread.jsonl");
         for (std::size_t i = 0; i < m_events.size(); ++i)
-            if (const auto *p = m_events[i].as<core::PacketInfo>(); p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
+            if (const auto *p = m_events[i].as<core::PacketInfo>();
+                p && core::hasFlag(p->flags, core::SegmentFlag::Rst))
                 m_rst = static_cast<int>(i);
     }
 
@@ -37,8 +38,9 @@ private slots:
         ui::TimelineView timeline(&run, &view);
         timeline.resize(900, 260);
         for (std::size_t i = 0; i < m_events.size(); i += 9)
-            run.appendEvents(std::vector<core::Event>(m_events.begin() + static_cast<long>(i),
-                                                      m_events.begin() + static_cast<long>(std::min(i + 9, m_events.size()))));
+            run.appendEvents(
+                std::vector<core::Event>(m_events.begin() + static_cast<long>(i),
+                                         m_events.begin() + static_cast<long>(std::min(i + 9, m_events.size()))));
         QCOMPARE(static_cast<int>(run.sockets().size()), 3);
         // One plottable draws everything: no QCPItem per band or marker.
         QCOMPARE(timeline.plot()->plottableCount(), 1);
