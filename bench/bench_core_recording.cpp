@@ -61,20 +61,22 @@ double unrecorded(VarTable &vars)
     return bench::nowMs() - t0;
 }
 
-double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario)
+double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool observers = true, bool perCall = true)
 {
     std::string error;
-    auto capture = PacketCapture::open(&error);
+    // The ring costs the kernel a copy of every segment as soon as the socket is bound, started or not.
+    std::unique_ptr<PacketCapture> capture = observers ? PacketCapture::open(&error) : nullptr;
     auto diag = SockDiag::open(&error);
-    if (!capture || !diag) {
+    if ((observers && !capture) || !diag) {
         std::fprintf(stderr, "cannot open observers: %s\n", error.c_str());
         std::exit(1);
     }
-    capture->start();
+    if (observers)
+        capture->start();
     std::atomic<bool> quit{false};
     LabRecorder recorder;
     std::thread sampler([&] {
-        while (!quit) {
+        while (!quit && observers) {
             DiagRecord rec;
             rec.t0Ns = realtimeNs();
             rec.sockets = diag->dump();
@@ -94,9 +96,17 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario)
     std::int64_t id = 1;
     double t0 = bench::nowMs();
     for (int i = 0; i < kLifecycles; ++i) {
-        for (const auto &s : steps)
-            recordCall(s, id++, "bench", s.sock.empty() ? -1 : vars.fd(s.sock), recorder, vars, nullptr, &publishing);
-        if (buildEvents && i % 50 == 49) {
+        for (const auto &s : steps) {
+            if (perCall) {
+                recordCall(s, id++, "bench", s.sock.empty() ? -1 : vars.fd(s.sock), recorder, vars, nullptr,
+                           &publishing);
+            } else {
+                CallResult r = executeCall(s, s.sock.empty() ? -1 : vars.fd(s.sock), nullptr);
+                if (r.newFd >= 0)
+                    vars.set(s.assign, r.newFd);
+            }
+        }
+        if (buildEvents && capture && i % 50 == 49) {
             capture->sync();
             builder.addBatch(recorder.drain(), capture->take(), {});
         }
@@ -104,10 +114,12 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario)
     double elapsed = bench::nowMs() - t0;
     quit = true;
     sampler.join();
-    auto stats = capture->stats();
-    std::fprintf(stderr, "    (%llu segments captured, %llu dropped%s)\n",
-                 static_cast<unsigned long long>(stats.packets), static_cast<unsigned long long>(stats.drops),
-                 buildEvents ? (", " + std::to_string(bytes / 1024) + " KiB of JSON").c_str() : "");
+    if (capture) {
+        auto stats = capture->stats();
+        std::fprintf(stderr, "    (%llu segments captured, %llu dropped%s)\n",
+                     static_cast<unsigned long long>(stats.packets), static_cast<unsigned long long>(stats.drops),
+                     buildEvents ? (", " + std::to_string(bytes / 1024) + " KiB of JSON").c_str() : "");
+    }
     return elapsed;
 }
 
@@ -140,17 +152,22 @@ int main()
         if (r.newFd >= 0)
             vars.set(s.assign, r.newFd);
     }
-    std::vector<double> plain, rec, full;
+    std::vector<double> plain, rec, full, observersOnly, perCallOnly;
     unrecorded(vars); // warm-up
     for (int round = 0; round < 5; ++round) {
         plain.push_back(unrecorded(vars));
         rec.push_back(recorded(vars, false, scenario));
         full.push_back(recorded(vars, true, scenario));
+        observersOnly.push_back(recorded(vars, false, scenario, true, false));
+        perCallOnly.push_back(recorded(vars, false, scenario, false, true));
     }
     double p = bench::median(plain), r = bench::median(rec), f = bench::median(full);
     std::printf("recording overhead, %d loopback connection lifecycles (7 calls each), median of 5:\n", kLifecycles);
     std::printf("  unrecorded                               %8.1f ms\n", p);
     std::printf("  recorded (capture, sampler, per call)    %8.1f ms   %.3f x   budget <= 1.05 x\n", r, r / p);
     std::printf("  recorded + event stream built as JSON    %8.1f ms   %.3f x\n", f, f / p);
+    double o = bench::median(observersOnly), c = bench::median(perCallOnly);
+    std::printf("  of which: capture ring + sampler only    %8.1f ms   %.3f x\n", o, o / p);
+    std::printf("            per-call records only          %8.1f ms   %.3f x\n", c, c / p);
     return 0;
 }

@@ -123,49 +123,38 @@ void Actor::perform(const Step &step, std::int64_t id)
     m_callId = -1;
 }
 
-void recordCall(const Step &step, std::int64_t id, const std::string &actor, int fd, LabRecorder &recorder,
+void recordCall(const Step &step, std::int64_t id, const std::string & /*actor*/, int fd, LabRecorder &recorder,
                 VarTable &vars, const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
 {
-    std::vector<SyscallArg> args = describeArgs(step);
-    if (portMap && (step.call == Call::Bind || step.call == Call::Connect)) {
-        // The stream shows the address really used: in the host's namespace ports are remapped.
-        SockAddr real = step.addr;
-        if (auto it = portMap->find(real.port); it != portMap->end())
-            real.port = it->second;
-        for (auto &a : args)
-            if (a.key == "addr")
-                a.value = real.text();
-    }
-    recorder.pushEnter(
-        CallEnter{id, 0, step.index, actor, std::string(callName(step.call)), fd, step.sock, std::move(args)});
-
+    // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
+    // the step does (fd states, addresses, cookies, queues).
+    recorder.pushEnter(CallEnter{id, 0, &step, fd});
     CallResult result = executeCall(step, fd, portMap);
     if (publishing)
         *publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
     CallExit exit;
     exit.tNs = realtimeNs();
-
-    sigset_t pipeSet;
-    sigemptyset(&pipeSet);
-    sigaddset(&pipeSet, SIGPIPE);
-    timespec zero{0, 0};
-    exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE;
-
+    if (step.call == Call::Send || step.call == Call::Write) {
+        // Only writes raise SIGPIPE; it stays pending on this thread (blocked) until collected here.
+        sigset_t pipeSet;
+        sigemptyset(&pipeSet);
+        sigaddset(&pipeSet, SIGPIPE);
+        timespec zero{0, 0};
+        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE;
+    }
     exit.id = id;
     exit.ret = result.ret;
     exit.err = result.err;
     exit.data = std::move(result.data);
     exit.fd = fd;
     exit.newFd = result.newFd;
-    exit.newVar = step.assign;
     if (result.newFd >= 0) {
         vars.set(step.assign, result.newFd);
-        exit.newFdAfter = snapshotFd(result.newFd);
+        if (step.call == Call::Accept)
+            exit.newFdAfter = snapshotFd(result.newFd);
     }
     if (step.call == Call::Close && result.ret == 0)
         vars.set(step.sock, -1);
-    else if (fd >= 0)
-        exit.fdAfter = snapshotFd(fd);
     exit.snapNs = realtimeNs();
     recorder.pushExit(std::move(exit));
     if (publishing)

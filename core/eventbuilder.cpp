@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/eventbuilder.h"
 
+#include "core/callexec.h"
+
 #include <algorithm>
 #include <numeric>
 #include <sstream>
@@ -61,9 +63,10 @@ struct EventBuilder::Item
     size_t index;
 };
 
-EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink)
+EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
+                           const std::map<std::uint16_t, std::uint16_t> *portMap)
     : m_scenario(scenario), m_sink(std::move(sink)), m_startNs(run.startNs), m_capture(run.capture),
-      m_netns(run.isolation == "netns")
+      m_netns(run.isolation == "netns"), m_portMap(portMap)
 {
     // Listening sockets are named after their role up front: the scenario says which variable listens.
     std::map<std::string, int> listeners;
@@ -113,10 +116,18 @@ int EventBuilder::newSock(const std::string &actor, const std::string &role, con
 
 int EventBuilder::sockByTuple(const std::string &local, const std::string &remote) const
 {
-    for (int i = static_cast<int>(m_socks.size()) - 1; i >= 0; --i)
-        if (m_socks[i].local == local && m_socks[i].remote == remote)
-            return i;
-    return -1;
+    auto it = m_byTuple.find(local + "|" + remote);
+    return it == m_byTuple.end() ? -1 : it->second;
+}
+
+void EventBuilder::setTuple(int sock, const std::string &local, const std::string &remote)
+{
+    Sock &s = m_socks[sock];
+    if (auto it = m_byTuple.find(s.local + "|" + s.remote); it != m_byTuple.end() && it->second == sock)
+        m_byTuple.erase(it);
+    s.local = local;
+    s.remote = remote;
+    m_byTuple[local + "|" + remote] = sock; // the newest socket with a 4-tuple owns it
 }
 
 int EventBuilder::listenerFor(const std::string &dst) const
@@ -139,14 +150,17 @@ void EventBuilder::learnAddresses(int sock, const FdSnapshot &snap, std::int64_t
     // A refused connect() leaves "0.0.0.0:PORT": keep the address the socket really used.
     const bool wildcardOfKnown = !s.local.empty() && portOf(snap.local) == portOf(s.local) &&
                                  (hostOf(snap.local) == "0.0.0.0" || hostOf(snap.local) == "[::]");
+    std::string local = s.local, remote = s.remote;
     if (!unbound(snap.local) && snap.local != s.local && !wildcardOfKnown) {
-        s.local = snap.local;
+        local = snap.local;
         changed = true;
     }
     if (!unbound(snap.remote) && snap.remote != s.remote) {
-        s.remote = snap.remote;
+        remote = snap.remote;
         changed = true;
     }
+    if (changed)
+        setTuple(sock, local, remote);
     if (snap.cookie)
         s.cookie = snap.cookie;
     if (changed)
@@ -182,10 +196,7 @@ int EventBuilder::resolveEndpoint(const std::string &local, const std::string &r
     };
     for (size_t j = pos + 1; j < items.size() && j < pos + kLookahead; ++j) {
         int s = -1;
-        if (items[j].kind == Item::Exit) {
-            const CallExit &e = m_batchExits->at(items[j].index);
-            s = match(e.fd, e.fdAfter);
-        } else if (items[j].kind == Item::Fd) {
+        if (items[j].kind == Item::Fd) {
             const FdRecord &r = m_batchFds->at(items[j].index);
             s = match(r.fd, r.snap);
         }
@@ -273,16 +284,28 @@ void EventBuilder::onStep(const StepMark &mark)
 
 void EventBuilder::onEnter(const CallEnter &enter)
 {
+    const Step &step = *enter.step;
     auto fdIt = m_fdSock.find(enter.fd);
     int sock = (enter.fd >= 0 && fdIt != m_fdSock.end()) ? fdIt->second : -1;
-    m_calls[enter.id] = PendingCall{enter.tNs, enter.step, sock, enter.call};
-    if (enter.call == "connect" && sock >= 0 && m_socks[sock].remote.empty()) {
-        // getpeername() fails in SYN_SENT, so the peer comes from the call itself.
-        for (const auto &a : enter.args)
+    std::string call(callName(step.call));
+    std::vector<SyscallArg> args = describeArgs(step);
+    if (m_portMap && (step.call == Call::Bind || step.call == Call::Connect)) {
+        // The stream shows the address really used: in the host's namespace ports are remapped.
+        SockAddr real = step.addr;
+        if (auto it = m_portMap->find(real.port); it != m_portMap->end())
+            real.port = it->second;
+        for (auto &a : args)
             if (a.key == "addr")
-                m_socks[sock].remote = a.value;
+                a.value = real.text();
     }
-    emit(enter.tNs, SyscallInfo{enter.id, enter.step, enter.actor, enter.call, enter.fd, sockName(sock), enter.args});
+    m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock, call};
+    if (step.call == Call::Connect && sock >= 0 && m_socks[sock].remote.empty()) {
+        // getpeername() fails in SYN_SENT, so the peer comes from the call itself.
+        for (const auto &a : args)
+            if (a.key == "addr")
+                setTuple(sock, m_socks[sock].local, a.value);
+    }
+    emit(enter.tNs, SyscallInfo{enter.id, step.index, step.actor, call, enter.fd, sockName(sock), std::move(args)});
 }
 
 void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> &blockedCalls)
@@ -308,7 +331,6 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
                        TcpState::Closed);
         m_socks[sock].fd = exit.newFd;
         m_fdSock[exit.newFd] = sock;
-        m_socks[sock].cookie = exit.newFdAfter.cookie;
         emitSocket(sock, exit.tNs);
     } else if (step.call == Call::Accept && exit.newFd >= 0) {
         int child = -1;
@@ -327,8 +349,7 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
             // Without capture the child was never seen arriving: it starts here, in the state the kernel reports.
             TcpState initial = stateFromKernel(exit.newFdAfter.kernelState).value_or(TcpState::Established);
             child = newSock(step.actor, "accepted", "", exit.tNs, initial);
-            m_socks[child].local = exit.newFdAfter.local;
-            m_socks[child].remote = exit.newFdAfter.remote;
+            setTuple(child, exit.newFdAfter.local, exit.newFdAfter.remote);
         }
         m_socks[child].fd = exit.newFd;
         m_socks[child].cookie = exit.newFdAfter.cookie;
@@ -347,8 +368,6 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         m_socks[sock].fd = -1;
         emitSocket(sock, exit.tNs);
     }
-    if (sock >= 0 && step.call != Call::Close && step.call != Call::Socket && exit.fd >= 0)
-        onFdSnapshot(exit.fd, exit.fdAfter, exit.tNs, exit.snapNs);
 
     if (!step.expect)
         return;
@@ -414,8 +433,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<Item> &items, 
             }
             if (answered) {
                 to = newSock(m_socks[l].actor, "accepted", "", p.tNs, TcpState::Listen);
-                m_socks[to].local = dst;
-                m_socks[to].remote = src;
+                setTuple(to, dst, src);
                 emitSocket(to, p.tNs);
                 spawned = true;
             } else {

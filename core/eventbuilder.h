@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sockscope::core {
@@ -22,7 +23,9 @@ class EventBuilder
 {
 public:
     using Sink = std::function<void(Event &&)>;
-    EventBuilder(const Scenario &scenario, RunInfo run, Sink sink);
+    // portMap: the host namespace's port remapping, or nullptr.
+    EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
+                 const std::map<std::uint16_t, std::uint16_t> *portMap = nullptr);
 
     // Processes one batch; every record in it is older than the batch's cutoff. blockedCalls: ids of calls
     // the scheduler saw blocked while this batch was recorded.
@@ -97,6 +100,7 @@ private:
     int newSock(const std::string &actor, const std::string &role, const std::string &name, std::int64_t absNs,
                 TcpState initial);
     int sockByTuple(const std::string &local, const std::string &remote) const;
+    void setTuple(int sock, const std::string &local, const std::string &remote);
     int listenerFor(const std::string &dst) const;
     int resolveEndpoint(const std::string &local, const std::string &remote, const std::vector<Item> &items,
                         size_t pos);
@@ -107,6 +111,7 @@ private:
     std::int64_t m_startNs;
     bool m_capture;
     bool m_netns;
+    const std::map<std::uint16_t, std::uint16_t> *m_portMap;
     std::int64_t m_nextN = 0;
     std::vector<Event> m_out; // the current batch, n = local index until flushOutput
     std::vector<KernelObservation> m_kernelObs;
@@ -118,6 +123,7 @@ private:
 
     std::vector<Sock> m_socks;
     std::map<int, int> m_fdSock;                            // open fd -> sock
+    std::unordered_map<std::string, int> m_byTuple; // \"local|remote\" -> newest sock with that 4-tuple
     std::map<std::string, int> m_actorCount;                // per actor, for "client.N"
     std::map<std::string, std::string> m_listenNames;       // scenario variable -> "server.listen"
     std::map<std::string, std::uint32_t> m_isn;             // "src>dst" -> ISN of that direction

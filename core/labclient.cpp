@@ -116,7 +116,8 @@ std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const La
 LabSession::~LabSession()
 {
     if (m_pid > 0) {
-        ::kill(m_pid, SIGKILL);
+        if (!m_finished)
+            ::kill(m_pid, SIGKILL); // a run still going is ended; a finished one is only reaped
         int status = 0;
         ::waitpid(m_pid, &status, 0);
     }
@@ -220,10 +221,12 @@ bool LabSession::pump(const EventSink &sink, std::string *error)
             bool end = r.event->kind() == EventKind::End;
             sink(std::move(*r.event));
             if (end) {
+                // The lab's own exit can take a while (closing the capture socket waits for an RCU grace
+                // period, ~20 ms): the run is complete now, and the destructor reaps the child.
                 m_finished = true;
                 int status = 0;
-                ::waitpid(m_pid, &status, 0);
-                m_pid = -1;
+                if (::waitpid(m_pid, &status, WNOHANG) == m_pid)
+                    m_pid = -1;
                 return false;
             }
         }

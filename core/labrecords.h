@@ -4,6 +4,7 @@
 // Thread-safety: plain values; LabRecorder (lab.cpp) guards the shared lists.
 
 #include "core/event.h"
+#include "core/scenario.h"
 #include "core/sockdiag.h"
 
 #include <cstdint>
@@ -13,16 +14,14 @@
 
 namespace sockscope::core {
 
+// Only what must be known at the moment of the call: names and arguments are filled in when the event
+// stream is built, so a recorded call costs two clock reads and an append.
 struct CallEnter
 {
     std::int64_t id = 0;
     std::int64_t tNs = 0; // CLOCK_REALTIME, just before the call
-    int step = 0;
-    std::string actor;
-    std::string call;
+    const Step *step = nullptr; // the scenario's step (lives as long as the run)
     int fd = -1;
-    std::string var; // scenario variable of fd
-    std::vector<SyscallArg> args;
 };
 
 struct CallExit

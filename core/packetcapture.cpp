@@ -27,9 +27,10 @@ namespace {
 
 // The retire timer hands a block over every 1 ms however little it holds, so below ~300k segments/s the ring
 // holds kBlockCount ms of traffic, not 64 MiB of it: 64 blocks of 1 MiB dropped ~1000 segments when the
-// capture thread was starved for >64 ms by a parallel build. 512 blocks of 128 KiB (~390 frames each) keep
-// the same memory and ride out half a second.
-constexpr unsigned kBlockSize = 128u << 10;
+// capture thread was starved for >64 ms by a parallel build. 512 blocks ride out half a second. A frame is
+// ~340 bytes (snap length below), so 32 KiB blocks (~95 frames) still hold ~1 ms at 100k segments/s, and the
+// 16 MiB ring costs the kernel ~15 ms to allocate at start, where 64 MiB cost ~65 ms of every run.
+constexpr unsigned kBlockSize = 32u << 10;
 constexpr unsigned kBlockCount = 512;
 constexpr unsigned kFrameSize = 2048;
 constexpr unsigned kRetireTimeoutMs = 1;
