@@ -123,7 +123,7 @@ private:
 
     std::vector<Sock> m_socks;
     std::map<int, int> m_fdSock;                            // open fd -> sock
-    std::unordered_map<std::string, int> m_byTuple; // \"local|remote\" -> newest sock with that 4-tuple
+    std::unordered_map<std::string, int> m_byTuple;         // \"local|remote\" -> newest sock with that 4-tuple
     std::map<std::string, int> m_actorCount;                // per actor, for "client.N"
     std::map<std::string, std::string> m_listenNames;       // scenario variable -> "server.listen"
     std::map<std::string, std::uint32_t> m_isn;             // "src>dst" -> ISN of that direction

@@ -372,10 +372,13 @@ int Lab::run()
     sigaction(SIGUSR1, &sa, nullptr);
 
     info.startNs = realtimeNs();
-    m_builder = std::make_unique<EventBuilder>(m_scenario, info, [this](Event &&e) {
-        m_out += toJsonLine(e);
-        m_out += '\n';
-    }, m_portMap.empty() ? nullptr : &m_portMap);
+    m_builder = std::make_unique<EventBuilder>(
+        m_scenario, info,
+        [this](Event &&e) {
+            m_out += toJsonLine(e);
+            m_out += '\n';
+        },
+        m_portMap.empty() ? nullptr : &m_portMap);
     writeAll(m_out);
     m_out.clear();
 

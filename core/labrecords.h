@@ -19,7 +19,7 @@ namespace sockscope::core {
 struct CallEnter
 {
     std::int64_t id = 0;
-    std::int64_t tNs = 0; // CLOCK_REALTIME, just before the call
+    std::int64_t tNs = 0;       // CLOCK_REALTIME, just before the call
     const Step *step = nullptr; // the scenario's step (lives as long as the run)
     int fd = -1;
 };
