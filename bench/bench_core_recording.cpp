@@ -98,8 +98,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
     for (int i = 0; i < kLifecycles; ++i) {
         for (const auto &s : steps) {
             if (perCall) {
-                recordCall(s, id++, "bench", s.sock.empty() ? -1 : vars.fd(s.sock), recorder, vars, nullptr,
-                           &publishing);
+                recordCall(s, id++, s.sock.empty() ? -1 : vars.fd(s.sock), recorder, vars, nullptr, &publishing);
             } else {
                 CallResult r = executeCall(s, s.sock.empty() ? -1 : vars.fd(s.sock), nullptr);
                 if (r.newFd >= 0)

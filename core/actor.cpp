@@ -119,12 +119,12 @@ void Actor::run()
 void Actor::perform(const Step &step, std::int64_t id)
 {
     int fd = step.sock.empty() ? -1 : m_vars.fd(step.sock);
-    recordCall(step, id, m_name, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+    recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
     m_callId = -1;
 }
 
-void recordCall(const Step &step, std::int64_t id, const std::string & /*actor*/, int fd, LabRecorder &recorder,
-                VarTable &vars, const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
+void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
 {
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).

@@ -17,8 +17,8 @@ namespace sockscope::core {
 
 // Performs one step with the real call and records its enter and exit (SIGPIPE collected, fds snapshotted).
 // `publishing` is raised between the call's return and its record reaching the recorder.
-void recordCall(const Step &step, std::int64_t id, const std::string &actor, int fd, LabRecorder &recorder,
-                VarTable &vars, const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing);
+void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing);
 
 class Actor
 {

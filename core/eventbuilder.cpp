@@ -229,7 +229,6 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
     std::stable_sort(items.begin(), items.end(),
                      [](const Item &a, const Item &b) { return a.t != b.t ? a.t < b.t : a.kind < b.kind; });
 
-    m_batchExits = &batch.exits;
     m_batchFds = &batch.fds;
     m_batchPackets = &packets;
     for (size_t i = 0; i < items.size(); ++i) {
@@ -257,7 +256,6 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
             break;
         }
     }
-    m_batchExits = nullptr;
     m_batchFds = nullptr;
     m_batchPackets = nullptr;
 

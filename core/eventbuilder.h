@@ -116,7 +116,6 @@ private:
     std::vector<Event> m_out; // the current batch, n = local index until flushOutput
     std::vector<KernelObservation> m_kernelObs;
     // The batch being processed, for look-ahead (valid during addBatch only).
-    const std::vector<CallExit> *m_batchExits = nullptr;
     const std::vector<FdRecord> *m_batchFds = nullptr;
     const std::vector<RawPacket> *m_batchPackets = nullptr;
     std::int64_t m_lastRelNs = 0; // keeps the stream in time order across batches

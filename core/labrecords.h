@@ -34,10 +34,10 @@ struct CallExit
     bool sigpipe = false;
     int fd = -1;    // the fd acted on
     int newFd = -1; // socket()/accept() result
-    std::string newVar;
-    FdSnapshot fdAfter;      // snapshot of fd after the call (cookie, addresses, queues)
-    FdSnapshot newFdAfter;   // snapshot of newFd
-    std::int64_t snapNs = 0; // when the snapshots above were complete
+    // accept() only: the new connection's addresses, to find its socket. Every other fd is snapshotted by the
+    // scheduler after the step, off the call's path.
+    FdSnapshot newFdAfter;
+    std::int64_t snapNs = 0; // when newFdAfter was complete
 };
 
 struct StepMark
