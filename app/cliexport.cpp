@@ -4,19 +4,19 @@
 // window system at all). Every file is written atomically.
 #include "app/cli.h"
 
-#include "core/builtins.h"
-#include "core/exportformat.h"
-#include "core/labclient.h"
-#include "core/runfile.h"
-#include "core/textlog.h"
+#include "core/io/exportformat.h"
+#include "core/io/runfile.h"
+#include "core/io/textlog.h"
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/builtins.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #ifdef SOCKSCOPE_HAVE_GUI
-#include "ui/exporter.h"
-#include "ui/runmodel.h"
+#include "ui/export/exporter.h"
+#include "ui/model/runmodel.h"
 
 #include <QApplication>
 #endif

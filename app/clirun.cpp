@@ -2,11 +2,11 @@
 // sockscope list / run / check.
 #include "app/cli.h"
 
-#include "core/builtins.h"
-#include "core/eventjson.h"
-#include "core/labclient.h"
-#include "core/outcome.h"
-#include "core/textlog.h"
+#include "core/io/textlog.h"
+#include "core/lab/parent/labclient.h"
+#include "core/model/outcome.h"
+#include "core/scenario/builtins.h"
+#include "core/stream/eventjson.h"
 
 #include <cstdio>
 #include <iomanip>

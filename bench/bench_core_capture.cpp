@@ -4,8 +4,8 @@
 // TPACKET_V3 ring captures; the capture's own count and drop counter are reported.
 #include "benchutil.h"
 
-#include "core/netns.h"
-#include "core/packetcapture.h"
+#include "core/lab/netns.h"
+#include "core/lab/packetcapture.h"
 
 #include <arpa/inet.h>
 #include <atomic>

@@ -6,12 +6,12 @@
 // records into the event stream (JSON), which the lab does between steps.
 #include "benchutil.h"
 
-#include "core/actor.h"
-#include "core/eventbuilder.h"
-#include "core/eventjson.h"
-#include "core/netns.h"
-#include "core/packetcapture.h"
-#include "core/sockdiag.h"
+#include "core/lab/actor.h"
+#include "core/lab/netns.h"
+#include "core/lab/packetcapture.h"
+#include "core/lab/sockdiag.h"
+#include "core/model/eventbuilder.h"
+#include "core/stream/eventjson.h"
 
 #include <atomic>
 #include <csignal>

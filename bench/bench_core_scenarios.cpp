@@ -4,8 +4,8 @@
 // to receiving the end event, minus the scenario's own sleep()/wait() time.
 #include "benchutil.h"
 
-#include "core/builtins.h"
-#include "core/labclient.h"
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/builtins.h"
 
 #include <cstdio>
 

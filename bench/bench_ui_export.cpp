@@ -4,11 +4,11 @@
 // renumbered so that every call still pairs with its own return).
 // Usage: bench_ui_export [SCENARIO] [EVENTS]   (defaults: close-unread-data 1000)
 
-#include "core/builtins.h"
-#include "core/labclient.h"
-#include "ui/exporter.h"
-#include "ui/pngencoder.h"
-#include "ui/runmodel.h"
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/builtins.h"
+#include "ui/export/exporter.h"
+#include "ui/export/pngencoder.h"
+#include "ui/model/runmodel.h"
 
 #include <QApplication>
 #include <QBuffer>

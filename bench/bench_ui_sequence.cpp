@@ -4,9 +4,9 @@
 // middle and the end, plus a zoomed-out frame where thousands of rows share the viewport.
 // Usage: bench_ui_sequence [out.png]   (writes the 10k middle frame when given a path)
 
-#include "ui/runmodel.h"
-#include "ui/sequencelayout.h"
-#include "ui/sequencepainter.h"
+#include "ui/model/runmodel.h"
+#include "ui/sequence/sequencelayout.h"
+#include "ui/sequence/sequencepainter.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -7,9 +7,9 @@
 // live run). Prints numbers; asserts nothing.
 // Usage: bench_ui_stream [events]   (SOCKSCOPE_FIXTURES overrides the fixtures directory)
 
-#include "ui/labworker.h"
 #include "ui/mainwindow.h"
-#include "ui/runmodel.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
 #include "uibenchdata.h"
 
 #include <QApplication>

@@ -5,9 +5,9 @@
 // tenth of it, and the cursor moved (the common interaction). Best of 5. Prints numbers; asserts nothing.
 // Usage: bench_ui_timeline [out.png]   (writes the 10k whole-run frame when given a path)
 
-#include "ui/runmodel.h"
-#include "ui/timelineview.h"
-#include "ui/viewstate.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/timeline/timelineview.h"
 #include "uibenchdata.h"
 
 #include <QApplication>

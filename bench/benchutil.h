@@ -2,7 +2,7 @@
 #pragma once
 // Brief: small helpers shared by the core benchmarks (timing, medians, steps built in code).
 
-#include "core/scenario.h"
+#include "core/scenario/scenario.h"
 
 #include <algorithm>
 #include <chrono>

@@ -5,7 +5,7 @@
 // so the stream stays valid (ids unique, times increasing), then one end event.
 // Header-only: bench/ globs bench_ui_*.cpp into executables.
 
-#include "core/eventjson.h"
+#include "core/stream/eventjson.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 # Called as: cmake -DOUT=... -DDIR=... -P embed.cmake
 file(GLOB files ${DIR}/*.scn)
 list(SORT files)
-set(body "// Generated from resources/scenarios by resources/embed.cmake. Do not edit.\n#include \"core/builtins.h\"\nnamespace sockscope::core {\nconst std::vector<BuiltinScenario> &builtinScenarios()\n{\n    static const std::vector<BuiltinScenario> list = {\n")
+set(body "// Generated from resources/scenarios by resources/embed.cmake. Do not edit.\n#include \"core/scenario/builtins.h\"\nnamespace sockscope::core {\nconst std::vector<BuiltinScenario> &builtinScenarios()\n{\n    static const std::vector<BuiltinScenario> list = {\n")
 foreach(f ${files})
     get_filename_component(name ${f} NAME_WE)
     file(READ ${f} text)

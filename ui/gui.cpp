@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/gui.h"
 
-#include "ui/exportactions.h"
+#include "ui/export/exportactions.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>

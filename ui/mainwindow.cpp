@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/mainwindow.h"
 
-#include "ui/eventtable.h"
-#include "ui/explanationpanel.h"
-#include "ui/exportactions.h"
-#include "ui/labworker.h"
-#include "ui/queuechart.h"
-#include "ui/runmodel.h"
-#include "ui/scenariobrowser.h"
-#include "ui/sequenceview.h"
-#include "ui/teachactions.h"
+#include "ui/export/exportactions.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/eventtable.h"
+#include "ui/panels/explanationpanel.h"
+#include "ui/panels/queuechart.h"
+#include "ui/panels/scenariobrowser.h"
+#include "ui/sequence/sequenceview.h"
+#include "ui/teach/teachactions.h"
 #include "ui/thememenu.h"
-#include "ui/timelineview.h"
-#include "ui/viewstate.h"
+#include "ui/timeline/timelineview.h"
 
 #include <QAction>
 #include <QActionGroup>

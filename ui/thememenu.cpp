@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/thememenu.h"
 
-#include "ui/viewstate.h"
+#include "ui/model/viewstate.h"
 
 #include <QActionGroup>
 #include <QCoreApplication>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Export formats (human log, run files, pcapng, Mermaid/PlantUML) checked on a hand-made event stream, and,
 // once the lab runs scenarios, on real runs.
-#include "core/eventjson.h"
-#include "core/pcapng.h"
-#include "core/runfile.h"
-#include "core/textdiagram.h"
-#include "core/textlog.h"
+#include "core/io/pcapng.h"
+#include "core/io/runfile.h"
+#include "core/io/textdiagram.h"
+#include "core/io/textlog.h"
+#include "core/stream/eventjson.h"
 
 #include <gtest/gtest.h>
 

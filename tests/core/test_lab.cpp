@@ -3,9 +3,9 @@
 // of the classic cases are what TCP does. Each run happens in the lab's own private network namespace.
 #include "testsupport.h"
 
-#include "core/builtins.h"
-#include "core/eventjson.h"
-#include "core/labclient.h"
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/builtins.h"
+#include "core/stream/eventjson.h"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // The kernel observers (packet capture, sock_diag, TCP_INFO) against the real kernel, each test in a fresh
 // private user + network namespace.
 
-#include "core/packetcapture.h"
-#include "core/sockdiag.h"
+#include "core/lab/packetcapture.h"
+#include "core/lab/sockdiag.h"
 
 #include <gtest/gtest.h>
 #include <linux/capability.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The scenario parser: every field of a complete example, and one test per kind of error with its exact position.
-#include "core/scenario.h"
+#include "core/scenario/scenario.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "testsupport.h"
 
-#include "core/labclient.h"
+#include "core/lab/parent/labclient.h"
 
 #include <stdexcept>
 

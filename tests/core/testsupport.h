@@ -2,8 +2,8 @@
 #pragma once
 // Brief: helpers shared by the core tests (running a scenario through the real lab).
 
-#include "core/event.h"
-#include "core/scenario.h"
+#include "core/scenario/scenario.h"
+#include "core/stream/event.h"
 
 #include <string>
 #include <vector>

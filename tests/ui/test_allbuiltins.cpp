@@ -4,14 +4,14 @@
 // (one lane and one timeline row per socket, an arrow between the right lanes for every segment, a row for
 // every call). Grabs go to allbuiltins/ in the build dir so they can be looked at.
 
-#include "ui/eventtable.h"
-#include "ui/eventtablemodel.h"
-#include "ui/explanationpanel.h"
-#include "ui/queuechart.h"
-#include "ui/runmodel.h"
-#include "ui/sequenceview.h"
-#include "ui/timelineview.h"
-#include "ui/viewstate.h"
+#include "ui/model/eventtablemodel.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/eventtable.h"
+#include "ui/panels/explanationpanel.h"
+#include "ui/panels/queuechart.h"
+#include "ui/sequence/sequenceview.h"
+#include "ui/timeline/timelineview.h"
 #include "uifixture.h"
 
 #include <QAbstractItemModelTester>

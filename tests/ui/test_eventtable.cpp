@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The event table model and its filter proxy, fed in several batches, under QAbstractItemModelTester.
 
-#include "ui/eventfilterproxy.h"
-#include "ui/eventtablemodel.h"
-#include "ui/runmodel.h"
+#include "ui/model/eventfilterproxy.h"
+#include "ui/model/eventtablemodel.h"
+#include "ui/model/runmodel.h"
 #include "uifixture.h"
 
 #include <QAbstractItemModelTester>

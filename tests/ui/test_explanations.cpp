@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The explanation texts as plain values: errno, RST cause, states, signals.
 
-#include "ui/explanations.h"
+#include "ui/model/explanations.h"
 #include "uifixture.h"
 
 #include <QtTest>

@@ -4,15 +4,15 @@
 // for event, a broken one refused with file:line:column while the current run stays; the export dialog writes
 // every format; Copy figure puts a PNG on the clipboard.
 
-#include "core/eventjson.h"
-#include "core/runfile.h"
-#include "ui/exportactions.h"
-#include "ui/exportdialog.h"
-#include "ui/exporter.h"
-#include "ui/labworker.h"
+#include "core/io/runfile.h"
+#include "core/stream/eventjson.h"
+#include "ui/export/exportactions.h"
+#include "ui/export/exportdialog.h"
+#include "ui/export/exporter.h"
 #include "ui/mainwindow.h"
-#include "ui/runmodel.h"
-#include "ui/sequencepainter.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
+#include "ui/sequence/sequencepainter.h"
 #include "uifixture.h"
 
 #include <QAction>

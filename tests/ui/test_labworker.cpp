@@ -2,9 +2,9 @@
 // The lab worker's queue: events pushed from another thread reach the model complete, in order, and in
 // batches (one wake-up per drain, not one per event). A run with a lab that cannot start is reported.
 
-#include "core/builtins.h"
-#include "ui/labworker.h"
-#include "ui/runmodel.h"
+#include "core/scenario/builtins.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
 
 #include <QSignalSpy>
 #include <QtTest>

@@ -2,11 +2,11 @@
 // The main window, offscreen: a real run streamed through the real lab into the open window, a lab that
 // cannot start (the previous run stays), a scenario file that does not parse (nothing added or run).
 
-#include "ui/labworker.h"
 #include "ui/mainwindow.h"
-#include "ui/runmodel.h"
-#include "ui/scenariobrowser.h"
-#include "ui/viewstate.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/scenariobrowser.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

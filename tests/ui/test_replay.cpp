@@ -2,12 +2,12 @@
 // The replay cursor on recorded runs (event, step, '&' group, home/end moves), reveal following the cursor,
 // play at a speed, and the step narrative as plain values.
 
-#include "ui/replaycontroller.h"
-#include "ui/replaycursor.h"
-#include "ui/runmodel.h"
-#include "ui/sequenceview.h"
-#include "ui/stepnarrative.h"
-#include "ui/viewstate.h"
+#include "ui/model/replaycursor.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/stepnarrative.h"
+#include "ui/model/viewstate.h"
+#include "ui/sequence/sequenceview.h"
+#include "ui/teach/replaycontroller.h"
 #include "uifixture.h"
 
 #include <QSignalSpy>

@@ -2,9 +2,9 @@
 // SequenceLayout: event -> row / lane / y, uniform vs real time, gap collapsing, lanes grouped by actor,
 // merged call rows and blocked spans. No window: the layout is a pure function.
 
-#include "ui/runmodel.h"
-#include "ui/sequencelayout.h"
-#include "ui/sequencepainter.h"
+#include "ui/model/runmodel.h"
+#include "ui/sequence/sequencelayout.h"
+#include "ui/sequence/sequencepainter.h"
 #include "uifixture.h"
 
 #include <QImage>

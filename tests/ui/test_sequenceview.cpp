@@ -2,9 +2,9 @@
 // SequenceView offscreen: streams a real run in batches, click sets the shared cursor, Ctrl+wheel zooms,
 // the header stays while scrolling. Grabbed to SOCKSCOPE_RENDER_DIR when set.
 
-#include "ui/runmodel.h"
-#include "ui/sequenceview.h"
-#include "ui/viewstate.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/sequence/sequenceview.h"
 #include "uifixture.h"
 
 #include <QScrollBar>

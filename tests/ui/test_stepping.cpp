@@ -3,9 +3,9 @@
 // and its call's return (unless the call blocks), and nothing of the next step. A blocked call stays blocked
 // across steps until another actor's step releases it; a '&' group is one step.
 
-#include "core/builtins.h"
-#include "ui/labworker.h"
-#include "ui/runmodel.h"
+#include "core/scenario/builtins.h"
+#include "ui/model/labworker.h"
+#include "ui/model/runmodel.h"
 
 #include <QSignalSpy>
 #include <QtTest>

@@ -3,19 +3,19 @@
 // leaving with the layout restored, the scenario editor (inline errors, reload from disk), and the step
 // status line. With SOCKSCOPE_SCREENSHOTS=DIR it also writes class-mode.png and outcomes.png there.
 
-#include "core/builtins.h"
-#include "core/outcome.h"
-#include "ui/classmode.h"
-#include "ui/explanationpanel.h"
+#include "core/model/outcome.h"
+#include "core/scenario/builtins.h"
 #include "ui/mainwindow.h"
-#include "ui/multirun.h"
-#include "ui/outcomechart.h"
-#include "ui/replaycontroller.h"
-#include "ui/runmodel.h"
-#include "ui/scenarioeditor.h"
-#include "ui/sequenceview.h"
-#include "ui/teachactions.h"
-#include "ui/viewstate.h"
+#include "ui/model/multirun.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/explanationpanel.h"
+#include "ui/sequence/sequenceview.h"
+#include "ui/teach/classmode.h"
+#include "ui/teach/outcomechart.h"
+#include "ui/teach/replaycontroller.h"
+#include "ui/teach/scenarioeditor.h"
+#include "ui/teach/teachactions.h"
 #include "uifixture.h"
 
 #include <QDockWidget>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // TimeScale: uniform rows, real time, and idle gaps collapsed to a fixed, marked height.
 
-#include "ui/timescale.h"
+#include "ui/sequence/timescale.h"
 
 #include <QtTest>
 

@@ -2,13 +2,13 @@
 // The timeline, queue chart, explanation panel and event table page built from a fixture, offscreen;
 // each is grabbed to a PNG in the build dir so it can be looked at.
 
-#include "ui/eventtable.h"
-#include "ui/explanationpanel.h"
-#include "ui/queuechart.h"
-#include "ui/runmodel.h"
-#include "ui/stateplottable.h"
-#include "ui/timelineview.h"
-#include "ui/viewstate.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/eventtable.h"
+#include "ui/panels/explanationpanel.h"
+#include "ui/panels/queuechart.h"
+#include "ui/timeline/stateplottable.h"
+#include "ui/timeline/timelineview.h"
 #include "uifixture.h"
 
 #include <QLineSeries>

@@ -3,15 +3,15 @@
 // palette (light/dark) unless one is chosen, every view repaints when it changes, the choice, the geometry and
 // the docks are remembered across restarts, and the window cannot be made smaller than its views need.
 
-#include "ui/eventtable.h"
-#include "ui/explanationpanel.h"
 #include "ui/mainwindow.h"
-#include "ui/queuechart.h"
-#include "ui/runmodel.h"
-#include "ui/sequenceview.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/panels/eventtable.h"
+#include "ui/panels/explanationpanel.h"
+#include "ui/panels/queuechart.h"
+#include "ui/sequence/sequenceview.h"
 #include "ui/thememenu.h"
-#include "ui/timelineview.h"
-#include "ui/viewstate.h"
+#include "ui/timeline/timelineview.h"
 #include "uifixture.h"
 
 #include <QApplication>

@@ -2,7 +2,7 @@
 #pragma once
 // Loads a JSON Lines fixture for the UI tests (header-only: tests/ui globs test_*.cpp into executables).
 
-#include "core/eventjson.h"
+#include "core/stream/eventjson.h"
 
 #include <fstream>
 #include <stdexcept>

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/io/textlog.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+#include <string_view>
+
+namespace sockscope::core {
+
+namespace {
+
+// strace shows this much of a string argument; payloads are for reading, not for dumping.
+constexpr std::size_t kMaxStringArg = 32;
+
+std::string timeText(std::int64_t tNs)
+{
+    // Rounded down to the microsecond, like strace -r; negative times cannot happen on one clock.
+    const std::int64_t us = std::max<std::int64_t>(tNs, 0) / 1000;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
+    return buf;
+}
+
+std::string escaped(std::string_view s)
+{
+    std::string out;
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out;
+}
+
+// Symbolic constants (SHUT_WR, POLLIN|POLLOUT), families (v4) and addresses read better bare, as strace and the
+// scenario files write them; everything else is user text and gets quotes so spaces and digits stay unambiguous.
+bool isBare(const std::string &v)
+{
+    static const std::regex kBare(R"(^([A-Z][A-Z0-9_]*(\|[A-Z][A-Z0-9_]*)*|v4|v6|)"
+                                  R"((\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):\d+)$)");
+    return std::regex_match(v, kBare);
+}
+
+std::string argText(const SyscallArg &a)
+{
+    if (a.isNumber || isBare(a.value))
+        return a.value;
+    if (a.value.size() > kMaxStringArg)
+        return "\"" + escaped(std::string_view(a.value).substr(0, kMaxStringArg)) + "\"...";
+    return "\"" + escaped(a.value) + "\"";
+}
+
+std::string callTextImpl(const SyscallInfo &s)
+{
+    std::string out = s.call + "(";
+    bool first = true;
+    auto add = [&](const std::string &t) {
+        if (!first)
+            out += ", ";
+        out += t;
+        first = false;
+    };
+    // The fd is a field of its own in the event; the call reads wrong without it unless args repeat it.
+    const bool argsHaveFd =
+        std::any_of(s.args.begin(), s.args.end(), [](const SyscallArg &a) { return a.key == "fd"; });
+    if (s.fd >= 0 && !argsHaveFd)
+        add(std::to_string(s.fd));
+    for (const auto &a : s.args)
+        add(argText(a));
+    return out + ")";
+}
+
+std::string resultTextImpl(const ReturnInfo &r, bool withErrnoText)
+{
+    std::string out = "= " + std::to_string(r.ret);
+    if (!r.err.empty()) {
+        out += " " + r.err;
+        if (std::string text = withErrnoText ? errnoText(r.err) : std::string(); !text.empty())
+            out += " (" + text + ")";
+    }
+    if (r.data && !r.data->empty()) {
+        if (r.data->front() == '[')
+            out += " " + escaped(*r.data);
+        else
+            out += " [" + escaped(*r.data) + "]";
+    }
+    return out;
+}
+
+std::string actorColumn(const std::string &actor, LogContext &ctx)
+{
+    ctx.actorWidth = std::max(ctx.actorWidth, static_cast<int>(actor.size()));
+    std::string out = actor;
+    out.resize(static_cast<std::size_t>(ctx.actorWidth), ' ');
+    return out;
+}
+
+std::string packetText(const PacketInfo &p)
+{
+    std::string out = (p.from.empty() ? p.src : p.from) + " -> " + (p.to.empty() ? p.dst : p.to) + "  ";
+    out += flagsText(p.flags);
+    out += " seq=" + std::to_string(p.seq);
+    // A segment without ACK carries a meaningless ack field.
+    if (hasFlag(p.flags, SegmentFlag::Ack))
+        out += " ack=" + std::to_string(p.ack);
+    if (p.len > 0)
+        out += " len=" + std::to_string(p.len);
+    return out;
+}
+
+void append(std::string &out, const std::string &line)
+{
+    if (line.empty())
+        return;
+    if (!out.empty())
+        out += '\n';
+    out += line;
+}
+
+bool haveRunningCall(const LogContext &ctx)
+{
+    return std::any_of(ctx.pending.begin(), ctx.pending.end(), [](const auto &p) { return !p.second.blocked; });
+}
+
+// Calls still running are shown as blocked at their enter time, then everything held back behind them.
+std::string flushPending(LogContext &ctx, const char *marker)
+{
+    std::string out;
+    for (auto &[id, call] : ctx.pending) {
+        if (call.blocked)
+            continue;
+        call.blocked = true;
+        append(out, timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " + marker);
+    }
+    for (const auto &line : ctx.deferred)
+        append(out, line);
+    ctx.deferred.clear();
+    return out;
+}
+
+// Lines of packets, states, signals and checks: held back while a call is in flight.
+std::string emitOrDefer(const std::string &line, LogContext &ctx)
+{
+    if (haveRunningCall(ctx)) {
+        ctx.deferred.push_back(line);
+        return {};
+    }
+    return line;
+}
+
+std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
+{
+    auto it = ctx.pending.find(r.id);
+    std::string line;
+    if (it == ctx.pending.end()) {
+        line = timeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) + " resumed> " +
+               resultTextImpl(r, true);
+        return emitOrDefer(line, ctx);
+    }
+    const LogContext::PendingCall call = it->second;
+    ctx.pending.erase(it);
+    if (call.blocked)
+        line = timeText(e.tNs) + " " + actorColumn(call.actor, ctx) + "  <... " + call.call + " resumed> " +
+               resultTextImpl(r, true);
+    else
+        line = timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " +
+               resultTextImpl(r, true);
+    if (haveRunningCall(ctx))
+        return line; // another call is still in flight: what was held back may belong to it
+    std::string out = line;
+    for (const auto &d : ctx.deferred)
+        append(out, d);
+    ctx.deferred.clear();
+    return out;
+}
+
+std::string runHeader(const RunInfo &r)
+{
+    std::string out = "# scenario: " + (r.title.empty() ? r.scenario : r.title) + " (kernel " + r.kernel +
+                      ", isolation " + r.isolation + ", capture " + (r.capture ? "on" : "off") + ")";
+    if (!r.captureNote.empty())
+        out += "\n# capture: " + r.captureNote;
+    return out;
+}
+
+std::string endLine(const EndInfo &end)
+{
+    char duration[48];
+    std::snprintf(duration, sizeof duration, "%.6f s", static_cast<double>(end.durationNs) / 1e9);
+    std::string out = std::string("# end: ") + (end.ok ? "ok" : "FAILED") + ", " + std::to_string(end.packets) +
+                      " packets, " + std::to_string(end.drops) + " drops, " + duration;
+    if (!end.error.empty())
+        out += "\n# error: " + end.error;
+    return out;
+}
+
+std::string noteLines(const std::string &note)
+{
+    std::string out;
+    std::size_t start = 0;
+    while (start <= note.size()) {
+        std::size_t end = note.find('\n', start);
+        if (end == std::string::npos)
+            end = note.size();
+        append(out, "        # " + note.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string formatCall(const SyscallInfo &call)
+{
+    return callTextImpl(call);
+}
+
+std::string formatResult(const ReturnInfo &result, bool withErrnoText)
+{
+    return resultTextImpl(result, withErrnoText);
+}
+
+LogContext LogContext::forActors(const std::vector<std::string> &actors)
+{
+    LogContext ctx;
+    for (const auto &a : actors)
+        ctx.actorWidth = std::max(ctx.actorWidth, static_cast<int>(a.size()));
+    return ctx;
+}
+
+std::string formatLogLine(const Event &e, LogContext &ctx)
+{
+    const std::string t = timeText(e.tNs);
+    switch (e.kind()) {
+    case EventKind::Run:
+        return runHeader(*e.as<RunInfo>());
+    case EventKind::Socket:
+    case EventKind::Queue:
+        return {};
+    case EventKind::Step: {
+        std::string out = flushPending(ctx, "<blocked>");
+        if (const auto &note = e.as<StepInfo>()->note; !note.empty())
+            append(out, noteLines(note));
+        return out;
+    }
+    case EventKind::Syscall: {
+        const auto &s = *e.as<SyscallInfo>();
+        ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callTextImpl(s), false};
+        actorColumn(s.actor, ctx);
+        return {};
+    }
+    case EventKind::Return:
+        return onReturn(e, *e.as<ReturnInfo>(), ctx);
+    case EventKind::Signal: {
+        const auto &s = *e.as<SignalInfo>();
+        std::string line = t + " " + actorColumn(s.actor, ctx) + "  --- " + s.signal + " ---";
+        if (s.signal == "SIGPIPE")
+            line += " (default action would terminate the process)";
+        return emitOrDefer(line, ctx);
+    }
+    case EventKind::Packet:
+        return emitOrDefer(t + "   " + packetText(*e.as<PacketInfo>()), ctx);
+    case EventKind::State: {
+        const auto &s = *e.as<StateInfo>();
+        if (s.source == StateSource::Derived)
+            return emitOrDefer(t + "   " + s.sock + "  " + std::string(stateName(s.from)) + " -> " +
+                                   std::string(stateName(s.to)),
+                               ctx);
+        if (!s.conflict)
+            return {};
+        return emitOrDefer(t + "   " + s.sock + "  kernel says " + std::string(stateName(s.to)) + ", derived " +
+                               std::string(stateName(s.derived)) + "  (CONTRADICTION)",
+                           ctx);
+    }
+    case EventKind::Check: {
+        const auto &c = *e.as<CheckInfo>();
+        if (c.ok)
+            return {};
+        return emitOrDefer(
+            t + "  CHECK FAILED step " + std::to_string(c.step) + ": expected " + c.expected + ", got " + c.got, ctx);
+    }
+    case EventKind::End: {
+        std::string out = finishLog(ctx);
+        append(out, endLine(*e.as<EndInfo>()));
+        return out;
+    }
+    }
+    return {};
+}
+
+std::string finishLog(LogContext &ctx)
+{
+    std::string out = flushPending(ctx, "<unfinished ...>");
+    ctx.pending.clear();
+    return out;
+}
+
+std::string formatLog(const std::vector<Event> &events)
+{
+    LogContext ctx;
+    // The column is sized up front so that the first lines line up with the rest.
+    for (const auto &e : events) {
+        if (const auto *s = e.as<SyscallInfo>())
+            ctx.actorWidth = std::max(ctx.actorWidth, static_cast<int>(s->actor.size()));
+        else if (const auto *g = e.as<SignalInfo>())
+            ctx.actorWidth = std::max(ctx.actorWidth, static_cast<int>(g->actor.size()));
+    }
+    std::string out;
+    for (const auto &e : events)
+        if (std::string lines = formatLogLine(e, ctx); !lines.empty())
+            out += lines + '\n';
+    if (std::string rest = finishLog(ctx); !rest.empty())
+        out += rest + '\n';
+    return out;
+}
+
+std::string normalizeLog(std::string log)
+{
+    static const std::regex kTime(R"(\+\d+\.\d{6}\b)");
+    static const std::regex kKernel(R"(\(kernel [^,)]*)");
+    static const std::regex kDuration(R"(\d+\.\d{6} s\b)");
+    log = std::regex_replace(log, kTime, "+T");
+    log = std::regex_replace(log, kKernel, "(kernel K");
+    log = std::regex_replace(log, kDuration, "D s");
+    // Linux picks ephemeral ports from 32768-60999 by default; scenario ports (5000, 8080) stay visible.
+    static const std::regex kPort(R"(([0-9\]]):(\d{5})\b)");
+    std::string out;
+    auto last = log.cbegin();
+    for (std::sregex_iterator it(log.begin(), log.end(), kPort), end; it != end; ++it) {
+        const auto &m = *it;
+        out.append(last, m[0].first);
+        const long port = std::stol(m[2].str());
+        out += m[1].str() + ":" + (port >= 32768 && port <= 65535 ? "EPORT" : m[2].str());
+        last = m[0].second;
+    }
+    out.append(last, log.cend());
+    return out;
+}
+
+std::string errnoText(const std::string &name)
+{
+    // glibc knows the names (strerrorname_np); a linear search is fine for a few hundred numbers.
+    for (int n = 1; n < 200; ++n) {
+        const char *nm = strerrorname_np(n);
+        if (nm && name == nm)
+            return strerrordesc_np(n);
+    }
+    if (name == "EWOULDBLOCK")
+        return strerrordesc_np(EWOULDBLOCK);
+    return {};
+}
+
+} // namespace sockscope::core

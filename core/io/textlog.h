@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the human log of a run: strace-like syscall lines with packets and state changes interleaved.
+// Thread-safety: pure functions; a LogContext belongs to one stream and one thread at a time.
+
+#include "core/stream/event.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sockscope::core {
+
+// What the log must remember between events of one stream.
+struct LogContext
+{
+    struct PendingCall
+    {
+        std::int64_t enterNs = 0;
+        std::string actor;
+        std::string call;     // "recv"
+        std::string text;     // "recv(4, 100)"
+        bool blocked = false; // its "<blocked>" line has been printed
+    };
+
+    // Width of the actor column. Set it from the scenario's actors before streaming so every line lines up;
+    // it grows (and later lines shift) when a longer name turns up.
+    int actorWidth = 0;
+    // Calls entered and not yet returned, by syscall id. A call line is printed when its return arrives.
+    std::map<std::int64_t, PendingCall> pending;
+    // Lines of events that happened while a call was in flight; printed after that call's line so that the
+    // RST a close() sent reads after the close(), as in strace, with times still increasing.
+    std::vector<std::string> deferred;
+
+    static LogContext forActors(const std::vector<std::string> &actors);
+};
+
+// The lines an event adds to the log, joined by '\n' with no trailing newline; "" when it adds none (an
+// event not shown, or one held back until a pending call returns).
+std::string formatLogLine(const Event &e, LogContext &ctx);
+// Lines still held in ctx when a stream stops without an end event (calls never returned), or "".
+std::string finishLog(LogContext &ctx);
+// The whole log, one line per shown event, ending with '\n' (or "" when nothing is shown).
+std::string formatLog(const std::vector<Event> &events);
+
+// Masks what changes from run to run, for golden tests: times ("+T"), ephemeral ports (":EPORT"), the
+// kernel release and the run's duration.
+std::string normalizeLog(std::string log);
+
+// "send(3, \"hi\", MSG_NOSIGNAL)": the call as the log prints it (fd first, strings quoted and escaped).
+std::string formatCall(const SyscallInfo &call);
+// "= -1 ECONNRESET (Connection reset by peer) [EPOLLIN]"; the errno's text only when withErrnoText.
+std::string formatResult(const ReturnInfo &result, bool withErrnoText = true);
+
+// "Connection reset by peer" for "ECONNRESET"; "" for an unknown name.
+std::string errnoText(const std::string &name);
+
+} // namespace sockscope::core

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/lab/actor.h"
+#include "core/lab/sockdiag.h"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace sockscope::core {
+
+Actor::Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
+             const std::map<std::uint16_t, std::uint16_t> *portMap)
+    : m_name(std::move(name)), m_cpu(cpu), m_recorder(recorder), m_vars(vars), m_portMap(portMap)
+{
+    m_thread = std::thread([this] { run(); });
+    while (m_tid.load() == 0)
+        std::this_thread::yield();
+}
+
+Actor::~Actor()
+{
+    stop();
+}
+
+void Actor::dispatch(const Step &step, std::int64_t callId, std::atomic<int> *barrier, int parties)
+{
+    m_busy = true;
+    m_callId = callId;
+    {
+        std::lock_guard lock(m_mutex);
+        m_step = &step;
+        m_pendingId = callId;
+        m_barrier = barrier;
+        m_parties = parties;
+    }
+    m_wake.notify_one();
+}
+
+char Actor::kernelState() const
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", m_tid.load());
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    // The state follows the last ')' of the comm field.
+    auto pos = line.rfind(')');
+    return (pos != std::string::npos && pos + 2 < line.size()) ? line[pos + 2] : '?';
+}
+
+void Actor::interrupt()
+{
+    if (m_thread.joinable())
+        pthread_kill(m_thread.native_handle(), SIGUSR1);
+}
+
+void Actor::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_quit = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable()) {
+        // A call still blocked in the kernel is interrupted until the thread notices m_quit.
+        while (m_busy.load()) {
+            interrupt();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        m_thread.join();
+    }
+}
+
+void Actor::run()
+{
+    // SIGPIPE stays pending on this thread and is collected after each call instead of killing the lab.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    if (m_cpu >= 0) {
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET(m_cpu, &cpus);
+        pthread_setaffinity_np(pthread_self(), sizeof cpus, &cpus);
+    }
+    m_tid = static_cast<int>(syscall(SYS_gettid));
+    for (;;) {
+        const Step *step = nullptr;
+        std::int64_t id = 0;
+        std::atomic<int> *barrier = nullptr;
+        int parties = 0;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_quit || m_step; });
+            if (!m_step && m_quit)
+                return;
+            step = m_step;
+            id = m_pendingId;
+            barrier = m_barrier;
+            parties = m_parties;
+            m_step = nullptr;
+        }
+        if (barrier) {
+            barrier->fetch_add(1, std::memory_order_acq_rel);
+            // Bounded: a party that never arrives (its thread starved) must not hang the run.
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (barrier->load(std::memory_order_acquire) < parties && std::chrono::steady_clock::now() < deadline) {
+            }
+        }
+        perform(*step, id);
+        m_busy = false;
+    }
+}
+
+void Actor::perform(const Step &step, std::int64_t id)
+{
+    int fd = step.sock.empty() ? -1 : m_vars.fd(step.sock);
+    recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+    m_callId = -1;
+}
+
+void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
+{
+    // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
+    // the step does (fd states, addresses, cookies, queues).
+    recorder.pushEnter(CallEnter{id, 0, &step, fd});
+    CallResult result = executeCall(step, fd, portMap);
+    if (publishing)
+        *publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
+    CallExit exit;
+    exit.tNs = realtimeNs();
+    if (step.call == Call::Send || step.call == Call::Write) {
+        // Only writes raise SIGPIPE; it stays pending on this thread (blocked) until collected here.
+        sigset_t pipeSet;
+        sigemptyset(&pipeSet);
+        sigaddset(&pipeSet, SIGPIPE);
+        timespec zero{0, 0};
+        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE;
+    }
+    exit.id = id;
+    exit.ret = result.ret;
+    exit.err = result.err;
+    exit.data = std::move(result.data);
+    exit.fd = fd;
+    exit.newFd = result.newFd;
+    if (result.newFd >= 0) {
+        vars.set(step.assign, result.newFd);
+        if (step.call == Call::Accept)
+            exit.newFdAfter = snapshotFd(result.newFd);
+    }
+    if (step.call == Call::Close && result.ret == 0)
+        vars.set(step.sock, -1);
+    exit.snapNs = realtimeNs();
+    recorder.pushExit(std::move(exit));
+    if (publishing)
+        *publishing = false;
+}
+
+} // namespace sockscope::core

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/lab/callexec.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sockscope::core {
+
+int VarTable::fd(const std::string &var) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_fds.find(var);
+    return it == m_fds.end() ? -1 : it->second;
+}
+
+void VarTable::set(const std::string &var, int fd)
+{
+    std::lock_guard lock(m_mutex);
+    m_fds[var] = fd;
+}
+
+std::map<std::string, int> VarTable::snapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_fds;
+}
+
+namespace {
+
+struct NamedBit
+{
+    int bit;
+    const char *name;
+};
+constexpr NamedBit kPollBits[] = {{POLLIN, "POLLIN"},      {POLLPRI, "POLLPRI"}, {POLLOUT, "POLLOUT"},
+                                  {POLLERR, "POLLERR"},    {POLLHUP, "POLLHUP"}, {POLLNVAL, "POLLNVAL"},
+                                  {POLLRDHUP, "POLLRDHUP"}};
+constexpr NamedBit kEpollBits[] = {{EPOLLIN, "EPOLLIN"},
+                                   {EPOLLPRI, "EPOLLPRI"},
+                                   {EPOLLOUT, "EPOLLOUT"},
+                                   {EPOLLERR, "EPOLLERR"},
+                                   {EPOLLHUP, "EPOLLHUP"},
+                                   {EPOLLRDHUP, "EPOLLRDHUP"},
+                                   {static_cast<int>(EPOLLET), "EPOLLET"}};
+
+template <size_t N> int bitsFromNames(const std::vector<std::string> &names, const NamedBit (&table)[N])
+{
+    int bits = 0;
+    for (const auto &n : names)
+        for (const auto &b : table)
+            if (n == b.name)
+                bits |= b.bit;
+    return bits;
+}
+
+template <size_t N> std::string namesFromBits(unsigned bits, const NamedBit (&table)[N])
+{
+    std::string out;
+    for (const auto &b : table)
+        if (bits & static_cast<unsigned>(b.bit))
+            out += (out.empty() ? "" : " ") + std::string(b.name);
+    return out;
+}
+
+std::uint16_t mappedPort(std::uint16_t port, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    if (!portMap)
+        return port;
+    auto it = portMap->find(port);
+    return it == portMap->end() ? port : it->second;
+}
+
+socklen_t fillAddr(const SockAddr &a, sockaddr_storage &ss, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    std::memset(&ss, 0, sizeof ss);
+    if (a.v6) {
+        auto *s6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(mappedPort(a.port, portMap));
+        inet_pton(AF_INET6, a.ip.c_str(), &s6->sin6_addr);
+        return sizeof(sockaddr_in6);
+    }
+    auto *s4 = reinterpret_cast<sockaddr_in *>(&ss);
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(mappedPort(a.port, portMap));
+    inet_pton(AF_INET, a.ip.c_str(), &s4->sin_addr);
+    return sizeof(sockaddr_in);
+}
+
+// Readable text of received bytes, cut at 256: the stream shows what arrived, not a dump.
+std::string printable(const char *buf, ssize_t n)
+{
+    std::string out;
+    for (ssize_t i = 0; i < n && i < 256; ++i) {
+        unsigned char c = static_cast<unsigned char>(buf[i]);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (c >= 0x20 && c < 0x7f)
+            out += static_cast<char>(c);
+        else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        }
+    }
+    if (n > 256)
+        out += "...";
+    return out;
+}
+
+std::string payloadOf(const Step &step)
+{
+    if (!step.payload.empty())
+        return step.payload;
+    // A recognisable pattern, so the receiver's data shows which bytes arrived.
+    std::string out(static_cast<size_t>(step.number), '\0');
+    for (size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<char>('a' + (i % 26));
+    return out;
+}
+
+int msgFlags(const std::vector<std::string> &flags)
+{
+    int f = 0;
+    for (const auto &name : flags) {
+        if (name == "MSG_NOSIGNAL")
+            f |= MSG_NOSIGNAL;
+        else if (name == "MSG_DONTWAIT")
+            f |= MSG_DONTWAIT;
+        else if (name == "MSG_PEEK")
+            f |= MSG_PEEK;
+    }
+    return f;
+}
+
+struct SockOpt
+{
+    int level;
+    int name;
+};
+std::optional<SockOpt> sockOpt(const std::string &option)
+{
+    if (option == "SO_REUSEADDR")
+        return SockOpt{SOL_SOCKET, SO_REUSEADDR};
+    if (option == "SO_RCVBUF")
+        return SockOpt{SOL_SOCKET, SO_RCVBUF};
+    if (option == "SO_SNDBUF")
+        return SockOpt{SOL_SOCKET, SO_SNDBUF};
+    if (option == "SO_ERROR")
+        return SockOpt{SOL_SOCKET, SO_ERROR};
+    if (option == "SO_LINGER")
+        return SockOpt{SOL_SOCKET, SO_LINGER};
+    if (option == "TCP_NODELAY")
+        return SockOpt{IPPROTO_TCP, TCP_NODELAY};
+    return std::nullopt;
+}
+
+CallResult fromRet(std::int64_t ret)
+{
+    CallResult r;
+    r.ret = ret;
+    r.err = ret < 0 ? errno : 0;
+    return r;
+}
+
+CallResult setNonblock(int fd, bool on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return fromRet(-1);
+    return fromRet(fcntl(fd, F_SETFL, on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK)));
+}
+
+CallResult doGetsockopt(const Step &step, int fd)
+{
+    auto opt = sockOpt(step.option);
+    if (!opt) {
+        errno = ENOPROTOOPT;
+        return fromRet(-1);
+    }
+    if (opt->name == SO_LINGER && opt->level == SOL_SOCKET) {
+        linger l{};
+        socklen_t len = sizeof l;
+        CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &l, &len));
+        if (r.ret == 0)
+            r.data = std::to_string(l.l_onoff) + " " + std::to_string(l.l_linger);
+        return r;
+    }
+    int v = 0;
+    socklen_t len = sizeof v;
+    CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &v, &len));
+    // SO_ERROR holds an errno: its name, or no data at all when nothing is pending ("= 0 []").
+    const bool soError = opt->name == SO_ERROR && opt->level == SOL_SOCKET;
+    if (r.ret == 0 && !(soError && v == 0))
+        r.data = soError ? errnoName(v) : std::to_string(v);
+    return r;
+}
+
+CallResult doSetsockopt(const Step &step, int fd)
+{
+    if (step.option == "O_NONBLOCK")
+        return setNonblock(fd, step.number != 0);
+    auto opt = sockOpt(step.option);
+    if (!opt) {
+        errno = ENOPROTOOPT;
+        return fromRet(-1);
+    }
+    if (opt->name == SO_LINGER && opt->level == SOL_SOCKET) {
+        linger l{static_cast<int>(step.number), static_cast<int>(step.number2)};
+        return fromRet(setsockopt(fd, opt->level, opt->name, &l, sizeof l));
+    }
+    int v = static_cast<int>(step.number);
+    return fromRet(setsockopt(fd, opt->level, opt->name, &v, sizeof v));
+}
+
+CallResult doEpoll(const Step &step, int fd)
+{
+    // A private epoll instance per call: the scenario asks "what would epoll report now".
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return fromRet(-1);
+    epoll_event ev{};
+    ev.events = static_cast<std::uint32_t>(bitsFromNames(step.flags, kEpollBits));
+    ev.data.fd = fd;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        int e = errno;
+        close(ep);
+        errno = e;
+        return fromRet(-1);
+    }
+    epoll_event out{};
+    CallResult r = fromRet(epoll_wait(ep, &out, 1, step.timeoutMs));
+    close(ep);
+    if (r.ret > 0)
+        r.data = namesFromBits(out.events, kEpollBits);
+    return r;
+}
+
+} // namespace
+
+CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    switch (step.call) {
+    case Call::Socket: {
+        CallResult r =
+            fromRet(socket(step.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | (step.nonblock ? SOCK_NONBLOCK : 0), 0));
+        r.newFd = static_cast<int>(r.ret);
+        return r;
+    }
+    case Call::Setsockopt:
+        return doSetsockopt(step, fd);
+    case Call::Getsockopt:
+        return doGetsockopt(step, fd);
+    case Call::Fcntl:
+        return setNonblock(fd, true);
+    case Call::Bind:
+    case Call::Connect: {
+        sockaddr_storage ss;
+        socklen_t len = fillAddr(step.addr, ss, portMap);
+        auto *sa = reinterpret_cast<sockaddr *>(&ss);
+        return fromRet(step.call == Call::Bind ? bind(fd, sa, len) : connect(fd, sa, len));
+    }
+    case Call::Listen:
+        return fromRet(listen(fd, static_cast<int>(step.number)));
+    case Call::Accept: {
+        CallResult r = fromRet(accept(fd, nullptr, nullptr));
+        r.newFd = static_cast<int>(r.ret);
+        return r;
+    }
+    case Call::Send:
+    case Call::Write: {
+        std::string data = payloadOf(step);
+        return fromRet(step.call == Call::Send ? send(fd, data.data(), data.size(), msgFlags(step.flags))
+                                               : write(fd, data.data(), data.size()));
+    }
+    case Call::Recv:
+    case Call::Read: {
+        std::string buf(static_cast<size_t>(step.number), '\0');
+        CallResult r = fromRet(step.call == Call::Recv ? recv(fd, buf.data(), buf.size(), msgFlags(step.flags))
+                                                       : read(fd, buf.data(), buf.size()));
+        if (r.ret > 0)
+            r.data = printable(buf.data(), r.ret);
+        return r;
+    }
+    case Call::Shutdown: {
+        int how = step.option == "SHUT_RD" ? SHUT_RD : step.option == "SHUT_WR" ? SHUT_WR : SHUT_RDWR;
+        return fromRet(shutdown(fd, how));
+    }
+    case Call::Close:
+        return fromRet(close(fd));
+    case Call::Poll: {
+        pollfd p{fd, static_cast<short>(bitsFromNames(step.flags, kPollBits)), 0};
+        CallResult r = fromRet(poll(&p, 1, step.timeoutMs));
+        if (r.ret > 0)
+            r.data = namesFromBits(static_cast<unsigned short>(p.revents), kPollBits);
+        return r;
+    }
+    case Call::EpollWait:
+        return doEpoll(step, fd);
+    case Call::Sleep: {
+        timespec ts{static_cast<time_t>(step.number / 1000), static_cast<long>((step.number % 1000) * 1000000)};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+        }
+        return CallResult{};
+    }
+    case Call::Wait:
+        return CallResult{};
+    }
+    return CallResult{};
+}
+
+} // namespace sockscope::core

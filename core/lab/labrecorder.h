@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the lab's shared list of raw observations, filled by actor, sampler and scheduler threads and
+// drained in batches by the scheduler.
+// Thread-safety: every member function locks m_mutex; safe from any thread.
+
+#include "core/model/rawrecords.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace sockscope::core {
+
+// CLOCK_REALTIME in ns: the one clock of every record (AF_PACKET stamps packets with it).
+std::int64_t realtimeNs();
+
+class LabRecorder
+{
+public:
+    // Stamps the time under the lock, so a drain never misses a record older than its cutoff.
+    std::int64_t pushEnter(CallEnter enter);
+    void pushExit(CallExit exit);
+    void pushStep(int step);
+    void pushFd(FdRecord rec);
+    void pushDiag(DiagRecord rec);
+
+    // Moves out everything recorded so far.
+    RawBatch drain();
+    // Waits until the call with this id has returned, at most `timeout`. True when it has.
+    bool waitExit(std::int64_t id, std::chrono::microseconds timeout);
+    bool hasExited(std::int64_t id);
+    // True once the call's enter record exists: before that the actor has not reached the kernel, and a
+    // sleeping thread is only waiting for its turn, not blocked in the call.
+    bool hasEntered(std::int64_t id);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_exited;
+    RawBatch m_batch;                     // guarded by m_mutex
+    std::vector<std::int64_t> m_exitIds;  // guarded by m_mutex: every id that returned in this run
+    std::vector<std::int64_t> m_enterIds; // guarded by m_mutex: every id that entered in this run
+};
+
+} // namespace sockscope::core

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V3 ring.
+// Thread-safety: open() and the destructor from one thread; start(), sync(), take(), stats() from any thread
+// after open(). The capture thread is internal.
+
+#include "core/model/rawrecords.h"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sockscope::core {
+
+class PacketCapture
+{
+public:
+    // Opens the ring on the current network namespace's `lo`. nullptr and *error set when refused
+    // (e.g. EPERM without CAP_NET_RAW in the host namespace).
+    static std::unique_ptr<PacketCapture> open(std::string *error);
+    ~PacketCapture(); // stops and joins the capture thread, unmaps the ring, closes the socket
+
+    void start();
+    void stop();
+    // Returns once every segment the kernel had stamped before the call has been read from the ring
+    // (waits at most a few block-retire periods).
+    void sync();
+    // Moves out the packets read so far, in capture order.
+    std::vector<RawPacket> take();
+    struct Stats
+    {
+        std::uint64_t packets = 0;
+        std::uint64_t drops = 0; // tp_drops from PACKET_STATISTICS, summed
+    };
+    Stats stats();
+
+private:
+    PacketCapture();
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace sockscope::core

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/model/tcpmachine.h"
+
+namespace sockscope::core {
+
+namespace {
+constexpr std::uint8_t kFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
+constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
+constexpr std::uint8_t kRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
+constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
+
+// Serial-number arithmetic (RFC 1982): a >= b modulo 2^32.
+bool seqGe(std::uint32_t a, std::uint32_t b)
+{
+    return static_cast<std::int32_t>(a - b) >= 0;
+}
+} // namespace
+
+std::optional<TcpState> TcpMachine::moveTo(TcpState next)
+{
+    if (next == m_state)
+        return std::nullopt;
+    m_state = next;
+    return next;
+}
+
+bool TcpMachine::acksOurFin(std::uint8_t flags, std::uint32_t ack) const
+{
+    return m_finSent && (flags & kAck) && seqGe(ack, m_finEnd);
+}
+
+std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq, std::uint32_t /*ack*/,
+                                           std::uint32_t len)
+{
+    if (flags & kRst) {
+        // A reset ends every synchronised or half-open state; a TIME_WAIT or closed socket that answers
+        // with RST stays as it is.
+        if (m_state == TcpState::TimeWait || m_state == TcpState::Closed || m_state == TcpState::Listen)
+            return std::nullopt;
+        return moveTo(TcpState::Closed);
+    }
+    if ((flags & kSyn) && !m_synSent) {
+        m_synSent = true;
+        m_iss = seq;
+        if (!(flags & kAck) && m_state == TcpState::Closed)
+            return moveTo(TcpState::SynSent);
+    }
+    if (flags & kFin) {
+        // The FIN occupies one sequence number after the segment's data (and after the SYN, if both).
+        m_finSent = true;
+        m_finEnd = seq + len + ((flags & kSyn) ? 1 : 0) + 1;
+        switch (m_state) {
+        case TcpState::Established:
+        case TcpState::SynReceived:
+            return moveTo(TcpState::FinWait1);
+        case TcpState::CloseWait:
+            return moveTo(TcpState::LastAck);
+        default:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t /*seq*/, std::uint32_t ack,
+                                              std::uint32_t /*len*/)
+{
+    if (flags & kRst) {
+        switch (m_state) {
+        case TcpState::Closed:
+        case TcpState::Listen:
+            return std::nullopt;
+        case TcpState::SynSent:
+            // In SYN_SENT only a RST that acknowledges our SYN is acceptable (RFC 9293 3.10.7.3).
+            if (!(flags & kAck) || ack != m_iss + 1)
+                return std::nullopt;
+            return moveTo(TcpState::Closed);
+        default:
+            return moveTo(TcpState::Closed);
+        }
+    }
+    if (flags & kSyn) {
+        if (m_state == TcpState::SynSent)
+            return moveTo((flags & kAck) ? TcpState::Established : TcpState::SynReceived);
+        if (m_state == TcpState::SynReceived && (flags & kAck))
+            return moveTo(TcpState::Established); // simultaneous open: the peer's SYN|ACK
+        return std::nullopt;
+    }
+    std::optional<TcpState> changed;
+    auto step = [&](TcpState next) {
+        if (auto s = moveTo(next))
+            changed = s;
+    };
+    if (m_state == TcpState::SynReceived && (flags & kAck) && seqGe(ack, m_iss + 1))
+        step(TcpState::Established);
+    const bool finAcked = acksOurFin(flags, ack);
+    if (flags & kFin) {
+        switch (m_state) {
+        case TcpState::Established:
+            step(TcpState::CloseWait);
+            break;
+        case TcpState::FinWait1:
+            step(finAcked ? TcpState::TimeWait : TcpState::Closing);
+            break;
+        case TcpState::FinWait2:
+            step(TcpState::TimeWait);
+            break;
+        default:
+            break;
+        }
+        return changed;
+    }
+    if (finAcked) {
+        switch (m_state) {
+        case TcpState::FinWait1:
+            step(TcpState::FinWait2);
+            break;
+        case TcpState::Closing:
+            step(TcpState::TimeWait);
+            break;
+        case TcpState::LastAck:
+            step(TcpState::Closed);
+            break;
+        default:
+            break;
+        }
+    }
+    return changed;
+}
+
+std::optional<TcpState> TcpMachine::onCall(MachineCall call)
+{
+    switch (call) {
+    case MachineCall::Listen:
+        return m_state == TcpState::Closed ? moveTo(TcpState::Listen) : std::nullopt;
+    case MachineCall::Close:
+        // Closing a listener or a socket still in SYN_SENT sends nothing: the state just ends.
+        if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
+            return moveTo(TcpState::Closed);
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace sockscope::core

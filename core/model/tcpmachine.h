@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the RFC 9293 state machine of one socket, driven by the segments it sends and receives and by the
+// calls made on it. Used to derive the microsecond-long states that polling misses.
+// Thread-safety: a plain value; no shared state.
+
+#include "core/stream/event.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace sockscope::core {
+
+enum class MachineCall
+{
+    Listen,
+    Close
+};
+
+class TcpMachine
+{
+public:
+    TcpMachine() = default;
+    explicit TcpMachine(TcpState initial) : m_state(initial) {}
+
+    TcpState state() const { return m_state; }
+    // Each returns the new state when the event changes it. seq/ack are absolute header values.
+    std::optional<TcpState> onSend(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t len);
+    std::optional<TcpState> onReceive(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t len);
+    std::optional<TcpState> onCall(MachineCall call);
+    // A passive-open child: the SYN its listener accepted puts it in SYN_RECEIVED; its SYN|ACK sets the ISS.
+    void startPassive() { m_state = TcpState::SynReceived; }
+
+private:
+    std::optional<TcpState> moveTo(TcpState next);
+    bool acksOurFin(std::uint8_t flags, std::uint32_t ack) const;
+
+    TcpState m_state = TcpState::Closed;
+    bool m_synSent = false;
+    std::uint32_t m_iss = 0; // our initial sequence number
+    bool m_finSent = false;
+    std::uint32_t m_finEnd = 0; // sequence number just after our FIN
+};
+
+} // namespace sockscope::core

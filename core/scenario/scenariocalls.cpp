@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/scenario/scenariocalls.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+
+namespace sockscope::core {
+
+namespace {
+
+using scn::LineCursor;
+
+struct CallSpelling
+{
+    std::string_view name;
+    Call call;
+};
+
+constexpr std::array<CallSpelling, 18> kCalls{{
+    {"socket", Call::Socket},
+    {"setsockopt", Call::Setsockopt},
+    {"getsockopt", Call::Getsockopt},
+    {"fcntl", Call::Fcntl},
+    {"bind", Call::Bind},
+    {"listen", Call::Listen},
+    {"connect", Call::Connect},
+    {"accept", Call::Accept},
+    {"send", Call::Send},
+    {"write", Call::Write},
+    {"recv", Call::Recv},
+    {"read", Call::Read},
+    {"shutdown", Call::Shutdown},
+    {"close", Call::Close},
+    {"poll", Call::Poll},
+    {"epoll_wait", Call::EpollWait},
+    {"sleep", Call::Sleep},
+    {"wait", Call::Wait},
+}};
+
+constexpr std::string_view kErrnoNames[] = {
+    "EPERM",       "ENOENT",          "EINTR",        "EIO",          "EBADF",        "EAGAIN",        "EWOULDBLOCK",
+    "ENOMEM",      "EACCES",          "EFAULT",       "EBUSY",        "EEXIST",       "EINVAL",        "ENFILE",
+    "EMFILE",      "ENOSPC",          "EPIPE",        "ENOTSOCK",     "EDESTADDRREQ", "EMSGSIZE",      "EPROTOTYPE",
+    "ENOPROTOOPT", "EPROTONOSUPPORT", "EOPNOTSUPP",   "EAFNOSUPPORT", "EADDRINUSE",   "EADDRNOTAVAIL", "ENETDOWN",
+    "ENETUNREACH", "ENETRESET",       "ECONNABORTED", "ECONNRESET",   "ENOBUFS",      "EISCONN",       "ENOTCONN",
+    "ESHUTDOWN",   "ETIMEDOUT",       "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",     "EINPROGRESS",   "EPROTO",
+    "ENOTSUP",     "ESOCKTNOSUPPORT", "EHOSTDOWN",    "ETOOMANYREFS", "ENOTEMPTY",    "ERANGE",
+};
+
+constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
+constexpr std::int64_t kMaxMs = 60000;
+constexpr std::int64_t kMaxBacklog = 4096;
+constexpr std::int64_t kMaxLingerSecs = 600; // longer would only make close() outlast any step timeout
+constexpr char kLoopbackOnly[] = "only loopback addresses are allowed (127.0.0.0/8 or [::1])";
+
+using Names = std::initializer_list<std::string_view>;
+
+bool contains(Names names, std::string_view name)
+{
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// "A, B or C"
+std::string joinNames(Names names)
+{
+    std::string out;
+    std::size_t i = 0;
+    for (auto n : names) {
+        if (i > 0)
+            out += i + 1 == names.size() ? " or " : ", ";
+        out += n;
+        ++i;
+    }
+    return out;
+}
+
+// One of a fixed set of names, e.g. an option or a flag; what = "a socket option".
+std::string_view oneOf(LineCursor &c, std::string_view what, Names names)
+{
+    c.skipSpace();
+    std::size_t at = c.pos();
+    std::string_view name = c.identifier(std::string(what) + " (" + joinNames(names) + ")");
+    if (!contains(names, name))
+        LineCursor::failAt(at, "expected " + std::string(what) + " (" + joinNames(names) + "), found '" +
+                                   std::string(name) + "'");
+    return name;
+}
+
+// After an argument that may be the last one: true for ',', false for ')'.
+bool commaOrClose(LineCursor &c, std::string_view after)
+{
+    if (c.accept(','))
+        return true;
+    if (c.accept(')'))
+        return false;
+    c.failExpected("',' or ')' after " + std::string(after));
+}
+
+std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
+{
+    c.skipSpace();
+    std::size_t at = c.pos();
+    std::string name(c.identifier("a socket variable"));
+    auto it = vars.find(name);
+    if (it == vars.end())
+        LineCursor::failAt(at, "socket variable " + name + " is not defined");
+    if (it->second.owner != step.actor)
+        LineCursor::failAt(at, "socket variable " + name + " belongs to actor '" + it->second.owner + "', not '" +
+                                   step.actor + "'");
+    return name;
+}
+
+// Digits of one IPv4 part; -1 when there are none or too many.
+int ipv4Part(std::string_view s, std::size_t &i)
+{
+    std::size_t start = i;
+    int v = 0;
+    while (i < s.size() && scn::isDigit(s[i]) && i - start < 3)
+        v = v * 10 + (s[i++] - '0');
+    if (i == start || (i < s.size() && scn::isDigit(s[i])) || v > 255)
+        return -1;
+    return v;
+}
+
+SockAddr address(LineCursor &c)
+{
+    c.skipSpace();
+    std::size_t at = c.pos();
+    std::string_view rest = c.line().substr(at);
+    std::size_t end = rest.find_first_of(",) \t");
+    std::string_view text = rest.substr(0, end == std::string_view::npos ? rest.size() : end);
+    auto reject = [&] {
+        LineCursor::failAt(at, std::string(kLoopbackOnly) + ": expected 127.x.y.z:PORT or [::1]:PORT, found '" +
+                                   std::string(text) + "'");
+    };
+    SockAddr addr;
+    std::size_t i = 0;
+    if (text.starts_with("[::1]:")) {
+        addr.ip = "::1";
+        addr.v6 = true;
+        i = 6;
+    } else {
+        for (int part = 0; part < 4; ++part) {
+            int v = ipv4Part(text, i);
+            if (v < 0 || (part == 0 && v != 127) || i >= text.size() || text[i] != (part == 3 ? ':' : '.'))
+                reject();
+            ++i;
+            // Canonical form: inet_pton() in the lab refuses leading zeros such as "127.000.0.1".
+            addr.ip += (part > 0 ? "." : "") + std::to_string(v);
+        }
+    }
+    std::size_t digits = text.size() - i;
+    if (digits == 0 || digits > 5 || !std::all_of(text.begin() + i, text.end(), scn::isDigit))
+        reject();
+    int port = std::stoi(std::string(text.substr(i)));
+    if (port < 1 || port > 65535)
+        reject();
+    addr.port = static_cast<std::uint16_t>(port);
+    c.seek(at + text.size());
+    return addr;
+}
+
+// N or "text": the byte count of a send/write.
+void bytesOrText(LineCursor &c, Step &step)
+{
+    if (c.peek() == '"') {
+        std::size_t at = c.pos();
+        step.payload = c.stringLiteral();
+        if (step.payload.empty())
+            LineCursor::failAt(at, "expected at least one byte in the string");
+        step.number = static_cast<std::int64_t>(step.payload.size());
+    } else {
+        step.number = c.integer("the byte count or a \"string\"", 1, kMaxBytes);
+    }
+}
+
+// Optional trailing flags, each at most once, then ')'.
+void trailingFlags(LineCursor &c, Step &step, std::string_view after, Names allowed)
+{
+    while (commaOrClose(c, after)) {
+        c.skipSpace();
+        std::size_t at = c.pos();
+        std::string flag(oneOf(c, "a flag", allowed));
+        if (std::find(step.flags.begin(), step.flags.end(), flag) != step.flags.end())
+            LineCursor::failAt(at, "flag " + flag + " is given twice");
+        step.flags.push_back(flag);
+        after = "the flag";
+    }
+}
+
+void events(LineCursor &c, Step &step, Names allowed)
+{
+    do {
+        c.skipSpace();
+        std::size_t at = c.pos();
+        std::string event(oneOf(c, "an event", allowed));
+        if (std::find(step.flags.begin(), step.flags.end(), event) != step.flags.end())
+            LineCursor::failAt(at, "event " + event + " is given twice");
+        step.flags.push_back(event);
+    } while (c.accept('|'));
+}
+
+void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
+{
+    auto sockThen = [&](char next) {
+        step.sock = socketVariable(c, step, vars);
+        c.expect(next, "after the socket variable");
+    };
+    switch (step.call) {
+    case Call::Socket: {
+        step.v6 = oneOf(c, "an address family", {"v4", "v6"}) == "v6";
+        if (commaOrClose(c, "the address family")) {
+            oneOf(c, "a socket flag", {"nonblock"});
+            step.nonblock = true;
+            c.expect(')', "after nonblock");
+        }
+        return;
+    }
+    case Call::Setsockopt:
+        sockThen(',');
+        step.option = oneOf(c, "a socket option",
+                            {"SO_LINGER", "SO_REUSEADDR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "O_NONBLOCK"});
+        c.expect(',', "after the option");
+        if (step.option == "SO_LINGER") {
+            step.number = c.integer("the linger on/off value", 0, 1);
+            c.expect(',', "after the linger on/off value");
+            step.number2 = c.integer("the linger time in seconds", 0, kMaxLingerSecs);
+        } else {
+            step.number = c.integer("the option value", 0, kMaxBytes);
+        }
+        c.expect(')', "after the option value");
+        return;
+    case Call::Getsockopt:
+        sockThen(',');
+        step.option = oneOf(c, "a socket option",
+                            {"SO_ERROR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "SO_LINGER", "SO_REUSEADDR"});
+        c.expect(')', "after the option");
+        return;
+    case Call::Fcntl:
+        sockThen(',');
+        step.option = oneOf(c, "a file flag", {"O_NONBLOCK"});
+        c.expect(')', "after the flag");
+        return;
+    case Call::Bind:
+    case Call::Connect:
+        sockThen(',');
+        step.addr = address(c);
+        c.expect(')', "after the address");
+        return;
+    case Call::Listen:
+        sockThen(',');
+        step.number = c.integer("the backlog", 0, kMaxBacklog);
+        c.expect(')', "after the backlog");
+        return;
+    case Call::Accept:
+    case Call::Close:
+        sockThen(')');
+        return;
+    case Call::Send:
+        sockThen(',');
+        bytesOrText(c, step);
+        trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT"});
+        return;
+    case Call::Write:
+        sockThen(',');
+        bytesOrText(c, step);
+        c.expect(')', "after the data");
+        return;
+    case Call::Recv:
+        sockThen(',');
+        step.number = c.integer("the byte count", 1, kMaxBytes);
+        trailingFlags(c, step, "the byte count", {"MSG_DONTWAIT", "MSG_PEEK"});
+        return;
+    case Call::Read:
+        sockThen(',');
+        step.number = c.integer("the byte count", 1, kMaxBytes);
+        c.expect(')', "after the byte count");
+        return;
+    case Call::Shutdown:
+        sockThen(',');
+        step.option = oneOf(c, "how to shut down", {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"});
+        c.expect(')', "after the option");
+        return;
+    case Call::Poll:
+    case Call::EpollWait:
+        sockThen(',');
+        if (step.call == Call::Poll)
+            events(c, step, {"POLLIN", "POLLOUT", "POLLRDHUP"});
+        else
+            events(c, step, {"EPOLLIN", "EPOLLOUT", "EPOLLRDHUP", "EPOLLET"});
+        c.expect(',', "after the events");
+        step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
+        c.expect(')', "after the timeout");
+        return;
+    case Call::Sleep:
+    case Call::Wait:
+        step.number = c.integer("the time in ms", 0, kMaxMs);
+        c.expect(')', "after the time");
+        return;
+    }
+}
+
+Expectation expectation(LineCursor &c)
+{
+    constexpr char kWhat[] = "a result (N, -1 ENAME, fd or blocked)";
+    Expectation e;
+    c.skipSpace();
+    std::size_t start = c.pos();
+    char first = c.peek();
+    if (first == '-' || scn::isDigit(first)) {
+        e.value = c.integer("the return value", -2147483648LL, 2147483647LL);
+        if (scn::isIdentStart(c.peek())) {
+            std::size_t at = c.pos();
+            std::string name(c.identifier("an errno name"));
+            if (e.value != -1)
+                LineCursor::failAt(at, "an errno name must follow -1, not " + std::to_string(e.value));
+            if (std::find(std::begin(kErrnoNames), std::end(kErrnoNames), name) == std::end(kErrnoNames))
+                LineCursor::failAt(at, "unknown errno name '" + name + "'");
+            e.kind = Expectation::Kind::Error;
+            e.err = name;
+        }
+    } else if (scn::isIdentStart(first)) {
+        std::size_t at = c.pos();
+        std::string_view word = c.identifier(kWhat);
+        if (word == "fd")
+            e.kind = Expectation::Kind::AnyFd;
+        else if (word == "blocked")
+            e.kind = Expectation::Kind::Blocked;
+        else
+            LineCursor::failAt(at, std::string("expected ") + kWhat + ", found '" + std::string(word) + "'");
+    } else {
+        c.failExpected(kWhat);
+    }
+    if (c.accept('[')) {
+        e.hasData = true;
+        while (!c.accept(']')) {
+            if (c.atEnd())
+                c.failExpected("']' to close the data list");
+            std::size_t at = c.pos();
+            std::size_t end = at;
+            std::string_view line = c.line();
+            while (end < line.size() && !scn::isSpace(line[end]) && line[end] != ']' && line[end] != '[')
+                ++end;
+            if (end == at)
+                c.failExpected("a data item or ']'");
+            e.data.emplace_back(line.substr(at, end - at));
+            c.seek(end);
+        }
+    }
+    if (c.accept(',')) {
+        oneOf(c, "a signal", {"SIGPIPE"});
+        e.sigpipe = true;
+    }
+    e.text = std::string(scn::trim(c.line().substr(start, c.pos() - start)));
+    return e;
+}
+
+} // namespace
+
+std::string_view callName(Call call)
+{
+    for (const auto &spelling : kCalls)
+        if (spelling.call == call)
+            return spelling.name;
+    return "?";
+}
+
+void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
+{
+    c.skipSpace();
+    std::size_t namePos = c.pos();
+    std::string_view name = c.identifier("a call or 'VARIABLE = '");
+    std::size_t assignPos = std::string_view::npos;
+    if (c.accept('=')) {
+        step.assign = std::string(name);
+        assignPos = namePos;
+        c.skipSpace();
+        namePos = c.pos();
+        name = c.identifier("a call after '='");
+    }
+    auto it = std::find_if(kCalls.begin(), kCalls.end(), [&](const CallSpelling &s) { return s.name == name; });
+    if (it == kCalls.end()) {
+        std::string known;
+        for (const auto &s : kCalls)
+            known += (known.empty() ? "" : " ") + std::string(s.name);
+        LineCursor::failAt(namePos, "unknown call '" + std::string(name) + "' (expected one of: " + known + ")");
+    }
+    step.call = it->call;
+    bool returnsSocket = step.call == Call::Socket || step.call == Call::Accept;
+    if (!step.assign.empty() && !returnsSocket)
+        LineCursor::failAt(assignPos,
+                           "only socket() and accept() can be assigned to a variable, not " + std::string(name) + "()");
+    if (step.assign.empty() && returnsSocket)
+        LineCursor::failAt(namePos, "expected a variable to assign the new socket to, e.g. 'A = " + std::string(name) +
+                                        "(...)'");
+    if (!step.assign.empty()) {
+        auto old = vars.find(step.assign);
+        if (old != vars.end() && old->second.open)
+            LineCursor::failAt(assignPos, "socket variable " + step.assign + " is still open (assigned on line " +
+                                              std::to_string(old->second.line) + "); close(" + step.assign +
+                                              ") before assigning it again");
+    }
+    try {
+        c.expect('(', "after the call name");
+        arguments(c, step, vars);
+        bool hasResult = c.accept('=');
+        if (hasResult)
+            step.expect = expectation(c);
+        step.together = c.accept('&');
+        if (!c.atEnd()) {
+            if (step.together)
+                c.failExpected("the end of the line after '&'");
+            c.failExpected(hasResult ? "'&' or the end of the line after the result"
+                                     : "'=', '&' or the end of the line after ')'");
+        }
+    } catch (const LineError &) {
+        if (!step.assign.empty())
+            vars[step.assign] = {step.actor, true, lineNo};
+        throw;
+    }
+    if (!step.assign.empty())
+        vars[step.assign] = {step.actor, true, lineNo};
+    if (step.call == Call::Close)
+        vars[step.sock].open = false;
+}
+
+} // namespace sockscope::core

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the grammar of one scenario step after its actor: "[VAR =] CALL(ARGS) [= EXPECTATION] [&]".
+// Internal to core (used by scenarioparser.cpp only). Thread-safety: plain functions on caller-owned values.
+
+#include "core/scenario/scenario.h"
+#include "core/scenario/scenariolexer.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace sockscope::core::scn {
+
+struct Variable
+{
+    std::string owner; // the actor whose socket() or accept() assigned it
+    bool open = true;  // false after close(VAR): only then may it be assigned again
+    int line = 0;      // where it was last assigned
+};
+using Variables = std::map<std::string, Variable, std::less<>>;
+
+// Parses the rest of a step line from the cursor (placed after the actor) into step, which already holds the actor.
+// Throws LineError on the first error. Updates vars: an assignment is recorded even when a later part of the line
+// is wrong, so that one typo does not make every later use of the variable an error too.
+void parseStepBody(LineCursor &cursor, Step &step, Variables &vars, int lineNo);
+
+} // namespace sockscope::core::scn

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The scenario parser: metadata, steps and cross-line rules (variables, '&' groups, notes). The grammar of one
+// step's call lives in scenariocalls.cpp, character handling in scenariolexer.cpp.
+#include "core/scenario/scenario.h"
+#include "core/scenario/scenariocalls.h"
+#include "core/scenario/scenariolexer.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace sockscope::core {
+
+namespace {
+
+using scn::LineError;
+
+constexpr std::size_t kMaxLineBytes = 4096;
+constexpr std::size_t kMaxSteps = 10000;
+constexpr std::size_t kMaxActors = 16;           // each actor is a thread in the lab
+constexpr std::int64_t kMaxTotalWaitMs = 300000; // sleeps, waits and poll timeouts of one run, added up
+constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
+constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors"};
+constexpr std::string_view kRequiredKeys[] = {"title", "topic", "summary", "actors"};
+
+// One line of a metadata value: the key's own line or an indented continuation line.
+struct MetaPiece
+{
+    int line = 0;
+    std::string_view lineText; // the whole source line, for columns
+    std::size_t pos = 0;       // byte offset of text in lineText
+    std::string_view text;     // trimmed
+};
+
+struct MetaEntry
+{
+    int line = 0;
+    int column = 0;
+    std::vector<MetaPiece> pieces;
+};
+
+class Parser
+{
+public:
+    Parser(std::string_view text, const std::string &fileName) : m_text(text), m_file(fileName) {}
+    ParseResult run();
+
+private:
+    void parseLine(std::string_view line);
+    void parseMetadataLine(std::string_view line, std::size_t keyEnd);
+    void finishMetadata();
+    void applyActors(const MetaEntry &entry);
+    void applyTimeout(const MetaEntry &entry);
+    void parseNote(std::string_view line, std::size_t at);
+    void parseStepLine(std::string_view line, std::string_view content);
+    void checkGroup(const Step &step, std::size_t actorPos);
+    void error(std::string_view line, std::size_t pos, std::string message);
+    void errorAt(int lineNo, int column, std::string message);
+
+    std::string_view m_text;
+    std::string m_file;
+    Scenario m_scenario;
+    std::vector<ParseError> m_errors;
+    int m_lineNo = 0;
+
+    std::map<std::string, MetaEntry, std::less<>> m_meta;
+    MetaEntry *m_continued = nullptr; // the entry that indented lines continue, null once a blank line or step ends it
+    bool m_metaDone = false;          // set by the first step line: later metadata is an error
+    bool m_actorsKnown = false;       // false when 'actors:' is missing: do not flag every step's actor too
+
+    bool m_sawStepLine = false;
+    bool m_tooManySteps = false;
+    Step *m_lastStep = nullptr; // the step '>' notes attach to; null after a step line with an error
+    int m_noteLines = 0;        // '>' lines attached to m_lastStep so far
+    scn::Variables m_vars;
+    // Actors of the current group of steps joined by '&', with their lines; empty when the last step had no '&'.
+    std::vector<std::pair<std::string, int>> m_group;
+    int m_ampLine = 0, m_ampColumn = 0; // position of the last step's '&', for "nothing follows it"
+};
+
+ParseResult Parser::run()
+{
+    m_scenario.path = m_file;
+    m_scenario.name = std::filesystem::path(m_file).stem().string();
+    m_scenario.source = std::string(m_text);
+
+    std::size_t start = 0;
+    while (start < m_text.size()) {
+        std::size_t nl = m_text.find('\n', start);
+        std::size_t end = nl == std::string_view::npos ? m_text.size() : nl;
+        std::string_view line = m_text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1); // Windows line endings
+        ++m_lineNo;
+        parseLine(line);
+        start = end + 1;
+    }
+    if (m_lineNo == 0)
+        m_lineNo = 1;
+
+    if (!m_metaDone)
+        finishMetadata();
+    if (!m_group.empty())
+        errorAt(m_ampLine, m_ampColumn, "expected a step of another actor after '&', found the end of the file");
+    if (!m_sawStepLine)
+        errorAt(m_lineNo, 1, "expected at least one step ('ACTOR call(...)'), found the end of the file");
+    // A file must not be able to tie up the lab (and a class) for hours.
+    std::int64_t waitMs = 0;
+    const Step *longest = nullptr;
+    for (const auto &step : m_scenario.steps) {
+        std::int64_t ms = (step.call == Call::Sleep || step.call == Call::Wait)       ? step.number
+                          : (step.call == Call::Poll || step.call == Call::EpollWait) ? step.timeoutMs
+                                                                                      : 0;
+        waitMs += ms;
+        if (ms > 0 && waitMs > kMaxTotalWaitMs && !longest)
+            longest = &step;
+    }
+    if (longest)
+        errorAt(longest->line, longest->column,
+                "the scenario's sleeps, waits and poll timeouts add up to " + std::to_string(waitMs / 1000) +
+                    " s; at most " + std::to_string(kMaxTotalWaitMs / 1000) + " s are allowed in one run");
+    if (m_scenario.actors.size() > kMaxActors)
+        errorAt(1, 1,
+                "too many actors (" + std::to_string(m_scenario.actors.size()) + "; at most " +
+                    std::to_string(kMaxActors) + ")");
+
+    ParseResult result;
+    result.errors = std::move(m_errors);
+    if (result.errors.empty())
+        result.scenario = std::move(m_scenario);
+    return result;
+}
+
+void Parser::error(std::string_view line, std::size_t pos, std::string message)
+{
+    errorAt(m_lineNo, scn::columnOf(line, pos), std::move(message));
+}
+
+void Parser::errorAt(int lineNo, int column, std::string message)
+{
+    m_errors.push_back({m_file, lineNo, column, std::move(message)});
+}
+
+void Parser::parseLine(std::string_view line)
+{
+    if (line.size() > kMaxLineBytes) {
+        error(line, kMaxLineBytes, "line is longer than " + std::to_string(kMaxLineBytes) + " bytes");
+        m_lastStep = nullptr;
+        return;
+    }
+    if (auto bad = scn::checkEncoding(line)) {
+        error(line, bad->pos, bad->message);
+        m_lastStep = nullptr;
+        return;
+    }
+    std::string_view content = line.substr(0, scn::commentStart(line));
+    std::string_view trimmed = scn::trim(content);
+    if (trimmed.empty()) {
+        if (content.size() == line.size())
+            m_continued = nullptr; // a blank line ends a metadata value; a comment line does not
+        return;
+    }
+    std::size_t first = line.find_first_not_of(" \t");
+    if (line[first] == '>') {
+        parseNote(content, first);
+        return;
+    }
+    if (!m_metaDone && first > 0 && m_continued) {
+        m_continued->pieces.push_back({m_lineNo, line, first, trimmed});
+        return;
+    }
+    std::size_t keyEnd = first;
+    while (keyEnd < line.size() && scn::isIdentChar(line[keyEnd]))
+        ++keyEnd;
+    if (keyEnd > first && scn::isIdentStart(line[first]) && keyEnd < line.size() && line[keyEnd] == ':') {
+        parseMetadataLine(content, keyEnd);
+        return;
+    }
+    parseStepLine(line, content);
+}
+
+void Parser::parseMetadataLine(std::string_view line, std::size_t keyEnd)
+{
+    std::size_t first = line.find_first_not_of(" \t");
+    std::string_view key = line.substr(first, keyEnd - first);
+    m_continued = nullptr;
+    if (m_metaDone) {
+        error(line, first, "metadata '" + std::string(key) + ":' must come before the first step");
+        return;
+    }
+    bool known = false;
+    for (auto k : kKeys)
+        known = known || k == key;
+    if (!known) {
+        error(line, first,
+              "unknown metadata key '" + std::string(key) +
+                  "' (expected title, topic, summary, notes, timeout or actors)");
+        return;
+    }
+    if (auto it = m_meta.find(key); it != m_meta.end()) {
+        error(line, first,
+              "duplicate metadata '" + std::string(key) + ":' (first given on line " + std::to_string(it->second.line) +
+                  ")");
+        return;
+    }
+    MetaEntry &entry = m_meta[std::string(key)];
+    entry.line = m_lineNo;
+    entry.column = scn::columnOf(line, first);
+    std::size_t valuePos = line.find_first_not_of(" \t", keyEnd + 1);
+    if (valuePos != std::string_view::npos)
+        entry.pieces.push_back({m_lineNo, line, valuePos, scn::trim(line.substr(valuePos))});
+    m_continued = &entry;
+}
+
+// Validates the metadata and moves it into the scenario; called at the first step line (steps need the actors)
+// or at the end of a file without steps.
+void Parser::finishMetadata()
+{
+    m_metaDone = true;
+    m_continued = nullptr;
+    for (auto key : kRequiredKeys)
+        if (!m_meta.contains(key))
+            errorAt(1, 1, "missing required metadata '" + std::string(key) + ":'");
+    for (auto &[key, entry] : m_meta) {
+        std::string value;
+        for (const auto &piece : entry.pieces) {
+            if (!value.empty())
+                value += key == "notes" ? '\n' : ' ';
+            value += piece.text;
+        }
+        if (value.empty()) {
+            errorAt(entry.line, entry.column, "expected a value after '" + key + ":'");
+            continue;
+        }
+        if (key == "title")
+            m_scenario.title = value;
+        else if (key == "topic")
+            m_scenario.topic = value;
+        else if (key == "summary")
+            m_scenario.summary = value;
+        else if (key == "notes")
+            m_scenario.notes = value;
+        else if (key == "actors")
+            applyActors(entry);
+        else if (key == "timeout")
+            applyTimeout(entry);
+    }
+}
+
+void Parser::applyTimeout(const MetaEntry &entry)
+{
+    const MetaPiece &piece = entry.pieces.front();
+    scn::LineCursor cursor(piece.lineText.substr(0, piece.pos + piece.text.size()));
+    cursor.seek(piece.pos);
+    try {
+        m_scenario.stepTimeoutMs = static_cast<int>(cursor.integer("the step timeout in ms", 1, 60000));
+        if (!cursor.atEnd())
+            cursor.failExpected("the end of the timeout value");
+    } catch (const LineError &e) {
+        errorAt(piece.line, scn::columnOf(piece.lineText, e.pos), e.message);
+        return;
+    }
+    if (entry.pieces.size() > 1)
+        errorAt(entry.pieces[1].line, scn::columnOf(entry.pieces[1].lineText, entry.pieces[1].pos),
+                "expected a single number for 'timeout:', found a continuation line");
+}
+
+void Parser::applyActors(const MetaEntry &entry)
+{
+    m_actorsKnown = true;
+    for (const auto &piece : entry.pieces) {
+        std::size_t i = 0;
+        while (i < piece.text.size()) {
+            std::size_t end = i;
+            while (end < piece.text.size() && !scn::isSpace(piece.text[end]))
+                ++end;
+            std::string_view name = piece.text.substr(i, end - i);
+            int column = scn::columnOf(piece.lineText, piece.pos + i);
+            bool duplicate = false;
+            for (const auto &a : m_scenario.actors)
+                duplicate = duplicate || a == name;
+            if (!scn::isIdentifier(name))
+                errorAt(piece.line, column,
+                        "expected an actor name (a letter, then letters, digits or '_'), found '" + std::string(name) +
+                            "'");
+            else if (duplicate)
+                errorAt(piece.line, column, "actor '" + std::string(name) + "' is declared twice");
+            else
+                m_scenario.actors.emplace_back(name);
+            i = end;
+            while (i < piece.text.size() && scn::isSpace(piece.text[i]))
+                ++i;
+        }
+    }
+}
+
+void Parser::parseNote(std::string_view line, std::size_t at)
+{
+    m_continued = nullptr;
+    if (!m_lastStep) {
+        if (!m_sawStepLine)
+            error(line, at, "a '>' note must follow a step");
+        return; // after a step line with an error the note has nothing to attach to; that error is enough
+    }
+    std::string_view text = line.substr(at + 1);
+    if (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && scn::isSpace(text.back()))
+        text.remove_suffix(1);
+    if (m_noteLines++ > 0)
+        m_lastStep->note += '\n';
+    m_lastStep->note += text;
+}
+
+void Parser::parseStepLine(std::string_view line, std::string_view content)
+{
+    if (!m_metaDone)
+        finishMetadata();
+    m_sawStepLine = true;
+    m_lastStep = nullptr;
+    m_noteLines = 0;
+    if (m_tooManySteps)
+        return;
+    if (m_scenario.steps.size() >= kMaxSteps) {
+        m_tooManySteps = true;
+        error(line, 0, "too many steps (at most " + std::to_string(kMaxSteps) + ")");
+        return;
+    }
+    Step step;
+    step.line = m_lineNo;
+    step.text = std::string(scn::trim(content));
+    scn::LineCursor cursor(content);
+    try {
+        cursor.skipSpace();
+        step.column = scn::columnOf(line, cursor.pos());
+        std::size_t actorPos = cursor.pos();
+        step.actor = std::string(cursor.identifier("an actor name or 'key: value'"));
+        bool known =
+            std::find(m_scenario.actors.begin(), m_scenario.actors.end(), step.actor) != m_scenario.actors.end();
+        if (m_actorsKnown && !known) {
+            std::string declared;
+            for (const auto &a : m_scenario.actors)
+                declared += (declared.empty() ? "" : " ") + a;
+            cursor.failAt(actorPos, "unknown actor '" + step.actor + "' (declared in 'actors:': " + declared + ")");
+        }
+        scn::parseStepBody(cursor, step, m_vars, m_lineNo);
+        checkGroup(step, actorPos);
+    } catch (const LineError &e) {
+        error(line, e.pos, e.message);
+        m_group.clear(); // a broken line breaks its '&' group; more errors about the group would only be noise
+        return;
+    }
+    step.index = static_cast<int>(m_scenario.steps.size());
+    if (step.together) {
+        m_ampLine = m_lineNo;
+        m_ampColumn = scn::columnOf(line, content.find_last_of('&'));
+    }
+    m_scenario.steps.push_back(std::move(step));
+    m_lastStep = &m_scenario.steps.back();
+}
+
+// Steps joined by '&' are released at once, one per actor thread: two steps of one actor cannot be in one group.
+void Parser::checkGroup(const Step &step, std::size_t actorPos)
+{
+    for (const auto &[actor, line] : m_group)
+        if (actor == step.actor)
+            scn::LineCursor::failAt(actorPos, "expected a step of another actor after '&' (actor '" + actor +
+                                                  "' already has the step on line " + std::to_string(line) +
+                                                  " in this group)");
+    if (step.together)
+        m_group.emplace_back(step.actor, m_lineNo);
+    else
+        m_group.clear();
+}
+
+} // namespace
+
+ParseResult parseScenario(std::string_view text, const std::string &fileName)
+{
+    return Parser(text, fileName).run();
+}
+
+ParseResult loadScenarioFile(const std::string &path)
+{
+    ParseResult result;
+    std::error_code ec;
+    auto fail = [&](std::string message) {
+        result.errors.push_back({path, 0, 0, std::move(message)});
+        return result;
+    };
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return fail("cannot read file: " + std::string(std::strerror(errno)));
+    if (std::filesystem::is_directory(path, ec))
+        return fail("cannot read file: " + std::string(std::strerror(EISDIR)));
+    std::string text;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxFileBytes)
+            return fail("file is larger than " + std::to_string(kMaxFileBytes) + " bytes");
+    }
+    if (in.bad())
+        return fail("cannot read file: " + std::string(std::strerror(errno)));
+    return parseScenario(text, path);
+}
+
+std::string SockAddr::text() const
+{
+    std::string port = ":" + std::to_string(this->port);
+    return v6 ? "[" + ip + "]" + port : ip + port;
+}
+
+std::string ParseError::format() const
+{
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
+}
+
+} // namespace sockscope::core

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/stream/event.h"
+
+#include <cstring>
+
+#include <array>
+
+namespace sockscope::core {
+
+namespace {
+constexpr std::array<std::string_view, 11> kKindNames = {"run",    "socket", "step",  "syscall", "return", "signal",
+                                                         "packet", "state",  "queue", "check",   "end"};
+constexpr std::array<std::string_view, kTcpStateCount> kStateNames = {
+    "CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
+    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK",     "TIME_WAIT"};
+struct FlagName
+{
+    SegmentFlag flag;
+    std::string_view name;
+};
+constexpr std::array<FlagName, 6> kFlagOrder = {{{SegmentFlag::Syn, "SYN"},
+                                                 {SegmentFlag::Fin, "FIN"},
+                                                 {SegmentFlag::Rst, "RST"},
+                                                 {SegmentFlag::Psh, "PSH"},
+                                                 {SegmentFlag::Ack, "ACK"},
+                                                 {SegmentFlag::Urg, "URG"}}};
+} // namespace
+
+std::string_view kindName(EventKind kind)
+{
+    return kKindNames[static_cast<size_t>(kind)];
+}
+
+std::optional<EventKind> kindFromName(std::string_view name)
+{
+    for (size_t i = 0; i < kKindNames.size(); ++i)
+        if (kKindNames[i] == name)
+            return static_cast<EventKind>(i);
+    return std::nullopt;
+}
+
+std::string_view stateName(TcpState state)
+{
+    return kStateNames[static_cast<size_t>(state)];
+}
+
+std::optional<TcpState> stateFromName(std::string_view name)
+{
+    for (size_t i = 0; i < kStateNames.size(); ++i)
+        if (kStateNames[i] == name)
+            return static_cast<TcpState>(i);
+    return std::nullopt;
+}
+
+std::vector<std::string> flagNames(std::uint8_t flags)
+{
+    std::vector<std::string> out;
+    for (const auto &f : kFlagOrder)
+        if (hasFlag(flags, f.flag))
+            out.emplace_back(f.name);
+    return out;
+}
+
+std::string flagsText(std::uint8_t flags)
+{
+    std::string out;
+    for (const auto &name : flagNames(flags)) {
+        if (!out.empty())
+            out += ' ';
+        out += name;
+    }
+    return out;
+}
+
+std::optional<std::uint8_t> flagFromName(std::string_view name)
+{
+    for (const auto &f : kFlagOrder)
+        if (f.name == name)
+            return static_cast<std::uint8_t>(f.flag);
+    return std::nullopt;
+}
+
+std::string errnoName(int err)
+{
+    if (err == 0)
+        return {};
+    if (const char *name = strerrorname_np(err))
+        return name;
+    return "E" + std::to_string(err);
+}
+
+} // namespace sockscope::core

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/model/explanations.h"
+
+#include <QHash>
+#include <QStringList>
+
+#include <algorithm>
+
+namespace sockscope::ui {
+namespace {
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+struct SyscallRef
+{
+    const core::SyscallInfo *call = nullptr;
+    const core::ReturnInfo *ret = nullptr;
+};
+
+// The syscall and its return for a syscall id, searched around index.
+SyscallRef findCall(std::span<const core::Event> events, std::int64_t id)
+{
+    SyscallRef r;
+    for (const auto &e : events) {
+        if (const auto *s = e.as<core::SyscallInfo>(); s && s->id == id)
+            r.call = s;
+        else if (const auto *ret = e.as<core::ReturnInfo>(); ret && ret->id == id)
+            r.ret = ret;
+    }
+    return r;
+}
+
+bool isLingerZero(const core::SyscallInfo &s)
+{
+    bool linger = false;
+    std::vector<std::int64_t> numbers;
+    for (const auto &a : s.args) {
+        if (a.value.find("SO_LINGER") != std::string::npos)
+            linger = true;
+        else if (a.isNumber)
+            numbers.push_back(std::stoll(a.value));
+    }
+    return linger && numbers.size() >= 2 && numbers[numbers.size() - 2] != 0 && numbers.back() == 0;
+}
+
+QString packetText(const core::PacketInfo &p)
+{
+    using core::SegmentFlag;
+    QStringList parts;
+    if (core::hasFlag(p.flags, SegmentFlag::Syn))
+        parts << (core::hasFlag(p.flags, SegmentFlag::Ack)
+                      ? QStringLiteral("SYN ACK: the listening side accepts the connection request and sends its own "
+                                       "initial sequence number.")
+                      : QStringLiteral("SYN: a connection request, carrying the sender's initial sequence number."));
+    if (core::hasFlag(p.flags, SegmentFlag::Fin))
+        parts << QStringLiteral("FIN: the sender will send no more data (close() or shutdown(SHUT_WR)). The peer "
+                                "can still send; its next read returns 0 (end of file) once the data before the FIN "
+                                "has been read.");
+    if (p.len > 0)
+        parts << QStringLiteral("Carries %1 bytes of data, which wait in the receiver's receive queue until the "
+                                "application reads them.")
+                     .arg(p.len);
+    if (parts.isEmpty() && core::isPureAck(p))
+        parts << QStringLiteral("A pure ACK: it only confirms what the sender has received (everything before "
+                                "ack=%1).")
+                     .arg(p.ack);
+    return parts.join(QLatin1Char(' '));
+}
+
+QString para(const QString &title, const QString &body)
+{
+    return QStringLiteral("<p><b>%1</b><br>%2</p>").arg(title.toHtmlEscaped(), body.toHtmlEscaped());
+}
+
+} // namespace
+
+QString errnoExplanation(const QString &err, const QString &call)
+{
+    static const QHash<QString, QString> texts = {
+        {QStringLiteral("ECONNRESET"),
+         QStringLiteral("Connection reset by peer: a RST arrived for this connection. The peer aborted it (close() "
+                        "with unread data, SO_LINGER 0, or it had already closed and received more data). Data not "
+                        "yet read is lost; every later call on this socket fails.")},
+        {QStringLiteral("EPIPE"),
+         QStringLiteral("Broken pipe: you wrote to a connection that can no longer send, because the peer reset it "
+                        "or you shut down your own sending side. Unless MSG_NOSIGNAL was given, the kernel also "
+                        "raises SIGPIPE, whose default action kills the process.")},
+        {QStringLiteral("ECONNREFUSED"),
+         QStringLiteral("Connection refused: nobody listens on that port, so the peer's kernel answered the SYN "
+                        "with a RST. A non-blocking connect reports it later, through SO_ERROR.")},
+        {QStringLiteral("EAGAIN"),
+         QStringLiteral("Try again: the socket is non-blocking and the call would have to wait (no data to read, "
+                        "no room in the send buffer, no connection to accept). Nothing happened; retry when "
+                        "poll/epoll says the socket is ready.")},
+        {QStringLiteral("EWOULDBLOCK"),
+         QStringLiteral("Same as EAGAIN on Linux: the non-blocking call would have had to wait.")},
+        {QStringLiteral("EINPROGRESS"),
+         QStringLiteral("Operation in progress: a non-blocking connect() sent the SYN and returned at once. The "
+                        "handshake goes on in the kernel; wait for the socket to become writable, then read "
+                        "SO_ERROR to learn whether it succeeded.")},
+        {QStringLiteral("ENOTCONN"),
+         QStringLiteral("Not connected: the call needs an established connection, but this socket never "
+                        "connected, or its connection is already gone.")},
+        {QStringLiteral("EISCONN"), QStringLiteral("Already connected: connect() on a socket that is connected.")},
+        {QStringLiteral("EALREADY"), QStringLiteral("A non-blocking connect() is already in progress on this socket.")},
+        {QStringLiteral("EADDRINUSE"),
+         QStringLiteral("Address in use: another socket is bound to this address and port (often a connection in "
+                        "TIME_WAIT; SO_REUSEADDR lets a server bind anyway).")},
+        {QStringLiteral("EBADF"),
+         QStringLiteral("Bad file descriptor: the fd is not open (for example it was already closed).")},
+        {QStringLiteral("EINVAL"), QStringLiteral("Invalid argument for this socket in its current state.")},
+        {QStringLiteral("ETIMEDOUT"),
+         QStringLiteral("Timed out: the peer never answered, even after the kernel's retransmissions.")},
+        {QStringLiteral("EINTR"), QStringLiteral("Interrupted: a signal arrived while the call was waiting.")},
+    };
+    QString text = texts.value(err);
+    if (!text.isEmpty() && err == QLatin1String("ECONNRESET") &&
+        (call == QLatin1String("send") || call == QLatin1String("write")))
+        text += QStringLiteral(" A write meets the RST as ECONNRESET only for the first call after it; the next "
+                               "write gets EPIPE.");
+    return text;
+}
+
+QString stateExplanation(core::TcpState state)
+{
+    using S = core::TcpState;
+    switch (state) {
+    case S::Closed:
+        return QStringLiteral("CLOSED: no connection. The socket is new, or its connection has ended.");
+    case S::Listen:
+        return QStringLiteral("LISTEN: a server socket waiting for connection requests (SYNs).");
+    case S::SynSent:
+        return QStringLiteral("SYN_SENT: connect() sent a SYN and waits for the SYN ACK.");
+    case S::SynReceived:
+        return QStringLiteral("SYN_RECEIVED: the server got a SYN and answered SYN ACK; it waits for the final ACK "
+                              "of the three-way handshake.");
+    case S::Established:
+        return QStringLiteral("ESTABLISHED: the connection is open; both sides can send and receive.");
+    case S::FinWait1:
+        return QStringLiteral("FIN_WAIT_1: this side closed first and sent a FIN; it waits for that FIN to be "
+                              "acknowledged.");
+    case S::FinWait2:
+        return QStringLiteral("FIN_WAIT_2: our FIN was acknowledged; we wait for the peer's FIN. The peer may still "
+                              "send data.");
+    case S::CloseWait:
+        return QStringLiteral("CLOSE_WAIT: the peer sent a FIN (it will send no more). Reads return 0 after the "
+                              "remaining data; this side should now call close().");
+    case S::Closing:
+        return QStringLiteral("CLOSING: both sides sent a FIN at the same time (simultaneous close); we wait for the "
+                              "ACK of ours.");
+    case S::LastAck:
+        return QStringLiteral("LAST_ACK: we closed after the peer did, sent our FIN, and wait for its ACK.");
+    case S::TimeWait:
+        return QStringLiteral(
+            "TIME_WAIT: the side that closed first waits (60 s on Linux) so that late segments of "
+            "this connection cannot be mistaken for a new one, and to resend the last ACK if needed.");
+    }
+    return {};
+}
+
+QString signalExplanation(const QString &signal)
+{
+    if (signal == QLatin1String("SIGPIPE"))
+        return QStringLiteral(
+            "SIGPIPE: raised when a process writes to a connection that cannot send any more. Its "
+            "default action is to terminate the process, silently. Servers ignore it (signal(SIGPIPE, "
+            "SIG_IGN)) or pass MSG_NOSIGNAL to send(), and then handle the EPIPE error instead. "
+            "sockscope blocks it, so the actor survives and you can see it.");
+    return QStringLiteral("%1: a signal was delivered to the actor during this call.").arg(signal);
+}
+
+QString rstCauseExplanation(RstCause cause)
+{
+    switch (cause) {
+    case RstCause::ConnectionRefused:
+        return QStringLiteral("No socket listens on the destination port, so the kernel answers the SYN with a RST: "
+                              "the connection is refused (connect() fails with ECONNREFUSED).");
+    case RstCause::ClosedWithUnreadData:
+        return QStringLiteral("close() was called while received data was still unread in the receive queue. TCP "
+                              "then aborts the connection with a RST instead of a FIN (RFC 2525), so the peer learns "
+                              "that its data was not consumed. The peer's next call fails with ECONNRESET.");
+    case RstCause::LingerZero:
+        return QStringLiteral("SO_LINGER was set to {on, 0 seconds}, so close() aborts: the kernel discards both "
+                              "queues and sends a RST instead of a FIN. No TIME_WAIT is left behind.");
+    case RstCause::SegmentToClosedSocket:
+        return QStringLiteral("A segment arrived for a socket that is already closed (no process can read it any "
+                              "more), so the kernel answers with a RST.");
+    case RstCause::Unknown:
+        break;
+    }
+    return QStringLiteral("A RST aborts the connection at once: queued data is discarded and the peer's next call "
+                          "fails (ECONNRESET or EPIPE).");
+}
+
+RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
+{
+    if (index >= events.size())
+        return RstCause::Unknown;
+    const auto *rst = events[index].as<core::PacketInfo>();
+    if (!rst || !core::hasFlag(rst->flags, core::SegmentFlag::Rst))
+        return RstCause::Unknown;
+    const auto before = events.first(index);
+    if (rst->from.empty()) {
+        for (const auto &e : before)
+            if (const auto *p = e.as<core::PacketInfo>();
+                p && p->dst == rst->src && core::hasFlag(p->flags, core::SegmentFlag::Syn))
+                return RstCause::ConnectionRefused;
+        return RstCause::SegmentToClosedSocket;
+    }
+    const std::string &sock = rst->from;
+    bool lingerZero = false;
+    const core::SyscallInfo *lastCall = nullptr;
+    std::int64_t received = 0, read = 0, lastRecvQ = 0;
+    std::int64_t closedAt = -1; // index of the close() on sock
+    QHash<std::int64_t, const core::SyscallInfo *> calls;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        const auto &e = before[i];
+        if (const auto *s = e.as<core::SyscallInfo>(); s && s->sock == sock) {
+            calls.insert(s->id, s);
+            lastCall = s;
+            if (s->call == "setsockopt")
+                lingerZero = lingerZero || isLingerZero(*s);
+            if (s->call == "close")
+                closedAt = static_cast<std::int64_t>(i);
+        } else if (const auto *r = e.as<core::ReturnInfo>(); r && calls.contains(r->id)) {
+            const auto &c = calls.value(r->id)->call;
+            if ((c == "recv" || c == "read") && r->ret > 0)
+                read += r->ret;
+        } else if (const auto *p = e.as<core::PacketInfo>(); p && p->to == sock) {
+            received += p->len;
+        } else if (const auto *qe = e.as<core::QueueInfo>(); qe && qe->sock == sock) {
+            lastRecvQ = qe->recvQ;
+        }
+    }
+    // Data or a FIN reached the socket after its close(): nobody can read it, the kernel answers with a RST.
+    if (closedAt >= 0) {
+        for (std::size_t i = static_cast<std::size_t>(closedAt) + 1; i < before.size(); ++i) {
+            const auto *p = before[i].as<core::PacketInfo>();
+            if (p && p->to == sock && (p->len > 0 || core::hasFlag(p->flags, core::SegmentFlag::Fin)))
+                return lingerZero ? RstCause::LingerZero : RstCause::SegmentToClosedSocket;
+        }
+    }
+    if (lastCall && lastCall->call == "close") {
+        if (lingerZero)
+            return RstCause::LingerZero;
+        if (received > read || lastRecvQ > 0)
+            return RstCause::ClosedWithUnreadData;
+        return RstCause::SegmentToClosedSocket;
+    }
+    return RstCause::Unknown;
+}
+
+QString explainEvent(std::span<const core::Event> events, std::size_t index)
+{
+    if (index >= events.size())
+        return {};
+    const core::Event &e = events[index];
+    switch (e.kind()) {
+    case core::EventKind::Syscall:
+    case core::EventKind::Return: {
+        const std::int64_t id =
+            e.kind() == core::EventKind::Syscall ? e.as<core::SyscallInfo>()->id : e.as<core::ReturnInfo>()->id;
+        const SyscallRef ref = findCall(events, id);
+        if (!ref.call)
+            return {};
+        const QString call = q(ref.call->call);
+        if (!ref.ret)
+            return para(call, QStringLiteral("The call has not returned yet: it is blocked, waiting in the kernel."));
+        if (ref.ret->err.empty())
+            return para(QStringLiteral("%1 = %2").arg(call).arg(ref.ret->ret), QStringLiteral("The call succeeded."));
+        const QString err = q(ref.ret->err);
+        QString text = errnoExplanation(err, call);
+        return para(QStringLiteral("%1 = -1 %2").arg(call, err),
+                    text.isEmpty() ? QStringLiteral("The call failed.") : text);
+    }
+    case core::EventKind::Signal:
+        return para(q(e.as<core::SignalInfo>()->signal), signalExplanation(q(e.as<core::SignalInfo>()->signal)));
+    case core::EventKind::Packet: {
+        const auto &p = *e.as<core::PacketInfo>();
+        const QString title = q(core::flagsText(p.flags));
+        if (core::hasFlag(p.flags, core::SegmentFlag::Rst))
+            return para(QStringLiteral("Why this RST?"), rstCauseExplanation(classifyRst(events, index)));
+        return para(title, packetText(p));
+    }
+    case core::EventKind::State: {
+        const auto &s = *e.as<core::StateInfo>();
+        QString text = stateExplanation(s.to);
+        if (s.source == core::StateSource::Kernel)
+            text += QStringLiteral(" (Seen in a kernel snapshot.)");
+        if (s.conflict)
+            text += QStringLiteral(" The kernel's state contradicts the derived state %1.")
+                        .arg(q(std::string(core::stateName(s.derived))));
+        return para(QStringLiteral("%1 -> %2")
+                        .arg(q(std::string(core::stateName(s.from))), q(std::string(core::stateName(s.to)))),
+                    text);
+    }
+    case core::EventKind::Queue: {
+        const auto &qi = *e.as<core::QueueInfo>();
+        return para(QStringLiteral("Queues of %1").arg(q(qi.sock)),
+                    QStringLiteral("%1 bytes received but not yet read by the application; %2 bytes sent by the "
+                                   "application but not yet acknowledged by the peer. Closing a socket whose receive "
+                                   "queue is not empty sends a RST.")
+                        .arg(qi.recvQ)
+                        .arg(qi.sendQ));
+    }
+    case core::EventKind::Check: {
+        const auto &c = *e.as<core::CheckInfo>();
+        return para(c.ok ? QStringLiteral("Expectation met") : QStringLiteral("Expectation NOT met"),
+                    QStringLiteral("expected %1, got %2").arg(q(c.expected), q(c.got)));
+    }
+    default:
+        return {};
+    }
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Runs a scenario through core::LabSession on a worker thread and streams its events into a RunModel.
+// The worker pushes into a locked queue; the first push after a drain schedules ONE queued wake-up
+// (GammaRay style); the GUI thread drains in batches, at most ~30 times a second.
+// Stepping: start(scenario, true) runs the lab in step mode; the lab pauses before each step group and the
+// worker reports paused(next). step()/continueRun()/stop() send the command over the pipe from the worker
+// thread. While stepping, a step's events are held back and delivered as ONE batch when the lab pauses again.
+// Thread-safety: a LabWorker lives on the GUI thread; only push() and the job run on the worker thread.
+
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/scenario.h"
+#include "core/stream/event.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+class QThread;
+
+namespace sockscope::ui {
+
+class RunModel;
+class LabJob;
+
+class LabWorker : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kDrainIntervalMs = 33; // ~30 refreshes a second
+    static constexpr int kMaxBatch = 20000;     // keeps one appendEvents() well under a frame at 100k events
+
+    explicit LabWorker(RunModel *model, QObject *parent = nullptr);
+    ~LabWorker() override; // interrupts a running lab and joins the thread
+
+    void setOptions(const core::LabOptions &options) { m_options = options; }
+    const core::LabOptions &options() const { return m_options; }
+
+    // Starts a run; false when one is still running. The model is cleared when the first batch of the new
+    // run arrives, so a run that fails to start leaves the previous run on screen.
+    bool start(const core::Scenario &scenario, bool stepMode = false);
+    // Ends the running lab (from the GUI thread); runFailed() follows with "stopped". A paused lab is told
+    // to stop, so its end event arrives.
+    void stop();
+    // Stepping (GUI thread): run the next step group; leave step mode and run to the end. False when not paused.
+    bool step();
+    bool continueRun();
+    // Stops the current run (if any) and starts the same scenario again in the same mode.
+    bool restart();
+    bool isRunning() const { return m_running; }
+    bool isPaused() const { return m_paused; }
+    bool isStepping() const { return m_stepping; }
+    int nextStep() const { return m_nextStep; } // scenario index of the step the paused lab runs next
+    const core::Scenario *scenario() const { return m_scenario.get(); }
+    int receivedEvents() const { return m_received; }
+
+    // Worker thread: queues one event.
+    void push(core::Event &&event);
+
+Q_SIGNALS:
+    void runStarted(const QString &scenarioName);
+    void eventsDrained(int total); // after each batch went into the model
+    void runFinished(bool expectationsOk);
+    // The lab waits before step `nextStep` (scenario index); the previous step's events are in the model.
+    void runPaused(int nextStep);
+    void runResumed();                      // a command was sent; the lab runs
+    void runFailed(const QString &message); // the lab could not start, timed out or died
+
+private:
+    void wake();
+    void drain();
+    void onJobFinished(bool ok, const QString &error);
+    void onJobPaused(int nextStep);
+    void onWatchdog();
+    void flushPending();
+    void sendCommand(int command);
+    int stepBudgetMs(int nextStep) const;
+
+    RunModel *m_model;
+    core::LabOptions m_options;
+    QThread *m_thread;
+    LabJob *m_job; // lives on m_thread
+
+    std::mutex m_queueMutex;
+    std::vector<core::Event> m_pending; // guarded by m_queueMutex
+    bool m_wakeScheduled = false;       // guarded by m_queueMutex
+
+    // GUI thread only.
+    QTimer m_drainTimer;
+    QTimer m_watchdog;
+    QElapsedTimer m_sinceDrain;
+    bool m_running = false;
+    bool m_firstBatch = true;
+    bool m_timedOut = false;
+    bool m_stopped = false;
+    bool m_stepping = false; // step mode, not yet continued: hold events until the pause
+    bool m_paused = false;
+    bool m_restartPending = false;
+    bool m_stepModeRun = false; // the current (or last) run was started in step mode
+    int m_nextStep = -1;
+    int m_received = 0;
+    std::unique_ptr<core::Scenario> m_scenario;
+};
+
+// The worker-thread side: owns the LabSession for the length of one run.
+class LabJob : public QObject
+{
+    Q_OBJECT
+public:
+    enum Command
+    {
+        Step,
+        Continue,
+        Stop
+    };
+    explicit LabJob(LabWorker *sink) : m_sink(sink) {}
+    void run(const core::Scenario &scenario, const core::LabOptions &options);
+    void command(int command); // worker thread: sends it to the paused lab, then pumps on
+    void interrupt();          // any thread
+
+Q_SIGNALS:
+    void paused(int nextStep);
+    void finished(bool ok, const QString &error);
+
+private:
+    void pumpOn();
+    void finish();
+
+    LabWorker *m_sink;
+    std::mutex m_sessionMutex;
+    core::LabSession *m_session = nullptr; // guarded by m_sessionMutex; set while a run is in progress
+    // Worker thread only.
+    std::unique_ptr<core::LabSession> m_owned;
+    std::vector<size_t> m_groupLast; // per step: the last step of its '&' group
+    size_t m_next = 0;
+    bool m_ok = true;
+    bool m_sawEnd = false;
+    std::string m_error;
+};
+
+} // namespace sockscope::ui

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/model/multirun.h"
+
+#include "core/model/outcome.h"
+
+#include <QThread>
+
+namespace sockscope::ui {
+
+MultiRunner::MultiRunner(QObject *parent) : QObject(parent), m_thread(new QThread(this))
+{
+    m_thread->setObjectName(QStringLiteral("sockscope-runs"));
+    m_thread->start();
+}
+
+MultiRunner::~MultiRunner()
+{
+    cancel();
+    m_thread->quit();
+    m_thread->wait();
+}
+
+bool MultiRunner::start(const core::Scenario &scenario, int runs)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_running || runs < 1)
+        return false;
+    m_running = true;
+    m_cancel = false;
+    m_results.clear();
+    {
+        std::lock_guard lock(m_resultsMutex);
+        m_pending.clear();
+    }
+    // A context object living on the worker thread runs the job there.
+    auto *context = new QObject;
+    context->moveToThread(m_thread);
+    const core::LabOptions options = m_options;
+    QMetaObject::invokeMethod(
+        context,
+        [this, context, scenario, runs, options] {
+            work(scenario, runs, options);
+            context->deleteLater();
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void MultiRunner::cancel()
+{
+    m_cancel = true;
+    std::lock_guard lock(m_sessionMutex);
+    if (m_session)
+        m_session->interrupt();
+}
+
+std::vector<std::string> MultiRunner::keys() const
+{
+    std::vector<std::string> k;
+    for (const auto &r : m_results)
+        k.push_back(r.key);
+    return k;
+}
+
+void MultiRunner::work(core::Scenario scenario, int runs, core::LabOptions options)
+{
+    options.stepMode = false;
+    for (int i = 0; i < runs && !m_cancel; ++i) {
+        RunResult result;
+        std::string error;
+        auto session = core::LabSession::start(scenario, options, &error);
+        if (session) {
+            {
+                std::lock_guard lock(m_sessionMutex);
+                m_session = session.get();
+            }
+            const core::EventSink sink = [&result](core::Event &&e) { result.events.push_back(std::move(e)); };
+            while (session->pump(sink, &error))
+                if (session->paused())
+                    session->resume();
+            {
+                std::lock_guard lock(m_sessionMutex);
+                m_session = nullptr;
+            }
+        }
+        if (m_cancel)
+            break; // an interrupted run is not an outcome
+        result.error = error;
+        result.key = core::outcomeKey(result.events);
+        {
+            std::lock_guard lock(m_resultsMutex);
+            m_pending.push_back(std::move(result));
+        }
+        QMetaObject::invokeMethod(
+            this, [this, i, runs] { emit progressed(i + 1, runs); }, Qt::QueuedConnection);
+    }
+    const bool cancelled = m_cancel;
+    QMetaObject::invokeMethod(
+        this,
+        [this, cancelled] {
+            {
+                std::lock_guard lock(m_resultsMutex);
+                m_results = std::move(m_pending);
+                m_pending.clear();
+            }
+            m_running = false;
+            emit finished(cancelled);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: Run N times: runs one scenario N times, one after the other, on a worker thread (never the GUI
+// thread), keeps every run's events and outcome key (core::outcomeKey), and can be cancelled.
+// Thread-safety: a MultiRunner lives on the GUI thread; the job runs on its own thread. results() is read on
+// the GUI thread after finished().
+
+#include "core/lab/parent/labclient.h"
+#include "core/scenario/scenario.h"
+#include "core/stream/event.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+class QThread;
+
+namespace sockscope::ui {
+
+struct RunResult
+{
+    std::vector<core::Event> events;
+    std::string key;   // core::outcomeKey(events)
+    std::string error; // the lab failed or the run ended early
+};
+
+class MultiRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MultiRunner(QObject *parent = nullptr);
+    ~MultiRunner() override; // cancels and joins
+
+    void setOptions(const core::LabOptions &options) { m_options = options; }
+    bool start(const core::Scenario &scenario, int runs); // false while running
+    void cancel();                                        // any thread: stops after the current run
+    bool isRunning() const { return m_running; }
+
+    const std::vector<RunResult> &results() const { return m_results; } // GUI thread, after finished()
+    std::vector<std::string> keys() const;
+
+Q_SIGNALS:
+    void progressed(int done, int total); // after each run
+    void finished(bool cancelled);
+
+private:
+    void work(core::Scenario scenario, int runs, core::LabOptions options);
+
+    core::LabOptions m_options;
+    QThread *m_thread;
+    std::atomic<bool> m_cancel{false};
+    std::mutex m_sessionMutex;
+    core::LabSession *m_session = nullptr; // guarded by m_sessionMutex: the run in progress
+    std::mutex m_resultsMutex;
+    std::vector<RunResult> m_pending; // guarded by m_resultsMutex: filled by the worker
+    std::vector<RunResult> m_results; // GUI thread
+    bool m_running = false;           // GUI thread
+};
+
+} // namespace sockscope::ui

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/model/replaycursor.h"
+
+#include "ui/model/runmodel.h"
+
+#include <algorithm>
+
+namespace sockscope::ui {
+
+namespace {
+// The first step event of a group: steps of one '&' group arrive as consecutive step events.
+bool isGroupStart(const RunModel &run, int i)
+{
+    return run.event(i).kind() == core::EventKind::Step && (i == 0 || run.event(i - 1).kind() != core::EventKind::Step);
+}
+} // namespace
+
+int ReplayCursor::count() const
+{
+    return m_run ? m_run->eventCount() : 0;
+}
+
+int ReplayCursor::nextEvent(int cursor) const
+{
+    return count() == 0 ? -1 : std::clamp(cursor + 1, 0, count() - 1);
+}
+
+int ReplayCursor::prevEvent(int cursor) const
+{
+    return count() == 0 ? -1 : std::clamp(cursor - 1, 0, count() - 1);
+}
+
+int ReplayCursor::home() const
+{
+    return count() == 0 ? -1 : 0;
+}
+
+int ReplayCursor::end() const
+{
+    return count() - 1;
+}
+
+int ReplayCursor::stepEnd(int index) const
+{
+    const int n = count();
+    if (n == 0)
+        return -1;
+    index = std::clamp(index, 0, n - 1);
+    // The next step event that does not belong to the same group ends this one.
+    int i = index + 1;
+    while (i < n && m_run->event(i).kind() == core::EventKind::Step &&
+           m_run->event(i - 1).kind() == core::EventKind::Step)
+        ++i; // skip the rest of a group that starts at or right after index
+    for (; i < n; ++i)
+        if (m_run->event(i).kind() == core::EventKind::Step)
+            return i - 1;
+    return n - 1;
+}
+
+int ReplayCursor::nextStep(int cursor) const
+{
+    const int n = count();
+    if (n == 0)
+        return -1;
+    const int first = m_run->stepEvent(0);
+    if (first < 0)
+        return n - 1;
+    if (cursor < first)
+        return stepEnd(first);
+    const int endHere = stepEnd(std::max(cursor, 0));
+    if (cursor < endHere)
+        return endHere; // finish the current step first
+    return endHere + 1 < n ? stepEnd(endHere + 1) : n - 1;
+}
+
+int ReplayCursor::prevStep(int cursor) const
+{
+    const int n = count();
+    if (n == 0)
+        return -1;
+    cursor = std::clamp(cursor, 0, n - 1);
+    // The start of the cursor's step (group), then the end of the step before it.
+    int start = cursor;
+    while (start > 0 && m_run->event(start).kind() != core::EventKind::Step)
+        --start;
+    while (start > 0 && m_run->event(start - 1).kind() == core::EventKind::Step)
+        --start;
+    if (start == 0)
+        return 0;
+    return start - 1;
+}
+
+int ReplayCursor::groupCount() const
+{
+    return groupOf(count() - 1);
+}
+
+int ReplayCursor::groupOf(int index) const
+{
+    int groups = 0;
+    for (int i = 0; i <= std::min(index, count() - 1); ++i)
+        groups += isGroupStart(*m_run, i) ? 1 : 0;
+    return groups;
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/model/runmodel.h"
+
+#include "core/stream/eventjson.h"
+
+#include <QFile>
+#include <QThread>
+
+#include <algorithm>
+
+namespace sockscope::ui {
+
+using core::Event;
+
+namespace {
+const std::vector<StateSpan> kNoSpans;
+
+// "server.1" -> "server": sockets seen only in packets or states still land under their actor.
+std::string actorFromName(const std::string &sock)
+{
+    auto dot = sock.find('.');
+    return dot == std::string::npos ? sock : sock.substr(0, dot);
+}
+} // namespace
+
+RunModel::RunModel(QObject *parent) : QObject(parent) {}
+
+void RunModel::appendEvents(std::vector<Event> &&batch)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (batch.empty())
+        return;
+    const int first = eventCount();
+    m_events.reserve(m_events.size() + batch.size());
+    for (auto &e : batch)
+        m_events.push_back(std::move(e));
+    bool grew = false;
+    for (int i = first; i < eventCount(); ++i)
+        index(i, grew);
+    extendOpenSpans();
+    if (grew)
+        Q_EMIT socketsChanged();
+    Q_EMIT eventsAppended(first, eventCount() - 1);
+}
+
+void RunModel::clear()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_events.clear();
+    clearIndexes();
+    Q_EMIT runReset();
+}
+
+void RunModel::reset(std::vector<Event> events)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_events = std::move(events);
+    clearIndexes();
+    bool grew = false;
+    for (int i = 0; i < eventCount(); ++i)
+        index(i, grew);
+    extendOpenSpans();
+    Q_EMIT runReset();
+}
+
+bool RunModel::loadJsonl(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("%1:0:0: %2").arg(path, file.errorString());
+        return false;
+    }
+    std::vector<Event> events;
+    int lineNo = 0;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine();
+        ++lineNo;
+        const QByteArray trimmed = line.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        auto r = core::fromJsonLine(std::string_view(trimmed.constData(), static_cast<size_t>(trimmed.size())));
+        if (!r.event) {
+            if (error)
+                *error = QStringLiteral("%1:%2:%3: %4")
+                             .arg(path)
+                             .arg(lineNo)
+                             .arg(std::max(r.column, 1))
+                             .arg(QString::fromStdString(r.error));
+            return false;
+        }
+        events.push_back(std::move(*r.event));
+    }
+    reset(std::move(events));
+    return true;
+}
+
+void RunModel::clearIndexes()
+{
+    m_pair.clear();
+    m_stepOf.clear();
+    m_syscallById.clear();
+    m_stepEvents.clear();
+    m_currentStep = -1;
+    m_endNs = 0;
+    m_runInfo = {};
+    m_hasRunInfo = false;
+    m_endInfo = {};
+    m_hasEnd = false;
+    m_actors.clear();
+    m_sockets.clear();
+    m_tracks.clear();
+    m_socketIndex.clear();
+}
+
+void RunModel::noteActor(const std::string &actor)
+{
+    if (!actor.empty() && std::find(m_actors.begin(), m_actors.end(), actor) == m_actors.end())
+        m_actors.push_back(actor);
+}
+
+int RunModel::ensureSocket(const std::string &sock, const std::string &actor, int eventIndex, bool &grew)
+{
+    if (sock.empty())
+        return -1;
+    if (auto it = m_socketIndex.find(sock); it != m_socketIndex.end())
+        return it->second;
+    const std::string a = actor.empty() ? actorFromName(sock) : actor;
+    noteActor(a);
+    // Insert after the last socket of the same or an earlier actor, so rows stay grouped by actor.
+    const int rank = actorIndex(a);
+    auto pos = std::find_if(m_sockets.begin(), m_sockets.end(),
+                            [&](const SocketRow &r) { return actorIndex(r.actor) > rank; });
+    const auto at = pos - m_sockets.begin();
+    SocketRow row;
+    row.sock = sock;
+    row.actor = a;
+    row.firstEvent = eventIndex;
+    m_sockets.insert(pos, std::move(row));
+    m_tracks.insert(m_tracks.begin() + at, Track{});
+    m_socketIndex.clear();
+    for (size_t i = 0; i < m_sockets.size(); ++i)
+        m_socketIndex.emplace(m_sockets[i].sock, static_cast<int>(i));
+    grew = true;
+    return static_cast<int>(at);
+}
+
+void RunModel::addState(int eventIndex, const core::StateInfo &s, qint64 t, bool &grew)
+{
+    const int row = ensureSocket(s.sock, {}, eventIndex, grew);
+    if (row < 0)
+        return;
+    auto &spans = s.source == core::StateSource::Derived ? m_tracks[static_cast<size_t>(row)].derived
+                                                         : m_tracks[static_cast<size_t>(row)].kernel;
+    if (!spans.empty() && spans.back().open) {
+        spans.back().t1 = t;
+        spans.back().open = false;
+    }
+    spans.push_back(StateSpan{s.to, t, t, eventIndex, s.source == core::StateSource::Derived, true});
+}
+
+void RunModel::extendOpenSpans()
+{
+    for (auto &track : m_tracks)
+        for (auto *spans : {&track.derived, &track.kernel})
+            if (!spans->empty() && spans->back().open)
+                spans->back().t1 = std::max(spans->back().t0, m_endNs);
+}
+
+void RunModel::index(int i, bool &grew)
+{
+    const Event &e = m_events[static_cast<size_t>(i)];
+    m_pair.push_back(-1);
+    m_endNs = std::max<qint64>(m_endNs, e.tNs);
+    int step = m_currentStep;
+    switch (e.kind()) {
+    case core::EventKind::Run:
+        m_runInfo = *e.as<core::RunInfo>();
+        m_hasRunInfo = true;
+        break;
+    case core::EventKind::Socket: {
+        const auto &s = *e.as<core::SocketInfo>();
+        noteActor(s.actor);
+        const int row = ensureSocket(s.sock, s.actor, i, grew);
+        SocketRow &r = m_sockets[static_cast<size_t>(row)];
+        // A socket event updates the row (fd after accept, -1 after close, addresses once bound).
+        if (!s.role.empty())
+            r.role = s.role;
+        r.fd = s.fd;
+        if (!s.local.empty())
+            r.local = s.local;
+        if (!s.remote.empty())
+            r.remote = s.remote;
+        break;
+    }
+    case core::EventKind::Step: {
+        const auto &s = *e.as<core::StepInfo>();
+        noteActor(s.actor);
+        m_currentStep = s.step;
+        step = s.step;
+        if (s.step >= 0) {
+            if (static_cast<size_t>(s.step) >= m_stepEvents.size())
+                m_stepEvents.resize(static_cast<size_t>(s.step) + 1, -1);
+            m_stepEvents[static_cast<size_t>(s.step)] = i;
+        }
+        break;
+    }
+    case core::EventKind::Syscall: {
+        const auto &s = *e.as<core::SyscallInfo>();
+        noteActor(s.actor);
+        ensureSocket(s.sock, s.actor, i, grew);
+        m_syscallById[s.id] = i;
+        step = s.step;
+        break;
+    }
+    case core::EventKind::Return: {
+        const auto &r = *e.as<core::ReturnInfo>();
+        if (auto it = m_syscallById.find(r.id); it != m_syscallById.end()) {
+            m_pair[static_cast<size_t>(i)] = it->second;
+            m_pair[static_cast<size_t>(it->second)] = i;
+            step = m_stepOf[static_cast<size_t>(it->second)];
+        }
+        break;
+    }
+    case core::EventKind::Signal:
+        noteActor(e.as<core::SignalInfo>()->actor);
+        break;
+    case core::EventKind::Packet: {
+        const auto &p = *e.as<core::PacketInfo>();
+        ensureSocket(p.from, {}, i, grew);
+        ensureSocket(p.to, {}, i, grew);
+        break;
+    }
+    case core::EventKind::State:
+        addState(i, *e.as<core::StateInfo>(), e.tNs, grew);
+        break;
+    case core::EventKind::Queue:
+        ensureSocket(e.as<core::QueueInfo>()->sock, {}, i, grew);
+        break;
+    case core::EventKind::Check:
+        break;
+    case core::EventKind::End:
+        m_endInfo = *e.as<core::EndInfo>();
+        m_hasEnd = true;
+        m_endNs = std::max<qint64>(m_endNs, m_endInfo.durationNs);
+        break;
+    }
+    m_stepOf.push_back(step);
+}
+
+int RunModel::socketIndex(std::string_view sock) const
+{
+    auto it = m_socketIndex.find(std::string(sock));
+    return it == m_socketIndex.end() ? -1 : it->second;
+}
+
+int RunModel::actorIndex(std::string_view actor) const
+{
+    auto it = std::find(m_actors.begin(), m_actors.end(), actor);
+    return it == m_actors.end() ? -1 : static_cast<int>(it - m_actors.begin());
+}
+
+const std::vector<StateSpan> &RunModel::stateSpans(int socketRow) const
+{
+    if (socketRow < 0 || socketRow >= static_cast<int>(m_tracks.size()))
+        return kNoSpans;
+    const Track &t = m_tracks[static_cast<size_t>(socketRow)];
+    return t.derived.empty() ? t.kernel : t.derived;
+}
+
+const std::vector<StateSpan> &RunModel::stateSpans(int socketRow, core::StateSource source) const
+{
+    if (socketRow < 0 || socketRow >= static_cast<int>(m_tracks.size()))
+        return kNoSpans;
+    const Track &t = m_tracks[static_cast<size_t>(socketRow)];
+    return source == core::StateSource::Derived ? t.derived : t.kernel;
+}
+
+std::optional<core::TcpState> RunModel::stateAt(int socketRow, int eventIndex) const
+{
+    const auto &spans = stateSpans(socketRow);
+    auto it = std::upper_bound(spans.begin(), spans.end(), eventIndex,
+                               [](int idx, const StateSpan &s) { return idx < s.firstEvent; });
+    if (it == spans.begin())
+        return std::nullopt;
+    return std::prev(it)->state;
+}
+
+bool RunModel::isBlocked(int syscallIndex) const
+{
+    return syscallIndex >= 0 && syscallIndex < eventCount() &&
+           m_events[static_cast<size_t>(syscallIndex)].kind() == core::EventKind::Syscall &&
+           m_pair[static_cast<size_t>(syscallIndex)] < 0;
+}
+
+int RunModel::syscallById(std::int64_t id) const
+{
+    auto it = m_syscallById.find(id);
+    return it == m_syscallById.end() ? -1 : it->second;
+}
+
+int RunModel::stepEvent(int step) const
+{
+    return step >= 0 && step < stepCount() ? m_stepEvents[static_cast<size_t>(step)] : -1;
+}
+
+std::string_view RunModel::socketOf(int eventIndex) const
+{
+    const Event &e = event(eventIndex);
+    switch (e.kind()) {
+    case core::EventKind::Socket:
+        return e.as<core::SocketInfo>()->sock;
+    case core::EventKind::Syscall:
+        return e.as<core::SyscallInfo>()->sock;
+    case core::EventKind::Return: {
+        const int call = pairOf(eventIndex);
+        return call >= 0 ? std::string_view(event(call).as<core::SyscallInfo>()->sock) : std::string_view();
+    }
+    case core::EventKind::Packet: {
+        const auto *p = e.as<core::PacketInfo>();
+        return p->from.empty() ? std::string_view(p->to) : std::string_view(p->from);
+    }
+    case core::EventKind::State:
+        return e.as<core::StateInfo>()->sock;
+    case core::EventKind::Queue:
+        return e.as<core::QueueInfo>()->sock;
+    default:
+        return {};
+    }
+}
+
+void RunModel::setScenario(const core::Scenario &scenario)
+{
+    m_scenario = scenario;
+    Q_EMIT scenarioChanged();
+}
+
+QString RunModel::scenarioName() const
+{
+    if (m_scenario)
+        return QString::fromStdString(m_scenario->name);
+    return QString::fromStdString(m_runInfo.scenario);
+}
+
+QString RunModel::title() const
+{
+    if (m_scenario && !m_scenario->title.empty())
+        return QString::fromStdString(m_scenario->title);
+    return QString::fromStdString(m_runInfo.title);
+}
+
+QString RunModel::summary() const
+{
+    return m_scenario ? QString::fromStdString(m_scenario->summary) : QString();
+}
+
+QString RunModel::notes() const
+{
+    return m_scenario ? QString::fromStdString(m_scenario->notes) : QString();
+}
+
+QString RunModel::stepNote(int step) const
+{
+    if (m_scenario && step >= 0 && step < static_cast<int>(m_scenario->steps.size()) &&
+        !m_scenario->steps[static_cast<size_t>(step)].note.empty())
+        return QString::fromStdString(m_scenario->steps[static_cast<size_t>(step)].note);
+    const int at = stepEvent(step);
+    return at >= 0 ? QString::fromStdString(event(at).as<core::StepInfo>()->note) : QString();
+}
+
+} // namespace sockscope::ui

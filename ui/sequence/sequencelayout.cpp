@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/sequence/sequencelayout.h"
+
+#include "ui/model/runmodel.h"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace sockscope::ui {
+
+using core::EventKind;
+
+namespace {
+
+bool packetNeedsNoSocketLane(const core::Event &e)
+{
+    const auto *p = e.as<core::PacketInfo>();
+    return p && (p->from.empty() || p->to.empty());
+}
+
+} // namespace
+
+SequenceOptions SequenceOptions::scaledFor(const QFont &font) const
+{
+    // The defaults are tuned for a 9 pt font, whose line is about 15 px.
+    const double f = std::max(0.75, QFontMetricsF(font).height() / 15.0);
+    SequenceOptions o = *this;
+    const SequenceOptions d;
+    o.rowHeight = std::round(d.rowHeight * f);
+    o.gapPx = std::round(d.gapPx * f);
+    o.gutterWidth = std::round(d.gutterWidth * f);
+    o.callWidth = std::round(d.callWidth * f);
+    o.lanePitch = std::round(d.lanePitch * f);
+    o.groupGap = std::round(d.groupGap * f);
+    o.margin = std::round(d.margin * f);
+    return o;
+}
+
+double SequenceOptions::naturalWidth(int actors, int lanes) const
+{
+    return gutterWidth + actors * callWidth + lanes * lanePitch + std::max(0, actors - 1) * groupGap + margin;
+}
+
+SequenceOptions SequenceOptions::fittedTo(double width, int actors, int lanes) const
+{
+    constexpr double kMinCall = 0.72, kMinGap = 0.62; // a call column keeps room for "recv(…) = -1 ECONNRESET"
+    const double excess = naturalWidth(actors, lanes) - width;
+    const double slack = actors * callWidth * (1 - kMinCall) + std::max(0, actors - 1) * groupGap * (1 - kMinGap);
+    if (excess <= 0 || slack <= 0)
+        return *this;
+    const double t = std::min(1.0, excess / slack);
+    SequenceOptions o = *this;
+    o.callWidth = std::floor(callWidth * (1 - t * (1 - kMinCall)));
+    o.groupGap = std::floor(groupGap * (1 - t * (1 - kMinGap)));
+    return o;
+}
+
+SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOptions &options)
+{
+    SequenceLayout L;
+    L.m_options = options;
+    const SequenceOptions &o = L.m_options;
+    const int count = run.eventCount();
+    const int limit = o.revealLimit < 0 ? count - 1 : std::min(o.revealLimit, count - 1);
+
+    // Columns come from the whole run, so revealing events one by one never moves a lane.
+    const bool noSocket = std::any_of(run.events().begin(), run.events().end(), packetNeedsNoSocketLane);
+    const auto &actors = run.actors();
+    const auto &sockets = run.sockets();
+    L.m_laneOfSocketRow.assign(sockets.size(), -1);
+    const int groupCount = static_cast<int>(actors.size()) + (noSocket ? 1 : 0);
+    double x = o.gutterWidth;
+    for (size_t a = 0; a < actors.size(); ++a) {
+        SequenceGroup g;
+        g.actor = actors[a];
+        g.side = (groupCount == 2 && a == 1) ? CallSide::Right : CallSide::Left;
+        g.firstLane = static_cast<int>(L.m_lanes.size());
+        g.x0 = x;
+        double laneX = g.side == CallSide::Left ? x + o.callWidth : x;
+        for (size_t s = 0; s < sockets.size(); ++s) {
+            if (sockets[s].actor != g.actor)
+                continue;
+            L.m_laneOfSocketRow[s] = static_cast<int>(L.m_lanes.size());
+            L.m_lanes.push_back({static_cast<int>(s), static_cast<int>(a), laneX + o.lanePitch / 2});
+            laneX += o.lanePitch;
+        }
+        g.laneCount = static_cast<int>(L.m_lanes.size()) - g.firstLane;
+        if (g.side == CallSide::Left) {
+            g.callX0 = x;
+            g.callX1 = x + o.callWidth;
+            g.x1 = laneX;
+        } else {
+            g.callX0 = laneX;
+            g.callX1 = laneX + o.callWidth;
+            g.x1 = g.callX1;
+        }
+        L.m_groups.push_back(g);
+        x = g.x1 + o.groupGap;
+    }
+    if (noSocket) {
+        SequenceGroup g;
+        g.firstLane = static_cast<int>(L.m_lanes.size());
+        g.laneCount = 1;
+        g.x0 = g.callX0 = g.callX1 = x;
+        g.x1 = x + o.lanePitch;
+        L.m_noSocketLane = g.firstLane;
+        L.m_lanes.push_back({-1, static_cast<int>(L.m_groups.size()), x + o.lanePitch / 2});
+        L.m_groups.push_back(g);
+        x = g.x1 + o.groupGap;
+    }
+    const double lastX1 = L.m_groups.empty() ? o.gutterWidth : L.m_groups.back().x1;
+    L.m_width = lastX1 + o.margin;
+
+    auto laneOf = [&](std::string_view sock) -> qint16 {
+        if (sock.empty())
+            return static_cast<qint16>(L.m_noSocketLane);
+        const int row = run.socketIndex(sock);
+        return static_cast<qint16>(row < 0 ? -1 : L.m_laneOfSocketRow[static_cast<size_t>(row)]);
+    };
+    auto groupOf = [&](std::string_view actor) { return static_cast<qint16>(run.actorIndex(actor)); };
+
+    // Pass 1: which events get a row of their own, and on which lanes they are drawn.
+    L.m_items.assign(static_cast<size_t>(limit + 1), SequenceItem{});
+    for (int i = 0; i <= limit; ++i) {
+        const core::Event &e = run.event(i);
+        SequenceItem &it = L.m_items[static_cast<size_t>(i)];
+        bool ownRow = false;
+        switch (e.kind()) {
+        case EventKind::Syscall: {
+            const auto *s = e.as<core::SyscallInfo>();
+            it.lane = s->sock.empty() ? qint16(-1) : laneOf(s->sock);
+            it.group = groupOf(s->actor);
+            ownRow = true;
+            break;
+        }
+        case EventKind::Return: {
+            const int call = run.syscallOf(i);
+            if (call >= 0) {
+                it.lane = L.m_items[static_cast<size_t>(call)].lane;
+                it.group = L.m_items[static_cast<size_t>(call)].group;
+            }
+            // A call that returns before anything else is drawn is one row: "close(5) = 0".
+            if (call >= 0 && !L.m_rowEvents.empty() && L.m_rowEvents.back() == call) {
+                it.merged = true;
+                L.m_items[static_cast<size_t>(call)].merged = true;
+            } else {
+                ownRow = true;
+            }
+            break;
+        }
+        case EventKind::Packet: {
+            const auto *p = e.as<core::PacketInfo>();
+            it.lane = laneOf(p->from);
+            it.lane2 = laneOf(p->to);
+            ownRow = true;
+            break;
+        }
+        case EventKind::State:
+            it.lane = laneOf(e.as<core::StateInfo>()->sock);
+            ownRow = true;
+            break;
+        case EventKind::Signal: {
+            const auto *s = e.as<core::SignalInfo>();
+            it.group = groupOf(s->actor);
+            const int call = run.syscallById(s->during);
+            if (call >= 0 && call <= limit)
+                it.lane = L.m_items[static_cast<size_t>(call)].lane;
+            ownRow = true;
+            break;
+        }
+        case EventKind::Socket:
+            it.lane = laneOf(e.as<core::SocketInfo>()->sock);
+            break;
+        case EventKind::Queue:
+            it.lane = laneOf(e.as<core::QueueInfo>()->sock);
+            break;
+        default:
+            break;
+        }
+        if (ownRow) {
+            it.row = static_cast<int>(L.m_rowEvents.size());
+            L.m_rowEvents.push_back(i);
+        }
+    }
+
+    // Pass 2: the time scale, then every event's y.
+    if (o.mode == TimeMode::Proportional) {
+        std::vector<qint64> times;
+        times.reserve(L.m_rowEvents.size());
+        for (int e : L.m_rowEvents)
+            times.push_back(run.event(e).tNs);
+        double nsPerPx = o.nsPerPx;
+        if (nsPerPx <= 0) {
+            qint64 busy = times.empty() ? 0 : times.back() - times.front();
+            for (size_t k = 1; k < times.size(); ++k)
+                if (times[k] - times[k - 1] > o.gapNs)
+                    busy -= times[k] - times[k - 1];
+            const double px = std::max<double>(1.0, static_cast<double>(times.size()) * o.rowHeight * o.timeZoom);
+            nsPerPx = std::max(1.0, static_cast<double>(busy) / px);
+        }
+        L.m_scale = TimeScale::proportionalFor(times, nsPerPx, o.gapNs, o.gapPx, o.rowHeight / 2);
+    } else {
+        L.m_scale = TimeScale::uniform(static_cast<int>(L.m_rowEvents.size()), o.rowHeight);
+    }
+    const TimeScale &sc = L.m_scale;
+    const bool prop = sc.proportional;
+    int nextRow = 0;
+    float lastRowY = static_cast<float>(sc.top + o.rowHeight / 2);
+    for (int i = 0; i <= limit; ++i) {
+        SequenceItem &it = L.m_items[static_cast<size_t>(i)];
+        const core::Event &e = run.event(i);
+        if (it.row >= 0) {
+            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) : sc.yForRow(it.row));
+            lastRowY = it.y;
+            nextRow = it.row + 1;
+        } else if (it.merged) {
+            it.y = L.m_items[static_cast<size_t>(run.syscallOf(i))].y;
+        } else if (e.kind() == EventKind::Step) {
+            // The separator goes above the step's first row.
+            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) - o.rowHeight / 2 : sc.top + nextRow * o.rowHeight);
+        } else {
+            it.y = prop ? static_cast<float>(sc.yForTime(e.tNs)) : lastRowY;
+        }
+    }
+    L.m_height = std::max(sc.height(), sc.top + o.rowHeight);
+
+    // Calls that do not return on their own row: a span from the call to its return (or the end).
+    for (int r : L.m_rowEvents) {
+        const SequenceItem &it = L.m_items[static_cast<size_t>(r)];
+        if (run.event(r).kind() != EventKind::Syscall || it.merged)
+            continue;
+        int ret = run.returnOf(r);
+        if (ret > limit)
+            ret = -1;
+        const float y1 = ret >= 0 ? L.m_items[static_cast<size_t>(ret)].y : static_cast<float>(L.m_height);
+        L.m_spans.push_back({r, ret, it.group, it.lane, it.y, y1});
+        L.m_spanReach.push_back(std::max(y1, L.m_spanReach.empty() ? y1 : L.m_spanReach.back()));
+    }
+
+    // Lifelines start at their socket's first event.
+    L.m_laneTop.assign(L.m_lanes.size(), -1);
+    L.m_laneBottom.assign(L.m_lanes.size(), L.m_height);
+    for (size_t l = 0; l < L.m_lanes.size(); ++l) {
+        const int row = L.m_lanes[l].socketRow;
+        int first = row >= 0 ? sockets[static_cast<size_t>(row)].firstEvent : -1;
+        if (row < 0) { // the "(no socket)" lane exists only where such a packet is drawn
+            for (int r : L.m_rowEvents)
+                if (L.m_items[static_cast<size_t>(r)].lane == static_cast<int>(l) ||
+                    L.m_items[static_cast<size_t>(r)].lane2 == static_cast<int>(l)) {
+                    first = r;
+                    break;
+                }
+        }
+        if (first >= 0 && first <= limit)
+            L.m_laneTop[l] = std::max(0.0, L.m_items[static_cast<size_t>(first)].y - o.rowHeight / 2);
+    }
+    return L;
+}
+
+int SequenceLayout::firstSpanReaching(double y) const
+{
+    auto it = std::lower_bound(m_spanReach.begin(), m_spanReach.end(), y, [](float r, double v) { return r < v; });
+    return static_cast<int>(it - m_spanReach.begin());
+}
+
+int SequenceLayout::laneOfSocketRow(int socketRow) const
+{
+    if (socketRow < 0 || socketRow >= static_cast<int>(m_laneOfSocketRow.size()))
+        return -1;
+    return m_laneOfSocketRow[static_cast<size_t>(socketRow)];
+}
+
+std::pair<int, int> SequenceLayout::rowRange(double y0, double y1) const
+{
+    auto yOf = [this](int e) { return static_cast<double>(m_items[static_cast<size_t>(e)].y); };
+    auto first =
+        std::lower_bound(m_rowEvents.begin(), m_rowEvents.end(), y0, [&](int e, double y) { return yOf(e) < y; });
+    auto last = std::upper_bound(first, m_rowEvents.end(), y1, [&](double y, int e) { return y < yOf(e); });
+    return {static_cast<int>(first - m_rowEvents.begin()), static_cast<int>(last - m_rowEvents.begin())};
+}
+
+int SequenceLayout::eventAt(QPointF pos) const
+{
+    const double reach = m_scale.proportional ? std::max(6.0, m_options.rowHeight / 3) : m_options.rowHeight / 2;
+    auto [first, last] = rowRange(pos.y() - reach, pos.y() + reach);
+    int best = -1;
+    double bestScore = 1e300;
+    for (int r = first; r < last; ++r) {
+        const int e = m_rowEvents[static_cast<size_t>(r)];
+        const SequenceItem &it = m_items[static_cast<size_t>(e)];
+        double dx = 0;
+        if (it.lane >= 0 && it.lane2 >= 0) {
+            const double a = m_lanes[static_cast<size_t>(it.lane)].x, b = m_lanes[static_cast<size_t>(it.lane2)].x;
+            dx = std::max({0.0, std::min(a, b) - pos.x(), pos.x() - std::max(a, b)});
+        } else if (it.group >= 0) {
+            const SequenceGroup &g = m_groups[static_cast<size_t>(it.group)];
+            dx = std::max({0.0, g.x0 - pos.x(), pos.x() - g.x1});
+        } else if (it.lane >= 0) {
+            dx = std::abs(m_lanes[static_cast<size_t>(it.lane)].x - pos.x());
+        }
+        const double score = std::abs(it.y - pos.y()) + dx * 0.05;
+        if (score < bestScore) {
+            bestScore = score;
+            best = e;
+        }
+    }
+    return best;
+}
+
+int SequenceLayout::laneAt(double x) const
+{
+    int best = -1;
+    double bestD = m_options.lanePitch / 2;
+    for (size_t l = 0; l < m_lanes.size(); ++l) {
+        const double d = std::abs(m_lanes[l].x - x);
+        if (d < bestD) {
+            bestD = d;
+            best = static_cast<int>(l);
+        }
+    }
+    return best;
+}
+
+QLineF SequenceLayout::arrow(int eventIndex) const
+{
+    const SequenceItem &it = item(eventIndex);
+    if (it.lane < 0 || it.lane2 < 0)
+        return {};
+    return {m_lanes[static_cast<size_t>(it.lane)].x, it.y, m_lanes[static_cast<size_t>(it.lane2)].x, it.y};
+}
+
+double SequenceLayout::callAnchorX(int group) const
+{
+    const SequenceGroup &g = m_groups[static_cast<size_t>(group)];
+    return g.side == CallSide::Left ? g.callX1 : g.callX0;
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/sequence/timescale.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sockscope::ui {
+
+TimeScale TimeScale::uniform(int rows, double rowHeight, double top)
+{
+    TimeScale s;
+    s.proportional = false;
+    s.rows = std::max(rows, 0);
+    s.rowHeight = rowHeight;
+    s.top = top;
+    return s;
+}
+
+TimeScale TimeScale::proportionalFor(std::span<const qint64> times, double nsPerPx, qint64 gapNs, double gapPx,
+                                     double margin, double top)
+{
+    TimeScale s;
+    s.proportional = true;
+    s.nsPerPx = std::max(nsPerPx, 1e-3);
+    s.gapNs = std::max<qint64>(gapNs, 1);
+    s.gapPx = gapPx;
+    s.rowHeight = margin * 2;
+    s.top = top;
+    if (times.empty())
+        return s;
+    s.origin = times.front();
+    s.lastTime = times.back();
+    qint64 collapsed = 0;
+    for (size_t i = 1; i < times.size(); ++i) {
+        const qint64 dt = times[i] - times[i - 1];
+        if (dt <= s.gapNs)
+            continue;
+        // yForTime() sees only the earlier gaps here, which is what the band's top depends on.
+        const double y = s.yForTime(times[i - 1]);
+        s.gaps.push_back(Gap{times[i - 1], times[i], y, collapsed});
+        collapsed += dt;
+    }
+    return s;
+}
+
+int TimeScale::rowAt(double y) const
+{
+    return static_cast<int>(std::floor((y - top) / rowHeight));
+}
+
+double TimeScale::yForTime(qint64 t) const
+{
+    const double base = top + rowHeight / 2;
+    // The last gap that starts at or before t.
+    auto it = std::upper_bound(gaps.begin(), gaps.end(), t, [](qint64 v, const Gap &g) { return v < g.t0; });
+    if (it == gaps.begin())
+        return base + static_cast<double>(t - origin) / nsPerPx;
+    const Gap &g = *std::prev(it);
+    if (t < g.t1) // inside the collapsed band
+        return g.y + gapPx * static_cast<double>(t - g.t0) / static_cast<double>(g.t1 - g.t0);
+    const auto idx = static_cast<double>(it - gaps.begin());
+    const qint64 removed = g.collapsedBefore + (g.t1 - g.t0);
+    return base + static_cast<double>(t - origin - removed) / nsPerPx + idx * gapPx;
+}
+
+qint64 TimeScale::timeAt(double y) const
+{
+    if (!proportional)
+        return 0;
+    // The last gap whose band starts at or above y.
+    auto it = std::upper_bound(gaps.begin(), gaps.end(), y, [](double v, const Gap &g) { return v < g.y; });
+    const double base = top + rowHeight / 2;
+    if (it == gaps.begin())
+        return origin + static_cast<qint64>(std::llround((y - base) * nsPerPx));
+    const Gap &g = *std::prev(it);
+    if (y < g.y + gapPx)
+        return g.t0 + static_cast<qint64>(std::llround((y - g.y) / gapPx * static_cast<double>(g.t1 - g.t0)));
+    return g.t1 + static_cast<qint64>(std::llround((y - g.y - gapPx) * nsPerPx));
+}
+
+const TimeScale::Gap *TimeScale::gapAt(double y) const
+{
+    auto it = std::upper_bound(gaps.begin(), gaps.end(), y, [](double v, const Gap &g) { return v < g.y; });
+    if (it == gaps.begin())
+        return nullptr;
+    const Gap &g = *std::prev(it);
+    return y < g.y + gapPx ? &g : nullptr;
+}
+
+double TimeScale::height() const
+{
+    if (!proportional)
+        return top + rows * rowHeight;
+    return yForTime(lastTime) + rowHeight / 2;
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/teach/classmode.h"
+
+#include "ui/mainwindow.h"
+#include "ui/model/viewstate.h"
+#include "ui/sequence/sequenceview.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+
+#include <algorithm>
+
+namespace sockscope::ui {
+
+namespace {
+const QString kScaleKey = QStringLiteral("classMode/fontScale");
+}
+
+ClassMode::ClassMode(MainWindow *window) : QObject(window), m_window(window)
+{
+    m_scale = std::clamp(QSettings().value(kScaleKey, kDefaultScale).toDouble(), kMinScale, kMaxScale);
+}
+
+bool ClassMode::keepsDock(const QString &objectName)
+{
+    return objectName == QLatin1String("timelines") || objectName == QLatin1String("explanation");
+}
+
+void ClassMode::setActive(bool on)
+{
+    if (on == m_active)
+        return;
+    on ? enter() : leave();
+    m_active = on;
+    m_window->viewState()->setClassMode(on);
+    emit activeChanged(on);
+}
+
+void ClassMode::setScale(double scale)
+{
+    m_scale = std::clamp(scale, kMinScale, kMaxScale);
+    QSettings().setValue(kScaleKey, m_scale);
+    if (m_active)
+        applyLook();
+}
+
+void ClassMode::enter()
+{
+    m_state = m_window->saveState();
+    m_geometry = m_window->saveGeometry();
+    m_windowState = m_window->windowState();
+    m_theme = m_window->viewState()->theme();
+    m_zoom = m_window->sequenceView()->zoom();
+    m_menuBar = m_window->menuBar()->isVisible();
+    m_statusBar = m_window->statusBar()->isVisible();
+
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>()) {
+        const bool keep = keepsDock(dock->objectName());
+        dock->setVisible(keep);
+        if (keep && dock->isFloating())
+            dock->setFloating(false);
+    }
+    for (QToolBar *bar : m_window->findChildren<QToolBar *>())
+        bar->hide();
+    m_window->menuBar()->hide();
+    m_window->statusBar()->hide();
+    // Ctrl+= / Ctrl+- change the type size in class mode: the window's zoom shortcuts step aside.
+    const QList<QKeySequence> taken{QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Minus),
+                                    QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence::ZoomIn, QKeySequence::ZoomOut};
+    m_disabled.clear();
+    for (QAction *a : m_window->findChildren<QAction *>()) {
+        if (a->property("classModeAction").toBool() || !a->isEnabled())
+            continue;
+        const auto shortcuts = a->shortcuts();
+        if (std::any_of(shortcuts.begin(), shortcuts.end(), [&](const QKeySequence &k) { return taken.contains(k); })) {
+            a->setEnabled(false);
+            m_disabled << a;
+        }
+    }
+    applyLook();
+    m_window->showFullScreen();
+}
+
+void ClassMode::applyLook()
+{
+    Theme t = Theme::highContrast().scaled(m_scale);
+    // The cursor's event must read from the back of the room: an opaque, thick band.
+    t.selection = QColor(0xff, 0xd6, 0x00, 150);
+    m_window->viewState()->setTheme(t);
+    m_window->sequenceView()->setZoom(m_scale);
+}
+
+void ClassMode::leave()
+{
+    for (const QPointer<QAction> &a : std::as_const(m_disabled))
+        if (a)
+            a->setEnabled(true);
+    m_disabled.clear();
+    m_window->viewState()->setTheme(m_theme);
+    m_window->sequenceView()->setZoom(m_zoom);
+    m_window->menuBar()->setVisible(m_menuBar);
+    m_window->statusBar()->setVisible(m_statusBar);
+    m_window->setWindowState(m_windowState);
+    if (!(m_windowState & (Qt::WindowFullScreen | Qt::WindowMaximized)))
+        m_window->restoreGeometry(m_geometry);
+    m_window->restoreState(m_state); // docks and toolbars exactly as they were
+}
+
+} // namespace sockscope::ui

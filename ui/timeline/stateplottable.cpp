@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/timeline/stateplottable.h"
+
+#include "ui/model/runmodel.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace sockscope::ui {
+namespace {
+constexpr double kBandHalf = 0.2;    // band half height, in rows
+constexpr double kMarkOffset = 0.33; // calls above the band, segments below
+} // namespace
+
+StatePlottable::StatePlottable(QCPAxis *keyAxis, QCPAxis *valueAxis, const RunModel *run)
+    : QCPAbstractPlottable(keyAxis, valueAxis), m_run(run), m_theme(Theme::screenLight())
+{
+    setSelectable(QCP::stNone);
+    setAntialiased(false); // crisp bands; marks switch antialiasing on for themselves
+}
+
+void StatePlottable::rebuild()
+{
+    m_marks.clear();
+    m_indexed = 0;
+    appendEvents(0, m_run->eventCount() - 1);
+}
+
+void StatePlottable::appendEvents(int first, int last)
+{
+    for (int i = std::max(first, m_indexed); i <= last; ++i)
+        indexEvent(i);
+    m_indexed = std::max(m_indexed, last + 1);
+}
+
+void StatePlottable::indexEvent(int i)
+{
+    const core::Event &e = m_run->event(i);
+    const double ms = toMs(e.tNs);
+    auto add = [&](std::string_view sock, MarkKind kind) {
+        const int row = m_run->socketIndex(sock);
+        if (row >= 0)
+            m_marks.push_back({ms, row, i, kind});
+    };
+    switch (e.kind()) {
+    case core::EventKind::Syscall: {
+        const int ret = m_run->returnOf(i);
+        const bool error = ret >= 0 && !m_run->event(ret).as<core::ReturnInfo>()->err.empty();
+        add(e.as<core::SyscallInfo>()->sock, error ? MarkKind::CallError : MarkKind::Call);
+        break;
+    }
+    case core::EventKind::Return: {
+        // The error is known only now: recolour the call's mark if it is already indexed.
+        const auto *r = e.as<core::ReturnInfo>();
+        const int call = m_run->syscallOf(i);
+        if (!r->err.empty() && call >= 0)
+            for (auto it = m_marks.rbegin(); it != m_marks.rend(); ++it)
+                if (it->event == call) {
+                    it->kind = MarkKind::CallError;
+                    break;
+                }
+        break;
+    }
+    case core::EventKind::Packet: {
+        const auto *p = e.as<core::PacketInfo>();
+        add(p->from, MarkKind::SegmentOut);
+        add(p->to, MarkKind::SegmentIn);
+        break;
+    }
+    case core::EventKind::Signal: {
+        const int call = m_run->syscallById(e.as<core::SignalInfo>()->during);
+        if (call >= 0)
+            add(m_run->event(call).as<core::SyscallInfo>()->sock, MarkKind::Signal);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+int StatePlottable::eventNear(const QPointF &pos, double maxPx) const
+{
+    int best = -1;
+    double bestD = maxPx * maxPx;
+    const double xLo = mKeyAxis->pixelToCoord(pos.x() - maxPx);
+    const double xHi = mKeyAxis->pixelToCoord(pos.x() + maxPx);
+    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
+    for (; it != m_marks.end() && it->ms <= xHi; ++it) {
+        if (m_reveal >= 0 && it->event > m_reveal)
+            continue;
+        const double dx = mKeyAxis->coordToPixel(it->ms) - pos.x();
+        const double dy = mValueAxis->coordToPixel(it->row) - pos.y();
+        const double d = dx * dx + std::min(dy * dy, std::pow(std::max(0.0, std::abs(dy) - 12.0), 2));
+        if (d <= bestD) {
+            bestD = d;
+            best = it->event;
+        }
+    }
+    return best;
+}
+
+double StatePlottable::selectTest(const QPointF &, bool, QVariant *) const
+{
+    return -1;
+}
+
+QCPRange StatePlottable::getKeyRange(bool &foundRange, QCP::SignDomain) const
+{
+    foundRange = m_run->eventCount() > 0;
+    return QCPRange(0, std::max(toMs(m_run->endNs()), 0.001));
+}
+
+QCPRange StatePlottable::getValueRange(bool &foundRange, QCP::SignDomain, const QCPRange &) const
+{
+    foundRange = !m_run->sockets().empty();
+    return QCPRange(-0.5, static_cast<double>(m_run->sockets().size()) - 0.5);
+}
+
+void StatePlottable::draw(QCPPainter *painter)
+{
+    const int rows = static_cast<int>(m_run->sockets().size());
+    if (rows == 0 || !mKeyAxis || !mValueAxis)
+        return;
+    const QCPRange xr = mKeyAxis->range();
+    const QCPRange yr = mValueAxis->range();
+    const int rowFirst = std::clamp(static_cast<int>(std::floor(yr.lower)), 0, rows - 1);
+    const int rowLast = std::clamp(static_cast<int>(std::ceil(yr.upper)), 0, rows - 1);
+    double revealMs = toMs(m_run->endNs());
+    if (m_reveal >= 0 && m_reveal < m_run->eventCount())
+        revealMs = toMs(m_run->event(m_reveal).tNs);
+    drawBands(painter, rowFirst, rowLast, xr.lower, xr.upper, revealMs);
+    drawMarks(painter, rowFirst, rowLast, xr.lower, xr.upper);
+    if (m_cursor >= 0 && m_cursor < m_run->eventCount()) {
+        const double x = mKeyAxis->coordToPixel(toMs(m_run->event(m_cursor).tNs));
+        QColor c = m_theme.text;
+        c.setAlphaF(0.75);
+        painter->setPen(QPen(c, 1.5 * m_theme.lineWidth));
+        const QRect clip = clipRect();
+        painter->drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()));
+    }
+}
+
+void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi, double revealMs)
+{
+    painter->setFont(m_theme.font);
+    const QFontMetrics fm(m_theme.font);
+    const QRect visible = mKeyAxis->axisRect()->rect();
+    std::array<int, core::kTcpStateCount> nameWidth;
+    nameWidth.fill(-1);
+    for (int row = rowFirst; row <= rowLast; ++row) {
+        const auto &spans = m_run->stateSpans(row);
+        const double yTop = mValueAxis->coordToPixel(row - kBandHalf);
+        const double yBottom = mValueAxis->coordToPixel(row + kBandHalf);
+        const double top = std::min(yTop, yBottom), height = std::abs(yBottom - yTop);
+        auto it = std::lower_bound(spans.begin(), spans.end(), xLo,
+                                   [](const StateSpan &s, double x) { return toMs(s.t1) < x; });
+        double lastRight = -1e9; // skip spans that fall entirely on the pixel already painted
+        for (; it != spans.end() && toMs(it->t0) <= xHi && toMs(it->t0) <= revealMs; ++it) {
+            const double left = mKeyAxis->coordToPixel(toMs(it->t0));
+            const double right = std::max(mKeyAxis->coordToPixel(std::min(toMs(it->t1), revealMs)), left + 1.0);
+            if (right <= lastRight)
+                continue;
+            const QRectF band(std::max(left, lastRight), top, right - std::max(left, lastRight), height);
+            QColor fill = m_theme.state(it->state);
+            if (!it->derived)
+                fill.setAlphaF(0.55); // kernel-observed only
+            painter->fillRect(band, fill);
+            lastRight = right;
+            // The name goes in the visible part: a band that began left of the view is still named.
+            const QRectF shown = band.intersected(QRectF(visible.left(), top, visible.width(), height));
+            const auto st = static_cast<size_t>(it->state);
+            if (shown.width() < 20)
+                continue; // no state name is that short: skip measuring thousands of slivers
+            if (nameWidth[st] < 0)
+                nameWidth[st] = fm.horizontalAdvance(QString::fromLatin1(core::stateName(it->state).data()));
+            if (shown.width() > nameWidth[st] + 6) {
+                painter->setPen(m_theme.textOnState(it->state));
+                painter->drawText(shown.adjusted(3, 0, -3, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                                  QString::fromLatin1(core::stateName(it->state).data()));
+            }
+        }
+    }
+}
+
+QColor StatePlottable::markColor(const Mark &m) const
+{
+    switch (m.kind) {
+    case MarkKind::Call:
+        return m_theme.syscallOk;
+    case MarkKind::CallError:
+        return m_theme.syscallError;
+    case MarkKind::Signal:
+        return m_theme.signalMarker;
+    case MarkKind::SegmentOut:
+    case MarkKind::SegmentIn: {
+        const auto *p = m_run->event(m.event).as<core::PacketInfo>();
+        return m_theme.segment(p->flags, p->len);
+    }
+    }
+    return m_theme.text;
+}
+
+void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi)
+{
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    const int kinds = 5;
+    std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), -1000000); // far left, no overflow
+    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
+    const double r = 3.5 * m_theme.lineWidth;
+    QColor lastColor;
+    for (; it != m_marks.end() && it->ms <= xHi; ++it) {
+        if (it->row < rowFirst || it->row > rowLast || (m_reveal >= 0 && it->event > m_reveal))
+            continue;
+        const double x = mKeyAxis->coordToPixel(it->ms);
+        int &last = lastPx[static_cast<size_t>((it->row - rowFirst) * kinds + static_cast<int>(it->kind))];
+        // Errors and signals always show; an ordinary mark within 2 px of the last one of its kind and row
+        // would hide under it (a zoomed-out run has thousands per pixel column), so it is skipped.
+        const bool important = it->kind == MarkKind::CallError || it->kind == MarkKind::Signal;
+        const int px = static_cast<int>(x);
+        if (px == last || (!important && px - last < 2))
+            continue;
+        last = px;
+        const QColor c = markColor(*it);
+        if (c != lastColor) { // pens and brushes are not free: most neighbours share a colour
+            lastColor = c;
+            painter->setPen(QPen(c.darker(130), 1));
+            painter->setBrush(c);
+        }
+        switch (it->kind) {
+        case MarkKind::Call:
+        case MarkKind::CallError: {
+            const double y = mValueAxis->coordToPixel(it->row - kMarkOffset);
+            const double rr = it->kind == MarkKind::CallError ? r * 1.3 : r;
+            painter->drawEllipse(QPointF(x, y), rr, rr);
+            break;
+        }
+        case MarkKind::SegmentOut:
+        case MarkKind::SegmentIn: {
+            // Out: a triangle pointing up (leaving the socket); in: pointing down.
+            const double y = mValueAxis->coordToPixel(it->row + kMarkOffset);
+            const double d = it->kind == MarkKind::SegmentOut ? -r : r;
+            const QPointF tri[3] = {{x, y + d}, {x - r, y - d}, {x + r, y - d}};
+            painter->drawPolygon(tri, 3);
+            break;
+        }
+        case MarkKind::Signal: {
+            const double y = mValueAxis->coordToPixel(it->row);
+            const double s = r * 1.8;
+            const QPointF diamond[4] = {{x, y - s}, {x + s, y}, {x, y + s}, {x - s, y}};
+            painter->drawPolygon(diamond, 4);
+            break;
+        }
+        }
+    }
+    painter->setBrush(Qt::NoBrush);
+}
+
+void StatePlottable::drawLegendIcon(QCPPainter *painter, const QRectF &rect) const
+{
+    painter->fillRect(rect, m_theme.state(core::TcpState::Established));
+}
+
+} // namespace sockscope::ui

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// One QCustomPlot plottable that bulk-paints every socket's state bands, the call/segment/signal markers
+// and the cursor line; only what is visible is painted, and marks that fall on the same pixel are skipped.
+// x is milliseconds since the run's start, y the socket row (row 0 at the top).
+// Thread-safety: GUI thread only.
+
+#include "ui/style/theme.h"
+
+#include <qcustomplot.h>
+
+#include <vector>
+
+namespace sockscope::ui {
+
+class RunModel;
+
+class StatePlottable : public QCPAbstractPlottable
+{
+    Q_OBJECT
+public:
+    enum class MarkKind : quint8
+    {
+        Call,
+        CallError,
+        SegmentOut,
+        SegmentIn,
+        Signal
+    };
+    struct Mark
+    {
+        double ms = 0;
+        int row = 0;
+        int event = 0;
+        MarkKind kind = MarkKind::Call;
+    };
+
+    StatePlottable(QCPAxis *keyAxis, QCPAxis *valueAxis, const RunModel *run);
+
+    // Marks are indexed incrementally; a change in the socket rows re-indexes everything.
+    void rebuild();
+    void appendEvents(int first, int last);
+    const std::vector<Mark> &marks() const { return m_marks; }
+
+    void setTheme(const Theme &theme) { m_theme = theme; }
+    void setCursorEvent(int eventIndex) { m_cursor = eventIndex; }
+    void setRevealLimit(int lastEvent) { m_reveal = lastEvent; }
+
+    // The event of the mark nearest to pixel pos within maxPx, or -1.
+    int eventNear(const QPointF &pos, double maxPx) const;
+
+    double selectTest(const QPointF &pos, bool onlySelectable, QVariant *details = nullptr) const override;
+    QCPRange getKeyRange(bool &foundRange, QCP::SignDomain inSignDomain = QCP::sdBoth) const override;
+    QCPRange getValueRange(bool &foundRange, QCP::SignDomain inSignDomain = QCP::sdBoth,
+                           const QCPRange &inKeyRange = QCPRange()) const override;
+
+    static double toMs(qint64 tNs) { return static_cast<double>(tNs) / 1e6; }
+
+protected:
+    void draw(QCPPainter *painter) override;
+    void drawLegendIcon(QCPPainter *painter, const QRectF &rect) const override;
+
+private:
+    void indexEvent(int i);
+    void drawBands(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi, double revealMs);
+    void drawMarks(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi);
+    QColor markColor(const Mark &m) const;
+
+    const RunModel *m_run;
+    Theme m_theme;
+    std::vector<Mark> m_marks; // in time order (the stream's order)
+    int m_indexed = 0;         // events indexed so far
+    int m_cursor = -1;
+    int m_reveal = -1;
+};
+
+} // namespace sockscope::ui

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/timeline/timelineview.h"
+
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
+#include "ui/timeline/stateplottable.h"
+
+#include <QMouseEvent>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+namespace sockscope::ui {
+
+TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
+    : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)), m_rowTicker(new QCPAxisTickerText)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    setMinimumSize(300, 120);
+
+    m_plottable = new StatePlottable(m_plot->xAxis, m_plot->yAxis, m_run);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_plot->xAxis->setLabel(tr("time since start (ms)"));
+    m_plot->yAxis->setTicker(m_rowTicker);
+    m_plot->yAxis->setRangeReversed(true); // first socket on top, as in the diagram
+    m_plot->yAxis->grid()->setVisible(false);
+    m_plot->yAxis->setSubTicks(false);
+    m_plot->yAxis->setTickLength(0, 0);
+    m_plot->xAxis->setRange(0, 1);
+
+    connect(m_run, &RunModel::eventsAppended, this, &TimelineView::onEventsAppended);
+    connect(m_run, &RunModel::socketsChanged, this, &TimelineView::onSocketsChanged);
+    connect(m_run, &RunModel::runReset, this, &TimelineView::onRunReset);
+    connect(m_view, &ViewState::themeChanged, this, &TimelineView::onThemeChanged);
+    connect(m_view, &ViewState::cursorChanged, this, &TimelineView::onCursorChanged);
+    connect(m_view, &ViewState::revealChanged, this, [this](int limit) {
+        m_plottable->setRevealLimit(limit);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(m_view, &ViewState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
+    connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &TimelineView::onRangeChanged);
+    // A click (not a drag) on a mark moves the shared cursor to its event.
+    connect(m_plot, &QCustomPlot::mousePress, this,
+            [this](QMouseEvent *e) { m_plot->setProperty("pressPos", e->pos()); });
+    connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent *e) {
+        if ((e->pos() - m_plot->property("pressPos").toPoint()).manhattanLength() > 3)
+            return;
+        const int event = m_plottable->eventNear(e->pos(), 8);
+        if (event >= 0)
+            m_view->setCursor(event);
+    });
+    onThemeChanged();
+    onRunReset();
+}
+
+void TimelineView::onEventsAppended(int first, int last)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_plottable->appendEvents(first, last);
+    if (m_followEnd) {
+        m_syncing = true; // growing with the run is not a user zoom
+        m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
+        m_syncing = false;
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::onSocketsChanged()
+{
+    // Rows moved or grew: the marks carry row numbers, so index them again (a few times per run).
+    m_plottable->rebuild();
+    updateRowLabels();
+    fitRows();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::onRunReset()
+{
+    m_followEnd = true;
+    m_plottable->rebuild();
+    m_plottable->setCursorEvent(m_view->cursor());
+    updateRowLabels();
+    fitRows();
+    m_syncing = true;
+    m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
+    m_syncing = false;
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::updateRowLabels()
+{
+    m_rowTicker->clear();
+    const auto &sockets = m_run->sockets();
+    for (size_t i = 0; i < sockets.size(); ++i)
+        m_rowTicker->addTick(static_cast<double>(i), QString::fromStdString(sockets[i].sock));
+}
+
+void TimelineView::fitRows()
+{
+    const double rows = std::max<double>(1, static_cast<double>(m_run->sockets().size()));
+    m_plot->yAxis->setRange(-0.5, rows - 0.5);
+}
+
+void TimelineView::onThemeChanged()
+{
+    const Theme &t = m_view->theme();
+    m_plottable->setTheme(t);
+    m_plot->setBackground(t.background);
+    m_plot->axisRect()->setBackground(t.background);
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->setBasePen(QPen(t.grid));
+        axis->setTickPen(QPen(t.grid));
+        axis->setSubTickPen(QPen(t.grid));
+        axis->setTickLabelColor(t.text);
+        axis->setLabelColor(t.mutedText);
+        axis->setTickLabelFont(t.font);
+        axis->setLabelFont(t.font);
+        axis->grid()->setPen(QPen(t.grid, 0, Qt::DotLine));
+    }
+    m_plot->yAxis->setTickLabelFont(t.monoFont);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::onCursorChanged(int eventIndex)
+{
+    m_plottable->setCursorEvent(eventIndex);
+    // Keep the cursor in view: pan (not zoom) when it leaves the visible range.
+    if (eventIndex >= 0 && eventIndex < m_run->eventCount()) {
+        const double x = StatePlottable::toMs(m_run->event(eventIndex).tNs);
+        const QCPRange r = m_plot->xAxis->range();
+        if (x < r.lower || x > r.upper)
+            m_plot->xAxis->setRange(x - r.size() / 2, x + r.size() / 2);
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::onRangeChanged(const QCPRange &range)
+{
+    if (m_syncing)
+        return;
+    m_followEnd = false;
+    m_syncing = true;
+    m_view->setVisibleRange(static_cast<qint64>(range.lower * 1e6), static_cast<qint64>(range.upper * 1e6));
+    m_syncing = false;
+}
+
+void TimelineView::onVisibleRangeChanged(qint64 t0, qint64 t1)
+{
+    if (m_syncing)
+        return;
+    m_syncing = true;
+    if (t1 < t0) {
+        m_followEnd = true;
+        m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
+    } else {
+        m_followEnd = false;
+        m_plot->xAxis->setRange(StatePlottable::toMs(t0), StatePlottable::toMs(t1));
+    }
+    m_syncing = false;
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::zoomBy(double factor)
+{
+    const QCPRange r = m_plot->xAxis->range();
+    double center = r.center();
+    if (m_view->cursor() >= 0 && m_view->cursor() < m_run->eventCount())
+        center = StatePlottable::toMs(m_run->event(m_view->cursor()).tNs);
+    m_plot->xAxis->setRange(center - r.size() * factor / 2, center + r.size() * factor / 2);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::zoomIn()
+{
+    zoomBy(0.5);
+}
+void TimelineView::zoomOut()
+{
+    zoomBy(2.0);
+}
+
+void TimelineView::zoomReset()
+{
+    m_view->resetVisibleRange();
+    onVisibleRangeChanged(0, -1);
+}
+
+} // namespace sockscope::ui
