@@ -60,12 +60,6 @@ RawBatch LabRecorder::drain()
     return out;
 }
 
-bool LabRecorder::hasExited(std::int64_t id)
-{
-    std::lock_guard lock(m_mutex);
-    return std::find(m_exitIds.begin(), m_exitIds.end(), id) != m_exitIds.end();
-}
-
 bool LabRecorder::hasEntered(std::int64_t id)
 {
     std::lock_guard lock(m_mutex);

@@ -29,7 +29,6 @@ public:
     RawBatch drain();
     // Waits until the call with this id has returned, at most `timeout`. True when it has.
     bool waitExit(std::int64_t id, std::chrono::microseconds timeout);
-    bool hasExited(std::int64_t id);
     // True once the call's enter record exists: before that the actor has not reached the kernel, and a
     // sleeping thread is only waiting for its turn, not blocked in the call.
     bool hasEntered(std::int64_t id);
