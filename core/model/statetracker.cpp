@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/model/statetracker.h"
+
+#include <algorithm>
+
+namespace sockscope::core {
+
+namespace {
+constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
+constexpr std::uint8_t kFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
+constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
+// A kernel snapshot agrees with the derived model if the model was in that state within this much of the
+// snapshot: a segment's stamp and the state change it causes are microseconds apart.
+constexpr std::int64_t kKernelToleranceNs = 1000000;
+} // namespace
+
+StateTracker::StateTracker(bool capture, Changed changed) : m_capture(capture), m_changed(std::move(changed)) {}
+
+int StateTracker::add(TcpState initial, std::int64_t absNs)
+{
+    Tracked t;
+    t.machine = TcpMachine(initial);
+    t.history.emplace_back(absNs, initial);
+    m_socks.push_back(std::move(t));
+    return static_cast<int>(m_socks.size()) - 1;
+}
+
+void StateTracker::record(int sock, TcpState before, std::optional<TcpState> to, std::int64_t absNs, long cause)
+{
+    if (!to)
+        return;
+    auto &h = m_socks[sock].history;
+    auto at =
+        std::upper_bound(h.begin(), h.end(), absNs, [](std::int64_t t, const auto &entry) { return t < entry.first; });
+    h.insert(at, {absNs, *to});
+    m_changed(sock, before, *to, absNs, cause);
+}
+
+void StateTracker::call(int sock, MachineCall call, std::int64_t absNs, long cause)
+{
+    TcpState before = state(sock);
+    record(sock, before, m_socks[sock].machine.onCall(call), absNs, cause);
+}
+
+void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
+{
+    TcpState before = state(sock);
+    m_socks[sock].machine.startPassive();
+    record(sock, before, TcpState::SynReceived, absNs, cause);
+}
+
+void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long cause)
+{
+    resolve(sock, &seg, absNs, true);
+    TcpState before = state(sock);
+    record(sock, before, m_socks[sock].machine.onSend(seg.flags, seg.seq, seg.ack, seg.len), absNs, cause);
+    resolve(sock, &seg, absNs, false);
+}
+
+void StateTracker::received(int sock, const Segment &seg, std::int64_t absNs, long cause)
+{
+    Deferred d{seg, absNs, cause};
+    // The backlog is FIFO: once one segment waits for the lock, every later one waits behind it.
+    if (m_deferred.count(sock) || ((seg.flags & (kSyn | kFin)) && lockHeld(sock, absNs)))
+        m_deferred[sock].push_back(d);
+    else
+        apply(sock, d, absNs);
+}
+
+void StateTracker::callEntered(std::int64_t callId, int sock, Call call, std::int64_t absNs)
+{
+    if (sock >= 0 && (call == Call::Close || call == Call::Shutdown || call == Call::Connect))
+        m_locks[callId] = LockHolder{sock, absNs};
+}
+
+void StateTracker::callReturned(std::int64_t callId, int sock)
+{
+    m_locks.erase(callId);
+    if (sock >= 0)
+        resolve(sock, nullptr, 0, false);
+}
+
+void StateTracker::applyDeferred()
+{
+    while (!m_deferred.empty())
+        resolve(m_deferred.begin()->first, nullptr, 0, false);
+}
+
+bool StateTracker::lockHeld(int sock, std::int64_t absNs) const
+{
+    for (const auto &[id, holder] : m_locks)
+        if (holder.sock == sock && holder.tNs <= absNs)
+            return true;
+    return false;
+}
+
+void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs)
+{
+    TcpState before = state(sock);
+    record(sock, before, m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len), absNs, d.cause);
+}
+
+void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before)
+{
+    auto it = m_deferred.find(sock);
+    if (it == m_deferred.end())
+        return;
+    std::vector<Deferred> waiting = std::move(it->second);
+    m_deferred.erase(it);
+    std::vector<Deferred> keep;
+    bool stopped = false; // FIFO: after the first segment our own send does not acknowledge, the rest wait too
+    for (const auto &d : waiting) {
+        // Sequence space the deferred segment occupies: its data, plus one for SYN and one for FIN.
+        std::uint32_t end = d.seg.seq + d.seg.len + ((d.seg.flags & kSyn) ? 1 : 0) + ((d.seg.flags & kFin) ? 1 : 0);
+        bool acked = sent && (sent->flags & kAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
+        if (!sent)
+            apply(sock, d, d.tNs); // the call returned first: it was processed at its own time
+        else if (before && acked && !stopped)
+            apply(sock, d, d.tNs); // the socket acknowledged it, so it had processed it
+        else if (!before)
+            apply(sock, d, sentNs); // processed after our own segment, when the lock was released
+        else {
+            stopped = true;
+            keep.push_back(d);
+        }
+    }
+    if (!keep.empty())
+        m_deferred[sock] = std::move(keep);
+}
+
+std::vector<KernelVerdict> StateTracker::judgeObservations()
+{
+    std::vector<KernelVerdict> out;
+    for (const auto &obs : m_observations)
+        if (auto v = judge(obs))
+            out.push_back(*v);
+    m_observations.clear();
+    return out;
+}
+
+std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
+{
+    Tracked &s = m_socks[obs.sock];
+    // Every derived state the socket was in during the snapshot's window, widened by the tolerance.
+    std::vector<TcpState> allowed;
+    TcpState atStart = s.history.front().second;
+    for (const auto &[t, st] : s.history) {
+        if (t <= obs.t0Ns - kKernelToleranceNs)
+            atStart = st;
+        else if (t <= obs.t1Ns + kKernelToleranceNs)
+            allowed.push_back(st);
+    }
+    allowed.push_back(atStart);
+    auto has = [&](TcpState st) { return std::find(allowed.begin(), allowed.end(), st) != allowed.end(); };
+    bool consistent = !m_capture || has(obs.state);
+    // The fd of a connection in TIME_WAIT reads CLOSE: the full socket is gone, a minisocket took over.
+    if (obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait))
+        consistent = true;
+    // Linux passes FIN_WAIT_2 for an instant on the way from FIN_WAIT_1 to TIME_WAIT.
+    if (obs.state == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))
+        consistent = true;
+    if (s.kernelSeen && s.kernelState == obs.state && s.kernelConflict == !consistent)
+        return std::nullopt;
+    TcpState derivedNow = atStart;
+    for (const auto &[t, st] : s.history)
+        if (t <= obs.t0Ns)
+            derivedNow = st;
+    KernelVerdict v{obs.sock,  obs.t1Ns,    s.kernelSeen ? s.kernelState : TcpState::Closed,
+                    obs.state, !consistent, derivedNow};
+    const bool news = v.from != v.to || !consistent || (s.kernelSeen && s.kernelConflict);
+    s.kernelSeen = true;
+    s.kernelState = obs.state;
+    s.kernelConflict = !consistent;
+    if (!consistent)
+        ++m_conflicts;
+    if (!news) // a socket first seen CLOSED (just created) says nothing new
+        return std::nullopt;
+    return v;
+}
+
+} // namespace sockscope::core

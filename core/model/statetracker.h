@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the derived TCP state of every socket of a run: one TcpMachine each, driven by its segments and
+// calls, with the receives the kernel defers while the owner holds the socket lock, and the judgement of
+// kernel snapshots against the derived states (a contradiction is a conflict).
+// Thread-safety: a plain value, used by the event builder's thread only.
+
+#include "core/model/tcpmachine.h"
+#include "core/scenario/scenario.h"
+#include "core/stream/event.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace sockscope::core {
+
+// One captured segment as a socket's machine sees it; seq/ack are absolute header values.
+struct Segment
+{
+    std::uint8_t flags = 0;
+    std::uint32_t seq = 0, ack = 0, len = 0;
+};
+
+// A socket's state as the kernel reported it during [t0Ns, t1Ns].
+struct KernelObservation
+{
+    int sock = -1;
+    std::int64_t t0Ns = 0, t1Ns = 0;
+    TcpState state = TcpState::Closed;
+    bool fromFd = false; // TCP_INFO of the socket's fd (true) or a sock_diag dump (false)
+};
+
+// A kernel state worth a stream event: a change, a contradiction, or the end of one.
+struct KernelVerdict
+{
+    int sock = -1;
+    std::int64_t tNs = 0; // absolute; the end of the snapshot, never before its cause
+    TcpState from = TcpState::Closed, to = TcpState::Closed;
+    bool conflict = false;
+    TcpState derived = TcpState::Closed; // the derived state at the snapshot's start
+};
+
+class StateTracker
+{
+public:
+    // Told every derived change; cause is the caller's index of the causing event, or -1.
+    using Changed = std::function<void(int sock, TcpState from, TcpState to, std::int64_t absNs, long cause)>;
+    // capture: without segments there is nothing to derive, so no snapshot can contradict.
+    StateTracker(bool capture, Changed changed);
+
+    // Indexes follow SocketIdentity's: call add() once for each socket it adds.
+    int add(TcpState initial, std::int64_t absNs);
+    TcpState state(int sock) const { return m_socks[sock].machine.state(); }
+    // Derived states with their start times, oldest first.
+    const std::vector<std::pair<std::int64_t, TcpState>> &history(int sock) const { return m_socks[sock].history; }
+
+    void call(int sock, MachineCall call, std::int64_t absNs, long cause);
+    // A listener accepted a SYN for this new child socket.
+    void startPassive(int sock, std::int64_t absNs, long cause);
+    void sent(int sock, const Segment &seg, std::int64_t absNs, long cause);
+    // Waits while the owner holds the socket lock (see callEntered); applied at once otherwise.
+    void received(int sock, const Segment &seg, std::int64_t absNs, long cause);
+
+    // close(), shutdown() and connect() hold the socket lock: a SYN or FIN arriving meanwhile waits.
+    void callEntered(std::int64_t callId, int sock, Call call, std::int64_t absNs);
+    // The call returned (sock -1: none): what waited for it is processed at its own time.
+    void callReturned(std::int64_t callId, int sock);
+    // The end of a batch: nothing stays deferred across batches.
+    void applyDeferred();
+
+    // Kernel snapshots are judged once the batch's derived states are all known.
+    void observe(const KernelObservation &obs) { m_observations.push_back(obs); }
+    std::vector<KernelVerdict> judgeObservations();
+    int conflicts() const { return m_conflicts; }
+
+private:
+    struct Deferred
+    {
+        Segment seg;
+        std::int64_t tNs;
+        long cause;
+    };
+    struct Tracked
+    {
+        TcpMachine machine;
+        std::vector<std::pair<std::int64_t, TcpState>> history;
+        bool kernelSeen = false;
+        TcpState kernelState = TcpState::Closed;
+        bool kernelConflict = false;
+    };
+    struct LockHolder
+    {
+        int sock;
+        std::int64_t tNs;
+    };
+
+    void record(int sock, TcpState before, std::optional<TcpState> to, std::int64_t absNs, long cause);
+    bool lockHeld(int sock, std::int64_t absNs) const;
+    void apply(int sock, const Deferred &d, std::int64_t absNs);
+    // sent: our own segment (nullptr: the lock was released); before: called before it reached the machine.
+    void resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before);
+    std::optional<KernelVerdict> judge(const KernelObservation &obs);
+
+    bool m_capture;
+    Changed m_changed;
+    std::vector<Tracked> m_socks;
+    std::map<std::int64_t, LockHolder> m_locks;      // by call id, until the call returns
+    std::map<int, std::vector<Deferred>> m_deferred; // by receiving sock, in arrival order
+    std::vector<KernelObservation> m_observations;
+    int m_conflicts = 0;
+};
+
+} // namespace sockscope::core
