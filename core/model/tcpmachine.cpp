@@ -39,10 +39,14 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
             return std::nullopt;
         return moveTo(TcpState::Closed);
     }
-    if ((flags & kSyn) && !m_synSent) {
+    // A SYN from CLOSED is a new connection attempt (a connect() after a refused one picks a new ISS); any
+    // other SYN is a retransmission or the SYN|ACK of a passive or simultaneous open, which keeps the ISS.
+    const bool opens = (flags & kSyn) && !(flags & kAck) && m_state == TcpState::Closed;
+    if ((flags & kSyn) && (!m_synSent || opens)) {
         m_synSent = true;
         m_iss = seq;
-        if (!(flags & kAck) && m_state == TcpState::Closed)
+        m_finSent = false;
+        if (opens)
             return moveTo(TcpState::SynSent);
     }
     if (flags & kFin) {
@@ -80,10 +84,13 @@ std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t 
         }
     }
     if (flags & kSyn) {
-        if (m_state == TcpState::SynSent)
-            return moveTo((flags & kAck) ? TcpState::Established : TcpState::SynReceived);
-        if (m_state == TcpState::SynReceived && (flags & kAck))
-            return moveTo(TcpState::Established); // simultaneous open: the peer's SYN|ACK
+        // A SYN|ACK that does not acknowledge our SYN is answered with a RST and dropped (RFC 9293 3.10.7.3;
+        // Linux's tcp_rcv_synsent_state_process and, for simultaneous open, tcp_validate_incoming).
+        const bool acksOurSyn = !m_synSent || ack == m_iss + 1;
+        if (m_state == TcpState::SynSent && !(flags & kAck))
+            return moveTo(TcpState::SynReceived); // simultaneous open: the peer's own SYN
+        if ((m_state == TcpState::SynSent || m_state == TcpState::SynReceived) && (flags & kAck) && acksOurSyn)
+            return moveTo(TcpState::Established);
         return std::nullopt;
     }
     std::optional<TcpState> changed;

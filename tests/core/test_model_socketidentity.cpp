@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SocketIdentity, table-driven with hand-written expectations: stable names, the 4-tuple index when a tuple
+// is reused, cookies that follow a socket after its tuple moved on, the accept queue, listener lookup and the
+// matching of a segment's endpoint to a later fd snapshot.
+#include "core/model/socketidentity.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace sockscope::core;
+
+namespace {
+
+Step step(const std::string &actor, Call call, const std::string &assign, const std::string &sock = {})
+{
+    Step s;
+    s.actor = actor;
+    s.call = call;
+    s.assign = assign;
+    s.sock = sock;
+    return s;
+}
+
+// server: L = socket; M = socket; listen(L); listen(L); listen(M). client: C = socket.
+Scenario twoListeners()
+{
+    Scenario sc;
+    sc.steps = {step("server", Call::Socket, "L"),     step("server", Call::Socket, "M"),
+                step("server", Call::Listen, "", "L"), step("server", Call::Listen, "", "L"),
+                step("server", Call::Listen, "", "M"), step("client", Call::Socket, "C")};
+    for (int i = 0; i < static_cast<int>(sc.steps.size()); ++i)
+        sc.steps[i].index = i;
+    return sc;
+}
+
+TEST(SocketIdentity, RoleNamesAreTheStreamText)
+{
+    EXPECT_EQ(socketRoleName(SocketRole::Listen), "listen");
+    EXPECT_EQ(socketRoleName(SocketRole::Accepted), "accepted");
+    EXPECT_EQ(socketRoleName(SocketRole::Connect), "connect");
+}
+
+TEST(SocketIdentity, NamesComeFromRoleAndActor)
+{
+    Scenario sc = twoListeners();
+    SocketIdentity ids(sc);
+    struct Row
+    {
+        int sock;
+        std::string name;
+        SocketRole role;
+    };
+    const int l = ids.addCreated(sc.steps[0], 3);
+    const int m = ids.addCreated(sc.steps[1], 4);
+    const int c1 = ids.addCreated(sc.steps[5], 3);
+    const int c2 = ids.addCreated(sc.steps[5], 5); // the same step run again: a second client socket
+    const int a1 = ids.add("server", SocketRole::Accepted);
+    const int a2 = ids.add("server", SocketRole::Accepted);
+    const std::vector<Row> rows = {
+        {l, "server.listen", SocketRole::Listen}, {m, "server.listen2", SocketRole::Listen},
+        {c1, "client.1", SocketRole::Connect},    {c2, "client.2", SocketRole::Connect},
+        {a1, "server.1", SocketRole::Accepted},   {a2, "server.2", SocketRole::Accepted},
+    };
+    for (const auto &r : rows) {
+        EXPECT_EQ(ids.at(r.sock).name, r.name);
+        EXPECT_EQ(ids.name(r.sock), r.name);
+        EXPECT_EQ(socketRoleName(ids.at(r.sock).role), socketRoleName(r.role)) << r.name;
+    }
+    EXPECT_EQ(ids.name(-1), "");
+    EXPECT_EQ(ids.at(l).actor, "server");
+    EXPECT_EQ(ids.at(c1).actor, "client");
+}
+
+TEST(SocketIdentity, FdsNameTheirSocketUntilClosed)
+{
+    Scenario sc = twoListeners();
+    SocketIdentity ids(sc);
+    int c = ids.addCreated(sc.steps[5], 7);
+    EXPECT_EQ(ids.byFd(7), c);
+    EXPECT_EQ(ids.at(c).fd, 7);
+    EXPECT_EQ(ids.byFd(8), -1);
+    EXPECT_EQ(ids.byFd(-1), -1);
+    ids.detachFd(c, 7);
+    EXPECT_EQ(ids.byFd(7), -1);
+    EXPECT_EQ(ids.at(c).fd, -1);
+    int d = ids.addCreated(sc.steps[5], 7); // the kernel hands out the lowest free fd again
+    EXPECT_EQ(ids.byFd(7), d);
+}
+
+TEST(SocketIdentity, NewestSocketOwnsAReusedTuple)
+{
+    SocketIdentity ids(Scenario{});
+    const std::string local = "127.0.0.1:40000", remote = "127.0.0.1:5000";
+    int oldConn = ids.add("client", SocketRole::Connect);
+    ids.setTuple(oldConn, local, remote);
+    EXPECT_EQ(ids.byTuple(local, remote), oldConn);
+    EXPECT_EQ(ids.byTuple(remote, local), -1); // a tuple has a direction
+    int newConn = ids.add("client", SocketRole::Connect);
+    ids.setTuple(newConn, local, remote);
+    EXPECT_EQ(ids.byTuple(local, remote), newConn);
+    EXPECT_EQ(ids.at(oldConn).local, local); // the old one keeps its addresses
+    // Moving the old socket elsewhere must not free the tuple the new one owns...
+    ids.setTuple(oldConn, "127.0.0.1:40001", remote);
+    EXPECT_EQ(ids.byTuple(local, remote), newConn);
+    // ...while moving the owner frees it.
+    ids.setTuple(newConn, "127.0.0.1:40002", remote);
+    EXPECT_EQ(ids.byTuple(local, remote), -1);
+    EXPECT_EQ(ids.byTuple("127.0.0.1:40001", remote), oldConn);
+}
+
+TEST(SocketIdentity, LearnTakesRealAddressesOnly)
+{
+    struct Row
+    {
+        std::string name;
+        std::string knownLocal, knownRemote;
+        std::string snapLocal, snapRemote;
+        bool changed;
+        std::string local, remote;
+    };
+    const std::vector<Row> rows = {
+        {"NothingKnownYet", "", "", "", "", false, "", ""},
+        {"UnboundStaysUnknown", "", "", "0.0.0.0:0", "[::]:0", false, "", ""},
+        {"BindLearnsLocal", "", "", "127.0.0.1:5000", "", true, "127.0.0.1:5000", ""},
+        {"ConnectLearnsBoth", "", "", "127.0.0.1:40000", "127.0.0.1:5000", true, "127.0.0.1:40000", "127.0.0.1:5000"},
+        {"SameIsNoChange", "127.0.0.1:40000", "127.0.0.1:5000", "127.0.0.1:40000", "127.0.0.1:5000", false,
+         "127.0.0.1:40000", "127.0.0.1:5000"},
+        // A refused connect() leaves 0.0.0.0:PORT; the address the socket used stays.
+        {"RefusedConnectKeepsHost", "127.0.0.1:40000", "127.0.0.1:5000", "0.0.0.0:40000", "", false, "127.0.0.1:40000",
+         "127.0.0.1:5000"},
+        {"RefusedConnectKeepsHostV6", "[::1]:40000", "", "[::]:40000", "", false, "[::1]:40000", ""},
+        {"WildcardOfAnotherPortIsNew", "127.0.0.1:40000", "", "0.0.0.0:5000", "", true, "0.0.0.0:5000", ""},
+        {"PeerLearnedLater", "127.0.0.1:40000", "", "127.0.0.1:40000", "127.0.0.1:5000", true, "127.0.0.1:40000",
+         "127.0.0.1:5000"},
+        {"LostPeerIsKept", "127.0.0.1:40000", "127.0.0.1:5000", "127.0.0.1:40000", "", false, "127.0.0.1:40000",
+         "127.0.0.1:5000"},
+    };
+    for (const auto &r : rows) {
+        SocketIdentity ids(Scenario{});
+        int s = ids.add("client", SocketRole::Connect);
+        if (!r.knownLocal.empty() || !r.knownRemote.empty())
+            ids.setTuple(s, r.knownLocal, r.knownRemote);
+        EXPECT_EQ(ids.learn(s, FdSnapshot{1, 0, r.snapLocal, r.snapRemote, 0, 0}), r.changed) << r.name;
+        EXPECT_EQ(ids.at(s).local, r.local) << r.name;
+        EXPECT_EQ(ids.at(s).remote, r.remote) << r.name;
+        if (r.changed)
+            EXPECT_EQ(ids.byTuple(r.local, r.remote), s) << r.name;
+    }
+}
+
+TEST(SocketIdentity, LearnKeepsAKnownCookie)
+{
+    SocketIdentity ids(Scenario{});
+    int s = ids.add("client", SocketRole::Connect);
+    ids.learn(s, FdSnapshot{1, 42, "", "", 0, 0});
+    EXPECT_EQ(ids.at(s).cookie, 42u);
+    ids.learn(s, FdSnapshot{1, 0, "", "", 0, 0}); // TCP_INFO without SO_COOKIE
+    EXPECT_EQ(ids.at(s).cookie, 42u);
+}
+
+TEST(SocketIdentity, DiagEntriesFollowTheCookieFirst)
+{
+    SocketIdentity ids(Scenario{});
+    const std::string local = "127.0.0.1:5000", remote = "127.0.0.1:40000";
+    int listener = ids.add("server", SocketRole::Listen);
+    ids.setTuple(listener, "0.0.0.0:5000", "");
+    int bound = ids.add("server", SocketRole::Connect); // bound to the same address, not listening
+    ids.setTuple(bound, "0.0.0.0:5000", "127.0.0.1:6000");
+    int timeWait = ids.add("server", SocketRole::Accepted);
+    ids.setTuple(timeWait, local, remote);
+    ids.setCookie(timeWait, 77);
+    int reuse = ids.add("server", SocketRole::Accepted); // a new connection on the same 4-tuple
+    ids.setTuple(reuse, local, remote);
+    struct Row
+    {
+        std::string name;
+        DiagSocket entry;
+        int sock;
+    };
+    auto diag = [](TcpState st, std::uint64_t cookie, std::string l, std::string r) {
+        DiagSocket d;
+        d.state = st;
+        d.cookie = cookie;
+        d.local = std::move(l);
+        d.remote = std::move(r);
+        return d;
+    };
+    const std::vector<Row> rows = {
+        {"CookieFindsTheOldOwner", diag(TcpState::TimeWait, 77, local, remote), timeWait},
+        {"NoCookieFallsBackToTheTuple", diag(TcpState::Established, 0, local, remote), reuse},
+        {"UnknownCookieFallsBackToTheTuple", diag(TcpState::Established, 99, local, remote), reuse},
+        {"ListenerByAddress", diag(TcpState::Listen, 0, "0.0.0.0:5000", "0.0.0.0:0"), listener},
+        {"ForeignSocket", diag(TcpState::Established, 0, "127.0.0.1:22", "127.0.0.1:50000"), -1},
+        {"ForeignListener", diag(TcpState::Listen, 0, "0.0.0.0:22", "0.0.0.0:0"), -1},
+    };
+    for (const auto &r : rows)
+        EXPECT_EQ(ids.forDiag(r.entry), r.sock) << r.name;
+}
+
+TEST(SocketIdentity, ListenerForADestination)
+{
+    SocketIdentity ids(Scenario{});
+    int any4 = ids.add("server", SocketRole::Listen);
+    ids.setTuple(any4, "0.0.0.0:5000", "");
+    int lo2 = ids.add("server", SocketRole::Listen);
+    ids.setTuple(lo2, "127.0.0.2:6000", "");
+    int any6 = ids.add("server", SocketRole::Listen);
+    ids.setTuple(any6, "[::]:7000", "");
+    int closed = ids.add("server", SocketRole::Listen);
+    ids.setTuple(closed, "0.0.0.0:8000", "");
+    int newer = ids.add("server", SocketRole::Listen);
+    ids.setTuple(newer, "127.0.0.1:5000", "");
+    auto listening = [&](int sock) { return sock != closed; };
+    struct Row
+    {
+        std::string dst;
+        int sock;
+    };
+    const std::vector<Row> rows = {
+        {"127.0.0.1:5000", newer},                                                  // newest first
+        {"127.0.0.3:5000", any4},  {"127.0.0.2:6000", lo2}, {"127.0.0.1:6000", -1}, // host must match
+        {"[::1]:7000", any6},      {"127.0.0.1:8000", -1},                          // no longer listening
+        {"127.0.0.1:9000", -1},
+    };
+    for (const auto &r : rows)
+        EXPECT_EQ(ids.listenerFor(r.dst, listening), r.sock) << r.dst;
+}
+
+TEST(SocketIdentity, AcceptHandsOutQueuedChildren)
+{
+    SocketIdentity ids(Scenario{});
+    int first = ids.add("server", SocketRole::Accepted);
+    ids.setTuple(first, "127.0.0.1:5000", "127.0.0.1:40000");
+    int second = ids.add("server", SocketRole::Accepted);
+    ids.setTuple(second, "127.0.0.1:5000", "127.0.0.1:40001");
+    int other = ids.add("relay", SocketRole::Accepted);
+    ids.setTuple(other, "127.0.0.1:5000", "127.0.0.1:40002");
+    auto after = [](std::string local, std::string remote) { return FdSnapshot{1, 0, local, remote, 0, 0}; };
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "127.0.0.1:40001")), second);
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "127.0.0.1:49999")), -1); // never seen arriving
+    // Reset in the queue: no peer name any more, so the oldest never-accepted child of the actor.
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "")), first);
+    ids.attachFd(first, 4);
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "")), second);
+    ids.setCookie(second, 5); // already seen through its fd
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "0.0.0.0:0")), -1);
+    EXPECT_EQ(ids.acceptedChild("relay", after("127.0.0.1:5000", "")), other);
+    // A tuple whose socket already has an fd belongs to an older connection: the child is a new socket.
+    EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "127.0.0.1:40000")), -1);
+}
+
+TEST(SocketIdentity, SegmentEndpointMatchesALaterSnapshot)
+{
+    Scenario sc = twoListeners();
+    SocketIdentity ids(sc);
+    int listener = ids.addCreated(sc.steps[0], 3);
+    ids.setTuple(listener, "127.0.0.1:5000", "");
+    int connecting = ids.addCreated(sc.steps[5], 4);
+    ids.setTuple(connecting, "", "127.0.0.1:5000"); // the peer from connect()'s own argument
+    int boundOnly = ids.addCreated(sc.steps[5], 5);
+    const std::string local = "127.0.0.1:40000", remote = "127.0.0.1:5000";
+    struct Row
+    {
+        std::string name;
+        int fd;
+        std::string snapLocal, snapRemote;
+        int sock;
+    };
+    const std::vector<Row> rows = {
+        {"ConnectingSocket", 4, local, "", connecting},
+        {"ConnectingSocketWithPeer", 4, local, remote, connecting},
+        {"RefusedConnectWildcardHost", 4, "0.0.0.0:40000", "", connecting},
+        {"WildcardPortZeroIsNoMatch", 4, "0.0.0.0:0", "", -1},
+        {"OtherLocalPort", 4, "127.0.0.1:40001", "", -1},
+        {"OtherPeer", 4, local, "127.0.0.1:6000", -1},
+        {"BoundButPeerUnknown", 5, local, "", -1}, // the kernel answering for a port nobody listens on
+        {"BoundWithThatPeer", 5, local, remote, boundOnly},
+        {"ListenerNeverSends", 3, local, remote, -1},
+        {"UnknownFd", 9, local, remote, -1},
+        {"NoFd", -1, local, remote, -1},
+    };
+    for (const auto &r : rows)
+        EXPECT_EQ(ids.matchSnapshot(local, remote, r.fd, FdSnapshot{1, 0, r.snapLocal, r.snapRemote, 0, 0}), r.sock)
+            << r.name;
+}
+
+} // namespace
