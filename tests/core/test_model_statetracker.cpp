@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// StateTracker with hand-written expectations: derived changes and their causes, the SYN/FIN receives that
+// wait while the owner holds the socket lock, and the judgement of kernel snapshots, table-driven, with the
+// snapshots that must be flagged as contradictions and the ones that must not.
+#include "core/model/statetracker.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace sockscope::core;
+
+namespace {
+
+constexpr std::uint8_t F = 0x01, S = 0x02, R = 0x04, A = 0x10;
+constexpr std::int64_t kMs = 1000000;
+
+struct Change
+{
+    int sock;
+    TcpState from, to;
+    std::int64_t t;
+    long cause;
+    bool operator==(const Change &) const = default;
+};
+
+std::ostream &operator<<(std::ostream &os, const Change &c)
+{
+    return os << "{sock " << c.sock << " " << stateName(c.from) << "->" << stateName(c.to) << " t=" << c.t
+              << " cause=" << c.cause << "}";
+}
+
+struct Fixture
+{
+    std::vector<Change> changes;
+    StateTracker tracker;
+    explicit Fixture(bool capture = true)
+        : tracker(capture, [this](int sock, TcpState from, TcpState to, std::int64_t t, long cause) {
+              changes.push_back({sock, from, to, t, cause});
+          })
+    {
+    }
+    // An established active opener: our ISS 1000, the peer's 5000; changes cleared.
+    int established(std::int64_t t = 0)
+    {
+        int s = tracker.add(TcpState::Closed, t);
+        tracker.sent(s, {S, 1000, 0, 0}, t + 1, 0);
+        tracker.received(s, {S | A, 5000, 1001, 0}, t + 2, 1);
+        changes.clear();
+        return s;
+    }
+};
+
+TEST(StateTracker, ReportsEachDerivedChangeWithItsCause)
+{
+    Fixture f;
+    int s = f.tracker.add(TcpState::Closed, 0);
+    f.tracker.sent(s, {S, 1000, 0, 0}, 10, 3);
+    f.tracker.received(s, {S | A, 5000, 1001, 0}, 20, 4);
+    f.tracker.sent(s, {A, 1001, 5001, 0}, 21, 5); // no change, no report
+    f.tracker.call(s, MachineCall::Close, 30, 6); // the FIN does it
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 31, 7);
+    const std::vector<Change> want = {
+        {s, TcpState::Closed, TcpState::SynSent, 10, 3},
+        {s, TcpState::SynSent, TcpState::Established, 20, 4},
+        {s, TcpState::Established, TcpState::FinWait1, 31, 7},
+    };
+    EXPECT_EQ(f.changes, want);
+    const std::vector<std::pair<std::int64_t, TcpState>> history = {
+        {0, TcpState::Closed}, {10, TcpState::SynSent}, {20, TcpState::Established}, {31, TcpState::FinWait1}};
+    EXPECT_EQ(f.tracker.history(s), history);
+}
+
+TEST(StateTracker, PassiveChildAndListener)
+{
+    Fixture f;
+    int l = f.tracker.add(TcpState::Closed, 0);
+    f.tracker.call(l, MachineCall::Listen, 5, 1);
+    int child = f.tracker.add(TcpState::Listen, 10);
+    f.tracker.startPassive(child, 10, 2);
+    f.tracker.sent(child, {S | A, 5000, 1001, 0}, 11, 3);
+    f.tracker.received(child, {A, 1001, 5001, 0}, 12, 4);
+    const std::vector<Change> want = {
+        {l, TcpState::Closed, TcpState::Listen, 5, 1},
+        {child, TcpState::Listen, TcpState::SynReceived, 10, 2},
+        {child, TcpState::SynReceived, TcpState::Established, 12, 4},
+    };
+    EXPECT_EQ(f.changes, want);
+    EXPECT_EQ(f.tracker.state(l), TcpState::Listen);
+}
+
+// The peer's FIN arrives while our close() holds the lock; our own FIN acknowledges it, so the kernel had
+// processed it first: CLOSE_WAIT at the FIN's own time, then LAST_ACK.
+TEST(StateTracker, DeferredFinAcknowledgedByOurSendCountsFirst)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.callEntered(1, s, Call::Close, 100);
+    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
+    EXPECT_TRUE(f.changes.empty()) << "waits for the lock";
+    f.tracker.sent(s, {F | A, 1001, 5002, 0}, 110, 11);
+    const std::vector<Change> want = {
+        {s, TcpState::Established, TcpState::CloseWait, 105, 10},
+        {s, TcpState::CloseWait, TcpState::LastAck, 110, 11},
+    };
+    EXPECT_EQ(f.changes, want);
+}
+
+// Our FIN does not acknowledge the peer's: ours went first, theirs was processed when the lock was released,
+// at our segment's time: a simultaneous close.
+TEST(StateTracker, DeferredFinNotAcknowledgedCountsAfterOurSend)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.callEntered(1, s, Call::Close, 100);
+    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 110, 11);
+    const std::vector<Change> want = {
+        {s, TcpState::Established, TcpState::FinWait1, 110, 11},
+        {s, TcpState::FinWait1, TcpState::Closing, 110, 10},
+    };
+    EXPECT_EQ(f.changes, want);
+}
+
+TEST(StateTracker, DeferredReceiveAppliesAtItsOwnTimeWhenTheCallReturns)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.callEntered(1, s, Call::Shutdown, 100);
+    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
+    f.tracker.received(s, {A, 5002, 1001, 0}, 106, 11); // FIFO: waits behind the FIN
+    EXPECT_TRUE(f.changes.empty());
+    f.tracker.callReturned(1, s);
+    const std::vector<Change> want = {{s, TcpState::Established, TcpState::CloseWait, 105, 10}};
+    EXPECT_EQ(f.changes, want);
+    // The lock is free again: the next FIN is applied at once.
+    f.tracker.sent(s, {F | A, 1001, 5002, 0}, 120, 12);
+    f.tracker.received(s, {A, 5002, 1002, 0}, 121, 13);
+    EXPECT_EQ(f.tracker.state(s), TcpState::Closed);
+}
+
+TEST(StateTracker, OnlySynAndFinWaitAndOnlyForTheLockHoldersSocket)
+{
+    struct Row
+    {
+        std::string name;
+        Call call;
+        bool sameSocket;
+        std::int64_t enteredAt;
+        std::uint8_t flags;
+        bool waits;
+    };
+    const std::vector<Row> rows = {
+        {"FinDuringClose", Call::Close, true, 100, F | A, true},
+        {"FinDuringShutdown", Call::Shutdown, true, 100, F | A, true},
+        {"FinDuringConnect", Call::Connect, true, 100, F | A, true},
+        {"FinDuringRecv", Call::Recv, true, 100, F | A, false},
+        {"FinDuringSend", Call::Send, true, 100, F | A, false},
+        {"FinDuringCloseOfAnotherSocket", Call::Close, false, 100, F | A, false},
+        {"FinBeforeTheCloseEntered", Call::Close, true, 200, F | A, false},
+        {"RstDuringClose", Call::Close, true, 100, R, false},
+        {"AckDuringClose", Call::Close, true, 100, A, false},
+    };
+    for (const auto &r : rows) {
+        Fixture f;
+        int s = f.established();
+        int other = f.established();
+        f.tracker.callEntered(1, r.sameSocket ? s : other, r.call, r.enteredAt);
+        f.tracker.received(s, {r.flags, 5001, 1001, 0}, 150, 10);
+        EXPECT_EQ(f.changes.empty() || r.flags == A, r.waits || r.flags == A) << r.name;
+        f.tracker.applyDeferred(); // the end of the batch: nothing stays deferred
+        TcpState want = r.flags == A ? TcpState::Established : r.flags == R ? TcpState::Closed : TcpState::CloseWait;
+        EXPECT_EQ(stateName(f.tracker.state(s)), stateName(want)) << r.name;
+        if (r.flags != A)
+            EXPECT_EQ(f.changes.back().t, 150) << r.name;
+    }
+}
+
+// Kernel snapshots against a derived history, one row per case. The socket's derived history is
+// CLOSED(0) -> SYN_SENT(1ms) -> ESTABLISHED(2ms) -> FIN_WAIT_1(10ms) -> TIME_WAIT(10.2ms).
+struct JudgeRow
+{
+    std::string name;
+    std::int64_t t0, t1;
+    TcpState kernel;
+    bool fromFd;
+    bool conflict;
+    bool capture = true;
+};
+
+void PrintTo(const JudgeRow &row, std::ostream *os)
+{
+    *os << row.name;
+}
+
+class KernelJudgement : public testing::TestWithParam<JudgeRow>
+{
+};
+
+TEST_P(KernelJudgement, FlagsContradictionsOnly)
+{
+    const JudgeRow &r = GetParam();
+    Fixture f(r.capture);
+    int s = f.tracker.add(TcpState::Closed, 0);
+    f.tracker.sent(s, {S, 1000, 0, 0}, 1 * kMs, 0);
+    f.tracker.received(s, {S | A, 5000, 1001, 0}, 2 * kMs, 1);
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs, 2);
+    f.tracker.received(s, {F | A, 5001, 1002, 0}, 10 * kMs + 200000, 3);
+    ASSERT_EQ(f.tracker.state(s), TcpState::TimeWait);
+    f.tracker.observe({s, r.t0, r.t1, r.kernel, r.fromFd});
+    auto verdicts = f.tracker.judgeObservations();
+    EXPECT_EQ(f.tracker.conflicts(), r.conflict ? 1 : 0);
+    // A first sighting is news unless it is a consistent CLOSED (the state a socket starts in).
+    if (!r.conflict && r.kernel == TcpState::Closed) {
+        EXPECT_TRUE(verdicts.empty());
+        return;
+    }
+    ASSERT_EQ(verdicts.size(), 1u);
+    EXPECT_EQ(verdicts[0].conflict, r.conflict);
+    EXPECT_EQ(stateName(verdicts[0].to), stateName(r.kernel));
+    EXPECT_EQ(verdicts[0].tNs, r.t1) << "never before the end of the snapshot";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    StateTracker, KernelJudgement,
+    testing::Values(
+        JudgeRow{"AgreesWhileEstablished", 5 * kMs, 5 * kMs, TcpState::Established, true, false},
+        JudgeRow{"AgreesFromDiag", 5 * kMs, 6 * kMs, TcpState::Established, false, false},
+        JudgeRow{"ContradictsWhileEstablished", 5 * kMs, 5 * kMs, TcpState::CloseWait, true, true},
+        JudgeRow{"ContradictsFromDiag", 5 * kMs, 6 * kMs, TcpState::SynSent, false, true},
+        JudgeRow{"LaterStateWithinTheTolerance", 9 * kMs + 500000, 9 * kMs + 500000, TcpState::FinWait1, true, false},
+        JudgeRow{"EarlierStateWithinTheTolerance", 2 * kMs + 900000, 2 * kMs + 900000, TcpState::SynSent, true, false},
+        JudgeRow{"LaterStateTooEarly", 8 * kMs, 8 * kMs, TcpState::FinWait1, true, true},
+        JudgeRow{"EarlierStateTooLate", 4 * kMs, 4 * kMs, TcpState::SynSent, true, true},
+        JudgeRow{"WideSnapshotSeesEveryStateInside", 3 * kMs, 12 * kMs, TcpState::FinWait1, false, false},
+        JudgeRow{"TimeWaitFromDiag", 20 * kMs, 21 * kMs, TcpState::TimeWait, false, false},
+        // The fd of a TIME_WAIT connection reads CLOSE from TCP_INFO: the minisocket took over.
+        JudgeRow{"TimeWaitFdReadsClose", 20 * kMs, 20 * kMs, TcpState::Closed, true, false},
+        JudgeRow{"CloseFromDiagIsNotTimeWait", 20 * kMs, 21 * kMs, TcpState::Closed, false, true},
+        // Linux passes FIN_WAIT_2 for an instant between FIN_WAIT_1 and TIME_WAIT.
+        JudgeRow{"FinWait2BetweenFinWait1AndTimeWait", 10 * kMs + 100000, 10 * kMs + 100000, TcpState::FinWait2, true,
+                 false},
+        JudgeRow{"FinWait2LongAfter", 20 * kMs, 20 * kMs, TcpState::FinWait2, true, true},
+        JudgeRow{"LastAckNever", 5 * kMs, 5 * kMs, TcpState::LastAck, false, true},
+        JudgeRow{"NoCaptureNothingToContradict", 5 * kMs, 5 * kMs, TcpState::CloseWait, true, false, false}),
+    [](const testing::TestParamInfo<JudgeRow> &info) { return info.param.name; });
+
+TEST(StateTracker, RepeatedSnapshotsReportOnlyNews)
+{
+    Fixture f;
+    int s = f.tracker.add(TcpState::Closed, 0);
+    auto judge = [&](std::int64_t t, TcpState kernel) {
+        f.tracker.observe({s, t, t, kernel, true});
+        return f.tracker.judgeObservations();
+    };
+    EXPECT_TRUE(judge(1 * kMs, TcpState::Closed).empty()) << "a just-created socket seen CLOSED says nothing new";
+    f.tracker.sent(s, {S, 1000, 0, 0}, 2 * kMs, 0);
+    auto v = judge(5 * kMs, TcpState::SynSent);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].from, TcpState::Closed);
+    EXPECT_FALSE(v[0].conflict);
+    EXPECT_TRUE(judge(6 * kMs, TcpState::SynSent).empty()) << "same state, still consistent";
+    v = judge(7 * kMs, TcpState::Established); // the SYN|ACK was not seen (yet)
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].conflict);
+    EXPECT_EQ(v[0].derived, TcpState::SynSent);
+    EXPECT_TRUE(judge(8 * kMs, TcpState::Established).empty()) << "the same contradiction is counted once";
+    EXPECT_EQ(f.tracker.conflicts(), 1);
+    f.tracker.received(s, {S | A, 5000, 1001, 0}, 8 * kMs, 1);
+    v = judge(20 * kMs, TcpState::Established); // the model caught up: the contradiction ends
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_FALSE(v[0].conflict);
+    EXPECT_EQ(f.tracker.conflicts(), 1);
+}
+
+// The issue-9 case: TCP_INFO of the fd reads CLOSE while sock_diag lists TIME_WAIT; neither contradicts.
+TEST(StateTracker, TimeWaitFdAndDiagTogetherAreConsistent)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs, 2);
+    f.tracker.received(s, {F | A, 5001, 1002, 0}, 10 * kMs + 100, 3);
+    for (int i = 0; i < 3; ++i) {
+        std::int64_t t = (20 + 10 * i) * kMs;
+        f.tracker.observe({s, t, t, TcpState::Closed, true});
+        f.tracker.observe({s, t + 1, t + 2, TcpState::TimeWait, false});
+        for (const auto &v : f.tracker.judgeObservations())
+            EXPECT_FALSE(v.conflict) << "at " << t << ": kernel " << stateName(v.to);
+    }
+    EXPECT_EQ(f.tracker.conflicts(), 0);
+}
+
+} // namespace
