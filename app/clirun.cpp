@@ -27,6 +27,7 @@ void printUsage(bool full)
            "  (none)                      open the window\n"
            "  open [SCENARIO|RUNFILE]     open the window on a scenario or saved run (headless: export a figure)\n"
            "  list                        list the built-in scenarios (name, topic, title)\n"
+           "  show NAME                   print a built-in scenario's source (to start a new one from)\n"
            "  run SCENARIO [--json] [--runs N] [--host]\n"
            "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
            "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
@@ -40,7 +41,9 @@ void printUsage(bool full)
     if (!full)
         return;
     std::cout << "\nOptions of run:\n"
-                 "  --json      write the event stream as JSON Lines (docs/events.md) instead of the log\n"
+                 "  --json      write the event stream as JSON Lines ("
+              << docPath("events.md")
+              << ") instead of the log\n"
                  "  --runs N    run N times and group the runs by outcome (timing-dependent scenarios)\n"
                  "  --host      use the host's loopback instead of a private network namespace\n"
                  "\nOptions of export:\n"
@@ -50,9 +53,14 @@ void printUsage(bool full)
                  "  --log       also print the run's log on stdout\n"
                  "  Images need no display (Qt's offscreen platform); files are written atomically.\n"
                  "  Exit 1 when the scenario ran but an expectation failed (the file is still written).\n"
-                 "  Formats and examples: docs/export.md.\n"
+                 "  Formats and examples: "
+              << docPath("export.md")
+              << ".\n"
                  "\nExit status: 0 every expectation held, 1 one did not (or a run failed), 2 bad input or usage.\n"
-                 "Scenario format: docs/scenario-format.md. Event stream: docs/events.md.\n";
+                 "Scenario format: "
+              << docPath("scenario-format.md") << ". Event stream: " << docPath("events.md")
+              << ".\n"
+                 "Manual: man sockscope.\n";
 }
 
 int usageError(const std::string &message)

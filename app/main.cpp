@@ -64,6 +64,8 @@ int main(int argc, char **argv)
     }
     if (cmd == "list")
         return cmdList(rest);
+    if (cmd == "show")
+        return cmdShow(rest);
     if (cmd == "run")
         return cmdRun(rest);
     if (cmd == "check")

@@ -3,8 +3,10 @@
 
 #include "ui/export/exportactions.h"
 #include "ui/mainwindow.h"
+#include "ui/panels/scenariobrowser.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -17,6 +19,8 @@ int runGui(int argc, char **argv, const std::string &scenarioToRun)
     QApplication::setOrganizationName(QStringLiteral("sockscope"));
     QApplication::setApplicationVersion(QStringLiteral(SOCKSCOPE_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/sockscope.svg")));
+    // Ties the window to resources/desktop's entry (its icon and name on Wayland docks and task bars).
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.sockscope.sockscope"));
 
     MainWindow window;
     window.show();
@@ -26,7 +30,10 @@ int runGui(int argc, char **argv, const std::string &scenarioToRun)
         auto start = [&window, name] {
             if (isRunFile(name))
                 openRunFile(window, name);
-            else if (!window.selectAndRun(name))
+            else if (QFileInfo(name).isFile()) { // a .scn double-clicked in a file manager
+                if (window.browser()->openFile(name))
+                    window.runCurrent();
+            } else if (!window.selectAndRun(name))
                 QMessageBox::warning(&window, QObject::tr("sockscope"),
                                      QObject::tr("There is no built-in scenario named \"%1\".").arg(name));
         };

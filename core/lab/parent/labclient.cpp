@@ -60,8 +60,14 @@ std::string defaultLabBinary()
     ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0)
         return "sockscope-lab";
-    std::string self(buf, static_cast<size_t>(n));
-    return self.substr(0, self.rfind('/') + 1) + "sockscope-lab";
+    const std::string self(buf, static_cast<size_t>(n));
+    const std::string dir = self.substr(0, self.rfind('/') + 1);
+    // The build tree keeps the runner beside the program; an install puts it in libexec, found relative to
+    // bin/ so that a relocated prefix (DESTDIR, /opt, a .deb) still works.
+    const std::string beside = dir + "sockscope-lab";
+    if (::access(beside.c_str(), X_OK) == 0)
+        return beside;
+    return dir + SOCKSCOPE_LAB_RELPATH;
 }
 
 std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const LabOptions &options, std::string *error)

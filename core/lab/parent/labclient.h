@@ -16,14 +16,15 @@ namespace sockscope::core {
 
 struct LabOptions
 {
-    std::string labBinary;  // "" = sockscope-lab next to /proc/self/exe
+    std::string labBinary;  // "" = defaultLabBinary()
     bool forceHost = false; // skip the namespace (tests of the fallback)
     bool stepMode = false;  // wait for step()/resume() before each step
     int settleUs = 300;     // quiet time after a call before the next step (no new segment)
     int blockDetectMs = 15; // a call still running after this is shown as blocked
 };
 
-// Default path of the lab runner binary.
+// Default path of the lab runner binary: sockscope-lab beside /proc/self/exe (the build tree), else the
+// installed one in libexec/sockscope/, relative to the program's bin/.
 std::string defaultLabBinary();
 
 using EventSink = std::function<void(Event &&)>;
