@@ -26,14 +26,16 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE "")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
+# The Qt platform plugins (xcb for the window, offscreen for exports without a display) are loaded at run
+# time, so no ELF file names them.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
 find_program(SOCKSCOPE_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SOCKSCOPE_DPKG_SHLIBDEPS)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # libqt6*6, libqcustomplot2.1-qt6, libstdc++6, ... from the ELF files
+else()
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libqt6core6, libqt6gui6, libqt6widgets6, libqt6svg6, "
+           "libqt6charts6, libqt6printsupport6, libqcustomplot2.1-qt6, libstdc++6, libc6")
 endif()
-# Not seen by dpkg-shlibdeps: the Qt plugins loaded at run time (xcb and offscreen platforms, the SVG icon
-# loader), and the Qt 6 / QCustomPlot libraries themselves when dpkg-shlibdeps is missing.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6svg6, libqt6widgets6, libqt6printsupport6, \
-libqt6charts6, libqcustomplot2.1-qt6")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "wireshark | tshark")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

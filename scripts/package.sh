@@ -27,7 +27,7 @@ rm -f "$build"/sockscope_*.deb
 deb=$(ls "$build"/sockscope_*_amd64.deb)
 
 echo "sockscope: lintian $deb" >&2
-lintian --fail-on error --no-tag-display-limit "$deb" >&2 || {
+lintian --fail-on error --tag-display-limit 0 "$deb" >&2 || {
     echo "sockscope: lintian found errors in $deb" >&2
     exit 1
 }

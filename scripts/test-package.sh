@@ -79,7 +79,7 @@ asuser() {
 echo "sockscope: apt-get install ./$(basename "$deb") in a clean Debian 12" >&2
 inroot "export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends /tmp/$(basename "$deb") >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log; exit 1; }
+    apt-get install -y -qq /tmp/$(basename "$deb") >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log; exit 1; }
     useradd --create-home --shell /bin/bash student"
 
 fail=0
