@@ -70,8 +70,8 @@ int main(int argc, char **argv)
     run.reset(uibench::repeatedRun(uibench::recordedRuns(), events));
     ui::ImageOptions options; // the figure, print theme: what `sockscope export -o x.png` writes
     const QImage image = ui::Exporter(run, options).image();
-    std::printf("PNG of a %d-event figure, %d x %d px, median of %d (CPU = all threads of the process):\n",
-                run.eventCount(), image.width(), image.height(), repeats);
+    std::printf("PNG of a %d-event figure, %d x %d px (QImage format %d), median of %d (CPU = all threads):\n",
+                run.eventCount(), image.width(), image.height(), static_cast<int>(image.format()), repeats);
 
     const std::vector<Encoder> encoders = {
         {"custom encoder (Up, zlib 1)", [](const QImage &i) { return ui::encodePng(i); }},
@@ -93,8 +93,12 @@ int main(int argc, char **argv)
         }
         const QImage back = QImage::fromData(bytes, "PNG").convertToFormat(QImage::Format_RGB32);
         const bool same = back == image.convertToFormat(QImage::Format_RGB32);
-        std::printf("  %-34s %8lld bytes   CPU %7.1f ms   wall %7.1f ms   %s\n", e.name,
+        const int colourType = bytes.size() > 25 ? bytes.at(25) : -1; // IHDR: 2 RGB, 6 RGBA
+        std::printf("  %-34s %8lld bytes   CPU %7.1f ms   wall %7.1f ms   %s, %s\n", e.name,
                     static_cast<long long>(bytes.size()), median(cpu), median(wall),
+                    colourType == 2   ? "RGB"
+                    : colourType == 6 ? "RGBA"
+                                      : "?",
                     same ? "decodes to the same pixels" : "PIXELS DIFFER");
     }
     return 0;

@@ -9,6 +9,7 @@
 #include "ui/export/exportactions.h"
 #include "ui/export/exportdialog.h"
 #include "ui/export/exporter.h"
+#include "ui/export/pngencoder.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
@@ -249,6 +250,8 @@ private slots:
         const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
         QVERIFY(mime && mime->hasFormat(QStringLiteral("image/png")));
         QVERIFY(mime->data(QStringLiteral("image/png")).startsWith("\x89PNG"));
+        // One PNG path: the clipboard's bytes are exactly what a PNG export of the same figure writes.
+        QCOMPARE(mime->data(QStringLiteral("image/png")), ui::encodePng(ui::Exporter(*window.runModel(), {}).image()));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "core/scenario/scenario.h"
 #include "ui/export/exportdialog.h"
 #include "ui/export/exporter.h"
+#include "ui/export/pngencoder.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
@@ -11,7 +12,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QBuffer>
 #include <QClipboard>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -51,12 +51,9 @@ void copyFigure(MainWindow &window)
         return;
     ImageOptions options; // the print theme, as every export
     const QImage image = Exporter(*window.runModel(), options).image();
-    QByteArray png;
-    QBuffer buffer(&png);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "PNG");
     auto *mime = new QMimeData;
-    mime->setData(QStringLiteral("image/png"), png);
+    // The same encoder as a PNG export (bench/bench_ui_png: half the CPU time of QImageWriter at zlib level 1).
+    mime->setData(QStringLiteral("image/png"), encodePng(image));
     mime->setImageData(image);
     QApplication::clipboard()->setMimeData(mime);
     window.statusBar()->showMessage(QObject::tr("Figure copied (%1 x %2 px)").arg(image.width()).arg(image.height()),
