@@ -62,5 +62,38 @@ mv "$root/libexec/sockscope/sockscope-lab" "$tmp/lab"
 expect_rc 1 "without its runner the run fails" "$root/bin/sockscope" run three-way-handshake
 expect_grep "libexec/sockscope/sockscope-lab" "$tmp/out" "the failure names the runner's path"
 
+# A double-click in a file manager: the MIME database says what a .scn is, the desktop entry says who opens it
+# (gio open is what GNOME's Files does), and the window comes up on that file.
+if command -v xvfb-run >/dev/null && command -v gio >/dev/null && command -v xdotool >/dev/null &&
+    command -v update-mime-database >/dev/null && command -v update-desktop-database >/dev/null; then
+    mv "$tmp/lab" "$root/libexec/sockscope/sockscope-lab"
+    update-mime-database "$root/share/mime" && update-desktop-database "$root/share/applications" 2>/dev/null
+    cp "$src/resources/scenarios/half-close.scn" "$tmp/lesson.scn"
+    "$root/bin/sockscope" export half-close -o "$tmp/lesson.sockrun" 2>/dev/null
+    cat >"$tmp/double-click.sh" <<EOS
+export XDG_DATA_DIRS="$root/share:/usr/share" XDG_DATA_HOME="$tmp/xdg" XDG_CONFIG_HOME="$tmp/xdg" PATH="$root/bin:\$PATH"
+unset QT_QPA_PLATFORM
+for f in "$tmp/lesson.scn" "$tmp/lesson.sockrun"; do
+    gio info -a standard::content-type "\$f" | sed -n 's/.*content-type: //p'
+    gio mime "\$(gio info -a standard::content-type "\$f" | sed -n 's/.*content-type: //p')" | head -n 1
+done
+gio open "$tmp/lesson.scn"
+for i in \$(seq 1 60); do
+    w=\$(xdotool search --name "^lesson — sockscope\$" 2>/dev/null | head -n 1)
+    [ -n "\$w" ] && break
+    sleep 0.5
+done
+[ -n "\$w" ] && echo "window: \$(xdotool getwindowname \$w)" && kill \$(xdotool getwindowpid \$w)
+EOS
+    timeout 120 xvfb-run -a bash "$tmp/double-click.sh" >"$tmp/dc" 2>&1
+    expect_grep "^text/x-sockscope-scenario$" "$tmp/dc" "a .scn is text/x-sockscope-scenario"
+    expect_grep "^application/x-sockscope-run$" "$tmp/dc" "a .sockrun is application/x-sockscope-run"
+    [ "$(grep -c 'Default application for .*org.sockscope.sockscope.desktop' "$tmp/dc")" -eq 2 ] && ok ||
+        { fail "sockscope is not the default application of both types"; cat "$tmp/dc"; }
+    expect_grep "^window: lesson — sockscope$" "$tmp/dc" "gio open lesson.scn opens the window on it"
+else
+    fail "xvfb-run, gio, xdotool or shared-mime-info/desktop-file-utils is missing (scripts/setup.sh installs them)"
+fi
+
 echo "install: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
