@@ -3,6 +3,9 @@
 // Brief: the command-line front end (list, run, check, export); each returns the process exit code:
 // 0 every expectation held, 1 one did not (or the run failed), 2 bad input or usage.
 
+#include "core/io/verdict.h"
+
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,10 @@ int cmdRun(const Args &args);
 int cmdCheck(const Args &args);
 int cmdExport(const Args &args);
 void printUsage(bool full);
+
+// Failed expectations, each contradiction with the events around it, and why the run failed; nothing for a run
+// that passed. The same text for run, check and export.
+void printVerdict(const std::vector<core::Event> &events, const core::RunVerdict &verdict, std::ostream &out);
 
 // "sockscope: error: ..." on stderr, returns 2.
 int usageError(const std::string &message);
