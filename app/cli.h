@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Brief: the command-line front end (list, run, check, export); each returns the process exit code:
-// 0 every expectation held, 1 one did not (or the run failed), 2 bad input or usage.
+// 0 every expectation held, 1 one did not, a kernel snapshot contradicted the derived TCP states, or the run
+// failed; 2 bad input or usage.
 
 #include "core/io/verdict.h"
 

@@ -42,7 +42,7 @@ void printUsage(bool full)
         return;
     std::cout << "\nOptions of run:\n"
                  "  --json      write the event stream as JSON Lines (docs/events.md) instead of the log\n"
-                 "  --runs N    run N times and group the runs by outcome (timing-dependent scenarios)\n"
+                 "  --runs N    run N times, group the runs by outcome, count the runs with contradictions\n"
                  "  --host      use the host's loopback instead of a private network namespace\n"
                  "\nOptions of export:\n"
                  "  --width N   PNG width in pixels, 16 to 32000 (the height follows)\n"
@@ -50,9 +50,10 @@ void printUsage(bool full)
                  "  --theme T   light (print, the default) or dark\n"
                  "  --log       also print the run's log on stdout\n"
                  "  Images need no display (Qt's offscreen platform); files are written atomically.\n"
-                 "  Exit 1 when the scenario ran but an expectation failed (the file is still written).\n"
+                 "  Exit 1 when the run (fresh or saved) did not pass (the file is still written).\n"
                  "  Formats and examples: docs/export.md.\n"
-                 "\nExit status: 0 every expectation held, 1 one did not (or a run failed), 2 bad input or usage.\n"
+                 "\nExit status: 0 every expectation held, 1 one did not, a kernel snapshot contradicted the derived\n"
+                 "TCP states, or a run failed; 2 bad input or usage.\n"
                  "Scenario format: docs/scenario-format.md. Event stream: docs/events.md.\n";
 }
 
