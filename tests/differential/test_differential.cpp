@@ -6,11 +6,14 @@
 #include "runchecks.h"
 #include "scenariogenerator.h"
 
+#include "core/io/runfile.h"
 #include "core/scenario/scenario.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,6 +72,67 @@ TEST(Transitions, TheDiagramAndNothingElse)
     EXPECT_FALSE(legalTransition(S::TimeWait, S::Established));
     EXPECT_FALSE(legalTransition(S::CloseWait, S::FinWait1));
     EXPECT_FALSE(legalTransition(S::Established, S::Established));
+}
+
+// The checks themselves, on a recorded passive-close run (tests/fixtures/contradiction.sockrun): clean once its
+// hand-made conflict is removed, and each rule catches its own kind of damage.
+namespace {
+std::vector<core::Event> recordedRun()
+{
+    core::LoadError error;
+    auto run = core::loadRun(std::string(SOCKSCOPE_FIXTURES) + "/contradiction.sockrun", &error);
+    if (!run)
+        throw std::runtime_error(error.format());
+    return run->events;
+}
+bool anyStartsWith(const std::vector<std::string> &v, const std::string &prefix)
+{
+    for (const auto &s : v)
+        if (s.starts_with(prefix))
+            return true;
+    return false;
+}
+} // namespace
+
+TEST(RunChecks, CatchEachKindOfDamage)
+{
+    auto events = recordedRun();
+    EXPECT_TRUE(anyStartsWith(checkRun(events), "contradiction: server.1 kernel FIN_WAIT_2, model CLOSE_WAIT"));
+    for (auto &e : events)
+        if (auto *s = e.as<core::StateInfo>())
+            s->conflict = false;
+    const auto clean = checkRun(events);
+    EXPECT_TRUE(clean.empty()) << clean.front();
+
+    auto misattributed = events; // the client's FIN credited to the server's socket
+    auto fin = std::find_if(misattributed.begin(), misattributed.end(), [](const core::Event &e) {
+        const auto *p = e.as<core::PacketInfo>();
+        return p && core::hasFlag(p->flags, core::SegmentFlag::Fin);
+    });
+    ASSERT_NE(fin, misattributed.end());
+    const std::string finSender = fin->as<core::PacketInfo>()->from;
+    fin->as<core::PacketInfo>()->from = finSender == "client.1" ? "server.1" : "client.1";
+    EXPECT_TRUE(anyStartsWith(checkRun(misattributed), "misattributed segment: FIN ACK"));
+
+    auto early = events; // the FIN stamped before any close() or shutdown() of its socket
+    for (auto &e : early)
+        if (auto *p = e.as<core::PacketInfo>();
+            p && core::hasFlag(p->flags, core::SegmentFlag::Fin) && p->from == finSender) {
+            e.tNs = 1;
+            break;
+        }
+    EXPECT_TRUE(anyStartsWith(checkRun(early), "FIN before any call that could cause it"));
+
+    auto illegal = events; // a derived jump the diagram does not have
+    for (auto &e : illegal)
+        if (auto *s = e.as<core::StateInfo>();
+            s && s->source == core::StateSource::Derived && s->to == core::TcpState::CloseWait) {
+            s->to = core::TcpState::Listen;
+            break;
+        }
+    const auto bad = checkRun(illegal);
+    EXPECT_TRUE(anyStartsWith(bad, "illegal transition: ")) << (bad.empty() ? "" : bad.front());
+    EXPECT_TRUE(anyStartsWith(bad, "discontinuous states: "));
 }
 
 TEST_P(Seed, RunsClean)
