@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 expect_rc 1 "contradiction exits 1" "$bin" export "$fx/contradiction.sockrun" --format txt -o "$tmp/c.txt"
 [ -s "$tmp/c.txt" ] && ok || fail "the log is still written"
+expect_grep "^# end: FAILED \(1 contradiction\), " "$tmp/c.txt" "the log's end line says FAILED"
 expect_grep "^FAILED CONTRADICTION at \+0\.022952: server\.1: the kernel says FIN_WAIT_2, the model says CLOSE_WAIT$" \
     "$tmp/err" "kernel vs model"
 expect_grep "^events around it:$" "$tmp/err" "context header"
@@ -25,6 +26,7 @@ expect_rc 1 "contradiction exits 1 (svg)" "$bin" export "$fx/contradiction.sockr
 sed 's/,"conflict":true,"derived":"CLOSE_WAIT"//' "$fx/contradiction.sockrun" > "$tmp/clean.sockrun"
 expect_rc 0 "without the conflict it passes" "$bin" export "$tmp/clean.sockrun" --format txt -o "$tmp/clean.txt"
 if grep -q CONTRADICTION "$tmp/err"; then fail "clean run reports a contradiction"; else ok; fi
+expect_grep "^# end: ok, " "$tmp/clean.txt" "the clean log's end line says ok"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

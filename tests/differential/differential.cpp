@@ -25,8 +25,8 @@ SeedResult runScenarioText(std::uint64_t seed, const std::string &text, const st
     core::runLab(
         *parsed.scenario, options, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
     result.failures = checkRun(events);
-    if (!error.empty() && result.failures.empty())
-        result.failures.push_back("run failed: " + error);
+    if (!error.empty()) // the lab itself failed (could not start, died): say why first
+        result.failures.insert(result.failures.begin(), "lab failed: " + error);
     return result;
 }
 
