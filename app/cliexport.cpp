@@ -133,20 +133,13 @@ int parseArgs(const Args &args, ExportArgs &out)
 }
 
 // Runs the scenario; false when the lab failed (the events recorded so far are kept).
-bool runScenario(const Scenario &scenario, bool forceHost, RunData &run, bool &expectationsOk)
+bool runScenario(const Scenario &scenario, bool forceHost, RunData &run)
 {
     LabOptions options;
     options.forceHost = forceHost;
     std::string error;
-    expectationsOk = false;
     const bool ok = runLab(
-        scenario, options,
-        [&](Event &&e) {
-            if (const auto *end = e.as<EndInfo>())
-                expectationsOk = end->ok;
-            run.events.push_back(std::move(e));
-        },
-        &error);
+        scenario, options, [&](Event &&e) { run.events.push_back(std::move(e)); }, &error);
     if (!ok)
         std::cerr << "sockscope: run failed: " << error << "\n";
     return ok;
@@ -199,7 +192,7 @@ int cmdExport(const Args &args)
 #endif
     RunData run;
     std::optional<Scenario> scenario;
-    bool ran = false, expectationsOk = true, labOk = true;
+    bool ran = false, labOk = true;
     if (looksLikeRunFile(a.input)) {
         LoadError error;
         auto loaded = loadRun(a.input, &error);
@@ -226,7 +219,7 @@ int cmdExport(const Args &args)
         run.scenarioName = scenario->name;
         run.scenarioPath = scenario->path;
         run.scenarioSource = scenario->source;
-        labOk = runScenario(*scenario, a.forceHost, run, expectationsOk);
+        labOk = runScenario(*scenario, a.forceHost, run);
         ran = true;
     }
     if (a.log)
@@ -249,8 +242,14 @@ int cmdExport(const Args &args)
     }
     if (rc != 0)
         return rc;
-    if (ran && !(labOk && expectationsOk)) {
-        std::cerr << "sockscope: " << (labOk ? "an expectation was NOT met" : "the run failed") << "; " << a.output
+    // A saved run is judged like a fresh one: a contradiction recorded months ago is still a wrong diagram.
+    const RunVerdict verdict = judgeRun(run.events);
+    if (!labOk || !verdict.ok()) {
+        printVerdict(run.events, verdict, std::cerr);
+        const char *why = !labOk || !verdict.error.empty() ? "the run failed"
+                          : verdict.failedChecks           ? "an expectation was NOT met"
+                                                           : "the kernel contradicted the derived TCP states";
+        std::cerr << "sockscope: " << (ran ? "" : "saved run: ") << why << "; " << a.output
                   << " shows the run as it happened\n";
         return 1;
     }

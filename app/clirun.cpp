@@ -3,6 +3,7 @@
 #include "app/cli.h"
 
 #include "core/io/textlog.h"
+#include "core/io/verdict.h"
 #include "core/lab/parent/labclient.h"
 #include "core/model/outcome.h"
 #include "core/scenario/builtins.h"
@@ -44,7 +45,7 @@ void printUsage(bool full)
                  "  --json      write the event stream as JSON Lines ("
               << docPath("events.md")
               << ") instead of the log\n"
-                 "  --runs N    run N times and group the runs by outcome (timing-dependent scenarios)\n"
+                 "  --runs N    run N times, group the runs by outcome, count the runs with contradictions\n"
                  "  --host      use the host's loopback instead of a private network namespace\n"
                  "\nOptions of export:\n"
                  "  --width N   PNG width in pixels, 16 to 32000 (the height follows)\n"
@@ -52,11 +53,12 @@ void printUsage(bool full)
                  "  --theme T   light (print, the default) or dark\n"
                  "  --log       also print the run's log on stdout\n"
                  "  Images need no display (Qt's offscreen platform); files are written atomically.\n"
-                 "  Exit 1 when the scenario ran but an expectation failed (the file is still written).\n"
+                 "  Exit 1 when the run (fresh or saved) did not pass (the file is still written).\n"
                  "  Formats and examples: "
               << docPath("export.md")
               << ".\n"
-                 "\nExit status: 0 every expectation held, 1 one did not (or a run failed), 2 bad input or usage.\n"
+                 "\nExit status: 0 every expectation held, 1 one did not, a kernel snapshot contradicted the derived\n"
+                 "TCP states, or a run failed; 2 bad input or usage.\n"
                  "Scenario format: "
               << docPath("scenario-format.md") << ". Event stream: " << docPath("events.md")
               << ".\n"
@@ -104,13 +106,9 @@ std::optional<Scenario> loadForCommand(const std::string &nameOrPath)
 
 struct RunSummary
 {
-    bool ok = false;
-    int checks = 0;
-    int failed = 0;
-    int conflicts = 0;
-    std::string error;
-    std::vector<std::string> failures; // "step 3 (line 12): expected E, got G"
+    std::string labError; // the lab could not run it at all, or ""
     std::vector<Event> events;
+    RunVerdict verdict;
 };
 
 RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap)
@@ -118,44 +116,36 @@ RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &ta
     RunSummary sum;
     LabOptions options;
     options.forceHost = forceHost;
-    std::string error;
     runLab(
         scenario, options,
         [&](Event &&e) {
-            if (const auto *c = e.as<CheckInfo>()) {
-                ++sum.checks;
-                if (!c->ok) {
-                    ++sum.failed;
-                    const Step &s = scenario.steps.at(static_cast<size_t>(c->step));
-                    sum.failures.push_back("step " + std::to_string(c->step + 1) + " (line " + std::to_string(s.line) +
-                                           ") " + s.text + ": expected " + c->expected + ", got " + c->got);
-                }
-            } else if (const auto *st = e.as<StateInfo>(); st && st->conflict) {
-                ++sum.conflicts;
-            } else if (const auto *end = e.as<EndInfo>()) {
-                sum.ok = end->ok;
-                if (!end->error.empty())
-                    sum.error = end->error;
-            }
             if (tap)
                 tap(Event(e));
             sum.events.push_back(std::move(e));
         },
-        &error);
-    if (!error.empty()) {
-        sum.ok = false;
-        sum.error = error;
-    }
+        &sum.labError);
+    sum.verdict = judgeRun(sum.events);
+    if (!sum.labError.empty())
+        sum.verdict.error = sum.labError;
     return sum;
 }
 
-void printFailures(const RunSummary &sum, std::ostream &out)
+} // namespace
+
+void printVerdict(const std::vector<Event> &events, const RunVerdict &verdict, std::ostream &out)
 {
-    for (const auto &f : sum.failures)
+    for (const auto &f : verdict.failures)
         out << "FAILED " << f << "\n";
-    if (!sum.error.empty())
-        out << "sockscope: run failed: " << sum.error << "\n";
+    for (size_t i : verdict.contradictions)
+        out << "FAILED " << describeContradiction(events, i);
+    if (!verdict.contradictions.empty())
+        out << "FAILED " << verdict.contradictions.size()
+            << " kernel snapshot(s) contradicted the derived TCP states: the diagram of this run is wrong there\n";
+    if (!verdict.error.empty())
+        out << "sockscope: run failed: " << verdict.error << "\n";
 }
+
+namespace {
 
 void printIsolationNote(const std::vector<Event> &events)
 {
@@ -203,7 +193,7 @@ int cmdRun(const Args &args)
         return 2;
 
     std::vector<std::string> keys;
-    int failedRuns = 0;
+    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
     for (int r = 0; r < runs; ++r) {
         LogContext ctx = LogContext::forActors(scenario->actors);
         EventSink tap = [&](Event &&e) {
@@ -222,20 +212,23 @@ int cmdRun(const Args &args)
         if (r == 0)
             printIsolationNote(sum.events);
         keys.push_back(outcomeKey(sum.events));
-        if (!sum.ok) {
+        if (!sum.verdict.ok()) {
             ++failedRuns;
-            printFailures(sum, json ? std::cerr : std::cout);
+            if (runs > 1)
+                (json ? std::cerr : std::cout) << "run " << (r + 1) << ":\n";
+            printVerdict(sum.events, sum.verdict, json ? std::cerr : std::cout);
         }
-        if (sum.conflicts)
-            (json ? std::cerr : std::cout)
-                << "warning: " << sum.conflicts << " kernel snapshot(s) contradicted the derived TCP states\n";
+        if (!sum.verdict.contradictions.empty())
+            ++contradictedRuns;
+        if (sum.verdict.failedChecks || !sum.verdict.ended || !sum.verdict.endOk || !sum.verdict.error.empty())
+            ++unmetRuns;
     }
     if (runs > 1) {
         std::ostream &out = json ? std::cerr : std::cout;
         auto groups = groupOutcomes(keys);
         out << "\n"
-            << runs << " runs, " << (runs - failedRuns) << " met every expectation, " << groups.size()
-            << " distinct outcome(s):\n";
+            << runs << " runs, " << (runs - unmetRuns) << " met every expectation, " << groups.size()
+            << " distinct outcome(s), " << contradictedRuns << " run(s) with contradictions:\n";
         for (size_t g = 0; g < groups.size(); ++g) {
             out << "  outcome " << (g + 1) << ": " << groups[g].runs.size() << " run(s)  (first: run "
                 << groups[g].runs.front() + 1 << ")\n    " << groups[g].key << "\n";
@@ -271,21 +264,18 @@ int cmdCheck(const Args &args)
     int failed = 0;
     for (const auto &s : scenarios) {
         RunSummary sum = runOnce(s, forceHost, nullptr);
-        std::int64_t packets = 0;
-        if (!sum.events.empty())
-            if (const auto *end = sum.events.back().as<EndInfo>())
-                packets = end->packets;
+        const RunVerdict &v = sum.verdict;
         std::ostringstream checks;
-        checks << (sum.checks - sum.failed) << "/" << sum.checks;
-        bool ok = sum.ok && sum.conflicts == 0;
+        checks << (v.checks - v.failedChecks) << "/" << v.checks;
         std::cout << std::setw(static_cast<int>(width + 2)) << s.name << std::setw(10) << checks.str() << std::setw(10)
-                  << packets << std::setw(11) << sum.conflicts << (ok ? "ok" : "FAILED") << "\n";
-        if (!ok) {
+                  << v.packets << std::setw(11) << v.contradictions.size() << (v.ok() ? "ok" : "FAILED") << "\n";
+        if (!v.ok()) {
             ++failed;
-            for (const auto &f : sum.failures)
-                std::cout << "    " << f << "\n";
-            if (!sum.error.empty())
-                std::cout << "    run failed: " << sum.error << "\n";
+            std::ostringstream detail;
+            printVerdict(sum.events, v, detail);
+            std::istringstream lines(detail.str());
+            for (std::string line; std::getline(lines, line);)
+                std::cout << "    " << line << "\n";
         }
         std::cout.flush();
     }

@@ -313,9 +313,18 @@ void MainWindow::onRunFinished(bool expectationsOk)
 {
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
-    m_progress->setStyleSheet(expectationsOk ? QString() : QStringLiteral("color: #c62828"));
-    m_progress->setText(expectationsOk ? tr("Finished: %1 events, every expectation met").arg(m_run->eventCount())
-                                       : tr("Finished: %1 events, some expectations NOT met").arg(m_run->eventCount()));
+    // A contradiction fails the run as a failed expectation does (core/io/verdict.h); the diagram shows where.
+    const int contradictions = static_cast<int>(m_run->contradictions().size());
+    const bool ok = expectationsOk && contradictions == 0;
+    m_progress->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828"));
+    if (contradictions)
+        m_progress->setText(tr("Finished: %1 events, the kernel CONTRADICTED the derived states %2 time(s)")
+                                .arg(m_run->eventCount())
+                                .arg(contradictions));
+    else
+        m_progress->setText(expectationsOk
+                                ? tr("Finished: %1 events, every expectation met").arg(m_run->eventCount())
+                                : tr("Finished: %1 events, some expectations NOT met").arg(m_run->eventCount()));
 }
 
 void MainWindow::onRunFailed(const QString &message)

@@ -209,12 +209,16 @@ std::string runHeader(const RunInfo &r)
     return out;
 }
 
-std::string endLine(const EndInfo &end)
+// The end event's ok covers the expectations; a contradiction seen in the stream fails the run too.
+std::string endLine(const EndInfo &end, int contradictions)
 {
     char duration[48];
     std::snprintf(duration, sizeof duration, "%.6f s", static_cast<double>(end.durationNs) / 1e9);
-    std::string out = std::string("# end: ") + (end.ok ? "ok" : "FAILED") + ", " + std::to_string(end.packets) +
-                      " packets, " + std::to_string(end.drops) + " drops, " + duration;
+    std::string verdict = end.ok && contradictions == 0 ? "ok" : "FAILED";
+    if (contradictions)
+        verdict += " (" + std::to_string(contradictions) + " contradiction" + (contradictions > 1 ? "s" : "") + ")";
+    std::string out = "# end: " + verdict + ", " + std::to_string(end.packets) + " packets, " +
+                      std::to_string(end.drops) + " drops, " + duration;
     if (!end.error.empty())
         out += "\n# error: " + end.error;
     return out;
@@ -294,6 +298,7 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
                                ctx);
         if (!s.conflict)
             return {};
+        ++ctx.contradictions;
         return emitOrDefer(t + "   " + s.sock + "  kernel says " + std::string(stateName(s.to)) + ", derived " +
                                std::string(stateName(s.derived)) + "  (CONTRADICTION)",
                            ctx);
@@ -307,7 +312,7 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
     }
     case EventKind::End: {
         std::string out = finishLog(ctx);
-        append(out, endLine(*e.as<EndInfo>()));
+        append(out, endLine(*e.as<EndInfo>(), ctx.contradictions));
         return out;
     }
     }

@@ -32,6 +32,8 @@ struct LogContext
     // Lines of events that happened while a call was in flight; printed after that call's line so that the
     // RST a close() sent reads after the close(), as in strace, with times still increasing.
     std::vector<std::string> deferred;
+    // Kernel states seen so far that contradicted the derived ones (the end line says FAILED when any).
+    int contradictions = 0;
 
     static LogContext forActors(const std::vector<std::string> &actors);
 };

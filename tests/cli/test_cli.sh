@@ -52,6 +52,7 @@ PY
 
 expect_rc 0 "run --runs 3" "$bin" run close-unread-data --runs 3
 expect_grep "3 runs, 3 met every expectation, 1 distinct outcome" "$tmp/out" "runs summary"
+expect_grep "distinct outcome\(s\), 0 run\(s\) with contradictions:" "$tmp/out" "runs summary counts contradictions"
 
 expect_rc 0 "run --host" "$bin" run close-unread-data --host
 expect_grep "note: running on the host's loopback" "$tmp/err" "host fallback is announced"

@@ -477,7 +477,7 @@ TEST(TextLog, HandMadeRunReadsLikeStrace)
 +0.015806 client  --- SIGPIPE --- (default action would terminate the process)
 +0.015807  CHECK FAILED step 10: expected = 1, got = -1 EPIPE
 +0.015900   server.1  kernel says TIME_WAIT, derived CLOSED  (CONTRADICTION)
-# end: FAILED, 7 packets, 0 drops, 0.016000 s
+# end: FAILED (1 contradiction), 7 packets, 0 drops, 0.016000 s
 )";
     EXPECT_EQ(formatLog(handMadeRun()), expected);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/export/exportactions.h"
 
+#include "core/io/verdict.h"
 #include "core/scenario/scenario.h"
 #include "ui/export/exportdialog.h"
 #include "ui/export/exporter.h"
@@ -127,10 +128,18 @@ bool openRunFile(MainWindow &window, const QString &path, QString *error, bool q
     model->reset(std::move(run->events));
     if (RunTitle *t = titleOf(window))
         t->setRunFile(path);
-    window.statusBar()->showMessage(QObject::tr("Opened %1: %2 events, recorded %3")
-                                        .arg(path)
-                                        .arg(model->eventCount())
-                                        .arg(QString::fromStdString(run->saved)));
+    // A saved run is judged as a fresh one is (core/io/verdict.h).
+    const core::RunVerdict verdict = core::judgeRun(model->events());
+    QString message = QObject::tr("Opened %1: %2 events, recorded %3")
+                          .arg(path)
+                          .arg(model->eventCount())
+                          .arg(QString::fromStdString(run->saved));
+    if (!verdict.contradictions.empty())
+        message +=
+            QObject::tr("; the kernel CONTRADICTED the derived states %1 time(s)").arg(verdict.contradictions.size());
+    else if (!verdict.ok())
+        message += QObject::tr("; the run did NOT pass");
+    window.statusBar()->showMessage(message);
     return true;
 }
 

@@ -101,6 +101,7 @@ void RunModel::clearIndexes()
     m_stepOf.clear();
     m_syscallById.clear();
     m_stepEvents.clear();
+    m_contradictions.clear();
     m_currentStep = -1;
     m_endNs = 0;
     m_runInfo = {};
@@ -233,6 +234,8 @@ void RunModel::index(int i, bool &grew)
     }
     case core::EventKind::State:
         addState(i, *e.as<core::StateInfo>(), e.tNs, grew);
+        if (e.as<core::StateInfo>()->conflict)
+            m_contradictions.push_back(i);
         break;
     case core::EventKind::Queue:
         ensureSocket(e.as<core::QueueInfo>()->sock, {}, i, grew);

@@ -66,6 +66,8 @@ public:
     bool hasRunInfo() const { return m_hasRunInfo; }
     const core::EndInfo *endInfo() const { return m_hasEnd ? &m_endInfo : nullptr; }
     bool isFinished() const { return m_hasEnd; }
+    // Kernel states that contradict the derived ones (event indexes, in order): the diagram is wrong there.
+    const std::vector<int> &contradictions() const { return m_contradictions; }
 
     // Sockets, grouped by actor (actors in first-appearance order), then by first appearance.
     const std::vector<SocketRow> &sockets() const { return m_sockets; }
@@ -127,6 +129,7 @@ private:
     std::vector<int> m_stepOf; // per event
     std::unordered_map<std::int64_t, int> m_syscallById;
     std::vector<int> m_stepEvents; // by step number
+    std::vector<int> m_contradictions;
     int m_currentStep = -1;
     qint64 m_endNs = 0;
 

@@ -4,6 +4,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/sequence/sequencelabels.h"
 
+#include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
@@ -474,6 +475,15 @@ void SequencePainter::paintState(QPainter &p, Ctx &c, int e) const
     const double tw = fm.horizontalAdvance(name);
     const QRectF pill(x - tw / 2 - 5, it.y - fm.height() / 2 - 1, tw + 10, fm.height() + 2);
     const QColor color = m_theme.state(s->to);
+    if (s->conflict) {
+        // The spot of a contradiction: a red band across the whole diagram, so it cannot be scrolled past.
+        QColor band = m_theme.checkFailed;
+        band.setAlpha(70);
+        const QRectF row(0, pill.top() - 3, m_layout.width(), pill.height() + 6);
+        p.fillRect(row, band);
+        p.fillRect(QRectF(row.left(), row.top(), 6, row.height()), m_theme.checkFailed);
+        p.fillRect(QRectF(row.right() - 6, row.top(), 6, row.height()), m_theme.checkFailed);
+    }
     if (derived) {
         p.setPen(Qt::NoPen);
         p.setBrush(color);
@@ -489,10 +499,56 @@ void SequencePainter::paintState(QPainter &p, Ctx &c, int e) const
     p.setPen(derived ? m_theme.textOnState(s->to) : m_theme.text);
     p.drawText(QPointF(pill.left() + 5, Ctx::baseline(fm, it.y)), name);
     if (s->conflict) {
+        QFont bold = font;
+        bold.setBold(true);
+        p.setFont(bold);
         p.setPen(m_theme.checkFailed);
-        p.drawText(QPointF(pill.right() + 4, Ctx::baseline(fm, it.y)),
-                   QStringLiteral("≠ derived %1").arg(QString::fromLatin1(core::stateName(s->derived).data())));
+        p.drawText(
+            QPointF(pill.right() + 4, Ctx::baseline(fm, it.y)),
+            QStringLiteral("≠ derived %1  CONTRADICTION").arg(QString::fromLatin1(core::stateName(s->derived).data())));
     }
+}
+
+namespace {
+QString contradictionText(const RunModel &run)
+{
+    const auto &all = run.contradictions();
+    const core::Event &first = run.event(all.front());
+    const auto &s = *first.as<core::StateInfo>();
+    return QCoreApplication::translate(
+               "SequencePainter",
+               "CONTRADICTION: the kernel's own state differs from the derived one %n time(s); this "
+               "diagram is wrong there. First at %1 on %2: kernel %3, model %4. Click to go there.",
+               nullptr, static_cast<int>(all.size()))
+        .arg(relativeTime(first.tNs), QString::fromStdString(s.sock), QString::fromLatin1(core::stateName(s.to).data()),
+             QString::fromLatin1(core::stateName(s.derived).data()));
+}
+} // namespace
+
+double SequencePainter::contradictionBannerHeight(double width) const
+{
+    if (m_run.contradictions().empty())
+        return 0;
+    QFont bold = m_theme.font;
+    bold.setBold(true);
+    const QFontMetricsF fm(bold);
+    const QRectF r =
+        fm.boundingRect(QRectF(0, 0, std::max(50.0, width - 24), 1e6), Qt::TextWordWrap, contradictionText(m_run));
+    return r.height() + 12;
+}
+
+void SequencePainter::paintContradictionBanner(QPainter &p, const QRectF &rect) const
+{
+    if (m_run.contradictions().empty())
+        return;
+    p.save();
+    p.fillRect(rect, m_theme.checkFailed);
+    QFont bold = m_theme.font;
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Qt::white);
+    p.drawText(rect.adjusted(12, 6, -12, -6), Qt::TextWordWrap | Qt::AlignVCenter, contradictionText(m_run));
+    p.restore();
 }
 
 void SequencePainter::paintSignal(QPainter &p, Ctx &c, int e) const

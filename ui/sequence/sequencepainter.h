@@ -41,6 +41,10 @@ public:
     void paintHeader(QPainter &p, const QRectF &clip, int hoverLane = -1) const;
     // The legend as a block `width` wide (it wraps into as many columns as fit).
     QSizeF legendSize(double width) const;
+    // The red banner drawn over the diagram when a kernel snapshot contradicted the derived states: the diagram
+    // is wrong from there on, and the viewer must not miss it. 0 when the run has no contradiction.
+    double contradictionBannerHeight(double width) const;
+    void paintContradictionBanner(QPainter &p, const QRectF &rect) const;
     void paintLegend(QPainter &p, const QRectF &rect) const;
 
     struct WholeOptions

@@ -211,6 +211,8 @@ void SequenceView::paintEvent(QPaintEvent *)
     painter.paintHeader(p, QRectF(dx, 0, vp.width(), hh), m_hoverLane);
     p.restore();
 
+    if (const double bh = painter.contradictionBannerHeight(vp.width()); bh > 0)
+        painter.paintContradictionBanner(p, QRectF(0, hh, vp.width(), bh));
     if (m_legendVisible) {
         const double w = std::min(vp.width() - 16, 3 * 170.0 + 16);
         const QSizeF ls = painter.legendSize(w);
@@ -290,6 +292,13 @@ void SequenceView::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() != Qt::LeftButton || event->position().y() < headerHeight()) {
         QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    const SequencePainter painter(*m_run, m_layout, m_view->theme());
+    if (event->position().y() < headerHeight() + painter.contradictionBannerHeight(viewport()->width())) {
+        const int first = m_run->contradictions().front(); // the banner: go to the first contradiction
+        m_view->setCursor(first);
+        ensureEventVisible(first);
         return;
     }
     m_view->setCursor(m_layout.eventAt(toLayout(event->position())));
