@@ -262,3 +262,39 @@ TEST(FakeLab, ExitInTheMiddleOfTheStreamIsReported)
     EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
     EXPECT_TRUE(noChildLeft());
 }
+
+// Stepping with a 1.5 s pause: the stream's times leave the pause out, and never go backwards.
+TEST(LabSession, StepTimesLeaveOutThePause)
+{
+    LabOptions o = realLab();
+    o.stepMode = true;
+    std::string error;
+    auto session = LabSession::start(test::loadBuiltin("close-unread-data"), o, &error);
+    ASSERT_TRUE(session) << error;
+    std::vector<Event> events;
+    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
+    for (int k = 0; k < 3; ++k) {
+        ASSERT_TRUE(session->pump(sink, &error)) << error;
+        ASSERT_TRUE(session->paused());
+        ASSERT_TRUE(session->step());
+    }
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused());
+    const std::int64_t beforePause = events.back().tNs;
+    constexpr std::int64_t kPauseNs = 1'500'000'000;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(kPauseNs));
+    ASSERT_TRUE(session->resume());
+    while (session->pump(sink, &error)) {
+    }
+    ASSERT_TRUE(error.empty()) << error;
+    std::int64_t nextStepT = -1;
+    for (size_t i = 1; i < events.size(); ++i) {
+        EXPECT_GE(events[i].tNs, events[i - 1].tNs) << "event " << i;
+        if (const auto *s = events[i].as<StepInfo>(); s && s->step == 3 && nextStepT < 0)
+            nextStepT = events[i].tNs;
+    }
+    ASSERT_GE(nextStepT, 0);
+    EXPECT_LT(nextStepT - beforePause, kPauseNs) << "the pause is in the step's time";
+    const EndInfo &end = *events.back().as<EndInfo>();
+    EXPECT_LT(end.durationNs, kPauseNs) << "the pause is in the run's duration";
+}
