@@ -43,8 +43,15 @@ void LabWorker::setPhase(RunPhase phase)
 bool LabWorker::start(const core::Scenario &scenario, bool stepMode)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (isLive(m_phase) && m_phase != RunPhase::Restarting)
+    if (isLive(m_phase))
         return false;
+    launch(scenario, stepMode);
+    return true;
+}
+
+// From an idle, ended or restarting phase: hands the scenario to the job.
+void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
+{
     setPhase(stepMode ? RunPhase::Stepping : RunPhase::Running); // step mode: the lab runs up to its first pause
     m_stepModeRun = stepMode;
     m_nextStep = -1;
@@ -62,7 +69,6 @@ bool LabWorker::start(const core::Scenario &scenario, bool stepMode)
     options.stepMode = stepMode;
     QMetaObject::invokeMethod(
         m_job, [job, scenario, options] { job->run(scenario, options); }, Qt::QueuedConnection);
-    return true;
 }
 
 void LabWorker::stop()
@@ -210,7 +216,7 @@ void LabWorker::onJobFinished(bool ok, const QString &error)
     flushPending();
     switch (m_phase) {
     case RunPhase::Restarting:
-        start(core::Scenario(*m_scenario), m_stepModeRun);
+        launch(core::Scenario(*m_scenario), m_stepModeRun);
         return;
     case RunPhase::Stopping:
         setPhase(RunPhase::Stopped);
@@ -245,7 +251,12 @@ void LabWorker::flushPending()
     m_drainTimer.stop();
 }
 
-LabJob::~LabJob() = default;
+LabJob::~LabJob()
+{
+    delete m_deathWatch; // before the session closes the fd it watches
+    std::lock_guard lock(m_sessionMutex);
+    m_session = nullptr;
+}
 
 void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options)
 {
@@ -288,8 +299,11 @@ void LabJob::command(int command)
 void LabJob::watchWhilePaused(bool on)
 {
     if (!on) {
-        delete m_deathWatch;
-        m_deathWatch = nullptr;
+        if (m_deathWatch) {
+            m_deathWatch->setEnabled(false); // it may be the sender: deleted once its signal returned
+            m_deathWatch->deleteLater();
+            m_deathWatch = nullptr;
+        }
         return;
     }
     if (m_deathWatch || !m_owned)

@@ -81,6 +81,7 @@ Q_SIGNALS:
 
 private:
     void setPhase(RunPhase phase);
+    void launch(const core::Scenario &scenario, bool stepMode);
     void wake();
     void drain();
     void onJobFinished(bool ok, const QString &error);

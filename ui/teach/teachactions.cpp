@@ -194,11 +194,6 @@ void TeachActions::step()
     m_stepOnFirstPause = worker->start(*s, true);
 }
 
-bool TeachActions::continueIfPaused()
-{
-    return m_window->labWorker()->continueRun();
-}
-
 void TeachActions::restart()
 {
     m_stepOnFirstPause = m_window->labWorker()->isStepping() || m_window->labWorker()->isPaused();
