@@ -63,6 +63,15 @@ MainWindow::MainWindow(QWidget *parent)
             [this](int total) { m_progress->setText(tr("Running: %1 events").arg(total)); });
     connect(m_worker, &LabWorker::runFinished, this, &MainWindow::onRunFinished);
     connect(m_worker, &LabWorker::runFailed, this, &MainWindow::onRunFailed);
+    connect(m_worker, &LabWorker::runStopped, this, [this] {
+        m_runAction->setEnabled(true);
+        m_stopAction->setEnabled(false);
+        m_progress->setStyleSheet(QString());
+        m_progress->setText(tr("Stopped: %1 events").arg(m_run->eventCount()));
+    });
+    // F5 on a paused run continues it to the end (runCurrent), so it is enabled while paused.
+    connect(m_worker, &LabWorker::runPaused, this, [this] { m_runAction->setEnabled(true); });
+    connect(m_worker, &LabWorker::runResumed, this, [this] { m_runAction->setEnabled(false); });
     connect(m_run, &RunModel::eventsAppended, this, [this](int first, int) {
         if (first == 0 || m_isolation->text().isEmpty())
             updateRunInfo();

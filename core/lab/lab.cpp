@@ -4,6 +4,7 @@
 #include "core/lab/actor.h"
 #include "core/lab/netns.h"
 #include "core/lab/packetcapture.h"
+#include "core/lab/pauseclock.h"
 #include "core/lab/sockdiag.h"
 #include "core/model/eventbuilder.h"
 #include "core/stream/eventjson.h"
@@ -91,6 +92,7 @@ private:
     void snapshotAll();
     void flush();
     std::string readCommand(bool block);
+    void retime(Event &e, std::int64_t startNs);
     Actor &actor(const std::string &name);
 
     Scenario m_scenario;
@@ -110,7 +112,8 @@ private:
     std::int64_t m_nextCall = 1;
     std::mutex m_samplerMutex; // held for a whole sock_diag dump, so a drain never splits one
     std::atomic<bool> m_samplerQuit{false};
-    std::string m_out; // pending stdout text
+    std::string m_out;  // pending stdout text
+    PauseClock m_clock; // stepping: the teacher's pauses are not part of the run's time
 };
 
 Actor &Lab::actor(const std::string &name)
@@ -297,6 +300,16 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
     return true;
 }
 
+// The stream's times leave out the teacher's pauses (docs/events.md); a call's duration follows its stamps.
+void Lab::retime(Event &e, std::int64_t startNs)
+{
+    const std::int64_t abs = e.tNs + startNs;
+    const std::int64_t placed = m_clock.place(abs);
+    if (auto *r = std::get_if<ReturnInfo>(&e.payload))
+        r->durNs = placed - m_clock.at(abs - r->durNs);
+    e.tNs = placed - startNs;
+}
+
 std::optional<std::string> takeLine()
 {
     auto nl = g_stdinBuffer.find('\n');
@@ -374,7 +387,8 @@ int Lab::run()
     info.startNs = realtimeNs();
     m_builder = std::make_unique<EventBuilder>(
         m_scenario, info,
-        [this](Event &&e) {
+        [this, startNs = info.startNs](Event &&e) {
+            retime(e, startNs);
             m_out += toJsonLine(e);
             m_out += '\n';
         },
@@ -397,9 +411,13 @@ int Lab::run()
         size_t last = i;
         while (last + 1 < m_scenario.steps.size() && m_scenario.steps[last].together)
             ++last;
-        if (m_stepMode)
+        if (m_stepMode) {
+            m_clock.pauseBegan(realtimeNs());
             writeAll(nlohmann::json({{"control", "paused"}, {"next", i}}).dump() + "\n");
+        }
+        // Stepping: waits for the teacher without any time limit (the parent's watchdog stops while paused).
         std::string cmd = readCommand(m_stepMode);
+        m_clock.pauseEnded(realtimeNs());
         // End of input means "no more commands": a stepping run stops, a free run goes on.
         if (cmd == "stop" && !m_stepMode && g_stdinClosed && g_stdinBuffer.empty())
             cmd.clear();
@@ -429,7 +447,7 @@ int Lab::run()
     // Calls still blocked are interrupted only now, after the last batch: their EINTR is not part of the run.
     for (auto &a : m_actors)
         a->stop();
-    end.durationNs = realtimeNs() - info.startNs;
+    end.durationNs = m_clock.at(realtimeNs()) - info.startNs;
     m_builder->finish(end);
     writeAll(m_out);
     m_out.clear();

@@ -48,6 +48,7 @@ struct Stepper
     QSignalSpy paused{&worker, &ui::LabWorker::runPaused};
     QSignalSpy finished{&worker, &ui::LabWorker::runFinished};
     QSignalSpy failed{&worker, &ui::LabWorker::runFailed};
+    QSignalSpy stopped{&worker, &ui::LabWorker::runStopped};
     QSignalSpy appended{&run, &ui::RunModel::eventsAppended};
 
     Stepper()
@@ -199,7 +200,9 @@ private slots:
         QVERIFY(u.worker.start(s, true));
         QVERIFY(u.waitPausedOrEnd(0));
         u.worker.stop(); // a paused lab is told to stop: its end event arrives
-        QTRY_COMPARE_WITH_TIMEOUT(u.failed.count(), 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(u.stopped.count(), 1, 30000);
+        QCOMPARE(u.failed.count(), 0); // a stop the user asked for is not a failure
+        QCOMPARE(u.worker.phase(), ui::RunPhase::Stopped);
         QVERIFY(u.run.isFinished());
         QVERIFY(!u.worker.isRunning());
 

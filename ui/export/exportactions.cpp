@@ -193,6 +193,7 @@ void installExportActions(MainWindow &window, QMenu *file)
     QObject::connect(window.runModel(), &RunModel::eventsAppended, &window, enable);
     QObject::connect(window.labWorker(), &LabWorker::runFinished, &window, enable);
     QObject::connect(window.labWorker(), &LabWorker::runFailed, &window, enable);
+    QObject::connect(window.labWorker(), &LabWorker::runStopped, &window, enable);
     enable();
 }
 

@@ -3,6 +3,7 @@
 
 #include "ui/model/runmodel.h"
 
+#include <QSocketNotifier>
 #include <QThread>
 
 namespace sockscope::ui {
@@ -17,8 +18,6 @@ LabWorker::LabWorker(RunModel *model, QObject *parent)
     connect(m_job, &LabJob::paused, this, &LabWorker::onJobPaused, Qt::QueuedConnection);
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, &LabWorker::drain);
-    m_watchdog.setSingleShot(true);
-    connect(&m_watchdog, &QTimer::timeout, this, &LabWorker::onWatchdog);
     m_thread->start();
 }
 
@@ -29,19 +28,34 @@ LabWorker::~LabWorker()
     m_thread->wait();
 }
 
+// The one place the lifecycle changes.
+void LabWorker::setPhase(RunPhase phase)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    Q_ASSERT_X(canMove(m_phase, phase), "LabWorker::setPhase",
+               qPrintable(QStringLiteral("%1 -> %2").arg(phaseName(m_phase), phaseName(phase))));
+    if (phase == m_phase)
+        return;
+    m_phase = phase;
+    emit phaseChanged(phase);
+}
+
 bool LabWorker::start(const core::Scenario &scenario, bool stepMode)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_running)
+    if (isLive(m_phase))
         return false;
-    m_running = true;
-    m_stepping = stepMode;
+    launch(scenario, stepMode);
+    return true;
+}
+
+// From an idle, ended or restarting phase: hands the scenario to the job.
+void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
+{
+    setPhase(stepMode ? RunPhase::Stepping : RunPhase::Running); // step mode: the lab runs up to its first pause
     m_stepModeRun = stepMode;
-    m_paused = false;
     m_nextStep = -1;
-    m_firstBatch = true;
-    m_timedOut = false;
-    m_stopped = false;
+    m_clearModel = true;
     m_received = 0;
     m_scenario = std::make_unique<core::Scenario>(scenario);
     {
@@ -49,98 +63,92 @@ bool LabWorker::start(const core::Scenario &scenario, bool stepMode)
         m_pending.clear();
         m_wakeScheduled = false;
     }
-    // The lab ends a stuck step itself; this only catches a lab that stopped talking altogether.
-    const int budgetMs = scenario.stepTimeoutMs * (static_cast<int>(scenario.steps.size()) + 1) + 10000;
-    m_watchdog.start(budgetMs);
     emit runStarted(QString::fromStdString(scenario.name));
     LabJob *job = m_job;
     core::LabOptions options = m_options;
     options.stepMode = stepMode;
     QMetaObject::invokeMethod(
         m_job, [job, scenario, options] { job->run(scenario, options); }, Qt::QueuedConnection);
-    return true;
 }
 
 void LabWorker::stop()
 {
-    if (!m_running)
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_phase == RunPhase::Restarting) {
+        setPhase(RunPhase::Stopping); // the lab is already ending; it is not started again
         return;
-    m_stopped = true;
-    if (m_paused)
-        sendCommand(LabJob::Stop); // the lab ends cleanly and sends its end event
+    }
+    if (!isLive(m_phase) || m_phase == RunPhase::Stopping)
+        return;
+    const bool paused = m_phase == RunPhase::Paused;
+    setPhase(RunPhase::Stopping);
+    endLab(paused);
+}
+
+// A paused lab is told to stop and ends cleanly with its end event; a running one is killed.
+void LabWorker::endLab(bool paused)
+{
+    if (paused)
+        sendCommand(LabJob::Stop);
     else
         m_job->interrupt();
 }
 
 bool LabWorker::step()
 {
-    if (!m_paused)
+    if (m_phase != RunPhase::Paused)
         return false;
+    setPhase(RunPhase::Stepping);
     sendCommand(LabJob::Step);
+    emit runResumed();
     return true;
 }
 
 bool LabWorker::continueRun()
 {
-    if (!m_paused)
+    if (m_phase != RunPhase::Paused)
         return false;
+    setPhase(RunPhase::Running); // the rest streams in live
     sendCommand(LabJob::Continue);
+    emit runResumed();
     return true;
 }
 
 bool LabWorker::restart()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (!m_scenario)
         return false;
-    if (!m_running)
+    if (!isLive(m_phase))
         return start(core::Scenario(*m_scenario), m_stepModeRun);
-    m_restartPending = true;
-    stop();
+    if (m_phase == RunPhase::Restarting)
+        return true;
+    const bool paused = m_phase == RunPhase::Paused;
+    const bool ending = m_phase == RunPhase::Stopping;
+    setPhase(RunPhase::Restarting);
+    if (!ending)
+        endLab(paused);
     return true;
-}
-
-// A step may block up to the step timeout per call, plus its own sleeps and waits; then the lab settles.
-int LabWorker::stepBudgetMs(int nextStep) const
-{
-    const auto &steps = m_scenario->steps;
-    long ms = 5000L + m_scenario->stepTimeoutMs;
-    for (size_t i = static_cast<size_t>(std::max(0, nextStep)); i < steps.size(); ++i) {
-        ms += m_scenario->stepTimeoutMs;
-        if (steps[i].call == core::Call::Sleep || steps[i].call == core::Call::Wait)
-            ms += steps[i].number;
-        if (steps[i].call == core::Call::Poll || steps[i].call == core::Call::EpollWait)
-            ms += steps[i].timeoutMs;
-        if (!steps[i].together)
-            break;
-    }
-    return static_cast<int>(std::min<long>(ms, 600000));
 }
 
 void LabWorker::sendCommand(int command)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_paused)
-        return;
-    m_paused = false;
-    if (command == LabJob::Continue) {
-        m_stepping = false;
-        m_watchdog.start(m_scenario->stepTimeoutMs * (static_cast<int>(m_scenario->steps.size()) + 1) + 10000);
-    } else {
-        m_watchdog.start(stepBudgetMs(m_nextStep));
-    }
     LabJob *job = m_job;
     QMetaObject::invokeMethod(
         m_job, [job, command] { job->command(command); }, Qt::QueuedConnection);
-    emit runResumed();
 }
 
 void LabWorker::onJobPaused(int nextStep)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    m_watchdog.stop(); // the lab waits for the user, not the other way round
-    flushPending();    // everything of the step, pushed before the pause, as one batch
-    m_paused = true;
+    if (m_phase == RunPhase::Stopping || m_phase == RunPhase::Restarting) {
+        sendCommand(LabJob::Stop); // it paused before it was killed or read the stop: tell it again
+        return;
+    }
+    flushPending(); // everything of the step, pushed before the pause, as one batch
     m_nextStep = nextStep;
+    setPhase(RunPhase::Paused);
     emit runPaused(nextStep);
 }
 
@@ -160,7 +168,7 @@ void LabWorker::push(core::Event &&event)
 void LabWorker::wake()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_drainTimer.isActive() || m_stepping)
+    if (m_drainTimer.isActive() || m_phase == RunPhase::Stepping)
         return; // stepping: the pause delivers the step's events in one batch
     const qint64 since = m_sinceDrain.isValid() ? m_sinceDrain.elapsed() : kDrainIntervalMs;
     if (since >= kDrainIntervalMs)
@@ -191,14 +199,13 @@ void LabWorker::drain()
         m_drainTimer.start(kDrainIntervalMs);
     if (batch.empty())
         return;
-    if (m_firstBatch) {
-        m_firstBatch = false;
+    if (m_clearModel) {
+        m_clearModel = false;
         m_model->clear();
         if (m_scenario)
             m_model->setScenario(*m_scenario);
     }
     m_received += static_cast<int>(batch.size());
-    m_watchdog.start(); // restarts with the same budget: the lab is alive
     m_model->appendEvents(std::move(batch));
     emit eventsDrained(m_received);
 }
@@ -206,24 +213,25 @@ void LabWorker::drain()
 void LabWorker::onJobFinished(bool ok, const QString &error)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    m_watchdog.stop();
     flushPending();
-    m_running = false;
-    m_paused = false;
-    m_stepping = false;
-    if (m_restartPending) {
-        m_restartPending = false;
-        start(core::Scenario(*m_scenario), m_stepModeRun);
+    switch (m_phase) {
+    case RunPhase::Restarting:
+        launch(core::Scenario(*m_scenario), m_stepModeRun);
+        return;
+    case RunPhase::Stopping:
+        setPhase(RunPhase::Stopped);
+        emit runStopped();
+        return;
+    default:
+        break;
+    }
+    if (!error.isEmpty()) {
+        setPhase(RunPhase::Failed);
+        emit runFailed(error);
         return;
     }
-    if (m_timedOut)
-        emit runFailed(tr("The lab did not answer for %1 s and was stopped.").arg(m_watchdog.interval() / 1000));
-    else if (m_stopped)
-        emit runFailed(tr("Run stopped."));
-    else if (!error.isEmpty())
-        emit runFailed(error);
-    else
-        emit runFinished(ok);
+    setPhase(RunPhase::Finished);
+    emit runFinished(ok);
 }
 
 // Everything the job pushed is queued before its paused/finished signal: drain it all now.
@@ -243,10 +251,11 @@ void LabWorker::flushPending()
     m_drainTimer.stop();
 }
 
-void LabWorker::onWatchdog()
+LabJob::~LabJob()
 {
-    m_timedOut = true;
-    m_job->interrupt();
+    delete m_deathWatch; // before the session closes the fd it watches
+    std::lock_guard lock(m_sessionMutex);
+    m_session = nullptr;
 }
 
 void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options)
@@ -255,11 +264,6 @@ void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options
     m_ok = true;
     m_sawEnd = false;
     m_error.clear();
-    m_next = 0;
-    const size_t n = scenario.steps.size();
-    m_groupLast.assign(n, 0);
-    for (size_t i = n; i-- > 0;)
-        m_groupLast[i] = scenario.steps[i].together && i + 1 < n ? m_groupLast[i + 1] : i;
     std::string error;
     std::unique_ptr<core::LabSession> session = core::LabSession::start(scenario, options, &error);
     if (!session) {
@@ -279,15 +283,37 @@ void LabJob::command(int command)
     Q_ASSERT(QThread::currentThread() == thread());
     if (!m_owned)
         return;
-    if (command == Step) {
+    watchWhilePaused(false);
+    // A write to a lab that has gone fails without a signal; the pump below then reports how it went.
+    if (command == Step)
         m_owned->step();
-        m_next = m_next < m_groupLast.size() ? m_groupLast[m_next] + 1 : m_next + 1;
-    } else if (command == Continue) {
+    else if (command == Continue)
         m_owned->resume();
-    } else {
+    else
         m_owned->stop();
-    }
     pumpOn();
+}
+
+// While paused the lab writes nothing: its stdout turns readable only when it died (EOF). Reading it then
+// reports the death at once instead of on the next key press.
+void LabJob::watchWhilePaused(bool on)
+{
+    if (!on) {
+        if (m_deathWatch) {
+            m_deathWatch->setEnabled(false); // it may be the sender: deleted once its signal returned
+            m_deathWatch->deleteLater();
+            m_deathWatch = nullptr;
+        }
+        return;
+    }
+    if (m_deathWatch || !m_owned)
+        return;
+    m_deathWatch = new QSocketNotifier(m_owned->streamFd(), QSocketNotifier::Read, this);
+    connect(m_deathWatch, &QSocketNotifier::activated, this, [this] {
+        watchWhilePaused(false);
+        if (m_owned)
+            pumpOn();
+    });
 }
 
 // Reads events until the lab pauses (then returns to the event loop, where the next command arrives) or ends.
@@ -307,7 +333,8 @@ void LabJob::pumpOn()
         if (m_owned->finished())
             break;
         if (m_owned->paused()) {
-            emit paused(static_cast<int>(m_next));
+            watchWhilePaused(true);
+            emit paused(m_owned->nextStep());
             return;
         }
     }
@@ -318,13 +345,14 @@ void LabJob::pumpOn()
 
 void LabJob::finish()
 {
+    watchWhilePaused(false);
     {
         std::lock_guard lock(m_sessionMutex);
         m_session = nullptr;
     }
     if (!m_sawEnd && m_error.empty())
         m_error = "the lab ended without an end event";
-    m_owned.reset(); // kills and reaps the child if it still runs
+    m_owned.reset(); // kills a lab still running; a finished one gets a bounded grace to exit; reaps it
     emit finished(m_ok, QString::fromStdString(m_error));
 }
 

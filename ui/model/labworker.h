@@ -6,11 +6,15 @@
 // Stepping: start(scenario, true) runs the lab in step mode; the lab pauses before each step group and the
 // worker reports paused(next). step()/continueRun()/stop() send the command over the pipe from the worker
 // thread. While stepping, a step's events are held back and delivered as ONE batch when the lab pauses again.
+// The lifecycle is one RunPhase, changed only by setPhase(). A paused run waits for the teacher as long as it
+// takes: the lab session's watchdog runs only while a step runs, and a lab that dies during a pause is
+// reported at once (its stdout is watched).
 // Thread-safety: a LabWorker lives on the GUI thread; only push() and the job run on the worker thread.
 
 #include "core/lab/parent/labclient.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
+#include "ui/model/runphase.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -21,6 +25,7 @@
 #include <mutex>
 #include <vector>
 
+class QSocketNotifier;
 class QThread;
 
 namespace sockscope::ui {
@@ -44,18 +49,19 @@ public:
     // Starts a run; false when one is still running. The model is cleared when the first batch of the new
     // run arrives, so a run that fails to start leaves the previous run on screen.
     bool start(const core::Scenario &scenario, bool stepMode = false);
-    // Ends the running lab (from the GUI thread); runFailed() follows with "stopped". A paused lab is told
-    // to stop, so its end event arrives.
+    // Ends the running lab (from the GUI thread); runStopped() follows. A paused lab is told to stop, so its
+    // end event arrives; a running one is killed.
     void stop();
     // Stepping (GUI thread): run the next step group; leave step mode and run to the end. False when not paused.
     bool step();
     bool continueRun();
     // Stops the current run (if any) and starts the same scenario again in the same mode.
     bool restart();
-    bool isRunning() const { return m_running; }
-    bool isPaused() const { return m_paused; }
-    bool isStepping() const { return m_stepping; }
-    int nextStep() const { return m_nextStep; } // scenario index of the step the paused lab runs next
+    RunPhase phase() const { return m_phase; }
+    bool isRunning() const { return isLive(m_phase); }
+    bool isPaused() const { return m_phase == RunPhase::Paused; }
+    bool isStepping() const { return m_phase == RunPhase::Stepping || m_phase == RunPhase::Paused; }
+    int nextStep() const { return m_nextStep; } // while paused: the lab's own next step (LabSession::nextStep)
     const core::Scenario *scenario() const { return m_scenario.get(); }
     int receivedEvents() const { return m_received; }
 
@@ -69,17 +75,20 @@ Q_SIGNALS:
     // The lab waits before step `nextStep` (scenario index); the previous step's events are in the model.
     void runPaused(int nextStep);
     void runResumed();                      // a command was sent; the lab runs
+    void runStopped();                      // the stop the user asked for is done
     void runFailed(const QString &message); // the lab could not start, timed out or died
+    void phaseChanged(sockscope::ui::RunPhase phase);
 
 private:
+    void setPhase(RunPhase phase);
+    void launch(const core::Scenario &scenario, bool stepMode);
     void wake();
     void drain();
     void onJobFinished(bool ok, const QString &error);
     void onJobPaused(int nextStep);
-    void onWatchdog();
     void flushPending();
     void sendCommand(int command);
-    int stepBudgetMs(int nextStep) const;
+    void endLab(bool paused);
 
     RunModel *m_model;
     core::LabOptions m_options;
@@ -92,16 +101,10 @@ private:
 
     // GUI thread only.
     QTimer m_drainTimer;
-    QTimer m_watchdog;
     QElapsedTimer m_sinceDrain;
-    bool m_running = false;
-    bool m_firstBatch = true;
-    bool m_timedOut = false;
-    bool m_stopped = false;
-    bool m_stepping = false; // step mode, not yet continued: hold events until the pause
-    bool m_paused = false;
-    bool m_restartPending = false;
-    bool m_stepModeRun = false; // the current (or last) run was started in step mode
+    RunPhase m_phase = RunPhase::Idle;
+    bool m_stepModeRun = false; // how the current (or last) run was started: restart repeats it
+    bool m_clearModel = true;   // the next batch is the run's first: the model is cleared for it
     int m_nextStep = -1;
     int m_received = 0;
     std::unique_ptr<core::Scenario> m_scenario;
@@ -119,6 +122,7 @@ public:
         Stop
     };
     explicit LabJob(LabWorker *sink) : m_sink(sink) {}
+    ~LabJob() override;
     void run(const core::Scenario &scenario, const core::LabOptions &options);
     void command(int command); // worker thread: sends it to the paused lab, then pumps on
     void interrupt();          // any thread
@@ -130,14 +134,14 @@ Q_SIGNALS:
 private:
     void pumpOn();
     void finish();
+    void watchWhilePaused(bool on);
 
     LabWorker *m_sink;
     std::mutex m_sessionMutex;
     core::LabSession *m_session = nullptr; // guarded by m_sessionMutex; set while a run is in progress
     // Worker thread only.
     std::unique_ptr<core::LabSession> m_owned;
-    std::vector<size_t> m_groupLast; // per step: the last step of its '&' group
-    size_t m_next = 0;
+    QSocketNotifier *m_deathWatch = nullptr; // while paused: the lab's stdout turns readable only if it died
     bool m_ok = true;
     bool m_sawEnd = false;
     std::string m_error;

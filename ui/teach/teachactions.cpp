@@ -76,6 +76,7 @@ TeachActions::TeachActions(MainWindow *window)
     auto done = [this] { m_window->statusBar()->clearMessage(); };
     connect(worker, &LabWorker::runFinished, this, done);
     connect(worker, &LabWorker::runFailed, this, done);
+    connect(worker, &LabWorker::runStopped, this, done);
     // Actions in a hidden menu bar lose their shortcuts: the window carries them too (class mode).
     for (QAction *a : window->findChildren<QAction *>())
         if (!a->shortcuts().isEmpty())
@@ -191,11 +192,6 @@ void TeachActions::step()
         return;
     }
     m_stepOnFirstPause = worker->start(*s, true);
-}
-
-bool TeachActions::continueIfPaused()
-{
-    return m_window->labWorker()->continueRun();
 }
 
 void TeachActions::restart()

@@ -40,8 +40,6 @@ public:
 
     // F10: starts the current scenario in step mode (and runs its first step), or runs the next step.
     void step();
-    // F5 while paused: runs the rest of the scenario without pausing; true when it did.
-    bool continueIfPaused();
     void restart();
     // Runs `runs` times in the background and shows the outcome chart (no dialog: for tests).
     void runTimes(const core::Scenario &scenario, int runs);

@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,34 +30,64 @@ void closeFd(int &fd)
     fd = -1;
 }
 
-// Generous: the sum of the scenario's own sleeps and waits plus every step's timeout.
-int watchdogMs(const Scenario &s)
+int pidfdOpen(pid_t pid)
 {
-    long ms = 10000;
-    for (const auto &step : s.steps) {
-        if (step.call == Call::Sleep || step.call == Call::Wait)
-            ms += step.number;
-        if (step.call == Call::Poll || step.call == Call::EpollWait)
-            ms += step.timeoutMs;
-    }
-    ms += static_cast<long>(s.steps.size()) * 200 + s.stepTimeoutMs * 2L;
-    return static_cast<int>(std::min<long>(ms, INT_MAX));
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
+void pidfdKill(int pidfd)
+{
+    if (pidfd >= 0)
+        ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
 }
 
 std::string describeStatus(int status)
 {
     if (WIFEXITED(status))
         return "exited with status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status))
-        return std::string("was killed by ") + (sigabbrev_np(WTERMSIG(status)) ? "SIG" : "signal ") +
-               (sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : std::to_string(WTERMSIG(status)));
+    if (WIFSIGNALED(status)) {
+        const char *abbrev = sigabbrev_np(WTERMSIG(status));
+        return std::string("was killed by ") +
+               (abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(WTERMSIG(status)));
+    }
     return "ended";
+}
+
+// Writes all of text to fd without ever raising SIGPIPE in this process: the signal is blocked on this thread
+// for the write and, when the reader has gone, the one the write raised is consumed. Returns errno or 0.
+int writeNoSigpipe(int fd, const std::string &text)
+{
+    sigset_t pipeSet, old;
+    sigemptyset(&pipeSet);
+    sigaddset(&pipeSet, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipeSet, &old);
+    int err = 0;
+    size_t off = 0;
+    while (off < text.size()) {
+        ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        off += static_cast<size_t>(n);
+    }
+    if (err == EPIPE && !sigismember(&old, SIGPIPE)) {
+        const timespec zero{};
+        while (::sigtimedwait(&pipeSet, nullptr, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return err;
 }
 
 } // namespace
 
 std::string defaultLabBinary()
 {
+    if (const char *fake = std::getenv("SOCKSCOPE_LAB_BINARY"); fake && *fake)
+        return fake;
     char buf[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
     if (n <= 0)
@@ -111,65 +143,106 @@ std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const La
     s->m_in = in[1];
     s->m_out = out[0];
     s->m_err = err[0];
-    s->m_watchdogMs = watchdogMs(scenario);
+    // Only this process reaps the child, so its pid cannot be reused before this call.
+    s->m_pidfd = pidfdOpen(pid);
+    if (s->m_pidfd < 0) {
+        *error =
+            std::string("cannot watch the lab runner (pidfd_open needs Linux 5.3 or later): ") + std::strerror(errno);
+        ::kill(pid, SIGKILL); // not reaped yet: still ours
+        return nullptr;       // the destructor reaps it
+    }
+    s->m_scenario = scenario;
+    s->m_options = options;
+    s->arm(runBudgetMs(scenario, 0, options.watchdogSlackMs));
     nlohmann::json header = {{"name", scenario.name},         {"path", scenario.path},
                              {"source", scenario.source},     {"step_mode", options.stepMode},
                              {"settle_us", options.settleUs}, {"block_ms", options.blockDetectMs}};
-    s->send(header.dump());
+    s->send(header.dump()); // a lab that died at once is reported by pump()
     return s;
 }
 
 LabSession::~LabSession()
 {
     if (m_pid > 0) {
-        if (!m_finished)
-            ::kill(m_pid, SIGKILL); // a run still going is ended; a finished one is only reaped
-        int status = 0;
-        ::waitpid(m_pid, &status, 0);
+        if (m_phase != Phase::Finished)
+            pidfdKill(m_pidfd); // a run still going is ended; a finished one is only reaped
+        reap(m_phase == Phase::Finished ? m_options.exitGraceMs : 0);
     }
+    closeFd(m_pidfd);
     closeFd(m_in);
     closeFd(m_out);
     closeFd(m_err);
 }
 
-void LabSession::send(const std::string &line)
+// Waits up to graceMs for the child to exit on its own, then kills it. Never waits without a bound (a child
+// killed with SIGKILL exits at once). Returns the wait status.
+int LabSession::reap(int graceMs)
 {
-    if (m_in < 0)
-        return;
-    std::string text = line + "\n";
-    size_t off = 0;
-    while (off < text.size()) {
-        ssize_t n = ::write(m_in, text.data() + off, text.size() - off);
-        if (n < 0 && errno == EINTR)
+    if (m_pid <= 0)
+        return m_status;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, graceMs));
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        pollfd p{m_pidfd, POLLIN, 0}; // a pidfd is readable once its process exited
+        int r = ::poll(&p, 1, static_cast<int>(std::max<long>(0, left.count())));
+        if (r < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            return; // the lab is gone; pump() reports why
-        off += static_cast<size_t>(n);
+        break;
     }
+    int status = 0;
+    if (::waitpid(m_pid, &status, WNOHANG) != m_pid) {
+        pidfdKill(m_pidfd);
+        while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    m_pid = -1;
+    m_status = status;
+    return status;
 }
 
-void LabSession::step()
+void LabSession::arm(int budgetMs)
 {
-    m_paused = false;
-    send("step");
+    m_budgetMs = budgetMs;
+    m_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
 }
 
-void LabSession::resume()
+bool LabSession::send(const std::string &line)
 {
-    m_paused = false;
-    send("continue");
+    int err = m_in < 0 ? EPIPE : writeNoSigpipe(m_in, line + "\n");
+    if (err == 0)
+        return true;
+    const std::string what = line.empty() || line.front() == '{' ? std::string("the scenario") : "\"" + line + "\"";
+    m_sendError = "could not send " + what + " to the lab: " + std::strerror(err);
+    closeFd(m_in);
+    return false;
 }
 
-void LabSession::stop()
+// A command starts the watchdog again: only the time the lab spends running counts, never a pause.
+bool LabSession::step()
 {
-    m_paused = false;
-    send("stop");
+    m_phase = Phase::Running;
+    arm(groupBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
+    return send("step");
+}
+
+bool LabSession::resume()
+{
+    m_phase = Phase::Running;
+    arm(runBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
+    return send("continue");
+}
+
+bool LabSession::stop()
+{
+    m_phase = Phase::Running;
+    arm(groupBudgetMs(m_scenario, m_scenario.steps.size(), m_options.watchdogSlackMs));
+    return send("stop");
 }
 
 void LabSession::interrupt()
 {
-    if (m_pid > 0)
-        ::kill(m_pid, SIGKILL);
+    pidfdKill(m_pidfd);
 }
 
 std::string LabSession::drainStderr()
@@ -179,7 +252,7 @@ std::string LabSession::drainStderr()
     int fl = ::fcntl(m_err, F_GETFL);
     ::fcntl(m_err, F_SETFL, fl | O_NONBLOCK);
     ssize_t n;
-    while ((n = ::read(m_err, buf, sizeof buf)) > 0)
+    while ((n = ::read(m_err, buf, sizeof buf)) > 0 && text.size() < 65536)
         text.append(buf, static_cast<size_t>(n));
     while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
         text.pop_back();
@@ -190,72 +263,88 @@ bool LabSession::fail(const EventSink &sink, const std::string &message, std::st
 {
     *error = message;
     if (m_pid > 0) {
-        ::kill(m_pid, SIGKILL);
-        int status = 0;
-        ::waitpid(m_pid, &status, 0);
-        m_pid = -1;
+        pidfdKill(m_pidfd);
+        reap(0);
     }
-    if (m_sawRun && !m_finished)
+    if (m_sawRun && m_phase != Phase::Finished)
         sink(Event{m_lastN + 1, m_lastT, EndInfo{false, m_lastT, 0, 0, message}});
-    m_finished = true;
+    m_phase = Phase::Finished;
     return false;
+}
+
+// One line of the lab's stdout. *more = false when pump() returns with the result.
+bool LabSession::handleLine(const std::string &line, const EventSink &sink, std::string *error, bool *more)
+{
+    *more = false;
+    if (line.rfind("{\"control\"", 0) == 0) {
+        auto ctl = nlohmann::json::parse(line, nullptr, false);
+        m_nextStep = (!ctl.is_discarded() && ctl.contains("next") && ctl["next"].is_number_integer())
+                         ? ctl["next"].get<int>()
+                         : -1;
+        m_phase = Phase::Paused;
+        return true;
+    }
+    JsonLineResult r = fromJsonLine(line);
+    if (!r.event)
+        return fail(sink, "the lab sent a malformed event: " + r.error, error);
+    m_lastN = r.event->n;
+    m_lastT = r.event->tNs;
+    m_sawRun = m_sawRun || r.event->kind() == EventKind::Run;
+    const bool end = r.event->kind() == EventKind::End;
+    sink(std::move(*r.event));
+    if (end) {
+        // The lab's own exit can take a while (closing the capture socket waits for an RCU grace period,
+        // ~20 ms): the run is complete now, and the destructor reaps the child within a bounded time.
+        m_phase = Phase::Finished;
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            m_status = status;
+        }
+        return false;
+    }
+    *more = true;
+    return true;
 }
 
 bool LabSession::pump(const EventSink &sink, std::string *error)
 {
-    if (m_finished)
+    if (m_phase == Phase::Finished)
         return false;
     for (;;) {
         size_t nl;
         while ((nl = m_buffer.find('\n')) != std::string::npos) {
             std::string line = m_buffer.substr(0, nl);
             m_buffer.erase(0, nl + 1);
-            if (line.rfind("{\"control\"", 0) == 0) {
-                auto ctl = nlohmann::json::parse(line, nullptr, false);
-                m_nextStep = (!ctl.is_discarded() && ctl.contains("next") && ctl["next"].is_number_integer())
-                                 ? ctl["next"].get<int>()
-                                 : -1;
-                m_paused = true;
-                return true;
-            }
-            JsonLineResult r = fromJsonLine(line);
-            if (!r.event)
-                return fail(sink, "the lab sent a malformed event: " + r.error, error);
-            m_lastN = r.event->n;
-            m_lastT = r.event->tNs;
-            m_sawRun = m_sawRun || r.event->kind() == EventKind::Run;
-            bool end = r.event->kind() == EventKind::End;
-            sink(std::move(*r.event));
-            if (end) {
-                // The lab's own exit can take a while (closing the capture socket waits for an RCU grace
-                // period, ~20 ms): the run is complete now, and the destructor reaps the child.
-                m_finished = true;
-                int status = 0;
-                if (::waitpid(m_pid, &status, WNOHANG) == m_pid)
-                    m_pid = -1;
-                return false;
-            }
+            bool more = false;
+            bool result = handleLine(line, sink, error, &more);
+            if (!more)
+                return result;
         }
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
         pollfd p{m_out, POLLIN, 0};
-        int r = ::poll(&p, 1, m_watchdogMs);
+        int r = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
         if (r < 0 && errno == EINTR)
             continue;
         if (r == 0)
-            return fail(sink,
-                        "the lab did not answer for " + std::to_string(m_watchdogMs / 1000) + " s and was stopped",
-                        error);
+            return fail(
+                sink, "the lab did not answer for " + std::to_string((m_budgetMs + 999) / 1000) + " s and was stopped",
+                error);
         char buf[65536];
         ssize_t n = ::read(m_out, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            int status = 0;
-            ::waitpid(m_pid, &status, 0);
-            m_pid = -1;
+            // Closed its stdout: it is exiting (or should be; it gets the grace period, then it is killed).
+            const int status = reap(m_options.exitGraceMs);
             std::string why = drainStderr();
+            if (why.empty())
+                why = m_sendError;
             return fail(sink, "the lab process " + describeStatus(status) + (why.empty() ? "" : ": " + why), error);
         }
         m_buffer.append(buf, static_cast<size_t>(n));
+        arm(m_budgetMs); // it is alive: the silence starts again
     }
 }
 

@@ -3,28 +3,37 @@
 // Brief: the parent side of a run: starts the lab runner child (sockscope-lab), sends it the scenario and
 // commands over its stdin, and reads the event stream from its stdout.
 // Thread-safety: a LabSession is driven by one thread (never the GUI thread: its calls block on the pipe);
-// interrupt() may be called from any thread.
+// interrupt() may be called from any other thread while the session exists (it only signals the child's pidfd,
+// which stays open until the destructor, so it can never reach a reaped and recycled pid).
 
+#include "core/lab/parent/labbudget.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
 namespace sockscope::core {
 
+// A lab that wrote its end event (or closed its stdout) gets this long to exit before it is killed.
+inline constexpr int kLabExitGraceMs = 2000;
+
 struct LabOptions
 {
-    std::string labBinary;  // "" = defaultLabBinary()
+    std::string labBinary;  // "" = $SOCKSCOPE_LAB_BINARY (tests only), else sockscope-lab next to /proc/self/exe
     bool forceHost = false; // skip the namespace (tests of the fallback)
     bool stepMode = false;  // wait for step()/resume() before each step
     int settleUs = 300;     // quiet time after a call before the next step (no new segment)
     int blockDetectMs = 15; // a call still running after this is shown as blocked
+    int watchdogSlackMs = kWatchdogSlackMs; // see labbudget.h; tests shorten it
+    int exitGraceMs = kLabExitGraceMs;
 };
 
-// Default path of the lab runner binary: sockscope-lab beside /proc/self/exe (the build tree), else the
-// installed one in libexec/sockscope/, relative to the program's bin/.
+// Default path of the lab runner binary: $SOCKSCOPE_LAB_BINARY when set (a fake lab for fault tests), else
+// sockscope-lab beside /proc/self/exe (the build tree), else the installed one in libexec/sockscope/, relative
+// to the program's bin/.
 std::string defaultLabBinary();
 
 using EventSink = std::function<void(Event &&)>;
@@ -34,38 +43,57 @@ class LabSession
 public:
     // Starts the child and sends the scenario. Returns nullptr with *error when the child cannot start.
     static std::unique_ptr<LabSession> start(const Scenario &scenario, const LabOptions &options, std::string *error);
-    ~LabSession(); // kills and reaps the child if it is still running
+    ~LabSession(); // kills a run still going; a finished lab gets exitGraceMs to exit; always reaps the child
 
     // Reads events until the run ends (end event), the child pauses waiting for a command (step mode),
-    // or the child dies. Returns false when no more events will come.
+    // or the child dies. Returns false when no more events will come. The watchdog runs only in here: a
+    // paused lab is never timed out, however long the pause.
     bool pump(const EventSink &sink, std::string *error);
-    bool paused() const { return m_paused; }
+    bool paused() const { return m_phase == Phase::Paused; }
     // While paused: the index of the step the lab will run on step() (-1 when unknown).
     int nextStep() const { return m_nextStep; }
-    bool finished() const { return m_finished; }
+    bool finished() const { return m_phase == Phase::Finished; }
+    // The lab's stdout: readable while paused only when the lab died (tests and pollers watch it).
+    int streamFd() const { return m_out; }
 
-    void step();      // step mode: run the next step, then pause again
-    void resume();    // leave step mode: run to the end
-    void stop();      // end the run now (blocked calls are interrupted), an end event follows
+    // Commands. False when the lab has gone (the write failed); the next pump() reports why it went.
+    bool step();      // step mode: run the next step, then pause again
+    bool resume();    // leave step mode: run to the end
+    bool stop();      // end the run now (blocked calls are interrupted), an end event follows
     void interrupt(); // from any thread: kill the child; pump() returns false
 
 private:
+    enum class Phase
+    {
+        Running,
+        Paused,
+        Finished
+    };
     LabSession() = default;
-    void send(const std::string &line);
+    bool send(const std::string &line);
+    void arm(int budgetMs);
+    int reap(int graceMs);
     std::string drainStderr();
     bool fail(const EventSink &sink, const std::string &message, std::string *error);
-    int m_pid = -1;
-    int m_in = -1;  // child's stdin
-    int m_out = -1; // child's stdout
-    int m_err = -1; // child's stderr
-    int m_watchdogMs = 10000;
+    bool handleLine(const std::string &line, const EventSink &sink, std::string *error, bool *more);
+
+    Scenario m_scenario; // for the watchdog budgets
+    LabOptions m_options;
+    int m_pid = -1;   // until reaped; never signalled (the pidfd is)
+    int m_pidfd = -1; // set before the session is handed out, closed in the destructor
+    int m_status = 0; // wait status once reaped
+    int m_in = -1;    // child's stdin
+    int m_out = -1;   // child's stdout
+    int m_err = -1;   // child's stderr
+    int m_budgetMs = 0;
+    std::chrono::steady_clock::time_point m_deadline;
     std::int64_t m_lastN = 0;
     std::int64_t m_lastT = 0;
     bool m_sawRun = false;
     int m_nextStep = -1;
     std::string m_buffer;
-    bool m_paused = false;
-    bool m_finished = false;
+    std::string m_sendError; // the last command that could not be written, and why
+    Phase m_phase = Phase::Running;
 };
 
 // Runs a whole scenario (no stepping) and delivers every event. Returns false and sets *error when the lab

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/lab/parent/labbudget.h"
+
+#include <algorithm>
+
+namespace sockscope::core {
+
+namespace {
+
+std::size_t groupLast(const Scenario &scenario, std::size_t first)
+{
+    std::size_t last = first;
+    while (last + 1 < scenario.steps.size() && scenario.steps[last].together)
+        ++last;
+    return last;
+}
+
+int capped(long ms)
+{
+    return static_cast<int>(std::clamp<long>(ms, 0, kWatchdogCeilingMs));
+}
+
+} // namespace
+
+int groupBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
+{
+    long ms = slackMs;
+    if (first >= scenario.steps.size())
+        return capped(ms);
+    for (std::size_t i = first; i <= groupLast(scenario, first); ++i) {
+        const Step &step = scenario.steps[i];
+        ms += scenario.stepTimeoutMs;
+        if (step.call == Call::Sleep || step.call == Call::Wait)
+            ms += static_cast<long>(std::min<std::int64_t>(step.number, kWatchdogCeilingMs));
+        if (step.call == Call::Poll || step.call == Call::EpollWait)
+            ms += std::max(0, step.timeoutMs);
+    }
+    return capped(ms);
+}
+
+int runBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
+{
+    int ms = groupBudgetMs(scenario, scenario.steps.size(), slackMs);
+    for (std::size_t i = first; i < scenario.steps.size(); i = groupLast(scenario, i) + 1)
+        ms = std::max(ms, groupBudgetMs(scenario, i, slackMs));
+    return ms;
+}
+
+} // namespace sockscope::core

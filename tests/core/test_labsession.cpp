@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The parent's end of the lab pipe under faults: the watchdog budget, a pause far longer than the watchdog,
+// a lab killed while paused (no SIGPIPE, the death reported in words), interrupt() racing with pump(), and
+// fake lab runners (SOCKSCOPE_LAB_BINARY) that never exit after `end` or die in the middle of their stream.
+// After each, no child is left: no zombie, no leftover process.
+#include "testsupport.h"
+
+#include "core/lab/parent/labbudget.h"
+#include "core/lab/parent/labclient.h"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <random>
+#include <sstream>
+#include <thread>
+
+using namespace sockscope;
+using namespace sockscope::core;
+
+namespace {
+
+// Children of this process (any thread), from /proc.
+std::vector<pid_t> children()
+{
+    std::vector<pid_t> pids;
+    if (DIR *d = opendir("/proc/self/task")) {
+        while (dirent *e = readdir(d)) {
+            if (e->d_name[0] == '.')
+                continue;
+            std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
+            pid_t pid;
+            while (in >> pid)
+                pids.push_back(pid);
+        }
+        closedir(d);
+    }
+    return pids;
+}
+
+// True when this process has no child at all, not even a zombie.
+bool noChildLeft()
+{
+    int status = 0;
+    return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
+}
+
+Scenario stepsOnly(std::vector<Step> steps, int stepTimeoutMs = 1000)
+{
+    Scenario s;
+    s.stepTimeoutMs = stepTimeoutMs;
+    s.steps = std::move(steps);
+    return s;
+}
+
+Step step(Call call, bool together = false, std::int64_t number = 0, int timeoutMs = 0)
+{
+    Step s;
+    s.call = call;
+    s.together = together;
+    s.number = number;
+    s.timeoutMs = timeoutMs;
+    return s;
+}
+
+LabOptions realLab()
+{
+    LabOptions o;
+    o.labBinary = SOCKSCOPE_LAB_BINARY;
+    return o;
+}
+
+// Sets SOCKSCOPE_LAB_BINARY for the lifetime of the object (the fake labs are chosen the way the tests would
+// choose them from outside: by the environment, with no labBinary option).
+struct FakeLab
+{
+    explicit FakeLab(const char *script)
+    {
+        ::setenv("SOCKSCOPE_LAB_BINARY", (std::string(SOCKSCOPE_FIXTURES) + "/fakelab/" + script).c_str(), 1);
+    }
+    ~FakeLab() { ::unsetenv("SOCKSCOPE_LAB_BINARY"); }
+};
+
+// Runs runLab on another thread; a run that does not come back within `bound` is a failure (its children are
+// then killed so the test ends instead of hanging).
+struct BoundedRun
+{
+    std::vector<Event> events;
+    std::string error;
+    bool returned = false;
+};
+
+BoundedRun runBounded(const Scenario &s, const LabOptions &o, std::chrono::seconds bound)
+{
+    auto result = std::make_shared<BoundedRun>();
+    auto future = std::async(std::launch::async, [result, s, o] {
+        runLab(
+            s, o, [&](Event &&e) { result->events.push_back(std::move(e)); }, &result->error);
+    });
+    result->returned = future.wait_for(bound) == std::future_status::ready;
+    if (!result->returned)
+        for (pid_t pid : children())
+            ::kill(pid, SIGKILL);
+    future.get();
+    return *result;
+}
+
+} // namespace
+
+// The budget, by hand: step timeout per step of the group, plus its sleeps, waits and poll timeouts, plus slack.
+TEST(LabBudget, GroupAndRunBudgets)
+{
+    const Scenario s = stepsOnly({
+        step(Call::Socket),              // 0: 1000
+        step(Call::Close, true),         // 1: & with 2
+        step(Call::Close),               // 2: group 1-2 = 2000
+        step(Call::Sleep, false, 500),   // 3: 1000 + 500
+        step(Call::Poll, false, 0, 250), // 4: 1000 + 250
+        step(Call::Wait, true, 4000),    // 5: & with 6: 1000 + 4000
+        step(Call::Poll, false, 0, -1),  // 6: + 1000 (an infinite poll adds nothing here)
+    });
+    struct Row
+    {
+        size_t first;
+        int group, run;
+    };
+    for (const Row &r : {Row{0, 1000 + 7, 6000 + 7}, Row{1, 2000 + 7, 6000 + 7}, Row{3, 1500 + 7, 6000 + 7},
+                         Row{4, 1250 + 7, 6000 + 7}, Row{5, 6000 + 7, 6000 + 7}, Row{7, 7, 7}}) {
+        EXPECT_EQ(groupBudgetMs(s, r.first, 7), r.group) << "group at " << r.first;
+        EXPECT_EQ(runBudgetMs(s, r.first, 7), r.run) << "run from " << r.first;
+    }
+    EXPECT_EQ(groupBudgetMs(s, 99), kWatchdogSlackMs); // past the end: the run's own exit
+    EXPECT_EQ(groupBudgetMs(stepsOnly({step(Call::Sleep, false, 1'000'000'000)}), 0), kWatchdogCeilingMs);
+}
+
+// The watchdog budget is about 1 s here; the pause lasts 3 s. The run then steps and continues to its end.
+TEST(LabSession, PauseLongerThanTheWatchdogKeepsTheRun)
+{
+    Scenario s = test::loadBuiltin("close-unread-data");
+    s.stepTimeoutMs = 500; // the parent's budget only: the lab parses the source and keeps its own timeout
+    LabOptions o = realLab();
+    o.stepMode = true;
+    o.watchdogSlackMs = 500;
+    std::string error;
+    auto session = LabSession::start(s, o, &error);
+    ASSERT_TRUE(session) << error;
+    std::vector<Event> events;
+    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused());
+    EXPECT_EQ(session->nextStep(), 0);
+    ASSERT_TRUE(session->step());
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused());
+    EXPECT_EQ(session->nextStep(), 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3 * (s.stepTimeoutMs + o.watchdogSlackMs)));
+    ASSERT_TRUE(session->step()) << "the paused lab was gone after the pause";
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused()) << error;
+    EXPECT_EQ(session->nextStep(), 2);
+    ASSERT_TRUE(session->resume());
+    while (session->pump(sink, &error))
+        ASSERT_FALSE(session->paused()) << "paused after continue";
+    EXPECT_TRUE(error.empty()) << error;
+    ASSERT_EQ(events.back().kind(), EventKind::End);
+    EXPECT_TRUE(events.back().as<EndInfo>()->ok) << events.back().as<EndInfo>()->error;
+    session.reset();
+    EXPECT_TRUE(noChildLeft());
+}
+
+// Killed while paused: the next command fails (without SIGPIPE killing this process) and pump() says how.
+TEST(LabSession, LabKilledWhilePausedIsReportedInWords)
+{
+    LabOptions o = realLab();
+    o.stepMode = true;
+    std::string error;
+    auto session = LabSession::start(test::loadBuiltin("close-unread-data"), o, &error);
+    ASSERT_TRUE(session) << error;
+    std::vector<Event> events;
+    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused());
+    const std::vector<pid_t> labs = children();
+    ASSERT_EQ(labs.size(), 1u);
+    ASSERT_EQ(::kill(labs.front(), SIGKILL), 0);
+    siginfo_t info{}; // gone for good (a zombie, its pipes released), and still ours to reap
+    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(labs.front()), &info, WEXITED | WNOWAIT), 0);
+    EXPECT_FALSE(session->step()); // EPIPE, and this process is still here
+    EXPECT_FALSE(session->pump(sink, &error));
+    EXPECT_NE(error.find("killed by SIGKILL"), std::string::npos) << error;
+    ASSERT_FALSE(events.empty());
+    ASSERT_EQ(events.back().kind(), EventKind::End); // synthesised, with the reason
+    EXPECT_FALSE(events.back().as<EndInfo>()->ok);
+    EXPECT_TRUE(noChildLeft()); // reaped by pump(), before the session is gone
+}
+
+// interrupt() from a second thread while the first pumps: every run ends (interrupted or complete), reaped.
+TEST(LabSession, InterruptRacesWithPump)
+{
+    const Scenario s = test::loadBuiltin("close-unread-data");
+    std::mt19937 random(12345);
+    const int runs = std::getenv("SOCKSCOPE_REPEAT") ? 100 * std::atoi(std::getenv("SOCKSCOPE_REPEAT")) : 200;
+    int interrupted = 0, completed = 0;
+    for (int i = 0; i < runs; ++i) {
+        std::string error;
+        auto session = LabSession::start(s, realLab(), &error);
+        ASSERT_TRUE(session) << error;
+        const int delayUs = std::uniform_int_distribution<int>(0, 150000)(random); // a run takes ~60-100 ms
+        std::thread killer([&session, delayUs] {
+            std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+            session->interrupt();
+        });
+        bool sawEnd = false;
+        while (session->pump([&](Event &&e) { sawEnd = sawEnd || e.kind() == EventKind::End; }, &error)) {
+        }
+        killer.join();
+        session.reset();
+        ASSERT_TRUE(noChildLeft()) << "run " << i;
+        if (error.empty()) {
+            ASSERT_TRUE(sawEnd) << "run " << i;
+            ++completed;
+        } else {
+            ASSERT_NE(error.find("killed by SIGKILL"), std::string::npos) << "run " << i << ": " << error;
+            ++interrupted;
+        }
+    }
+    EXPECT_GT(interrupted, 0);
+    std::cout << "[          ] " << interrupted << " interrupted, " << completed << " complete\n";
+}
+
+// A lab that says `end` and never exits: the run is complete, the lab is killed after the grace, nothing left.
+TEST(FakeLab, EndWithoutExitIsKilledAfterTheGrace)
+{
+    FakeLab fake("end-no-exit.sh");
+    LabOptions o;
+    o.exitGraceMs = 300;
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(30));
+    ASSERT_TRUE(r.returned) << "waited for a lab that never exits";
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    ASSERT_EQ(r.events.size(), 2u);
+    EXPECT_EQ(r.events.back().kind(), EventKind::End);
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A lab that dies in the middle of a line: reported with its exit status and its stderr, an end event made up.
+TEST(FakeLab, ExitInTheMiddleOfTheStreamIsReported)
+{
+    FakeLab fake("exit-mid-stream.sh");
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), LabOptions{}, std::chrono::seconds(30));
+    ASSERT_TRUE(r.returned);
+    EXPECT_NE(r.error.find("exited with status 3"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("crashed on purpose"), std::string::npos) << r.error;
+    ASSERT_EQ(r.events.size(), 2u); // the run event and the synthesised end
+    ASSERT_EQ(r.events.back().kind(), EventKind::End);
+    EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
+    EXPECT_TRUE(noChildLeft());
+}
+
+// Stepping with a 1.5 s pause: the stream's times leave the pause out, and never go backwards.
+TEST(LabSession, StepTimesLeaveOutThePause)
+{
+    LabOptions o = realLab();
+    o.stepMode = true;
+    std::string error;
+    auto session = LabSession::start(test::loadBuiltin("close-unread-data"), o, &error);
+    ASSERT_TRUE(session) << error;
+    std::vector<Event> events;
+    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
+    for (int k = 0; k < 3; ++k) {
+        ASSERT_TRUE(session->pump(sink, &error)) << error;
+        ASSERT_TRUE(session->paused());
+        ASSERT_TRUE(session->step());
+    }
+    ASSERT_TRUE(session->pump(sink, &error)) << error;
+    ASSERT_TRUE(session->paused());
+    const std::int64_t beforePause = events.back().tNs;
+    constexpr std::int64_t kPauseNs = 1'500'000'000;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(kPauseNs));
+    ASSERT_TRUE(session->resume());
+    while (session->pump(sink, &error)) {
+    }
+    ASSERT_TRUE(error.empty()) << error;
+    std::int64_t nextStepT = -1;
+    for (size_t i = 1; i < events.size(); ++i) {
+        EXPECT_GE(events[i].tNs, events[i - 1].tNs) << "event " << i;
+        if (const auto *s = events[i].as<StepInfo>(); s && s->step == 3 && nextStepT < 0)
+            nextStepT = events[i].tNs;
+    }
+    ASSERT_GE(nextStepT, 0);
+    EXPECT_LT(nextStepT - beforePause, kPauseNs) << "the pause is in the step's time";
+    const EndInfo &end = *events.back().as<EndInfo>();
+    EXPECT_LT(end.durationNs, kPauseNs) << "the pause is in the run's duration";
+}
