@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/labworker.h"
 
+#include "core/scenario/stepgroups.h"
 #include "ui/model/runmodel.h"
 
 #include <QThread>
@@ -259,7 +260,7 @@ void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options
     const size_t n = scenario.steps.size();
     m_groupLast.assign(n, 0);
     for (size_t i = n; i-- > 0;)
-        m_groupLast[i] = scenario.steps[i].together && i + 1 < n ? m_groupLast[i + 1] : i;
+        m_groupLast[i] = core::stepGroupLast(scenario.steps, i);
     std::string error;
     std::unique_ptr<core::LabSession> session = core::LabSession::start(scenario, options, &error);
     if (!session) {
