@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/io/textdiagram.h"
 
-#include "core/io/textlog.h"
+#include "core/stream/eventtext.h"
 
 #include <map>
 #include <optional>
@@ -67,14 +67,14 @@ public:
                 callOwner[c->id] = p;
                 auto ret = returns.find(c->id);
                 if (ret != returns.end() && !stepBetween(i, ret->second)) {
-                    note(p, formatCall(*c) + " " + formatResult(*m_events[ret->second].as<ReturnInfo>(), false));
+                    note(p, callText(*c) + " " + resultText(*m_events[ret->second].as<ReturnInfo>(), ErrnoText::Hide));
                 } else {
-                    note(p, formatCall(*c) + " blocks");
+                    note(p, callText(*c) + " blocks");
                     blocked[c->id] = {p, c->call};
                 }
             } else if (const auto *r = e.as<ReturnInfo>()) {
                 if (auto b = blocked.find(r->id); b != blocked.end())
-                    note(b->second.first, b->second.second + " resumed " + formatResult(*r, false));
+                    note(b->second.first, b->second.second + " resumed " + resultText(*r, ErrnoText::Hide));
             } else if (const auto *pk = e.as<PacketInfo>()) {
                 Item item;
                 item.message = true;
@@ -83,11 +83,7 @@ public:
                 item.arrow = hasFlag(pk->flags, SegmentFlag::Rst) ? Item::Arrow::Cross
                              : isPureAck(*pk)                     ? Item::Arrow::Dashed
                                                                   : Item::Arrow::Solid;
-                item.text = flagsText(pk->flags) + " seq=" + std::to_string(pk->seq);
-                if (hasFlag(pk->flags, SegmentFlag::Ack))
-                    item.text += " ack=" + std::to_string(pk->ack);
-                if (pk->len > 0)
-                    item.text += " len=" + std::to_string(pk->len);
+                item.text = segmentText(*pk);
                 m_diagram.items.push_back(std::move(item));
             } else if (const auto *st = e.as<StateInfo>()) {
                 // Arrows would be read as syntax by both languages; U+2192 is plain text to them.

@@ -2,135 +2,18 @@
 #include "core/io/textlog.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cinttypes>
 #include <cstdio>
-#include <cstring>
 #include <regex>
-#include <string_view>
 
 namespace sockscope::core {
 
 namespace {
-
-// strace shows this much of a string argument; payloads are for reading, not for dumping.
-constexpr std::size_t kMaxStringArg = 32;
-
-std::string timeText(std::int64_t tNs)
-{
-    // Rounded down to the microsecond, like strace -r; negative times cannot happen on one clock.
-    const std::int64_t us = std::max<std::int64_t>(tNs, 0) / 1000;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
-    return buf;
-}
-
-std::string escaped(std::string_view s)
-{
-    std::string out;
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\x%02x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out;
-}
-
-// Symbolic constants (SHUT_WR, POLLIN|POLLOUT), families (v4) and addresses read better bare, as strace and the
-// scenario files write them; everything else is user text and gets quotes so spaces and digits stay unambiguous.
-bool isBare(const std::string &v)
-{
-    static const std::regex kBare(R"(^([A-Z][A-Z0-9_]*(\|[A-Z][A-Z0-9_]*)*|v4|v6|)"
-                                  R"((\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):\d+)$)");
-    return std::regex_match(v, kBare);
-}
-
-std::string argText(const SyscallArg &a)
-{
-    if (a.isNumber || isBare(a.value))
-        return a.value;
-    if (a.value.size() > kMaxStringArg)
-        return "\"" + escaped(std::string_view(a.value).substr(0, kMaxStringArg)) + "\"...";
-    return "\"" + escaped(a.value) + "\"";
-}
-
-std::string callTextImpl(const SyscallInfo &s)
-{
-    std::string out = s.call + "(";
-    bool first = true;
-    auto add = [&](const std::string &t) {
-        if (!first)
-            out += ", ";
-        out += t;
-        first = false;
-    };
-    // The fd is a field of its own in the event; the call reads wrong without it unless args repeat it.
-    const bool argsHaveFd =
-        std::any_of(s.args.begin(), s.args.end(), [](const SyscallArg &a) { return a.key == "fd"; });
-    if (s.fd >= 0 && !argsHaveFd)
-        add(std::to_string(s.fd));
-    for (const auto &a : s.args)
-        add(argText(a));
-    return out + ")";
-}
-
-std::string resultTextImpl(const ReturnInfo &r, bool withErrnoText)
-{
-    std::string out = "= " + std::to_string(r.ret);
-    if (!r.err.empty()) {
-        out += " " + r.err;
-        if (std::string text = withErrnoText ? errnoText(r.err) : std::string(); !text.empty())
-            out += " (" + text + ")";
-    }
-    if (r.data && !r.data->empty()) {
-        if (r.data->front() == '[')
-            out += " " + escaped(*r.data);
-        else
-            out += " [" + escaped(*r.data) + "]";
-    }
-    return out;
-}
 
 std::string actorColumn(const std::string &actor, LogContext &ctx)
 {
     ctx.actorWidth = std::max(ctx.actorWidth, static_cast<int>(actor.size()));
     std::string out = actor;
     out.resize(static_cast<std::size_t>(ctx.actorWidth), ' ');
-    return out;
-}
-
-std::string packetText(const PacketInfo &p)
-{
-    std::string out = (p.from.empty() ? p.src : p.from) + " -> " + (p.to.empty() ? p.dst : p.to) + "  ";
-    out += flagsText(p.flags);
-    out += " seq=" + std::to_string(p.seq);
-    // A segment without ACK carries a meaningless ack field.
-    if (hasFlag(p.flags, SegmentFlag::Ack))
-        out += " ack=" + std::to_string(p.ack);
-    if (p.len > 0)
-        out += " len=" + std::to_string(p.len);
     return out;
 }
 
@@ -156,7 +39,8 @@ std::string flushPending(LogContext &ctx, const char *marker)
         if (call.blocked)
             continue;
         call.blocked = true;
-        append(out, timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " + marker);
+        append(out,
+               relativeTimeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " + marker);
     }
     for (const auto &line : ctx.deferred)
         append(out, line);
@@ -179,18 +63,18 @@ std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
     auto it = ctx.pending.find(r.id);
     std::string line;
     if (it == ctx.pending.end()) {
-        line = timeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) + " resumed> " +
-               resultTextImpl(r, true);
+        line = relativeTimeText(e.tNs) + " " + actorColumn("?", ctx) + "  <... syscall " + std::to_string(r.id) +
+               " resumed> " + resultText(r, ErrnoText::Show);
         return emitOrDefer(line, ctx);
     }
     const LogContext::PendingCall call = it->second;
     ctx.pending.erase(it);
     if (call.blocked)
-        line = timeText(e.tNs) + " " + actorColumn(call.actor, ctx) + "  <... " + call.call + " resumed> " +
-               resultTextImpl(r, true);
+        line = relativeTimeText(e.tNs) + " " + actorColumn(call.actor, ctx) + "  <... " + call.call + " resumed> " +
+               resultText(r, ErrnoText::Show);
     else
-        line = timeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " +
-               resultTextImpl(r, true);
+        line = relativeTimeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " +
+               resultText(r, ErrnoText::Show);
     if (haveRunningCall(ctx))
         return line; // another call is still in flight: what was held back may belong to it
     std::string out = line;
@@ -240,16 +124,6 @@ std::string noteLines(const std::string &note)
 
 } // namespace
 
-std::string formatCall(const SyscallInfo &call)
-{
-    return callTextImpl(call);
-}
-
-std::string formatResult(const ReturnInfo &result, bool withErrnoText)
-{
-    return resultTextImpl(result, withErrnoText);
-}
-
 LogContext LogContext::forActors(const std::vector<std::string> &actors)
 {
     LogContext ctx;
@@ -260,7 +134,7 @@ LogContext LogContext::forActors(const std::vector<std::string> &actors)
 
 std::string formatLogLine(const Event &e, LogContext &ctx)
 {
-    const std::string t = timeText(e.tNs);
+    const std::string t = relativeTimeText(e.tNs);
     switch (e.kind()) {
     case EventKind::Run:
         return runHeader(*e.as<RunInfo>());
@@ -275,7 +149,7 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
     }
     case EventKind::Syscall: {
         const auto &s = *e.as<SyscallInfo>();
-        ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callTextImpl(s), false};
+        ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callText(s), false};
         actorColumn(s.actor, ctx);
         return {};
     }
@@ -366,19 +240,6 @@ std::string normalizeLog(std::string log)
     }
     out.append(last, log.cend());
     return out;
-}
-
-std::string errnoText(const std::string &name)
-{
-    // glibc knows the names (strerrorname_np); a linear search is fine for a few hundred numbers.
-    for (int n = 1; n < 200; ++n) {
-        const char *nm = strerrorname_np(n);
-        if (nm && name == nm)
-            return strerrordesc_np(n);
-    }
-    if (name == "EWOULDBLOCK")
-        return strerrordesc_np(EWOULDBLOCK);
-    return {};
 }
 
 } // namespace sockscope::core

@@ -4,6 +4,7 @@
 // Thread-safety: pure functions; a LogContext belongs to one stream and one thread at a time.
 
 #include "core/stream/event.h"
+#include "core/stream/eventtext.h"
 
 #include <cstdint>
 #include <map>
@@ -49,13 +50,5 @@ std::string formatLog(const std::vector<Event> &events);
 // Masks what changes from run to run, for golden tests: times ("+T"), ephemeral ports (":EPORT"), the
 // kernel release and the run's duration.
 std::string normalizeLog(std::string log);
-
-// "send(3, \"hi\", MSG_NOSIGNAL)": the call as the log prints it (fd first, strings quoted and escaped).
-std::string formatCall(const SyscallInfo &call);
-// "= -1 ECONNRESET (Connection reset by peer) [EPOLLIN]"; the errno's text only when withErrnoText.
-std::string formatResult(const ReturnInfo &result, bool withErrnoText = true);
-
-// "Connection reset by peer" for "ECONNRESET"; "" for an unknown name.
-std::string errnoText(const std::string &name);
 
 } // namespace sockscope::core

@@ -7,6 +7,7 @@
 #include "core/lab/pauseclock.h"
 #include "core/lab/sockdiag.h"
 #include "core/model/eventbuilder.h"
+#include "core/scenario/stepgroups.h"
 #include "core/stream/eventjson.h"
 
 #include <nlohmann/json.hpp>
@@ -408,9 +409,7 @@ int Lab::run()
 
     std::string error;
     for (size_t i = 0; i < m_scenario.steps.size() && error.empty();) {
-        size_t last = i;
-        while (last + 1 < m_scenario.steps.size() && m_scenario.steps[last].together)
-            ++last;
+        const size_t last = stepGroupLast(m_scenario.steps, i);
         if (m_stepMode) {
             m_clock.pauseBegan(realtimeNs());
             writeAll(nlohmann::json({{"control", "paused"}, {"next", i}}).dump() + "\n");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/netns.h"
 
+#include "core/stream/errnonames.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -26,7 +28,7 @@ bool writeFile(const char *path, const std::string &text)
 
 std::string describe(const char *what, int err)
 {
-    return std::string(what) + " failed (" + strerrorname_np(err) + ": " + std::strerror(err) + ")";
+    return std::string(what) + " failed (" + errnoName(err) + ": " + std::strerror(err) + ")";
 }
 
 } // namespace

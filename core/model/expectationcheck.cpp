@@ -2,6 +2,7 @@
 #include "core/model/expectationcheck.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -20,8 +21,9 @@ std::vector<std::string> sortedTokens(const std::string &text)
 
 bool sameErrno(const std::string &a, const std::string &b)
 {
-    auto canon = [](const std::string &e) { return e == "EWOULDBLOCK" ? std::string("EAGAIN") : e; };
-    return canon(a) == canon(b);
+    // Aliases share a number (EWOULDBLOCK = EAGAIN, ENOTSUP = EOPNOTSUPP); "E<number>" names compare as text.
+    const std::optional<int> na = errnoNumber(a), nb = errnoNumber(b);
+    return na && nb ? *na == *nb : a == b;
 }
 } // namespace
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/scenario/scenariocalls.h"
 
+#include "core/stream/errnonames.h"
+
 #include <algorithm>
 #include <array>
 #include <initializer_list>
@@ -37,16 +39,6 @@ constexpr std::array<CallSpelling, 18> kCalls{{
     {"sleep", Call::Sleep},
     {"wait", Call::Wait},
 }};
-
-constexpr std::string_view kErrnoNames[] = {
-    "EPERM",       "ENOENT",          "EINTR",        "EIO",          "EBADF",        "EAGAIN",        "EWOULDBLOCK",
-    "ENOMEM",      "EACCES",          "EFAULT",       "EBUSY",        "EEXIST",       "EINVAL",        "ENFILE",
-    "EMFILE",      "ENOSPC",          "EPIPE",        "ENOTSOCK",     "EDESTADDRREQ", "EMSGSIZE",      "EPROTOTYPE",
-    "ENOPROTOOPT", "EPROTONOSUPPORT", "EOPNOTSUPP",   "EAFNOSUPPORT", "EADDRINUSE",   "EADDRNOTAVAIL", "ENETDOWN",
-    "ENETUNREACH", "ENETRESET",       "ECONNABORTED", "ECONNRESET",   "ENOBUFS",      "EISCONN",       "ENOTCONN",
-    "ESHUTDOWN",   "ETIMEDOUT",       "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",     "EINPROGRESS",   "EPROTO",
-    "ENOTSUP",     "ESOCKTNOSUPPORT", "EHOSTDOWN",    "ETOOMANYREFS", "ENOTEMPTY",    "ERANGE",
-};
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
 constexpr std::int64_t kMaxMs = 60000;
@@ -315,7 +307,7 @@ Expectation expectation(LineCursor &c)
             std::string name(c.identifier("an errno name"));
             if (e.value != -1)
                 LineCursor::failAt(at, "an errno name must follow -1, not " + std::to_string(e.value));
-            if (std::find(std::begin(kErrnoNames), std::end(kErrnoNames), name) == std::end(kErrnoNames))
+            if (!errnoNumber(name))
                 LineCursor::failAt(at, "unknown errno name '" + name + "'");
             e.kind = Expectation::Kind::Error;
             e.err = name;

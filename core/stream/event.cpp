@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/stream/event.h"
 
-#include <cstring>
-
 #include <array>
 
 namespace sockscope::core {
@@ -78,15 +76,6 @@ std::optional<std::uint8_t> flagFromName(std::string_view name)
         if (f.name == name)
             return static_cast<std::uint8_t>(f.flag);
     return std::nullopt;
-}
-
-std::string errnoName(int err)
-{
-    if (err == 0)
-        return {};
-    if (const char *name = strerrorname_np(err))
-        return name;
-    return "E" + std::to_string(err);
 }
 
 } // namespace sockscope::core

@@ -3,6 +3,8 @@
 // Brief: the event stream's value types (one struct per kind, see docs/events.md).
 // Thread-safety: plain values; safe to copy between threads, no shared state.
 
+#include "core/stream/errnonames.h" // errno names are part of the stream's vocabulary
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -209,8 +211,5 @@ inline bool isPureAck(const PacketInfo &p)
 {
     return p.flags == static_cast<std::uint8_t>(SegmentFlag::Ack) && p.len == 0;
 }
-
-// The errno name the stream carries: "ECONNRESET", or "E<number>" for values glibc has no name for; "" for 0.
-std::string errnoName(int err);
 
 } // namespace sockscope::core

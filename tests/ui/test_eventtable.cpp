@@ -67,7 +67,7 @@ private slots:
         QVERIFY(model.index(econnreset, 0).data(ui::EventTableModel::IsErrorRole).toBool());
         QVERIFY(model.index(econnreset, ui::EventTableModel::ColResult).data(Qt::ForegroundRole).isValid());
         QCOMPARE(model.index(rst, ui::EventTableModel::ColWhat).data().toString(),
-                 QString("server.1 -> client.1  RST ACK seq=1 ack=101 len=0 win=0"));
+                 QString("server.1 -> client.1  RST ACK seq=1 ack=101 win=0"));
     }
 
     void proxyFilters()

@@ -68,13 +68,14 @@ private slots:
     void rstAfterLingerZero()
     {
         std::vector<core::Event> events(4);
-        core::SyscallInfo opt{1,
-                              0,
-                              "client",
-                              "setsockopt",
-                              4,
-                              "client.1",
-                              {{"opt", "SO_LINGER", false}, {"on", "1", true}, {"secs", "0", true}}};
+        core::SyscallInfo opt{
+            1,
+            0,
+            "client",
+            "setsockopt",
+            4,
+            "client.1",
+            {{"option", "SO_LINGER", false}, {"value", "1", true}, {"linger", "0", true}}}; // as the lab writes it
         events[0].payload = opt;
         events[1].payload = core::ReturnInfo{1, 0, "", 10, std::nullopt};
         events[2].payload = core::SyscallInfo{2, 1, "client", "close", 4, "client.1", {}};

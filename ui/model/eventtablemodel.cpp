@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/eventtablemodel.h"
 
+#include "core/stream/eventtext.h"
 #include "ui/model/runmodel.h"
 
 #include <QStringList>
@@ -11,27 +12,6 @@ namespace {
 QString q(std::string_view s)
 {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-QString argsText(const core::SyscallInfo &s)
-{
-    QStringList parts;
-    if (s.fd >= 0)
-        parts << QString::number(s.fd);
-    for (const auto &a : s.args)
-        parts << (a.key == "len" || a.key == "addr" || a.key == "backlog" ? q(a.value)
-                                                                          : q(a.key) + QLatin1Char('=') + q(a.value));
-    return parts.join(QStringLiteral(", "));
-}
-
-QString returnText(const core::ReturnInfo &r)
-{
-    if (!r.err.empty())
-        return QStringLiteral("= %1 %2").arg(r.ret).arg(q(r.err));
-    QString text = QStringLiteral("= %1").arg(r.ret);
-    if (r.data)
-        text += QStringLiteral(" [%1]").arg(q(*r.data));
-    return text;
 }
 
 } // namespace
@@ -133,11 +113,6 @@ bool EventTableModel::isError(int row) const
     }
 }
 
-QString EventTableModel::timeText(qint64 tNs)
-{
-    return QStringLiteral("+%1").arg(static_cast<double>(tNs) / 1e9, 0, 'f', 6);
-}
-
 QString EventTableModel::whatText(const RunModel &run, int i)
 {
     const core::Event &e = run.event(i);
@@ -161,8 +136,7 @@ QString EventTableModel::whatText(const RunModel &run, int i)
         return QStringLiteral("step %1: %2").arg(s.step + 1).arg(q(s.text));
     }
     case core::EventKind::Syscall: {
-        const auto &s = *e.as<core::SyscallInfo>();
-        return QStringLiteral("%1(%2)").arg(q(s.call), argsText(s));
+        return q(core::callText(*e.as<core::SyscallInfo>()));
     }
     case core::EventKind::Return: {
         const auto &r = *e.as<core::ReturnInfo>();
@@ -176,13 +150,9 @@ QString EventTableModel::whatText(const RunModel &run, int i)
         return QStringLiteral("%1 (default action: terminate)").arg(q(s.signal));
     }
     case core::EventKind::Packet: {
+        // The log's text of the segment, plus the window the table has room for.
         const auto &p = *e.as<core::PacketInfo>();
-        return QStringLiteral("%1 -> %2  %3 seq=%4 ack=%5 len=%6 win=%7")
-            .arg(p.from.empty() ? q(p.src) : q(p.from), p.to.empty() ? q(p.dst) : q(p.to), q(core::flagsText(p.flags)))
-            .arg(p.seq)
-            .arg(p.ack)
-            .arg(p.len)
-            .arg(p.win);
+        return q(core::packetText(p)) + QStringLiteral(" win=%1").arg(p.win);
     }
     case core::EventKind::State: {
         const auto &s = *e.as<core::StateInfo>();
@@ -218,10 +188,11 @@ QString EventTableModel::resultText(const RunModel &run, int i)
     switch (e.kind()) {
     case core::EventKind::Syscall: {
         const int ret = run.returnOf(i);
-        return ret >= 0 ? returnText(*run.event(ret).as<core::ReturnInfo>()) : QStringLiteral("blocked");
+        return ret >= 0 ? q(core::resultText(*run.event(ret).as<core::ReturnInfo>(), core::ErrnoText::Show))
+                        : QStringLiteral("blocked");
     }
     case core::EventKind::Return:
-        return returnText(*e.as<core::ReturnInfo>());
+        return q(core::resultText(*e.as<core::ReturnInfo>(), core::ErrnoText::Show));
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();
         return c.ok ? QStringLiteral("ok") : QStringLiteral("FAILED: got %1").arg(q(c.got));
@@ -244,7 +215,7 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         case ColN:
             return static_cast<qlonglong>(m_run->event(row).n);
         case ColTime:
-            return timeText(m_run->event(row).tNs);
+            return q(core::relativeTimeText(m_run->event(row).tNs));
         case ColActor:
             return actorOf(row);
         case ColSocket:

@@ -52,10 +52,10 @@ public:
     core::EventKind kindOf(int row) const;
     bool isError(int row) const;
 
-    // Texts, also used by other views (status bar, explanation panel).
+    // Texts, also used by other views (status bar, explanation panel). Time, call, result and segment are
+    // core's one text of each (core/stream/eventtext.h), as in the log; results carry the errno's description.
     static QString whatText(const RunModel &run, int eventIndex);
     static QString resultText(const RunModel &run, int eventIndex);
-    static QString timeText(qint64 tNs); // "+0.000231"
 
 private:
     void onEventsAppended(int first, int last);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/explanations.h"
 
+#include "core/model/abortiveclose.h"
+
 #include <QHash>
 #include <QStringList>
 
@@ -31,19 +33,6 @@ SyscallRef findCall(std::span<const core::Event> events, std::int64_t id)
             r.ret = ret;
     }
     return r;
-}
-
-bool isLingerZero(const core::SyscallInfo &s)
-{
-    bool linger = false;
-    std::vector<std::int64_t> numbers;
-    for (const auto &a : s.args) {
-        if (a.value.find("SO_LINGER") != std::string::npos)
-            linger = true;
-        else if (a.isNumber)
-            numbers.push_back(std::stoll(a.value));
-    }
-    return linger && numbers.size() >= 2 && numbers[numbers.size() - 2] != 0 && numbers.back() == 0;
 }
 
 QString packetText(const core::PacketInfo &p)
@@ -211,7 +200,8 @@ RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
         return RstCause::SegmentToClosedSocket;
     }
     const std::string &sock = rst->from;
-    bool lingerZero = false;
+    // SO_LINGER {on, 0 s} as it stood when the RST was sent: the last setting decides (core's one rule).
+    const bool lingerZero = core::lingerZeroBefore(before, before.size(), sock);
     const core::SyscallInfo *lastCall = nullptr;
     std::int64_t received = 0, read = 0, lastRecvQ = 0;
     std::int64_t closedAt = -1; // index of the close() on sock
@@ -221,8 +211,6 @@ RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
         if (const auto *s = e.as<core::SyscallInfo>(); s && s->sock == sock) {
             calls.insert(s->id, s);
             lastCall = s;
-            if (s->call == "setsockopt")
-                lingerZero = lingerZero || isLingerZero(*s);
             if (s->call == "close")
                 closedAt = static_cast<std::int64_t>(i);
         } else if (const auto *r = e.as<core::ReturnInfo>(); r && calls.contains(r->id)) {

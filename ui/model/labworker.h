@@ -15,6 +15,7 @@
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
 #include "ui/model/runphase.h"
+#include "ui/model/refreshrate.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -37,8 +38,8 @@ class LabWorker : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int kDrainIntervalMs = 33; // ~30 refreshes a second
-    static constexpr int kMaxBatch = 20000;     // keeps one appendEvents() well under a frame at 100k events
+    static constexpr int kDrainIntervalMs = kRefreshIntervalMs;
+    static constexpr int kMaxBatch = 20000; // keeps one appendEvents() well under a frame at 100k events
 
     explicit LabWorker(RunModel *model, QObject *parent = nullptr);
     ~LabWorker() override; // interrupts a running lab and joins the thread

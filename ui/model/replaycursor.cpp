@@ -2,6 +2,7 @@
 #include "ui/model/replaycursor.h"
 
 #include "ui/model/runmodel.h"
+#include "ui/model/stepnarrative.h"
 
 #include <algorithm>
 
@@ -42,19 +43,7 @@ int ReplayCursor::end() const
 
 int ReplayCursor::stepEnd(int index) const
 {
-    const int n = count();
-    if (n == 0)
-        return -1;
-    index = std::clamp(index, 0, n - 1);
-    // The next step event that does not belong to the same group ends this one.
-    int i = index + 1;
-    while (i < n && m_run->event(i).kind() == core::EventKind::Step &&
-           m_run->event(i - 1).kind() == core::EventKind::Step)
-        ++i; // skip the rest of a group that starts at or right after index
-    for (; i < n; ++i)
-        if (m_run->event(i).kind() == core::EventKind::Step)
-            return i - 1;
-    return n - 1;
+    return count() == 0 ? -1 : stepRange(m_run->events(), index).second;
 }
 
 int ReplayCursor::nextStep(int cursor) const
@@ -75,19 +64,11 @@ int ReplayCursor::nextStep(int cursor) const
 
 int ReplayCursor::prevStep(int cursor) const
 {
-    const int n = count();
-    if (n == 0)
+    if (count() == 0)
         return -1;
-    cursor = std::clamp(cursor, 0, n - 1);
     // The start of the cursor's step (group), then the end of the step before it.
-    int start = cursor;
-    while (start > 0 && m_run->event(start).kind() != core::EventKind::Step)
-        --start;
-    while (start > 0 && m_run->event(start - 1).kind() == core::EventKind::Step)
-        --start;
-    if (start == 0)
-        return 0;
-    return start - 1;
+    const int start = stepRange(m_run->events(), cursor).first;
+    return start == 0 ? 0 : start - 1;
 }
 
 int ReplayCursor::groupCount() const

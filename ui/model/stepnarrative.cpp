@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/stepnarrative.h"
 
+#include "core/model/abortiveclose.h"
 #include "ui/model/explanations.h"
 
 #include <QCoreApplication>
@@ -31,25 +32,6 @@ std::int64_t recvQueueBefore(std::span<const core::Event> events, int before, co
         if (const auto *q = events[static_cast<size_t>(i)].as<core::QueueInfo>(); q && q->sock == sock)
             return q->recvQ;
     return -1;
-}
-
-// SO_LINGER {1, 0} set on the socket of fd `sock` before `before`.
-bool lingerZeroBefore(std::span<const core::Event> events, int before, const std::string &sock)
-{
-    for (int i = before - 1; i >= 0; --i) {
-        const auto *c = events[static_cast<size_t>(i)].as<core::SyscallInfo>();
-        if (!c || c->sock != sock || c->call != "setsockopt")
-            continue;
-        bool linger = false, onOne = false, zero = false;
-        for (const auto &a : c->args) {
-            linger = linger || a.value == "SO_LINGER";
-            onOne = onOne || (a.key == "value" && a.value == "1");
-            zero = zero || (a.key == "linger" && a.value == "0");
-        }
-        if (linger)
-            return onOne && zero;
-    }
-    return false;
 }
 
 // A segment with `flag` sent by `sock` within events[from..last].
@@ -88,7 +70,7 @@ QString closeText(std::span<const core::Event> events, int callIndex, int last, 
     const bool rst = sentFlag(events, callIndex, last, c.sock, core::SegmentFlag::Rst);
     if (unread > 0 && rst)
         return tr("close() with %1 unread bytes: the kernel discards them and sends RST instead of FIN.").arg(unread);
-    if (rst && lingerZeroBefore(events, callIndex, c.sock))
+    if (rst && core::lingerZeroBefore(events, static_cast<std::size_t>(callIndex), c.sock))
         return tr("close() with SO_LINGER {1, 0}: an abortive close, the kernel sends RST and drops the connection.");
     if (sentFlag(events, callIndex, last, c.sock, core::SegmentFlag::Fin))
         return tr("close() sends a FIN: %1 has nothing more to send.").arg(qs(c.sock));

@@ -2,6 +2,7 @@
 #include "ui/sequence/sequencelabels.h"
 
 #include "core/stream/eventjson.h"
+#include "core/stream/eventtext.h"
 #include "ui/model/runmodel.h"
 
 #include <nlohmann/json.hpp>
@@ -10,49 +11,22 @@ namespace sockscope::ui {
 
 QString callLabel(const core::SyscallInfo &call)
 {
-    QString out = QString::fromStdString(call.call) + QLatin1Char('(');
-    bool first = true;
-    if (call.fd >= 0) {
-        out += QString::number(call.fd);
-        first = false;
-    }
-    for (const auto &a : call.args) {
-        // The payload is shown by its length; long option lists stay readable.
-        if (a.key == "data" || a.key == "text")
-            continue;
-        if (!first)
-            out += QStringLiteral(", ");
-        out += QString::fromStdString(a.value);
-        first = false;
-    }
-    out += QLatin1Char(')');
-    return out;
+    return QString::fromStdString(core::callText(call));
 }
 
 QString resultLabel(const core::ReturnInfo &ret)
 {
-    QString out = QStringLiteral("= ") + QString::number(ret.ret);
-    if (!ret.err.empty())
-        out += QLatin1Char(' ') + QString::fromStdString(ret.err);
-    if (ret.data && !ret.data->empty() && ret.data->size() <= 40)
-        out += QStringLiteral(" [") + QString::fromStdString(*ret.data) + QLatin1Char(']');
-    return out;
+    return QString::fromStdString(core::resultText(ret, core::ErrnoText::Hide));
 }
 
 QString segmentLabel(const core::PacketInfo &p)
 {
-    QString out = QString::fromStdString(core::flagsText(p.flags));
-    out += QStringLiteral(" seq=") + QString::number(p.seq);
-    if (core::hasFlag(p.flags, core::SegmentFlag::Ack))
-        out += QStringLiteral(" ack=") + QString::number(p.ack);
-    if (p.len > 0)
-        out += QStringLiteral(" len=") + QString::number(p.len);
-    return out;
+    return QString::fromStdString(core::segmentText(p));
 }
 
 QString relativeTime(qint64 tNs)
 {
-    return QStringLiteral("+%1").arg(static_cast<double>(tNs) / 1e9, 0, 'f', 6);
+    return QString::fromStdString(core::relativeTimeText(tNs));
 }
 
 QString durationText(qint64 ns)

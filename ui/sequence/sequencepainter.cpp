@@ -287,10 +287,13 @@ namespace {
 
 // Draws "left right" as one label in two colours, aligned to x from the left or the right.
 // The call part is elided to `room` so that a long call never runs into the gutter or off the page; the
-// result, which matters more, stays whole, and so does the call's name: "send(4, …) = -1 EPIPE".
+// result, which matters more, stays whole, and so does the call's name: "send(4, …) = -1 EPIPE". Only a result
+// with a long payload ("= 256 [...]") is cut, to most of the room.
 void drawTwoPart(QPainter &p, const QFontMetricsF &fm, double x, double baseline, bool alignRight, double room,
-                 QString left, const QColor &leftColor, const QString &right, const QColor &rightColor)
+                 QString left, const QColor &leftColor, QString right, const QColor &rightColor)
 {
+    if (!right.isEmpty() && fm.horizontalAdvance(QLatin1Char(' ') + right) > room * 0.6)
+        right = fm.elidedText(right, Qt::ElideRight, std::max(room * 0.6, 20.0));
     const double wr = right.isEmpty() ? 0 : fm.horizontalAdvance(QLatin1Char(' ') + right);
     if (fm.horizontalAdvance(left) + wr > room) {
         const qsizetype open = left.indexOf(QLatin1Char('('));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/sequence/sequenceview.h"
 
+#include "ui/model/refreshrate.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/sequence/sequencelabels.h"
@@ -22,8 +23,6 @@
 namespace sockscope::ui {
 
 namespace {
-// Batches arrive faster than anyone can read; 30 refreshes a second is plenty (STYLE.md).
-constexpr int kRelayoutIntervalMs = 33;
 constexpr double kMinZoom = 0.1, kMaxZoom = 8.0;
 } // namespace
 
@@ -38,7 +37,7 @@ SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
 
     m_relayoutTimer = new QTimer(this);
     m_relayoutTimer->setSingleShot(true);
-    m_relayoutTimer->setInterval(kRelayoutIntervalMs);
+    m_relayoutTimer->setInterval(kRefreshIntervalMs); // batches arrive faster than anyone can read
     connect(m_relayoutTimer, &QTimer::timeout, this, &SequenceView::relayout);
 
     m_legendAction = new QAction(tr("Legend"), this);

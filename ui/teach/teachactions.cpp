@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/teach/teachactions.h"
 
+#include "core/scenario/stepgroups.h"
+
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/multirun.h"
@@ -207,10 +209,11 @@ QString TeachActions::stepStatus(const core::Scenario &s, int nextStep)
     if (nextStep <= 0)
         return total > 0 ? tr("Paused before step 1/%1: %2 (F10 runs it)").arg(total).arg(stepCall(s.steps[0]))
                          : QString();
+    if (total == 0)
+        return {};
     // The group that just ran ends at nextStep - 1.
-    int first = nextStep - 1;
-    while (first > 0 && s.steps[static_cast<size_t>(first - 1)].together)
-        --first;
+    const int first =
+        static_cast<int>(core::stepGroupFirst(s.steps, static_cast<size_t>(std::min(nextStep, total) - 1)));
     QStringList calls;
     for (int i = first; i < nextStep && i < total; ++i)
         calls << stepCall(s.steps[static_cast<size_t>(i)]);

@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/parent/labbudget.h"
 
+#include "core/scenario/stepgroups.h"
+
 #include <algorithm>
 
 namespace sockscope::core {
 
 namespace {
-
-std::size_t groupLast(const Scenario &scenario, std::size_t first)
-{
-    std::size_t last = first;
-    while (last + 1 < scenario.steps.size() && scenario.steps[last].together)
-        ++last;
-    return last;
-}
 
 int capped(long ms)
 {
@@ -27,7 +21,7 @@ int groupBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
     long ms = slackMs;
     if (first >= scenario.steps.size())
         return capped(ms);
-    for (std::size_t i = first; i <= groupLast(scenario, first); ++i) {
+    for (std::size_t i = first; i <= stepGroupLast(scenario.steps, first); ++i) {
         const Step &step = scenario.steps[i];
         ms += scenario.stepTimeoutMs;
         if (step.call == Call::Sleep || step.call == Call::Wait)

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/stream/eventtext.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <regex>
+#include <string_view>
+
+namespace sockscope::core {
+
+namespace {
+
+// strace shows this much of a string argument; payloads are for reading, not for dumping.
+constexpr std::size_t kMaxStringArg = 32;
+
+std::string escaped(std::string_view s)
+{
+    std::string out;
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out;
+}
+
+// Symbolic constants (SHUT_WR, POLLIN|POLLOUT), families (v4) and addresses read better bare, as strace and the
+// scenario files write them; everything else is user text and gets quotes so spaces and digits stay unambiguous.
+bool isBare(const std::string &v)
+{
+    static const std::regex kBare(R"(^([A-Z][A-Z0-9_]*(\|[A-Z][A-Z0-9_]*)*|v4|v6|)"
+                                  R"((\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:.]+\]):\d+)$)");
+    return std::regex_match(v, kBare);
+}
+
+std::string argText(const SyscallArg &a)
+{
+    if (a.isNumber || isBare(a.value))
+        return a.value;
+    if (a.value.size() > kMaxStringArg)
+        return "\"" + escaped(std::string_view(a.value).substr(0, kMaxStringArg)) + "\"...";
+    return "\"" + escaped(a.value) + "\"";
+}
+
+} // namespace
+
+std::string relativeTimeText(std::int64_t tNs)
+{
+    const std::int64_t us = std::max<std::int64_t>(tNs, 0) / 1000;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
+    return buf;
+}
+
+std::string segmentText(const PacketInfo &p)
+{
+    std::string out = flagsText(p.flags) + " seq=" + std::to_string(p.seq);
+    if (hasFlag(p.flags, SegmentFlag::Ack))
+        out += " ack=" + std::to_string(p.ack);
+    if (p.len > 0)
+        out += " len=" + std::to_string(p.len);
+    return out;
+}
+
+std::string packetText(const PacketInfo &p)
+{
+    return (p.from.empty() ? p.src : p.from) + " -> " + (p.to.empty() ? p.dst : p.to) + "  " + segmentText(p);
+}
+
+std::string callText(const SyscallInfo &s)
+{
+    std::string out = s.call + "(";
+    bool first = true;
+    auto add = [&](const std::string &t) {
+        if (!first)
+            out += ", ";
+        out += t;
+        first = false;
+    };
+    // The fd is a field of its own in the event; the call reads wrong without it unless args repeat it.
+    const bool argsHaveFd =
+        std::any_of(s.args.begin(), s.args.end(), [](const SyscallArg &a) { return a.key == "fd"; });
+    if (s.fd >= 0 && !argsHaveFd)
+        add(std::to_string(s.fd));
+    for (const auto &a : s.args)
+        add(argText(a));
+    return out + ")";
+}
+
+std::string resultText(const ReturnInfo &r, ErrnoText withText)
+{
+    std::string out = "= " + std::to_string(r.ret);
+    if (!r.err.empty()) {
+        out += " " + r.err;
+        if (std::string text = withText == ErrnoText::Show ? errnoText(r.err) : std::string(); !text.empty())
+            out += " (" + text + ")";
+    }
+    if (r.data && !r.data->empty()) {
+        if (r.data->front() == '[')
+            out += " " + escaped(*r.data);
+        else
+            out += " [" + escaped(*r.data) + "]";
+    }
+    return out;
+}
+
+} // namespace sockscope::core

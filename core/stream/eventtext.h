@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Brief: the one text of each fact an event shows (relative time, segment, call, result), so that the log,
+// Mermaid/PlantUML, the event table, the sequence diagram and the narrative all read the same.
+// Thread-safety: pure functions.
+
+#include "core/stream/event.h"
+
+#include <cstdint>
+#include <string>
+
+namespace sockscope::core {
+
+// "+0.045599": seconds since the run's start, TRUNCATED to the microsecond like strace -r, so a time never
+// reads later than the event it stamps; a negative time (cannot happen on one clock) reads "+0.000000".
+std::string relativeTimeText(std::int64_t tNs);
+
+// "RST ACK seq=1 ack=11", "PSH ACK seq=1 ack=1 len=10": ack only with ACK set (without it the field means
+// nothing), len only for a segment that carries data. The window is not part of it.
+std::string segmentText(const PacketInfo &p);
+// "client.1 -> server.1  SYN seq=0": the segment between its two ends (socket names, or addresses for an end
+// no socket owns).
+std::string packetText(const PacketInfo &p);
+
+// "send(3, \"hi\", 5, MSG_NOSIGNAL)": fd first (unless an argument repeats it), symbols, numbers and addresses
+// bare, user text quoted, escaped and cut after 32 bytes ("..."), as strace prints them.
+std::string callText(const SyscallInfo &call);
+
+enum class ErrnoText
+{
+    Hide, // "= -1 ECONNRESET": for labels with little room (diagram, Mermaid)
+    Show  // "= -1 ECONNRESET (Connection reset by peer)": for listings (log, table)
+};
+// "= 1 [POLLIN POLLHUP]", "= -1 ECONNRESET", with the errno's description when asked for.
+std::string resultText(const ReturnInfo &result, ErrnoText withText);
+
+} // namespace sockscope::core
