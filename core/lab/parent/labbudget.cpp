@@ -35,7 +35,7 @@ int groupBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
 int runBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
 {
     int ms = groupBudgetMs(scenario, scenario.steps.size(), slackMs);
-    for (std::size_t i = first; i < scenario.steps.size(); i = groupLast(scenario, i) + 1)
+    for (std::size_t i = first; i < scenario.steps.size(); i = stepGroupLast(scenario.steps, i) + 1)
         ms = std::max(ms, groupBudgetMs(scenario, i, slackMs));
     return ms;
 }
