@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/export/exportactions.h"
+#include "ui/helpmenu.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -136,7 +137,8 @@ void MainWindow::ensureComplete()
                 dock->setWidget(view);
                 delete placeholder;
             }
-    installTeachActions(this); // stepping, replay, class mode, run N times, scenario editor
+    installTeachActions(this);              // stepping, replay, class mode, run N times, scenario editor
+    menuBar()->addMenu(new HelpMenu(this)); // last, after the teaching menus
     m_completing = false;
     m_complete = true;
     emit completed();
