@@ -137,6 +137,9 @@ void MainWindow::ensureComplete()
                 dock->setWidget(view);
                 delete placeholder;
             }
+    for (QAction *a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&View")) // beside its sibling, Proportional time
+            a->menu()->insertAction(a->menu()->actions().value(1), m_timeline->eventAxisAction());
     installTeachActions(this);              // stepping, replay, class mode, run N times, scenario editor
     menuBar()->addMenu(new HelpMenu(this)); // last, after the teaching menus
     m_completing = false;

@@ -4,6 +4,7 @@
 #include "ui/mainwindow.h"
 #include "ui/model/viewstate.h"
 #include "ui/sequence/sequenceview.h"
+#include "ui/timeline/timelineview.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -57,6 +58,9 @@ void ClassMode::enter()
     m_zoom = m_window->sequenceView()->zoom();
     m_menuBar = m_window->menuBar()->isVisible();
     m_statusBar = m_window->statusBar()->isVisible();
+    m_timelineAxis = m_window->timeline()->axis();
+    // One step per event, as the diagram: at a projector the short states must be bands the class can see.
+    m_window->timeline()->setAxis(StatePlottable::Axis::Events);
 
     for (QDockWidget *dock : m_window->findChildren<QDockWidget *>()) {
         const bool keep = keepsDock(dock->objectName());
@@ -102,6 +106,7 @@ void ClassMode::leave()
     m_disabled.clear();
     m_window->viewState()->setTheme(m_theme);
     m_window->sequenceView()->setZoom(m_zoom);
+    m_window->timeline()->setAxis(m_timelineAxis);
     m_window->menuBar()->setVisible(m_menuBar);
     m_window->statusBar()->setVisible(m_statusBar);
     m_window->setWindowState(m_windowState);

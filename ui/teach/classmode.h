@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Brief: class mode for a teacher at a projector: full screen, large type (scale remembered in QSettings),
-// the high-contrast theme, only the diagram, the state timelines and the explanation; leaving restores the
-// previous layout, theme and zoom exactly.
+// the high-contrast theme, only the diagram, the state timelines (on the event axis) and the explanation;
+// leaving restores the previous layout, theme, zoom and timeline axis exactly.
 // Thread-safety: GUI thread only.
 
 #include "ui/style/theme.h"
+#include "ui/timeline/stateplottable.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -57,6 +58,7 @@ private:
     double m_zoom = 1.0;
     bool m_menuBar = true;
     bool m_statusBar = true;
+    StatePlottable::Axis m_timelineAxis = StatePlottable::Axis::Time;
     QList<QPointer<QAction>> m_disabled; // window actions whose shortcuts class mode takes over
 };
 
