@@ -2,7 +2,9 @@
 #pragma once
 // Brief: class mode for a teacher at a projector: full screen, large type (scale remembered in QSettings),
 // the high-contrast theme, only the diagram, the state timelines (on the event axis) and the explanation;
-// leaving restores the previous layout, theme, zoom and timeline axis exactly.
+// leaving restores the previous layout, theme, zoom and timeline axis exactly. The diagram fits the screen
+// (SequenceOptions::fittedForClass) and keeps the cursor in view; Shift+Left/Right scroll it sideways when
+// larger type makes it wider than the screen; Ctrl+Shift+O chooses another scenario without leaving.
 // Thread-safety: GUI thread only.
 
 #include "ui/style/theme.h"
@@ -38,6 +40,14 @@ public:
 
     // Docks that stay visible in class mode (object names).
     static bool keepsDock(const QString &objectName);
+
+    // Scrolls the diagram sideways by a third of its width (direction -1 or +1).
+    void scrollSideways(int direction);
+    // Asks which built-in scenario to show next, then switchTo() it.
+    void chooseScenario();
+    // Selects the scenario in the browser and starts it paused before its first step (F10 steps), once the
+    // run on screen (if any) is stopped; false if there is no such scenario.
+    bool switchTo(const QString &name);
 
 Q_SIGNALS:
     void activeChanged(bool on);
