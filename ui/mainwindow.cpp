@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/export/exportactions.h"
+#include "ui/helpmenu.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -136,7 +137,11 @@ void MainWindow::ensureComplete()
                 dock->setWidget(view);
                 delete placeholder;
             }
-    installTeachActions(this); // stepping, replay, class mode, run N times, scenario editor
+    for (QAction *a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&View")) // beside its sibling, Proportional time
+            a->menu()->insertAction(a->menu()->actions().value(1), m_timeline->eventAxisAction());
+    installTeachActions(this);              // stepping, replay, class mode, run N times, scenario editor
+    menuBar()->addMenu(new HelpMenu(this)); // last, after the teaching menus
     m_completing = false;
     m_complete = true;
     emit completed();

@@ -4,7 +4,7 @@
 #include "ui/model/viewstate.h"
 
 #include <QActionGroup>
-#include <QCoreApplication>
+#include <QApplication>
 #include <QEvent>
 #include <QSettings>
 
@@ -40,6 +40,8 @@ ThemeMenu::ThemeMenu(ViewState *view, QWidget *window)
         m_group->addAction(a);
         connect(a, &QAction::triggered, this, [this, choice = e.choice] { setChoice(choice); });
     }
+    m_systemPalette = QGuiApplication::palette();
+    connect(m_view, &ViewState::themeChanged, this, &ThemeMenu::applyPalette);
     const QString saved = QSettings().value(kSettingsKey, QStringLiteral("system")).toString();
     Choice choice = Choice::System;
     for (const Entry &e : kEntries)
@@ -85,18 +87,41 @@ void ThemeMenu::apply(Choice choice)
 
 void ThemeMenu::followSystem()
 {
-    const Theme system = Theme::system();
+    const Theme system = Theme::fromPalette(m_systemPalette); // not the application's: it may be ours
     if (system.preset != m_view->theme().preset)
         m_view->setTheme(system);
+}
+
+void ThemeMenu::applyPalette()
+{
+    const Theme &theme = m_view->theme();
+    if (m_choice == Choice::System && theme.preset == Theme::fromPalette(m_systemPalette).preset) {
+        if (m_overridden)
+            QApplication::setPalette(m_systemPalette);
+        m_overridden = false;
+        return;
+    }
+    m_appliedPalette = theme.palette();
+    m_overridden = true;
+    QApplication::setPalette(m_appliedPalette);
 }
 
 bool ThemeMenu::eventFilter(QObject *watched, QEvent *event)
 {
     const QEvent::Type type = event->type();
-    if ((type == QEvent::ApplicationPaletteChange && watched == QCoreApplication::instance()) ||
-        (type == QEvent::PaletteChange && watched == parent())) {
-        if (m_choice == Choice::System)
-            followSystem();
+    if (type == QEvent::ApplicationPaletteChange && watched == QCoreApplication::instance()) {
+        const QPalette now = QGuiApplication::palette();
+        if (!(m_overridden && now == m_appliedPalette) && !(!m_overridden && now == m_systemPalette)) {
+            // The desktop's: remember it; follow it, or put our theme's palette back over it.
+            m_systemPalette = now;
+            m_overridden = false;
+            if (m_choice == Choice::System)
+                followSystem();
+            else
+                applyPalette();
+        }
+    } else if (type == QEvent::PaletteChange && watched == parent() && m_choice == Choice::System && !m_overridden) {
+        followSystem();
     }
     return QMenu::eventFilter(watched, event);
 }

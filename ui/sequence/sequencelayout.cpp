@@ -2,6 +2,8 @@
 #include "ui/sequence/sequencelayout.h"
 
 #include "ui/model/runmodel.h"
+#include "ui/sequence/calllabel.h"
+#include "ui/sequence/sequencelabels.h"
 
 #include <QFontMetricsF>
 
@@ -35,6 +37,7 @@ SequenceOptions SequenceOptions::scaledFor(const QFont &font) const
     o.lanePitch = std::round(d.lanePitch * f);
     o.groupGap = std::round(d.groupGap * f);
     o.margin = std::round(d.margin * f);
+    o.labelFont = font;
     return o;
 }
 
@@ -55,6 +58,101 @@ SequenceOptions SequenceOptions::fittedTo(double width, int actors, int lanes) c
     o.callWidth = std::floor(callWidth * (1 - t * (1 - kMinCall)));
     o.groupGap = std::floor(groupGap * (1 - t * (1 - kMinGap)));
     return o;
+}
+
+QString SequenceLayout::laneName(const std::string &sock, const std::string &actor, bool shortName)
+{
+    const QString name = QString::fromStdString(sock);
+    if (shortName && !actor.empty() && sock.size() > actor.size() + 1 && sock.compare(0, actor.size(), actor) == 0 &&
+        sock[actor.size()] == '.')
+        return name.mid(static_cast<qsizetype>(actor.size()));
+    return name;
+}
+
+SequenceOptions SequenceOptions::fittedForClass(const RunModel &run, double width, const QFont &laneFont) const
+{
+    const QFontMetricsF fm(labelFont), lfm(laneFont);
+    const int actors = static_cast<int>(run.actors().size());
+    const auto &sockets = run.sockets();
+    const int lanes = static_cast<int>(sockets.size());
+    const bool noSocket = std::any_of(run.events().begin(), run.events().end(), packetNeedsNoSocketLane);
+    // Which calls share a row with their return does not depend on widths: lay out once to know each label.
+    SequenceOptions probe = *this;
+    probe.revealLimit = -1;
+    probe.labelLines = 1;
+    const SequenceLayout probed = SequenceLayout::compute(run, probe);
+    std::vector<std::vector<std::pair<QString, QString>>> labels(static_cast<size_t>(actors));
+    for (int i = 0; i <= probed.lastEvent(); ++i) {
+        const int group = probed.item(i).group;
+        const auto kind = run.event(i).kind();
+        if (group < 0 || group >= actors || (kind != EventKind::Syscall && kind != EventKind::Return) ||
+            (kind == EventKind::Return && probed.item(i).merged))
+            continue;
+        labels[static_cast<size_t>(group)].push_back(callLabelTexts(run, probed, i));
+    }
+    const double em = fm.horizontalAdvance(QLatin1Char('M'));
+    const double pill = fm.horizontalAdvance(QStringLiteral("ESTABLISHED")) + 10; // the widest state pill
+    // Tight: lifelines as far apart as half a pill; compact: as far as their short names need.
+    const double tightPitch = std::max(lanePitch * 0.5, pill * 0.55);
+    std::vector<double> compactLanes(static_cast<size_t>(lanes));
+    for (int l = 0; l < lanes; ++l) {
+        const auto &s = sockets[static_cast<size_t>(l)];
+        compactLanes[static_cast<size_t>(l)] =
+            std::ceil(std::max(2.5 * em, lfm.horizontalAdvance(SequenceLayout::laneName(s.sock, s.actor, true)) + 12));
+    }
+    const double narrowGutter = std::ceil(fm.horizontalAdvance(QStringLiteral("99")) + em);
+    enum class Room
+    {
+        Natural,
+        Tight,
+        Compact
+    };
+    struct Try
+    {
+        bool times;
+        int lines;
+        Room room;
+    };
+    constexpr Try kTries[] = {{true, 1, Room::Natural},  {true, 1, Room::Tight},   {false, 1, Room::Tight},
+                              {false, 2, Room::Tight},   {false, 3, Room::Tight},  {false, 2, Room::Compact},
+                              {false, 3, Room::Compact}, {false, 4, Room::Compact}};
+    SequenceOptions o = *this;
+    for (const Try &t : kTries) {
+        o = *this;
+        o.labelLines = t.lines;
+        o.showTimes = t.times;
+        o.gutterWidth = t.times ? gutterWidth : narrowGutter;
+        o.lanePitch = t.room == Room::Natural ? lanePitch : tightPitch;
+        o.groupGap =
+            t.room == Room::Natural ? groupGap : (t.room == Room::Tight ? std::max(groupGap * 0.3, 4 * em) : em);
+        o.laneWidths.clear();
+        if (t.room == Room::Compact) {
+            o.laneWidths = compactLanes;
+            // The last lifeline's pill must not run off the right edge.
+            const double lastLane = lanes > 0 ? compactLanes.back() : 0;
+            o.margin = std::max(margin / 2, std::ceil(pill / 2 - lastLane / 2) + 4);
+        }
+        o.callWidths.assign(static_cast<size_t>(actors), 0);
+        for (int a = 0; a < actors; ++a) {
+            double need = fm.horizontalAdvance(QStringLiteral("calls"));
+            for (const auto &[call, result] : labels[static_cast<size_t>(a)])
+                need = std::max(need, narrowestWidth(call, result, fm, t.lines));
+            o.callWidths[static_cast<size_t>(a)] = std::ceil(need) + 16 + 2; // the painter's inset, plus rounding
+        }
+        const int groups = actors + (noSocket ? 1 : 0);
+        double total = o.gutterWidth + std::max(0, groups - 1) * o.groupGap + o.margin + (noSocket ? o.lanePitch : 0);
+        for (int l = 0; l < lanes; ++l)
+            total += o.laneWidthOf(l);
+        for (double w : o.callWidths)
+            total += w;
+        if (total <= width) {
+            // Room to spare goes to the gaps between actors, where the segments' labels are written.
+            if (groups > 1 && t.room != Room::Natural)
+                o.groupGap = std::min(groupGap, o.groupGap + (width - total) / (groups - 1));
+            return o;
+        }
+    }
+    return o; // the tightest: as close as it gets
 }
 
 SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOptions &options)
@@ -78,22 +176,24 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
         g.side = (groupCount == 2 && a == 1) ? CallSide::Right : CallSide::Left;
         g.firstLane = static_cast<int>(L.m_lanes.size());
         g.x0 = x;
-        double laneX = g.side == CallSide::Left ? x + o.callWidth : x;
+        const double callWidth = o.callWidthOf(static_cast<int>(a));
+        double laneX = g.side == CallSide::Left ? x + callWidth : x;
         for (size_t s = 0; s < sockets.size(); ++s) {
             if (sockets[s].actor != g.actor)
                 continue;
             L.m_laneOfSocketRow[s] = static_cast<int>(L.m_lanes.size());
-            L.m_lanes.push_back({static_cast<int>(s), static_cast<int>(a), laneX + o.lanePitch / 2});
-            laneX += o.lanePitch;
+            const double laneWidth = o.laneWidthOf(static_cast<int>(s));
+            L.m_lanes.push_back({static_cast<int>(s), static_cast<int>(a), laneX + laneWidth / 2});
+            laneX += laneWidth;
         }
         g.laneCount = static_cast<int>(L.m_lanes.size()) - g.firstLane;
         if (g.side == CallSide::Left) {
             g.callX0 = x;
-            g.callX1 = x + o.callWidth;
+            g.callX1 = x + callWidth;
             g.x1 = laneX;
         } else {
             g.callX0 = laneX;
-            g.callX1 = laneX + o.callWidth;
+            g.callX1 = laneX + callWidth;
             g.x1 = g.callX1;
         }
         L.m_groups.push_back(g);
@@ -201,6 +301,23 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
             nsPerPx = std::max(1.0, static_cast<double>(busy) / px);
         }
         L.m_scale = TimeScale::proportionalFor(times, nsPerPx, o.gapNs, o.gapPx, o.rowHeight / 2);
+    } else if (o.labelLines > 1) {
+        // A row holding a wrapped call label is as high as its lines.
+        const QFontMetricsF fm(o.labelFont);
+        std::vector<double> heights(L.m_rowEvents.size(), o.rowHeight);
+        for (size_t r = 0; r < heights.size(); ++r) {
+            const int e = L.m_rowEvents[r];
+            const SequenceItem &it = L.m_items[static_cast<size_t>(e)];
+            if (it.group < 0 || L.m_groups[static_cast<size_t>(it.group)].actor.empty())
+                continue;
+            const SequenceGroup &g = L.m_groups[static_cast<size_t>(it.group)];
+            const auto [call, result] = callLabelTexts(run, L, e);
+            if (call.isEmpty())
+                continue;
+            const auto lines = wrapCallLabel(call, result, fm, g.callX1 - g.callX0 - 16, o.labelLines);
+            heights[r] = std::max(o.rowHeight, static_cast<double>(lines.size()) * fm.height() + 6);
+        }
+        L.m_scale = TimeScale::uniformRows(heights);
     } else {
         L.m_scale = TimeScale::uniform(static_cast<int>(L.m_rowEvents.size()), o.rowHeight);
     }
@@ -219,7 +336,7 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
             it.y = L.m_items[static_cast<size_t>(run.syscallOf(i))].y;
         } else if (e.kind() == EventKind::Step) {
             // The separator goes above the step's first row.
-            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) - o.rowHeight / 2 : sc.top + nextRow * o.rowHeight);
+            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) - o.rowHeight / 2 : sc.rowTop(nextRow));
         } else {
             it.y = prop ? static_cast<float>(sc.yForTime(e.tNs)) : lastRowY;
         }

@@ -36,7 +36,26 @@ struct SequenceOptions
     double groupGap = 270;    // between actor groups: room for the segments' labels
     double margin = 16;       // right margin
     int revealLimit = -1;     // last event shown, -1 for all
+    // Class mode at a narrow projector (fittedForClass): a call column per actor, as wide as its labels need
+    // (empty: callWidth for every actor), call labels wrapped onto up to labelLines lines (their rows grow
+    // to hold them, in uniform time), and the gutter's relative times left out.
+    std::vector<double> callWidths;
+    std::vector<double> laneWidths; // per socket row (empty: lanePitch): short names ("server.1" as ".1")
+    int labelLines = 1;
+    bool showTimes = true;
+    QFont labelFont; // the call labels' font: what wrapped rows are measured with
 
+    double laneWidthOf(int socketRow) const
+    {
+        return socketRow >= 0 && socketRow < static_cast<int>(laneWidths.size())
+                   ? laneWidths[static_cast<size_t>(socketRow)]
+                   : lanePitch;
+    }
+    double callWidthOf(int actor) const
+    {
+        return actor >= 0 && actor < static_cast<int>(callWidths.size()) ? callWidths[static_cast<size_t>(actor)]
+                                                                         : callWidth;
+    }
     // The geometry above sized for a font (class mode, print themes); keeps mode, zoom and reveal limit.
     SequenceOptions scaledFor(const QFont &font) const;
     // Width of a run's diagram with `actors` call columns and `lanes` lifelines (no "(no socket)" lane).
@@ -44,6 +63,11 @@ struct SequenceOptions
     // Narrows the call columns and the gaps between actors (never below about 2/3, so calls and segment
     // labels stay readable) so that the diagram fits `width` if it can; lifelines keep their pitch.
     SequenceOptions fittedTo(double width, int actors, int lanes) const;
+    // Class mode: every lifeline and the whole text of every call and result within `width` at this font,
+    // if any arrangement can: first narrower gaps and lane pitch, then no relative times, then labels
+    // wrapped onto 2, 3 or 4 lines in columns as wide as each actor's labels need.
+    // laneFont: the lifelines' names in the header.
+    SequenceOptions fittedForClass(const RunModel &run, double width, const QFont &laneFont) const;
 };
 
 enum class CallSide
@@ -92,6 +116,9 @@ struct SequenceSpan
 class SequenceLayout
 {
 public:
+    // A lifeline's name in the header: "server.1", or ".1" under its actor's name when the lane is too narrow.
+    static QString laneName(const std::string &sock, const std::string &actor, bool shortName);
+
     static SequenceLayout compute(const RunModel &run, const SequenceOptions &options);
 
     const SequenceOptions &options() const { return m_options; }

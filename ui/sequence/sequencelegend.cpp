@@ -81,9 +81,12 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
             p.fillRect(QRectF(lane.x - m_layout.options().lanePitch / 2 + 4, 0, m_layout.options().lanePitch - 8, h),
                        m_theme.hover);
         QString sock = QStringLiteral("—"), sub;
+        const double laneWidth = m_layout.options().laneWidthOf(lane.socketRow);
         if (lane.socketRow >= 0) {
             const SocketRow &s = sockets[static_cast<size_t>(lane.socketRow)];
-            sock = QString::fromStdString(s.sock);
+            // Narrow lanes (class mode at a projector) drop the actor's name, which is written above them.
+            sock = SequenceLayout::laneName(s.sock, s.actor,
+                                            mono.horizontalAdvance(QString::fromStdString(s.sock)) > laneWidth - 6);
             sub = QString::fromStdString(s.role);
             const auto colon = s.local.rfind(':');
             if (colon != std::string::npos)
@@ -95,6 +98,8 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
         p.drawText(QPointF(lane.x - mono.horizontalAdvance(sock) / 2, y1 + mono.ascent()), sock);
         p.setFont(smallF);
         p.setPen(m_theme.mutedText);
+        if (!m_layout.options().callWidths.empty()) // fitted for class mode: lanes may be narrower than the text
+            sub = small.elidedText(sub, Qt::ElideRight, std::max(laneWidth - 4, 0.0));
         p.drawText(QPointF(lane.x - small.horizontalAdvance(sub) / 2, y1 + mono.height() + 2 + small.ascent()), sub);
     }
     p.setPen(QPen(m_theme.grid, m_theme.lineWidth));

@@ -2,6 +2,7 @@
 #include "ui/sequence/sequencepainter.h"
 
 #include "ui/model/runmodel.h"
+#include "ui/sequence/calllabel.h"
 #include "ui/sequence/sequencelabels.h"
 
 #include <QCoreApplication>
@@ -115,8 +116,9 @@ void SequencePainter::paintSteps(QPainter &p, const QRectF &clip, int firstRow, 
         p.setPen(m_theme.mutedText);
         const int step = m_run.event(e).as<core::StepInfo>()->step;
         // Next to the step's first row, left of its time.
+        // Without the time column (class mode at a narrow projector) the gutter holds the number alone.
         p.drawText(QPointF(4, y + (m_layout.options().rowHeight + fm.ascent() - fm.descent()) / 2),
-                   QStringLiteral("step %1").arg(step + 1));
+                   m_layout.options().showTimes ? QStringLiteral("step %1").arg(step + 1) : QString::number(step + 1));
     }
 }
 
@@ -253,7 +255,7 @@ void SequencePainter::paintRows(QPainter &p, const QRectF &clip, int firstRow, i
         if (y < clip.top() - c.textH || y > clip.bottom() + c.textH)
             continue;
         // Relative time in the gutter.
-        if (y - c.lastTime >= sfm.height() && m_layout.options().gutterWidth > 0) {
+        if (y - c.lastTime >= sfm.height() && m_layout.options().gutterWidth > 0 && m_layout.options().showTimes) {
             c.lastTime = y;
             p.setFont(small);
             p.setPen(m_theme.mutedText);
@@ -318,6 +320,27 @@ void drawTwoPart(QPainter &p, const QFontMetricsF &fm, double x, double baseline
     }
 }
 
+// A call label as callLabelAt() placed it: one line drawn as before (its arguments elided if it must), or
+// the wrapped lines centred on the row.
+void drawCallLabel(QPainter &p, const QFontMetricsF &fm, const CallLabel &label, double y, double room,
+                   const QColor &callColor, const QColor &resultColor)
+{
+    const double n = static_cast<double>(label.lines.size());
+    for (size_t k = 0; k < label.lines.size(); ++k) {
+        const LabelLine &line = label.lines[k];
+        const double ly = y + (static_cast<double>(k) - (n - 1) / 2) * label.lineHeight;
+        if (line.text.isEmpty()) { // the result on a line of its own
+            const double w = fm.horizontalAdvance(line.result);
+            p.setPen(resultColor);
+            p.drawText(QPointF(label.alignRight ? label.x - w : label.x, ly + (fm.ascent() - fm.descent()) / 2),
+                       line.result);
+            continue;
+        }
+        drawTwoPart(p, fm, label.x, ly + (fm.ascent() - fm.descent()) / 2, label.alignRight, room, line.text, callColor,
+                    line.result, resultColor);
+    }
+}
+
 } // namespace
 
 void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
@@ -326,7 +349,6 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
     if (it.group < 0)
         return;
     const SequenceGroup &g = m_layout.groups()[static_cast<size_t>(it.group)];
-    const bool left = g.side == CallSide::Left;
     const core::ReturnInfo *ret = nullptr;
     if (it.merged)
         ret = m_run.event(m_run.returnOf(e)).as<core::ReturnInfo>();
@@ -353,11 +375,8 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
         return;
     last = it.y;
     p.setFont(m_theme.font);
-    const QString call = callLabel(*m_run.event(e).as<core::SyscallInfo>());
-    const QString result = ret ? resultLabel(*ret) : QStringLiteral("…");
-    drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left,
-                g.callX1 - g.callX0 - 16, call, m_theme.text, result,
-                error ? m_theme.syscallError : (ret ? m_theme.syscallOk : m_theme.syscallBlocked));
+    drawCallLabel(p, c.fm, callLabelAt(m_run, m_layout, e, c.fm), it.y, g.callX1 - g.callX0 - 16, m_theme.text,
+                  error ? m_theme.syscallError : (ret ? m_theme.syscallOk : m_theme.syscallBlocked));
 }
 
 void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
@@ -366,7 +385,6 @@ void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
     if (it.group < 0)
         return;
     const SequenceGroup &g = m_layout.groups()[static_cast<size_t>(it.group)];
-    const bool left = g.side == CallSide::Left;
     const auto *ret = m_run.event(e).as<core::ReturnInfo>();
     const bool error = !ret->err.empty();
     const QColor color = error ? m_theme.syscallError : m_theme.syscallOk;
@@ -380,10 +398,8 @@ void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
         return;
     last = it.y;
     p.setFont(m_theme.font);
-    const int call = m_run.syscallOf(e);
-    const QString name = call >= 0 ? callLabel(*m_run.event(call).as<core::SyscallInfo>()) : QStringLiteral("?");
-    drawTwoPart(p, c.fm, left ? g.callX1 - 12 : g.callX0 + 12, Ctx::baseline(c.fm, it.y), left,
-                g.callX1 - g.callX0 - 16, QStringLiteral("↳ ") + name, m_theme.mutedText, resultLabel(*ret), color);
+    drawCallLabel(p, c.fm, callLabelAt(m_run, m_layout, e, c.fm), it.y, g.callX1 - g.callX0 - 16, m_theme.mutedText,
+                  color);
 }
 
 void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const

@@ -59,6 +59,7 @@ SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_view, &ViewState::timeModeChanged, this, &SequenceView::relayout);
     connect(m_view, &ViewState::revealChanged, this, &SequenceView::relayout);
     connect(m_view, &ViewState::themeChanged, this, &SequenceView::relayout);
+    connect(m_view, &ViewState::classModeChanged, this, &SequenceView::relayout);
     connect(m_view, &ViewState::cursorChanged, this, [this](int e) {
         ensureEventVisible(e);
         viewport()->update();
@@ -114,9 +115,13 @@ void SequenceView::relayout()
     o.mode = m_view->timeMode();
     o.revealLimit = m_view->revealLimit();
     o = o.scaledFor(m_view->theme().font);
-    // Narrower call columns rather than a horizontal scroll bar that hides the other actor.
-    o = o.fittedTo(viewport()->width(), static_cast<int>(m_run->actors().size()),
-                   static_cast<int>(m_run->sockets().size()));
+    // Narrower call columns rather than a horizontal scroll bar that hides the other actor; in class mode
+    // whatever it takes (wrapped labels, no time column) for every lifeline and every call's whole text.
+    if (m_view->classMode())
+        o = o.fittedForClass(*m_run, viewport()->width(), m_view->theme().monoFont);
+    else
+        o = o.fittedTo(viewport()->width(), static_cast<int>(m_run->actors().size()),
+                       static_cast<int>(m_run->sockets().size()));
     if (o.mode == TimeMode::Uniform)
         o.rowHeight = std::max(2.0, std::round(o.rowHeight * m_zoom));
     else
@@ -134,6 +139,10 @@ void SequenceView::relayout()
     } else if (atEnd) {
         v->setValue(v->maximum());
     }
+    // In class mode the cursor stays on screen through every relayout: entering it, the new type size, the
+    // full-screen width.
+    if (m_view->classMode())
+        ensureEventVisible(m_view->cursor());
     publishVisibleRange();
     viewport()->update();
 }
@@ -171,7 +180,7 @@ void SequenceView::ensureEventVisible(int e)
     const double y = m_layout.item(e).y;
     const double body = viewport()->height() - headerHeight();
     const double top = verticalScrollBar()->value();
-    const double margin = 2 * m_options.rowHeight;
+    const double margin = std::min(2 * m_options.rowHeight, body / 3); // tall rows (large type): still on screen
     if (y - margin < top)
         verticalScrollBar()->setValue(static_cast<int>(y - margin));
     else if (y + margin > top + body)

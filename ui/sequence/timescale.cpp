@@ -16,6 +16,37 @@ TimeScale TimeScale::uniform(int rows, double rowHeight, double top)
     return s;
 }
 
+TimeScale TimeScale::uniformRows(std::span<const double> heights, double top)
+{
+    TimeScale s = uniform(static_cast<int>(heights.size()), heights.empty() ? 22 : heights.front(), top);
+    s.rowTops.reserve(heights.size() + 1);
+    double y = top;
+    for (double h : heights) {
+        s.rowTops.push_back(y);
+        y += h;
+    }
+    s.rowTops.push_back(y);
+    return s;
+}
+
+double TimeScale::rowTop(int row) const
+{
+    if (rowTops.empty())
+        return top + row * rowHeight;
+    if (row < 0)
+        return rowTops.front() + row * rowHeight;
+    if (row >= rows)
+        return rowTops.back() + (row - rows) * rowHeight;
+    return rowTops[static_cast<size_t>(row)];
+}
+
+double TimeScale::yForRow(int row) const
+{
+    if (rowTops.empty() || row < 0 || row >= rows)
+        return rowTop(row) + 0.5 * rowHeight;
+    return (rowTops[static_cast<size_t>(row)] + rowTops[static_cast<size_t>(row) + 1]) / 2;
+}
+
 TimeScale TimeScale::proportionalFor(std::span<const qint64> times, double nsPerPx, qint64 gapNs, double gapPx,
                                      double margin, double top)
 {
@@ -45,7 +76,10 @@ TimeScale TimeScale::proportionalFor(std::span<const qint64> times, double nsPer
 
 int TimeScale::rowAt(double y) const
 {
-    return static_cast<int>(std::floor((y - top) / rowHeight));
+    if (rowTops.empty() || y < rowTops.front() || y >= rowTops.back())
+        return rowTops.empty() ? static_cast<int>(std::floor((y - top) / rowHeight))
+                               : (y < rowTops.front() ? -1 : rows);
+    return static_cast<int>(std::upper_bound(rowTops.begin(), rowTops.end(), y) - rowTops.begin()) - 1;
 }
 
 double TimeScale::yForTime(qint64 t) const
@@ -90,7 +124,7 @@ const TimeScale::Gap *TimeScale::gapAt(double y) const
 double TimeScale::height() const
 {
     if (!proportional)
-        return top + rows * rowHeight;
+        return rowTop(rows);
     return yForTime(lastTime) + rowHeight / 2;
 }
 

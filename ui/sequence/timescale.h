@@ -31,15 +31,22 @@ struct TimeScale
     int rows = 0;             // uniform: number of rows
     qint64 lastTime = 0;      // proportional: the last time the scale covers
     std::vector<Gap> gaps;    // sorted by t0
+    // Uniform with rows of their own heights (labels wrapped onto several lines): the top of every row and,
+    // last, the bottom of the last one (rows + 1 values). Empty: every row is rowHeight high.
+    std::vector<double> rowTops;
 
     static TimeScale uniform(int rows, double rowHeight, double top = 0);
+    // Uniform rows of the given heights.
+    static TimeScale uniformRows(std::span<const double> heights, double top = 0);
     // times must be ascending (the row events' times).
     static TimeScale proportionalFor(std::span<const qint64> times, double nsPerPx, qint64 gapNs, double gapPx,
                                      double margin, double top = 0);
 
     // Uniform: the centre of a row, and the row under y (may be out of [0, rows)).
-    double yForRow(int row) const { return top + (row + 0.5) * rowHeight; }
+    double yForRow(int row) const;
     int rowAt(double y) const;
+    // Uniform: the top edge of a row (rows: the bottom of the last).
+    double rowTop(int row) const;
 
     // Proportional: where time t is drawn, and the time at y (inside a gap: interpolated).
     double yForTime(qint64 t) const;

@@ -170,9 +170,48 @@ Theme Theme::system()
 {
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
         return screenLight();
-    const QPalette pal = QGuiApplication::palette();
+    return fromPalette(QGuiApplication::palette());
+}
+
+Theme Theme::fromPalette(const QPalette &pal)
+{
     const bool dark = pal.color(QPalette::Window).lightness() < pal.color(QPalette::WindowText).lightness();
     return dark ? screenDark() : screenLight();
+}
+
+QPalette Theme::palette() const
+{
+    // Window chrome (menus, toolbar, dock titles) one step off the views' background, like the desktop's own
+    // dark palettes; item views (browser, table, editor) on the views' background.
+    const bool dark = background.lightness() < text.lightness();
+    const QColor window = dark ? background.lighter(125) : alternateBackground;
+    const QColor button = dark ? background.lighter(140) : alternateBackground.darker(104);
+    QPalette p(window);
+    for (QPalette::ColorGroup g : {QPalette::Active, QPalette::Inactive, QPalette::Disabled}) {
+        const bool off = g == QPalette::Disabled;
+        const QColor fg = off ? mutedText : text;
+        p.setColor(g, QPalette::Window, window);
+        p.setColor(g, QPalette::WindowText, fg);
+        p.setColor(g, QPalette::Base, background);
+        p.setColor(g, QPalette::AlternateBase, alternateBackground);
+        p.setColor(g, QPalette::Text, fg);
+        p.setColor(g, QPalette::PlaceholderText, mutedText);
+        p.setColor(g, QPalette::Button, button);
+        p.setColor(g, QPalette::ButtonText, fg);
+        p.setColor(g, QPalette::BrightText, syscallError);
+        p.setColor(g, QPalette::ToolTipBase, alternateBackground);
+        p.setColor(g, QPalette::ToolTipText, text);
+        p.setColor(g, QPalette::Highlight, off ? grid : syscallOk);
+        p.setColor(g, QPalette::HighlightedText, dark ? QColor(Qt::black) : QColor(Qt::white));
+        p.setColor(g, QPalette::Link, segmentSyn);
+        p.setColor(g, QPalette::LinkVisited, segmentFin);
+        p.setColor(g, QPalette::Light, button.lighter(130));
+        p.setColor(g, QPalette::Midlight, button.lighter(115));
+        p.setColor(g, QPalette::Mid, grid);
+        p.setColor(g, QPalette::Dark, button.darker(160));
+        p.setColor(g, QPalette::Shadow, QColor(Qt::black));
+    }
+    return p;
 }
 
 Theme Theme::fromPreset(Preset p)

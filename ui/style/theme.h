@@ -7,6 +7,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QPalette>
 #include <QString>
 
 #include <array>
@@ -72,9 +73,13 @@ struct Theme
     static Theme highContrast(); // class mode
     // Light or dark, from QGuiApplication's palette (light when there is no application).
     static Theme system();
+    // Light or dark after a palette's window colour.
+    static Theme fromPalette(const QPalette &palette);
     static Theme fromPreset(Preset p);
     // Scales every font (class mode, high-DPI exports).
     Theme scaled(qreal factor) const;
+    // The widgets' palette in this theme's colours: menus, toolbar, browser and docks match the views.
+    QPalette palette() const;
 };
 
 } // namespace sockscope::ui

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/teach/classmode.h"
 
+#include "core/scenario/builtins.h"
 #include "ui/mainwindow.h"
+#include "ui/model/labworker.h"
 #include "ui/model/viewstate.h"
+#include "ui/panels/scenariobrowser.h"
 #include "ui/sequence/sequenceview.h"
+#include "ui/timeline/timelineview.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QMenuBar>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
 
 #include <algorithm>
+#include <memory>
 
 namespace sockscope::ui {
 
@@ -23,6 +30,63 @@ const QString kScaleKey = QStringLiteral("classMode/fontScale");
 ClassMode::ClassMode(MainWindow *window) : QObject(window), m_window(window)
 {
     m_scale = std::clamp(QSettings().value(kScaleKey, kDefaultScale).toDouble(), kMinScale, kMaxScale);
+    // On the window, not in a menu: the menu bar is hidden in class mode. Useful outside it too.
+    auto add = [this](const QString &text, const QKeySequence &key, auto slot) {
+        auto *a = new QAction(text, m_window);
+        a->setShortcut(key);
+        a->setProperty("classModeAction", true);
+        connect(a, &QAction::triggered, this, slot);
+        m_window->addAction(a);
+    };
+    add(tr("Scroll the diagram left"), QKeySequence(Qt::SHIFT | Qt::Key_Left), [this] { scrollSideways(-1); });
+    add(tr("Scroll the diagram right"), QKeySequence(Qt::SHIFT | Qt::Key_Right), [this] { scrollSideways(1); });
+    add(tr("Choose a scenario..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { chooseScenario(); });
+}
+
+void ClassMode::scrollSideways(int direction)
+{
+    QScrollBar *bar = m_window->sequenceView()->horizontalScrollBar();
+    bar->setValue(bar->value() + direction * std::max(bar->pageStep() / 3, bar->singleStep()));
+}
+
+void ClassMode::chooseScenario()
+{
+    QStringList items;
+    int current = 0;
+    const core::Scenario *shown = m_window->browser()->current();
+    for (const core::BuiltinScenario &b : core::builtinScenarios()) {
+        if (shown && shown->name == b.name)
+            current = static_cast<int>(items.size());
+        items << QString::fromStdString(b.name);
+    }
+    bool ok = false;
+    const QString name = QInputDialog::getItem(m_window, tr("Choose a scenario"),
+                                               tr("Scenario (it opens paused before its first step; F10 steps):"),
+                                               items, current, false, &ok);
+    if (ok)
+        switchTo(name);
+}
+
+bool ClassMode::switchTo(const QString &name)
+{
+    LabWorker *worker = m_window->labWorker();
+    if (!m_window->browser()->select(name))
+        return false;
+    const core::Scenario next = *m_window->browser()->current();
+    if (!worker->isRunning())
+        return worker->start(next, true);
+    // The lesson on screen gives way: stop it, start the next one once it has ended.
+    auto finished = std::make_shared<QMetaObject::Connection>();
+    auto failed = std::make_shared<QMetaObject::Connection>();
+    auto go = [worker, finished, failed, next] {
+        QObject::disconnect(*finished);
+        QObject::disconnect(*failed);
+        worker->start(next, true);
+    };
+    *finished = connect(worker, &LabWorker::runFinished, this, go, Qt::QueuedConnection);
+    *failed = connect(worker, &LabWorker::runFailed, this, go, Qt::QueuedConnection);
+    worker->stop();
+    return true;
 }
 
 bool ClassMode::keepsDock(const QString &objectName)
@@ -57,6 +121,9 @@ void ClassMode::enter()
     m_zoom = m_window->sequenceView()->zoom();
     m_menuBar = m_window->menuBar()->isVisible();
     m_statusBar = m_window->statusBar()->isVisible();
+    m_timelineAxis = m_window->timeline()->axis();
+    // One step per event, as the diagram: at a projector the short states must be bands the class can see.
+    m_window->timeline()->setAxis(StatePlottable::Axis::Events);
 
     for (QDockWidget *dock : m_window->findChildren<QDockWidget *>()) {
         const bool keep = keepsDock(dock->objectName());
@@ -102,6 +169,7 @@ void ClassMode::leave()
     m_disabled.clear();
     m_window->viewState()->setTheme(m_theme);
     m_window->sequenceView()->setZoom(m_zoom);
+    m_window->timeline()->setAxis(m_timelineAxis);
     m_window->menuBar()->setVisible(m_menuBar);
     m_window->statusBar()->setVisible(m_statusBar);
     m_window->setWindowState(m_windowState);

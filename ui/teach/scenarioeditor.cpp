@@ -3,11 +3,14 @@
 
 #include "ui/teach/scenariohighlighter.h"
 
+#include <QAction>
+#include <QCloseEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QHelpEvent>
+#include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPainter>
@@ -107,8 +110,9 @@ bool ScenarioCodeEdit::event(QEvent *event)
 }
 
 ScenarioEditor::ScenarioEditor(QWidget *parent)
-    : QWidget(parent), m_edit(new ScenarioCodeEdit(this)), m_list(new QListWidget(this)),
-      m_watcher(new QFileSystemWatcher(this))
+    : QWidget(parent), m_edit(new ScenarioCodeEdit(this)), m_status(new QLabel(this)), m_list(new QListWidget(this)),
+      m_saveAction(new QAction(tr("&Save scenario"), this)),
+      m_saveAsAction(new QAction(tr("Save scenario &as..."), this)), m_watcher(new QFileSystemWatcher(this))
 {
     new ScenarioHighlighter(m_edit->document(), Theme::screenLight());
     // Gutter marker colour: the theme's error colour (the gutter reads it from the palette).
@@ -116,9 +120,16 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     pal.setColor(QPalette::LinkVisited, Theme::screenLight().syscallError);
     m_edit->setPalette(pal);
     m_list->setMaximumHeight(110);
+    m_list->setObjectName(QStringLiteral("errorList"));
+    m_status->setObjectName(QStringLiteral("runStatus"));
+    m_status->setWordWrap(true);
+    m_status->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold").arg(Theme::screenLight().syscallError.name()));
+    m_status->hide();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_edit, 1);
+    layout->addWidget(m_status);
     layout->addWidget(m_list);
     m_parseTimer.setSingleShot(true);
     m_parseTimer.setInterval(kParseDelayMs);
@@ -135,8 +146,24 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     auto *run = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this, this, &ScenarioEditor::requestRun,
                               Qt::WidgetWithChildrenShortcut);
     run->setObjectName(QStringLiteral("runShortcut"));
-    new QShortcut(
-        QKeySequence::Save, this, this, [this] { save(); }, Qt::WidgetWithChildrenShortcut);
+    // Not QKeySequence::Save: Ctrl+S is File > Save Run. The actions go in the File menu, so the keys are shown.
+    m_saveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    m_saveAction->setToolTip(tr("Save the scenario being edited (Ctrl+Alt+S)"));
+    m_saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::SHIFT | Qt::Key_S));
+    connect(m_saveAction, &QAction::triggered, this, [this] { saveFromMenu(false); });
+    connect(m_saveAsAction, &QAction::triggered, this, [this] { saveFromMenu(true); });
+    if (parent)
+        parent->window()->installEventFilter(this);
+    askUnsaved = [this] {
+        const auto answer =
+            QMessageBox::question(this, tr("Unsaved scenario"),
+                                  tr("The scenario %1 has unsaved edits. Save them?")
+                                      .arg(m_path.isEmpty() ? tr("(untitled)") : QFileInfo(m_path).fileName()),
+                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        return answer == QMessageBox::Save      ? Unsaved::Save
+               : answer == QMessageBox::Discard ? Unsaved::Discard
+                                                : Unsaved::Cancel;
+    };
     askReload = [this] {
         return QMessageBox::question(
                    this, tr("File changed on disk"),
@@ -209,6 +236,8 @@ bool ScenarioEditor::openFile(const QString &path, QString *error)
 
 void ScenarioEditor::openWithDialog()
 {
+    if (!maybeDiscard())
+        return;
     const QString path =
         QFileDialog::getOpenFileName(this, tr("Edit scenario"), QString(), tr("Scenarios (*.scn);;All files (*)"));
     QString error;
@@ -218,6 +247,8 @@ void ScenarioEditor::openWithDialog()
 
 void ScenarioEditor::newFromTemplate()
 {
+    if (!maybeDiscard())
+        return;
     m_path.clear();
     watch(QString());
     setText(templateText());
@@ -228,24 +259,72 @@ void ScenarioEditor::newFromTemplate()
 
 bool ScenarioEditor::save(QString *error)
 {
-    if (m_path.isEmpty()) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), QStringLiteral("scenario.scn"),
-                                                          tr("Scenarios (*.scn)"));
-        if (path.isEmpty())
-            return false;
-        m_path = path;
-    }
-    QSaveFile f(m_path);
+    return m_path.isEmpty() ? saveAs(QString(), error) : writeTo(m_path, error);
+}
+
+bool ScenarioEditor::saveAs(const QString &path, QString *error)
+{
+    QString target = path;
+    if (target.isEmpty())
+        target = QFileDialog::getSaveFileName(this, tr("Save scenario as"),
+                                              m_path.isEmpty() ? QStringLiteral("scenario.scn") : m_path,
+                                              tr("Scenarios (*.scn)"));
+    if (target.isEmpty())
+        return false;
+    return writeTo(QFileInfo(target).absoluteFilePath(), error);
+}
+
+bool ScenarioEditor::writeTo(const QString &path, QString *error)
+{
+    QSaveFile f(path);
     m_saving = true; // our own write is not a change on disk
     const bool ok = f.open(QIODevice::WriteOnly) && f.write(text().toUtf8()) >= 0 && f.commit();
     if (!ok && error)
         *error = f.errorString();
-    if (ok)
+    if (ok) {
+        m_path = path;
         m_edit->document()->setModified(false);
+    }
     watch(m_path); // QSaveFile renames over the file: watch the new one
     QTimer::singleShot(0, this, [this] { m_saving = false; });
-    emit fileChanged(m_path);
+    if (ok) {
+        reparse(); // errors now name the file
+        emit fileChanged(m_path);
+    }
     return ok;
+}
+
+void ScenarioEditor::saveFromMenu(bool as)
+{
+    QString error;
+    const bool ok = as ? saveAs(QString(), &error) : save(&error);
+    if (!ok && !error.isEmpty())
+        QMessageBox::warning(this, tr("Save scenario"), tr("Cannot save %1: %2").arg(m_path, error));
+}
+
+bool ScenarioEditor::maybeDiscard()
+{
+    if (!isModified() || !askUnsaved)
+        return true;
+    switch (askUnsaved()) {
+    case Unsaved::Save:
+        return save();
+    case Unsaved::Discard:
+        return true;
+    case Unsaved::Cancel:
+        break;
+    }
+    return false;
+}
+
+bool ScenarioEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    // The window's close (Quit, the title bar's button) comes here before the window handles it.
+    if (event->type() == QEvent::Close && watched == window() && !maybeDiscard()) {
+        event->ignore();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void ScenarioEditor::onFileChangedOnDisk(const QString &path)
@@ -286,12 +365,14 @@ void ScenarioEditor::showErrors()
     QList<QTextEdit::ExtraSelection> marks;
     QMap<int, QString> lines;
     m_list->clear();
+    m_status->hide(); // the text changed since the refused run
+    const QString file = m_path.isEmpty() ? QStringLiteral("untitled.scn") : QFileInfo(m_path).fileName();
     QTextCharFormat underline;
     underline.setUnderlineStyle(QTextCharFormat::WaveUnderline);
     underline.setUnderlineColor(Theme::screenLight().syscallError);
     for (const core::ParseError &e : m_errors) {
         const QString message = QString::fromStdString(e.message);
-        m_list->addItem(tr("%1:%2: %3").arg(e.line).arg(e.column).arg(message));
+        m_list->addItem(QStringLiteral("%1:%2:%3: %4").arg(file).arg(e.line).arg(e.column).arg(message));
         if (e.line < 1)
             continue;
         lines[e.line] += (lines.contains(e.line) ? QStringLiteral("\n") : QString()) + message;
@@ -318,8 +399,20 @@ void ScenarioEditor::showErrors()
 void ScenarioEditor::requestRun()
 {
     reparse();
-    if (m_scenario)
+    if (m_errors.empty() && m_scenario) {
         emit runRequested(*m_scenario);
+        return;
+    }
+    // Not run: say so above the list of errors, and put the first one under the cursor.
+    const int count = static_cast<int>(m_errors.size());
+    m_status->setText(count > 0 ? tr("Not run: %n error(s), fix them first (double-click one to go there).", "", count)
+                                : tr("Not run: the text is not a scenario."));
+    m_status->show();
+    if (!m_errors.empty()) {
+        m_list->setCurrentRow(0);
+        emit m_list->itemActivated(m_list->item(0));
+    }
+    emit runRefused(count);
 }
 
 } // namespace sockscope::ui

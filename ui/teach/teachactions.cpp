@@ -61,10 +61,13 @@ TeachActions::TeachActions(MainWindow *window)
         dock->hide();
     }
     connect(m_editor, &ScenarioEditor::runRequested, window, &MainWindow::runScenario);
-    connect(m_editor, &ScenarioEditor::fileChanged, dock, [dock](const QString &path) {
+    connect(m_editor, &ScenarioEditor::fileChanged, dock, [window, dock](const QString &path) {
         dock->setWindowTitle(path.isEmpty() ? tr("Scenario editor") : tr("Scenario editor: %1").arg(path));
+        const bool opening = dock->isHidden();
         dock->show();
         dock->raise();
+        if (opening && !dock->isFloating()) // room for a scenario's lines (~70 columns)
+            window->resizeDocks({dock}, {std::max(dock->sizeHint().width(), window->width() * 2 / 5)}, Qt::Horizontal);
     });
     createActions();
     addToMenus();
@@ -151,7 +154,7 @@ void TeachActions::addToMenus()
     connect(newScenario, &QAction::triggered, m_editor, &ScenarioEditor::newFromTemplate);
     auto *edit = new QAction(tr("&Edit scenario file..."), m_window);
     connect(edit, &QAction::triggered, m_editor, &ScenarioEditor::openWithDialog);
-    file->insertActions(first, {newScenario, edit});
+    file->insertActions(first, {newScenario, edit, m_editor->saveAction(), m_editor->saveAsAction()});
 
     QMenu *run = menuTitled(m_window, tr("&Run"));
     run->addAction(m_step);

@@ -2,6 +2,7 @@
 #include "ui/timeline/stateplottable.h"
 
 #include "ui/model/runmodel.h"
+#include "ui/sequence/sequencelabels.h"
 
 #include <algorithm>
 #include <array>
@@ -79,17 +80,108 @@ void StatePlottable::indexEvent(int i)
     }
 }
 
+double StatePlottable::keyOfEvent(int i) const
+{
+    return m_axis == Axis::Events ? i : toMs(m_run->event(i).tNs);
+}
+
+double StatePlottable::endKey() const
+{
+    return m_axis == Axis::Events ? std::max(0, m_run->eventCount() - 1) : toMs(m_run->endNs());
+}
+
+int StatePlottable::eventAtTime(qint64 tNs) const
+{
+    const auto &events = m_run->events();
+    const auto it =
+        std::lower_bound(events.begin(), events.end(), tNs, [](const core::Event &e, qint64 t) { return e.tNs < t; });
+    return std::min(static_cast<int>(it - events.begin()), m_run->eventCount() - 1);
+}
+
+int StatePlottable::eventAtKey(double key) const
+{
+    if (m_run->eventCount() == 0)
+        return -1;
+    if (m_axis == Axis::Events)
+        return std::clamp(static_cast<int>(std::lround(key)), 0, m_run->eventCount() - 1);
+    return eventAtTime(static_cast<qint64>(std::ceil(key * 1e6)));
+}
+
+int StatePlottable::bandFirstEvent(const Band &b) const
+{
+    const StateSpan &s = m_run->stateSpans(b.row)[static_cast<size_t>(b.span)];
+    return s.firstEvent >= 0 ? s.firstEvent : eventAtTime(s.t0);
+}
+
+int StatePlottable::bandEndEvent(const Band &b) const
+{
+    const auto &spans = m_run->stateSpans(b.row);
+    const StateSpan &s = spans[static_cast<size_t>(b.span)];
+    if (s.open)
+        return m_run->eventCount() - 1;
+    if (static_cast<size_t>(b.span) + 1 < spans.size())
+        return bandFirstEvent({b.row, b.span + 1});
+    return eventAtTime(s.t1);
+}
+
+double StatePlottable::bandStart(const Band &b) const
+{
+    return m_axis == Axis::Events ? bandFirstEvent(b) : toMs(m_run->stateSpans(b.row)[static_cast<size_t>(b.span)].t0);
+}
+
+double StatePlottable::bandEnd(const Band &b) const
+{
+    return m_axis == Axis::Events ? bandEndEvent(b) : toMs(m_run->stateSpans(b.row)[static_cast<size_t>(b.span)].t1);
+}
+
+StatePlottable::Band StatePlottable::bandAt(const QPointF &pos) const
+{
+    const int rows = static_cast<int>(m_run->sockets().size());
+    const double rowCoord = mValueAxis->pixelToCoord(pos.y());
+    const int row = static_cast<int>(std::lround(rowCoord));
+    if (row < 0 || row >= rows || std::abs(rowCoord - row) > kBandHalf)
+        return {};
+    const double key = mKeyAxis->pixelToCoord(pos.x());
+    if (m_reveal >= 0 && m_reveal < m_run->eventCount() && key > keyOfEvent(m_reveal))
+        return {};
+    const auto &spans = m_run->stateSpans(row);
+    for (int i = 0; i < static_cast<int>(spans.size()); ++i) {
+        const Band b{row, i};
+        // A band is at least a pixel wide on screen (drawBands): so is its hit area.
+        const double onePx = std::abs(mKeyAxis->pixelToCoord(1) - mKeyAxis->pixelToCoord(0));
+        if (key >= bandStart(b) && key <= std::max(bandEnd(b), bandStart(b) + onePx))
+            return b;
+    }
+    return {};
+}
+
+QString StatePlottable::bandToolTip(const Band &b) const
+{
+    if (b.row < 0)
+        return {};
+    const StateSpan &s = m_run->stateSpans(b.row)[static_cast<size_t>(b.span)];
+    const QString sock = QString::fromStdString(m_run->sockets()[static_cast<size_t>(b.row)].sock);
+    const QString state = QString::fromLatin1(core::stateName(s.state).data());
+    const int first = bandFirstEvent(b), last = bandEndEvent(b);
+    const QString events = tr("events %1-%2").arg(first + 1).arg(last + 1);
+    if (s.open)
+        return tr("%1: %2 from %3 to the end, %4 (%5)")
+            .arg(sock, state, relativeTime(s.t0), durationText(m_run->endNs() - s.t0), events);
+    return tr("%1: %2 for %3, from %4 (%5)").arg(sock, state, durationText(s.t1 - s.t0), relativeTime(s.t0), events);
+}
+
 int StatePlottable::eventNear(const QPointF &pos, double maxPx) const
 {
     int best = -1;
     double bestD = maxPx * maxPx;
     const double xLo = mKeyAxis->pixelToCoord(pos.x() - maxPx);
     const double xHi = mKeyAxis->pixelToCoord(pos.x() + maxPx);
-    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
-    for (; it != m_marks.end() && it->ms <= xHi; ++it) {
+    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
+                               [this](const Mark &m, double x) { return markKey(m) < x; });
+    for (; it != m_marks.end() && markKey(*it) <= xHi; ++it) {
         if (m_reveal >= 0 && it->event > m_reveal)
             continue;
-        const double dx = mKeyAxis->coordToPixel(it->ms) - pos.x();
+        const double dx = mKeyAxis->coordToPixel(markKey(*it)) - pos.x();
         const double dy = mValueAxis->coordToPixel(it->row) - pos.y();
         const double d = dx * dx + std::min(dy * dy, std::pow(std::max(0.0, std::abs(dy) - 12.0), 2));
         if (d <= bestD) {
@@ -108,7 +200,7 @@ double StatePlottable::selectTest(const QPointF &, bool, QVariant *) const
 QCPRange StatePlottable::getKeyRange(bool &foundRange, QCP::SignDomain) const
 {
     foundRange = m_run->eventCount() > 0;
-    return QCPRange(0, std::max(toMs(m_run->endNs()), 0.001));
+    return QCPRange(0, std::max(endKey(), 0.001));
 }
 
 QCPRange StatePlottable::getValueRange(bool &foundRange, QCP::SignDomain, const QCPRange &) const
@@ -126,13 +218,13 @@ void StatePlottable::draw(QCPPainter *painter)
     const QCPRange yr = mValueAxis->range();
     const int rowFirst = std::clamp(static_cast<int>(std::floor(yr.lower)), 0, rows - 1);
     const int rowLast = std::clamp(static_cast<int>(std::ceil(yr.upper)), 0, rows - 1);
-    double revealMs = toMs(m_run->endNs());
+    double revealKey = endKey();
     if (m_reveal >= 0 && m_reveal < m_run->eventCount())
-        revealMs = toMs(m_run->event(m_reveal).tNs);
-    drawBands(painter, rowFirst, rowLast, xr.lower, xr.upper, revealMs);
+        revealKey = keyOfEvent(m_reveal);
+    drawBands(painter, rowFirst, rowLast, xr.lower, xr.upper, revealKey);
     drawMarks(painter, rowFirst, rowLast, xr.lower, xr.upper);
     if (m_cursor >= 0 && m_cursor < m_run->eventCount()) {
-        const double x = mKeyAxis->coordToPixel(toMs(m_run->event(m_cursor).tNs));
+        const double x = mKeyAxis->coordToPixel(keyOfEvent(m_cursor));
         QColor c = m_theme.text;
         c.setAlphaF(0.75);
         painter->setPen(QPen(c, 1.5 * m_theme.lineWidth));
@@ -141,7 +233,7 @@ void StatePlottable::draw(QCPPainter *painter)
     }
 }
 
-void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi, double revealMs)
+void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi, double revealKey)
 {
     painter->setFont(m_theme.font);
     const QFontMetrics fm(m_theme.font);
@@ -153,12 +245,23 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
         const double yTop = mValueAxis->coordToPixel(row - kBandHalf);
         const double yBottom = mValueAxis->coordToPixel(row + kBandHalf);
         const double top = std::min(yTop, yBottom), height = std::abs(yBottom - yTop);
-        auto it = std::lower_bound(spans.begin(), spans.end(), xLo,
-                                   [](const StateSpan &s, double x) { return toMs(s.t1) < x; });
+        // On both axes spans are in order of start and of end: search the first that ends in view.
+        int lo = 0;
+        for (int hi = static_cast<int>(spans.size()); lo < hi;) {
+            const int mid = (lo + hi) / 2;
+            if (bandEnd({row, mid}) < xLo)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int i = lo;
         double lastRight = -1e9; // skip spans that fall entirely on the pixel already painted
-        for (; it != spans.end() && toMs(it->t0) <= xHi && toMs(it->t0) <= revealMs; ++it) {
-            const double left = mKeyAxis->coordToPixel(toMs(it->t0));
-            const double right = std::max(mKeyAxis->coordToPixel(std::min(toMs(it->t1), revealMs)), left + 1.0);
+        for (auto it = spans.begin() + i; it != spans.end(); ++it, ++i) {
+            const double start = bandStart({row, i});
+            if (start > xHi || start > revealKey)
+                break;
+            const double left = mKeyAxis->coordToPixel(start);
+            const double right = std::max(mKeyAxis->coordToPixel(std::min(bandEnd({row, i}), revealKey)), left + 1.0);
             if (right <= lastRight)
                 continue;
             const QRectF band(std::max(left, lastRight), top, right - std::max(left, lastRight), height);
@@ -206,13 +309,14 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
     painter->setRenderHint(QPainter::Antialiasing, true);
     const int kinds = 5;
     std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), -1000000); // far left, no overflow
-    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo, [](const Mark &m, double x) { return m.ms < x; });
+    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
+                               [this](const Mark &m, double x) { return markKey(m) < x; });
     const double r = 3.5 * m_theme.lineWidth;
     QColor lastColor;
-    for (; it != m_marks.end() && it->ms <= xHi; ++it) {
+    for (; it != m_marks.end() && markKey(*it) <= xHi; ++it) {
         if (it->row < rowFirst || it->row > rowLast || (m_reveal >= 0 && it->event > m_reveal))
             continue;
-        const double x = mKeyAxis->coordToPixel(it->ms);
+        const double x = mKeyAxis->coordToPixel(markKey(*it));
         int &last = lastPx[static_cast<size_t>((it->row - rowFirst) * kinds + static_cast<int>(it->kind))];
         // Errors and signals always show; an ordinary mark within 2 px of the last one of its kind and row
         // would hide under it (a zoomed-out run has thousands per pixel column), so it is skipped.

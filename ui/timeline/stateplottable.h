@@ -2,7 +2,9 @@
 #pragma once
 // One QCustomPlot plottable that bulk-paints every socket's state bands, the call/segment/signal markers
 // and the cursor line; only what is visible is painted, and marks that fall on the same pixel are skipped.
-// x is milliseconds since the run's start, y the socket row (row 0 at the top).
+// x (the key) is milliseconds since the run's start on the time axis, or the event index on the event axis
+// (one step per event, as the diagram's uniform rows: a state that lasts 50 us but spans five events is a
+// band five steps wide); y is the socket row (row 0 at the top).
 // Thread-safety: GUI thread only.
 
 #include "ui/style/theme.h"
@@ -35,7 +37,33 @@ public:
         MarkKind kind = MarkKind::Call;
     };
 
+    enum class Axis
+    {
+        Time,  // milliseconds since the start
+        Events // event index
+    };
+    // A state band: a socket row and an index into RunModel::stateSpans(row).
+    struct Band
+    {
+        int row = -1;
+        int span = -1;
+    };
+
     StatePlottable(QCPAxis *keyAxis, QCPAxis *valueAxis, const RunModel *run);
+
+    Axis axis() const { return m_axis; }
+    void setAxis(Axis axis) { m_axis = axis; }
+    double keyOfEvent(int eventIndex) const;
+    double endKey() const; // the key of the run's end
+    // The event at key x on the axis (the nearest one on the event axis, the first not before x in time).
+    int eventAtKey(double key) const;
+    // Where a band starts and ends on the axis.
+    double bandStart(const Band &band) const;
+    double bandEnd(const Band &band) const;
+    // The band under pixel pos (revealed part only), or row -1.
+    Band bandAt(const QPointF &pos) const;
+    // "client.1: SYN_SENT for 1.02 ms (events 12-15)".
+    QString bandToolTip(const Band &band) const;
 
     // Marks are indexed incrementally; a change in the socket rows re-indexes everything.
     void rebuild();
@@ -62,6 +90,10 @@ protected:
 
 private:
     void indexEvent(int i);
+    double markKey(const Mark &m) const { return m_axis == Axis::Events ? m.event : m.ms; }
+    int eventAtTime(qint64 tNs) const; // first event not before tNs
+    int bandFirstEvent(const Band &band) const;
+    int bandEndEvent(const Band &band) const; // the event that left the state, or the last event
     void drawBands(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi, double revealMs);
     void drawMarks(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi);
     QColor markColor(const Mark &m) const;
@@ -72,6 +104,7 @@ private:
     int m_indexed = 0;         // events indexed so far
     int m_cursor = -1;
     int m_reveal = -1;
+    Axis m_axis = Axis::Time;
 };
 
 } // namespace sockscope::ui

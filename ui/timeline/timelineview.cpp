@@ -3,9 +3,10 @@
 
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
-#include "ui/timeline/stateplottable.h"
-
+#include <QAction>
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -13,8 +14,15 @@
 namespace sockscope::ui {
 
 TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
-    : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)), m_rowTicker(new QCPAxisTickerText)
+    : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)), m_rowTicker(new QCPAxisTickerText),
+      m_eventAxisAction(new QAction(tr("Timelines: one step per &event"), this))
 {
+    m_eventAxisAction->setCheckable(true);
+    m_eventAxisAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_eventAxisAction->setToolTip(tr("State timelines on the diagram's uniform axis (one step per event), so "
+                                     "short states are visible bands; off: real time (Ctrl+Shift+T)"));
+    connect(m_eventAxisAction, &QAction::toggled, this,
+            [this](bool on) { setAxis(on ? StatePlottable::Axis::Events : StatePlottable::Axis::Time); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
@@ -43,29 +51,114 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
     });
     connect(m_view, &ViewState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
     connect(m_plot->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, &TimelineView::onRangeChanged);
-    // A click (not a drag) on a mark moves the shared cursor to its event.
+    // A click (not a drag) moves the shared cursor.
     connect(m_plot, &QCustomPlot::mousePress, this,
             [this](QMouseEvent *e) { m_plot->setProperty("pressPos", e->pos()); });
     connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent *e) {
-        if ((e->pos() - m_plot->property("pressPos").toPoint()).manhattanLength() > 3)
-            return;
-        const int event = m_plottable->eventNear(e->pos(), 8);
-        if (event >= 0)
-            m_view->setCursor(event);
+        if ((e->pos() - m_plot->property("pressPos").toPoint()).manhattanLength() <= 3)
+            clickAt(e->pos());
     });
+    m_plot->installEventFilter(this);
     onThemeChanged();
     onRunReset();
+    setAxis(StatePlottable::Axis::Time);
+}
+
+StatePlottable::Axis TimelineView::axis() const
+{
+    return m_plottable->axis();
+}
+
+void TimelineView::setAxis(StatePlottable::Axis axis)
+{
+    const bool events = axis == StatePlottable::Axis::Events;
+    m_eventAxisAction->setChecked(events);
+    m_plot->xAxis->setLabel(events ? tr("events (one step per event, as the diagram)") : tr("time since start (ms)"));
+    if (axis == m_plottable->axis())
+        return;
+    m_plottable->setAxis(axis);
+    if (events) {
+        // Whole steps only: a tick between two events means nothing.
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        m_plot->xAxis->setTicker(ticker);
+    } else {
+        m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    }
+    showWholeRun();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::showWholeRun()
+{
+    m_followEnd = true;
+    m_syncing = true;
+    const double end = m_plottable->endKey();
+    if (m_plottable->axis() == StatePlottable::Axis::Events)
+        m_plot->xAxis->setRange(-0.5, std::max(end, 1.0) + 0.5);
+    else
+        m_plot->xAxis->setRange(0, std::max(end * 1.02, 0.01));
+    m_syncing = false;
+}
+
+qint64 TimelineView::keyToNs(double key) const
+{
+    if (m_plottable->axis() == StatePlottable::Axis::Time)
+        return static_cast<qint64>(key * 1e6);
+    if (m_run->eventCount() == 0)
+        return 0;
+    return m_run->event(std::clamp(static_cast<int>(std::lround(key)), 0, m_run->eventCount() - 1)).tNs;
+}
+
+double TimelineView::nsToKey(qint64 ns) const
+{
+    if (m_plottable->axis() == StatePlottable::Axis::Time)
+        return StatePlottable::toMs(ns);
+    const auto &events = m_run->events();
+    return static_cast<double>(
+        std::lower_bound(events.begin(), events.end(), ns, [](const core::Event &e, qint64 t) { return e.tNs < t; }) -
+        events.begin());
+}
+
+QString TimelineView::toolTipAt(const QPoint &pos) const
+{
+    return m_plottable->bandToolTip(m_plottable->bandAt(pos));
+}
+
+void TimelineView::clickAt(const QPoint &pos)
+{
+    if (!m_plot->axisRect()->rect().contains(pos))
+        return;
+    int event = m_plottable->eventNear(pos, 8);
+    if (event < 0)
+        event = m_plottable->eventAtKey(m_plot->xAxis->pixelToCoord(pos.x()));
+    if (m_view->revealLimit() >= 0)
+        event = std::min(event, m_view->revealLimit()); // no click past what is revealed
+    if (event >= 0)
+        m_view->setCursor(event);
+}
+
+bool TimelineView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot && event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, m_plot);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TimelineView::onEventsAppended(int first, int last)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     m_plottable->appendEvents(first, last);
-    if (m_followEnd) {
-        m_syncing = true; // growing with the run is not a user zoom
-        m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
-        m_syncing = false;
-    }
+    if (m_followEnd)
+        showWholeRun(); // growing with the run is not a user zoom
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -80,14 +173,11 @@ void TimelineView::onSocketsChanged()
 
 void TimelineView::onRunReset()
 {
-    m_followEnd = true;
     m_plottable->rebuild();
     m_plottable->setCursorEvent(m_view->cursor());
     updateRowLabels();
     fitRows();
-    m_syncing = true;
-    m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
-    m_syncing = false;
+    showWholeRun();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -130,7 +220,7 @@ void TimelineView::onCursorChanged(int eventIndex)
     m_plottable->setCursorEvent(eventIndex);
     // Keep the cursor in view: pan (not zoom) when it leaves the visible range.
     if (eventIndex >= 0 && eventIndex < m_run->eventCount()) {
-        const double x = StatePlottable::toMs(m_run->event(eventIndex).tNs);
+        const double x = m_plottable->keyOfEvent(eventIndex);
         const QCPRange r = m_plot->xAxis->range();
         if (x < r.lower || x > r.upper)
             m_plot->xAxis->setRange(x - r.size() / 2, x + r.size() / 2);
@@ -144,7 +234,7 @@ void TimelineView::onRangeChanged(const QCPRange &range)
         return;
     m_followEnd = false;
     m_syncing = true;
-    m_view->setVisibleRange(static_cast<qint64>(range.lower * 1e6), static_cast<qint64>(range.upper * 1e6));
+    m_view->setVisibleRange(keyToNs(range.lower), keyToNs(range.upper));
     m_syncing = false;
 }
 
@@ -152,15 +242,14 @@ void TimelineView::onVisibleRangeChanged(qint64 t0, qint64 t1)
 {
     if (m_syncing)
         return;
-    m_syncing = true;
     if (t1 < t0) {
-        m_followEnd = true;
-        m_plot->xAxis->setRange(0, std::max(StatePlottable::toMs(m_run->endNs()) * 1.02, 0.01));
+        showWholeRun();
     } else {
+        m_syncing = true;
         m_followEnd = false;
-        m_plot->xAxis->setRange(StatePlottable::toMs(t0), StatePlottable::toMs(t1));
+        m_plot->xAxis->setRange(nsToKey(t0), std::max(nsToKey(t1), nsToKey(t0) + 1e-6));
+        m_syncing = false;
     }
-    m_syncing = false;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -169,7 +258,7 @@ void TimelineView::zoomBy(double factor)
     const QCPRange r = m_plot->xAxis->range();
     double center = r.center();
     if (m_view->cursor() >= 0 && m_view->cursor() < m_run->eventCount())
-        center = StatePlottable::toMs(m_run->event(m_view->cursor()).tNs);
+        center = m_plottable->keyOfEvent(m_view->cursor());
     m_plot->xAxis->setRange(center - r.size() * factor / 2, center + r.size() * factor / 2);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // State timelines: one row per socket (names on the left axis), coloured state bands, markers for calls,
-// segments and signals, the shared cursor; zoom and pan on the time axis. All drawn by one StatePlottable.
+// segments and signals, the shared cursor; zoom and pan on the x axis, which is time or (eventAxisAction,
+// Ctrl+Shift+T; class mode's default) one step per event like the diagram's uniform rows, so a state that
+// lasts microseconds (SYN_SENT, CLOSING, LAST_ACK) is still a band you can see. A click moves the shared
+// cursor to the event there; a band's tooltip names its state and duration. All drawn by one StatePlottable.
 // Thread-safety: GUI thread only.
+
+#include "ui/timeline/stateplottable.h"
 
 #include <QWidget>
 
+class QAction;
 class QCustomPlot;
 class QCPAxisTickerText;
 class QCPRange;
@@ -13,7 +19,6 @@ class QCPRange;
 namespace sockscope::ui {
 
 class RunModel;
-class StatePlottable;
 class ViewState;
 
 class TimelineView : public QWidget
@@ -29,6 +34,17 @@ public:
     void zoomOut();
     void zoomReset();
 
+    StatePlottable::Axis axis() const;
+    void setAxis(StatePlottable::Axis axis);
+    QAction *eventAxisAction() const { return m_eventAxisAction; } // checked: one step per event
+    // The tooltip at a pixel of the plot: the state band's name and duration, or empty.
+    QString toolTipAt(const QPoint &pos) const;
+    // A click at a pixel of the plot: the cursor goes to the mark there, else to the event at that x.
+    void clickAt(const QPoint &pos);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override; // the plot's tooltips
+
     QSize sizeHint() const override { return {800, 220}; }
 
 private:
@@ -42,12 +58,16 @@ private:
     void updateRowLabels();
     void fitRows();
     void zoomBy(double factor);
+    void showWholeRun();
+    qint64 keyToNs(double key) const;
+    double nsToKey(qint64 ns) const;
 
     RunModel *m_run;
     ViewState *m_view;
     QCustomPlot *m_plot;
     StatePlottable *m_plottable;
     QSharedPointer<QCPAxisTickerText> m_rowTicker;
+    QAction *m_eventAxisAction;
     bool m_followEnd = true; // the x range grows with the run until the user zooms or pans
     bool m_syncing = false;  // set while applying the ViewState's range, so it is not echoed back
 };
