@@ -6,6 +6,7 @@
 
 #include "core/stream/event.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ namespace sockscope::core {
 
 inline constexpr int kRunFileVersion = 1;
 inline constexpr const char *kRunFileExtension = ".sockrun";
+// Larger files are refused before they are read.
+inline constexpr std::uint64_t kMaxRunFileBytes = 1ULL << 30;
 
 struct RunData
 {
