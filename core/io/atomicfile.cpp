@@ -83,8 +83,8 @@ bool writeFileAtomically(const std::string &path, std::string_view content, std:
     {
     };
     if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-        return fail(error, "refusing to replace " + path + ": it is " + fileTypeName(st.st_mode) +
-                               ", not a regular file");
+        return fail(error,
+                    "refusing to replace " + path + ": it is " + fileTypeName(st.st_mode) + ", not a regular file");
     const std::string dir = dirOf(path);
     std::string tmp = dir + "/." + path.substr(path.rfind('/') + 1) + ".XXXXXX";
     int fd = ::mkostemp(tmp.data(), O_CLOEXEC);

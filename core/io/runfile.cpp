@@ -85,8 +85,8 @@ std::optional<std::string> readRegularFile(const std::string &path, std::string 
     } else if (!S_ISREG(st.st_mode)) {
         *why = "not a regular file";
     } else if (static_cast<std::uint64_t>(st.st_size) > kMaxRunFileBytes) {
-        *why = "file too large (" + std::to_string(st.st_size) + " bytes, at most " +
-               std::to_string(kMaxRunFileBytes) + ")";
+        *why = "file too large (" + std::to_string(st.st_size) + " bytes, at most " + std::to_string(kMaxRunFileBytes) +
+               ")";
     } else {
         text.resize(static_cast<std::size_t>(st.st_size));
         std::size_t done = 0;
@@ -160,7 +160,13 @@ std::optional<RunData> loadRun(const std::string &path, LoadError *error)
     const std::optional<std::string> text = readRegularFile(path, &why);
     if (!text)
         return fail(error, path, 0, 0, why);
-    if (text->empty())
+    return parseRun(*text, path, error);
+}
+
+std::optional<RunData> parseRun(std::string_view text, const std::string &path, LoadError *error)
+{
+    std::string why;
+    if (text.empty())
         return fail(error, path, 0, 0, "empty file, not a sockscope run");
 
     RunData run;
@@ -168,9 +174,9 @@ std::optional<RunData> loadRun(const std::string &path, LoadError *error)
     int lastLine = 0;
     int failLine = 0;
     int failColumn = 0;
-    const std::size_t size = text->size();
+    const std::size_t size = text.size();
     std::size_t consumed = 0;
-    forEachLine(*text, [&](int lineNo, std::string_view line, bool complete) {
+    forEachLine(text, [&](int lineNo, std::string_view line, bool complete) {
         lastLine = lineNo;
         consumed += line.size() + (complete ? 1 : 0);
         if (!line.empty() && line.back() == '\r')
@@ -199,8 +205,7 @@ std::optional<RunData> loadRun(const std::string &path, LoadError *error)
     if (!reader.ended())
         return fail(error, path, lastLine, 1,
                     "truncated file: the event stream stops after " +
-                        (reader.lastN() < 0 ? std::string("the header")
-                                            : "event n=" + std::to_string(reader.lastN())) +
+                        (reader.lastN() < 0 ? std::string("the header") : "event n=" + std::to_string(reader.lastN())) +
                         " without an end event");
     return run;
 }

@@ -216,9 +216,8 @@ struct Reader
             return dflt;
         }
         // An unsigned value above INT64_MAX would wrap to a negative one.
-        const bool inRange = f->is_number_unsigned()
-                                 ? f->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
-                                 : f->get<std::int64_t>() >= min && f->get<std::int64_t>() <= max;
+        const bool inRange = f->is_number_unsigned() ? f->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
+                                                     : f->get<std::int64_t>() >= min && f->get<std::int64_t>() <= max;
         if (!inRange) {
             setError(name, std::string("field \"") + name + "\" is out of range: " + f->dump() + " (allowed " +
                                std::to_string(min) + " to " + std::to_string(max) + ")");
@@ -267,7 +266,7 @@ EventPayload readPayload(EventKind kind, Reader &r)
                        r.optStr("capture_note"),
                        r.j.contains("start_ns") ? r.num("start_ns", 0, std::numeric_limits<std::int64_t>::max()) : 0};
     case EventKind::Socket:
-        return SocketInfo{r.name("sock"),         r.name("actor"),         r.str("role"), r.small("fd", -1, kMaxFd),
+        return SocketInfo{r.name("sock"),       r.name("actor"),      r.str("role"), r.small("fd", -1, kMaxFd),
                           r.str("local", true), r.str("remote", true)};
     case EventKind::Step:
         return StepInfo{r.small("step", 0, kMaxSteps - 1), r.name("actor"), r.str("text"),
@@ -303,14 +302,20 @@ EventPayload readPayload(EventKind kind, Reader &r)
     case EventKind::Return:
         return ReturnInfo{r.num("id", 0, kAnyId), r.num("ret", std::numeric_limits<std::int64_t>::min(), kAnyId),
                           r.str("errno", true, kMaxNameBytes), r.num("dur_ns", 0, kMaxTimeNs),
-                          r.j.contains("data")
-                              ? std::optional<std::string>(r.optStr("data", kMaxJsonLineBytes))
-                              : std::nullopt};
+                          r.j.contains("data") ? std::optional<std::string>(r.optStr("data", kMaxJsonLineBytes))
+                                               : std::nullopt};
     case EventKind::Signal:
         return SignalInfo{r.name("actor"), r.str("signal", false, kMaxNameBytes), r.num("during", -1, kAnyId)};
     case EventKind::Packet: {
-        PacketInfo p{r.name("from", true), r.name("to", true), r.str("src", false, kMaxNameBytes),
-                     r.str("dst", false, kMaxNameBytes), 0, r.u32("seq"), r.u32("ack"), r.u32("len"), r.u32("win"),
+        PacketInfo p{r.name("from", true),
+                     r.name("to", true),
+                     r.str("src", false, kMaxNameBytes),
+                     r.str("dst", false, kMaxNameBytes),
+                     0,
+                     r.u32("seq"),
+                     r.u32("ack"),
+                     r.u32("len"),
+                     r.u32("win"),
                      r.optStr("hdr")};
         if (const Json *flags = r.field("flags"); flags && flags->is_array()) {
             for (const auto &f : *flags) {
@@ -327,8 +332,9 @@ EventPayload readPayload(EventKind kind, Reader &r)
         return p;
     }
     case EventKind::State: {
-        StateInfo s{r.name("sock"), r.state("from"), r.state("to"), StateSource::Derived,
-                    r.num("cause", -1, kAnyId, true), false, TcpState::Closed};
+        StateInfo s{
+            r.name("sock"), r.state("from"), r.state("to"), StateSource::Derived, r.num("cause", -1, kAnyId, true),
+            false,          TcpState::Closed};
         std::string source = r.str("source");
         if (source == "kernel")
             s.source = StateSource::Kernel;

@@ -38,8 +38,8 @@ std::string EventStreamReader::checkStream(const Event &e)
     switch (e.kind()) {
     case EventKind::Run:
         if (const auto *r = e.as<RunInfo>(); r->version > kEventStreamVersion)
-            return "unsupported event stream version " + std::to_string(r->version) + " (this sockscope reads version " +
-                   std::to_string(kEventStreamVersion) + ")";
+            return "unsupported event stream version " + std::to_string(r->version) +
+                   " (this sockscope reads version " + std::to_string(kEventStreamVersion) + ")";
         return {};
     case EventKind::Socket: {
         const auto &s = *e.as<SocketInfo>();

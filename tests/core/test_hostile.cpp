@@ -6,15 +6,19 @@
 #include "core/io/runfile.h"
 #include "core/io/textdiagram.h"
 #include "core/io/textlog.h"
+#include "core/lab/parent/labclient.h"
 #include "core/stream/eventjson.h"
 #include "core/stream/eventreader.h"
 #include "core/stream/jsonline.h"
+
+#include "testsupport.h"
 
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 using namespace sockscope::core;
@@ -70,8 +74,7 @@ TEST(HostileRunFile, EveryLimitNamesLineAndColumn)
 {
     const std::string deep = R"({"n":1,"t_ns":1,"kind":"step","x":)" + std::string(50000, '[');
     const std::string longTitle = R"({"n":1,"t_ns":1,"kind":"run","version":1,"scenario":"x","title":")" +
-                                  std::string(70000, 't') +
-                                  R"(","kernel":"k","isolation":"netns","capture":true})";
+                                  std::string(70000, 't') + R"(","kernel":"k","isolation":"netns","capture":true})";
     const std::vector<BadLine> cases = {
         {"number overflow", R"({"n":1,"t_ns":1e999,"kind":"step"})",
          "3:15: error: invalid JSON: number overflow parsing '1e999'"},
@@ -86,24 +89,32 @@ TEST(HostileRunFile, EveryLimitNamesLineAndColumn)
          "3:2: error: field \"n\" is out of range: 18446744073709551615 (allowed 0 to 4096000000)"},
         {"huge step index", R"({"n":1,"t_ns":1,"kind":"step","step":4000000000,"actor":"a","text":"t","line":1})",
          "3:31: error: step event: field \"step\" is out of range: 4000000000 (allowed 0 to 9999)"},
-        {"negative fd", R"({"n":1,"t_ns":1,"kind":"socket","sock":"a.1","actor":"a","role":"r","fd":-7,)"
-                        R"("local":null,"remote":null})",
+        {"negative fd",
+         R"({"n":1,"t_ns":1,"kind":"socket","sock":"a.1","actor":"a","role":"r","fd":-7,)"
+         R"("local":null,"remote":null})",
          "3:69: error: socket event: field \"fd\" is out of range: -7 (allowed -1 to 1073741824)"},
         {"invalid UTF-8", "{\"n\":1,\"t_ns\":1,\"kind\":\"step\",\"step\":0,\"actor\":\"\xff\"}",
          "3:49: error: invalid JSON: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; "
          "last read: '\"\\xff'"},
         {"socket name with a space", R"({"n":1,"t_ns":1,"kind":"queue","sock":"a b","recv_q":0,"send_q":0})",
          "3:32: error: queue event: field \"sock\" is not a socket or actor name"},
-        {"field too long", longTitle, "3:57: error: run event: field \"title\" is too long (70000 bytes, at most 65536)"},
-        {"nested argument", R"({"n":1,"t_ns":1,"kind":"syscall","id":1,"step":0,"actor":"a","call":"c","fd":3,)"
-                            R"("sock":null,"args":{"x":{"y":1}}})",
+        {"field too long", longTitle,
+         "3:57: error: run event: field \"title\" is too long (70000 bytes, at most 65536)"},
+        {"nested argument",
+         R"({"n":1,"t_ns":1,"kind":"syscall","id":1,"step":0,"actor":"a","call":"c","fd":3,)"
+         R"("sock":null,"args":{"x":{"y":1}}})",
          "3:92: error: syscall event: argument \"x\" must be an integer or a string"},
-        {"check step out of range", R"({"n":1,"t_ns":1,"kind":"check","step":10000,"expected":"a","got":"b","ok":false})",
+        {"check step out of range",
+         R"({"n":1,"t_ns":1,"kind":"check","step":10000,"expected":"a","got":"b","ok":false})",
          "3:32: error: check event: field \"step\" is out of range: 10000 (allowed 0 to 9999)"},
-        {"time goes back", R"({"n":1,"t_ns":0,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})" "\n"
-                           R"({"n":2,"t_ns":-0,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})" "\n"
-                           R"({"n":3,"t_ns":5,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})" "\n"
-                           R"({"n":4,"t_ns":4,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})",
+        {"time goes back",
+         R"({"n":1,"t_ns":0,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})"
+         "\n"
+         R"({"n":2,"t_ns":-0,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})"
+         "\n"
+         R"({"n":3,"t_ns":5,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})"
+         "\n"
+         R"({"n":4,"t_ns":4,"kind":"queue","sock":"a.1","recv_q":0,"send_q":0})",
          "6:1: error: time goes backwards: t_ns=4 after t_ns=5"},
         {"colliding socket names",
          R"({"n":1,"t_ns":1,"kind":"socket","sock":"s.1","actor":"a","role":"r","fd":3,"local":null,"remote":null})"
@@ -128,13 +139,16 @@ TEST(HostileRunFile, HeaderLimits)
     const std::string f = dir.file("forged.sockrun");
     const std::string deepHeader = R"({"sockscope_run":1,"scenario_source":)" + std::string(50000, '[');
     EXPECT_EQ(loadError(f, deepHeader + "\n"), f + ":1:53: error: header: JSON nested deeper than 16 levels");
-    EXPECT_EQ(loadError(f, R"({"sockscope_run":1e999})" "\n"),
+    EXPECT_EQ(loadError(f, R"({"sockscope_run":1e999})"
+                           "\n"),
               f + ":1:1: error: missing header: the first line of a run file is {\"sockscope_run\": 1, ...}; this is "
                   "not a sockscope run file");
-    EXPECT_EQ(loadError(f, R"({"sockscope_run":18446744073709551615})" "\n"),
+    EXPECT_EQ(loadError(f, R"({"sockscope_run":18446744073709551615})"
+                           "\n"),
               f + ":1:1: error: unsupported run file version 18446744073709551615 (this sockscope reads version 1); a "
                   "newer sockscope saved it");
-    EXPECT_EQ(loadError(f, R"({"sockscope_run":-1})" "\n"),
+    EXPECT_EQ(loadError(f, R"({"sockscope_run":-1})"
+                           "\n"),
               f + ":1:1: error: \"sockscope_run\" must be a positive integer version");
 }
 
@@ -145,13 +159,15 @@ TEST(HostileRunFile, TooManyActorsAndSockets)
     std::string body;
     for (int i = 1; i <= 1025; ++i)
         body += R"({"n":)" + std::to_string(i) + R"(,"t_ns":1,"kind":"signal","actor":"a)" + std::to_string(i) +
-                R"(","signal":"SIGPIPE","during":-1})" "\n";
+                R"(","signal":"SIGPIPE","during":-1})"
+                "\n";
     EXPECT_EQ(loadError(f, kHeader + "\n" + kRun + "\n" + body + kEnd + "\n"),
               f + ":1027:1: error: too many actors (at most 1024)");
     body.clear();
     for (int i = 1; i <= 65537; ++i)
         body += R"({"n":)" + std::to_string(i) + R"(,"t_ns":1,"kind":"queue","sock":"s.)" + std::to_string(i) +
-                R"(","recv_q":0,"send_q":0})" "\n";
+                R"(","recv_q":0,"send_q":0})"
+                "\n";
     EXPECT_EQ(loadError(f, kHeader + "\n" + kRun + "\n" + body + kEnd + "\n"),
               f + ":65539:1: error: too many sockets (at most 65536)");
 }
@@ -223,9 +239,13 @@ TEST(AtomicFile, RefusesToReplaceAnythingButARegularFile)
     EXPECT_FALSE(writeFileAtomically(fifo, "x", &error));
     EXPECT_EQ(error, "refusing to replace " + fifo + ": it is a FIFO, not a regular file");
 
-    EXPECT_FALSE(writeFileAtomically("/dev/null", "x", &error));
-    EXPECT_EQ(error, "refusing to replace /dev/null: it is a device, not a regular file");
-    EXPECT_EQ(::lstat("/dev/null", &st), 0);
+    // A device node of our own when we may make one (root), so that a broken check never replaces /dev/null.
+    const std::string device = ::geteuid() == 0 ? dir.file("null") : std::string("/dev/null");
+    if (::geteuid() == 0)
+        ASSERT_EQ(::mknod(device.c_str(), S_IFCHR | 0600, ::makedev(1, 3)), 0);
+    EXPECT_FALSE(writeFileAtomically(device, "x", &error));
+    EXPECT_EQ(error, "refusing to replace " + device + ": it is a device, not a regular file");
+    EXPECT_EQ(::lstat(device.c_str(), &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode));
 
     EXPECT_FALSE(writeFileAtomically(dir.file(""), "x", &error));
@@ -236,4 +256,29 @@ TEST(AtomicFile, RefusesToReplaceAnythingButARegularFile)
     std::string text;
     std::getline(in, text);
     EXPECT_EQ(text, "new");
+}
+
+// A lab that sends a check for a step the scenario does not have (a fake lab runner: a script in its place). The
+// parent refuses the line in words and ends the run; nothing indexes the scenario's steps with it.
+TEST(HostileStream, LabWithAStepOutsideTheScenarioEndsTheRunInWords)
+{
+    TempDir dir;
+    const std::string lab = dir.file("fake-lab");
+    std::ofstream(lab) << "#!/bin/sh\nread header\necho '" << kRun
+                       << "'\necho '{\"n\":1,\"t_ns\":1,\"kind\":\"check\",\"step\":99,\"expected\":\"a\","
+                          "\"got\":\"b\",\"ok\":false}'\nsleep 5\n";
+    ASSERT_EQ(::chmod(lab.c_str(), 0755), 0);
+    const Scenario scenario = sockscope::test::loadBuiltin("close-unread-data");
+    LabOptions options;
+    options.labBinary = lab;
+    std::vector<Event> events;
+    std::string error;
+    EXPECT_FALSE(runLab(
+        scenario, options, [&](Event &&e) { events.push_back(std::move(e)); }, &error));
+    EXPECT_EQ(error, "the lab sent a malformed event: check event for step 99, but the scenario has " +
+                         std::to_string(scenario.steps.size()) + " steps");
+    ASSERT_EQ(events.size(), 2u); // the run event, then the end event the parent makes up
+    EXPECT_EQ(events[1].kind(), EventKind::End);
+    for (const auto &e : events)
+        EXPECT_EQ(e.as<CheckInfo>(), nullptr);
 }

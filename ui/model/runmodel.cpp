@@ -7,6 +7,7 @@
 #include "core/stream/eventreader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -78,10 +79,12 @@ bool RunModel::loadJsonl(const QString &path, QString *error)
             *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(line).arg(column).arg(message);
         return false;
     };
+    // Checked before opening: opening a FIFO for reading blocks until someone writes to it.
+    const QFileInfo info(path);
+    if (info.exists() && (!info.isFile() || static_cast<quint64>(info.size()) > core::kMaxRunFileBytes))
+        return fail(0, 0, QStringLiteral("not a regular file of at most %1 bytes").arg(core::kMaxRunFileBytes));
     if (!file.open(QIODevice::ReadOnly))
         return fail(0, 0, file.errorString());
-    if (file.isSequential() || static_cast<quint64>(file.size()) > core::kMaxRunFileBytes)
-        return fail(0, 0, QStringLiteral("not a regular file of at most %1 bytes").arg(core::kMaxRunFileBytes));
     const QByteArray text = file.readAll();
     std::vector<Event> events;
     core::EventStreamReader reader;

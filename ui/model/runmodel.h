@@ -141,8 +141,8 @@ private:
 
     std::vector<std::string> m_actors;
     std::unordered_map<std::string, int> m_actorIndex; // actor -> index in m_actors
-    std::vector<SocketRow> m_sockets; // display order
-    std::vector<Track> m_tracks;      // parallel to m_sockets
+    std::vector<SocketRow> m_sockets;                  // display order
+    std::vector<Track> m_tracks;                       // parallel to m_sockets
     std::unordered_map<std::string, int> m_socketIndex;
 
     std::optional<core::Scenario> m_scenario;
