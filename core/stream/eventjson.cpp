@@ -252,6 +252,8 @@ struct Reader
 };
 
 constexpr std::int64_t kAnyId = std::numeric_limits<std::int64_t>::max();
+// start_ns + t_ns must never overflow.
+constexpr std::int64_t kMaxStartNs = std::numeric_limits<std::int64_t>::max() - kMaxTimeNs;
 
 EventPayload readPayload(EventKind kind, Reader &r)
 {
@@ -264,7 +266,7 @@ EventPayload readPayload(EventKind kind, Reader &r)
                        r.str("isolation"),
                        r.boolean("capture"),
                        r.optStr("capture_note"),
-                       r.j.contains("start_ns") ? r.num("start_ns", 0, std::numeric_limits<std::int64_t>::max()) : 0};
+                       r.j.contains("start_ns") ? r.num("start_ns", 0, kMaxStartNs) : 0};
     case EventKind::Socket:
         return SocketInfo{r.name("sock"),       r.name("actor"),      r.str("role"), r.small("fd", -1, kMaxFd),
                           r.str("local", true), r.str("remote", true)};
