@@ -42,6 +42,7 @@ summary=""
 for t in "${targets[@]}"; do
     corpus="$build/corpus/$t"
     crashes="$build/crashes/$t"
+    rm -rf "$crashes" # inputs of earlier runs are in tests/fuzz/regressions/ already
     mkdir -p "$corpus" "$crashes"
     dict="$(dict_for "$t")"
     args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
