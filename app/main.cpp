@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // sockscope: the window, or with a command the command line. Both are front ends on one engine (core/).
 #include "app/cli.h"
+#include "app/privilege.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -49,6 +50,8 @@ int openWindow(int argc, char **argv, const std::string &scenario)
 int main(int argc, char **argv)
 {
     using namespace sockscope::app;
+    if (int rc = refuseSetid("sockscope"))
+        return rc;
     Args args(argv + 1, argv + argc);
     if (args.empty())
         return openWindow(argc, argv, {});

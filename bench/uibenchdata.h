@@ -5,7 +5,7 @@
 // so the stream stays valid (ids unique, times increasing), then one end event.
 // Header-only: bench/ globs bench_ui_*.cpp into executables.
 
-#include "core/stream/eventjson.h"
+#include "core/stream/eventreader.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -33,11 +33,12 @@ inline std::vector<core::Event> loadJsonl(const QString &path)
     if (!in)
         throw std::runtime_error("cannot open " + path.toStdString());
     std::vector<core::Event> events;
+    core::EventStreamReader reader;
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty())
             continue;
-        auto r = core::fromJsonLine(line);
+        auto r = reader.read(line);
         if (!r.event)
             throw std::runtime_error(path.toStdString() + ": " + r.error);
         events.push_back(std::move(*r.event));

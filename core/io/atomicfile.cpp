@@ -58,10 +58,33 @@ bool fail(std::string *error, const std::string &message)
     return false;
 }
 
+const char *fileTypeName(mode_t mode)
+{
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "of an unknown type";
+}
+
 } // namespace
 
 bool writeFileAtomically(const std::string &path, std::string_view content, std::string *error)
 {
+    // The rename would replace whatever is at path with a regular file: a device node, a FIFO, a symlink (its
+    // target would not be written, the link would be gone) or a directory is never what the user meant.
+    struct stat st
+    {
+    };
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return fail(error,
+                    "refusing to replace " + path + ": it is " + fileTypeName(st.st_mode) + ", not a regular file");
     const std::string dir = dirOf(path);
     std::string tmp = dir + "/." + path.substr(path.rfind('/') + 1) + ".XXXXXX";
     int fd = ::mkostemp(tmp.data(), O_CLOEXEC);

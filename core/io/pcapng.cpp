@@ -119,7 +119,8 @@ std::string pcapngBytes(const std::vector<Event> &events, PcapngStats *stats)
             ++counts.skipped;
             continue;
         }
-        const auto ts = static_cast<std::uint64_t>(startNs + e.tNs);
+        // Added unsigned: a forged start_ns near INT64_MAX must wrap, not overflow (found by fuzz_pcapng).
+        const auto ts = static_cast<std::uint64_t>(startNs) + static_cast<std::uint64_t>(e.tNs);
         Block epb(kEnhancedPacket);
         epb.u32(0); // interface id
         epb.u32(static_cast<std::uint32_t>(ts >> 32));

@@ -3,14 +3,19 @@
 
 #include "core/io/atomicfile.h"
 #include "core/stream/eventjson.h"
+#include "core/stream/eventlimits.h"
+#include "core/stream/eventreader.h"
+#include "core/stream/jsonline.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <tuple>
+#include <unistd.h>
 
 namespace sockscope::core {
 
@@ -61,94 +66,146 @@ bool saveRun(const std::string &path, const RunData &run, std::string *error)
     return writeFileAtomically(path, text, error);
 }
 
+namespace {
+
+// The whole file, if it is a regular file of bounded size (a FIFO or /dev/zero would never end).
+std::optional<std::string> readRegularFile(const std::string &path, std::string *why)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        *why = std::string("cannot open: ") + std::strerror(errno);
+        return std::nullopt;
+    }
+    struct stat st
+    {
+    };
+    std::string text;
+    if (::fstat(fd, &st) != 0) {
+        *why = std::string("cannot open: ") + std::strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        *why = "not a regular file";
+    } else if (static_cast<std::uint64_t>(st.st_size) > kMaxRunFileBytes) {
+        *why = "file too large (" + std::to_string(st.st_size) + " bytes, at most " + std::to_string(kMaxRunFileBytes) +
+               ")";
+    } else {
+        text.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t done = 0;
+        while (done < text.size()) {
+            const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                *why = std::string("cannot read: ") + std::strerror(errno);
+                break;
+            }
+            if (n == 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        text.resize(done);
+    }
+    ::close(fd);
+    if (!why->empty())
+        return std::nullopt;
+    return text;
+}
+
+// The header line: {"sockscope_run": 1, "saved": ..., "scenario_name": ..., "scenario_path": ...,
+// "scenario_source": ...}. Returns "" or what is wrong (*column set).
+std::string readHeader(std::string_view line, bool complete, RunData &run, int *column)
+{
+    *column = 1;
+    JsonLineError parseError;
+    std::optional<Json> header = parseJsonLine(line, &parseError);
+    if (!header && !complete)
+        return "truncated file: the header line is incomplete";
+    if (!header && parseError.message.rfind("invalid JSON", 0) != 0) {
+        *column = parseError.column; // too long, too deep: say so rather than "not a run file"
+        return "header: " + parseError.message;
+    }
+    const Json empty = Json::object();
+    const Json &h = header && header->is_object() ? *header : empty;
+    const auto version = h.find("sockscope_run");
+    if (version == h.end())
+        return "missing header: the first line of a run file is {\"sockscope_run\": 1, ...}; this is not a sockscope "
+               "run file";
+    const bool positive = version->is_number_unsigned()  ? version->template get<std::uint64_t>() >= 1
+                          : version->is_number_integer() ? version->template get<std::int64_t>() >= 1
+                                                         : false;
+    if (!positive)
+        return "\"sockscope_run\" must be a positive integer version";
+    if (const auto v = version->template get<std::uint64_t>(); v > static_cast<std::uint64_t>(kRunFileVersion))
+        return "unsupported run file version " + std::to_string(v) + " (this sockscope reads version " +
+               std::to_string(kRunFileVersion) + "); a newer sockscope saved it";
+    for (auto [name, out, max] : {std::tuple{"scenario_name", &run.scenarioName, kMaxFieldBytes},
+                                  std::tuple{"scenario_path", &run.scenarioPath, kMaxFieldBytes},
+                                  std::tuple{"scenario_source", &run.scenarioSource, kMaxScenarioSourceBytes},
+                                  std::tuple{"saved", &run.saved, kMaxFieldBytes}}) {
+        auto it = h.find(name);
+        if (it == h.end() || !it->is_string())
+            return std::string("header: field \"") + name + "\" must be a string";
+        if (it->get_ref<const std::string &>().size() > max)
+            return std::string("header: field \"") + name + "\" is too long (at most " + std::to_string(max) +
+                   " bytes)";
+        *out = it->get<std::string>();
+    }
+    return {};
+}
+
+} // namespace
+
 std::optional<RunData> loadRun(const std::string &path, LoadError *error)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return fail(error, path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    std::string why;
+    const std::optional<std::string> text = readRegularFile(path, &why);
+    if (!text)
+        return fail(error, path, 0, 0, why);
+    return parseRun(*text, path, error);
+}
+
+std::optional<RunData> parseRun(std::string_view text, const std::string &path, LoadError *error)
+{
+    std::string why;
     if (text.empty())
         return fail(error, path, 0, 0, "empty file, not a sockscope run");
 
     RunData run;
-    bool haveEnd = false;
-    std::int64_t lastN = -1;
-    int lineNo = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        const bool complete = eol != std::string::npos;
-        std::string_view line(text.data() + pos, (complete ? eol : text.size()) - pos);
-        pos = complete ? eol + 1 : text.size();
-        ++lineNo;
-        if (!line.empty() && line.back() == '\r') // tolerate files that went through a Windows editor
+    EventStreamReader reader;
+    int lastLine = 0;
+    int failLine = 0;
+    int failColumn = 0;
+    const std::size_t size = text.size();
+    std::size_t consumed = 0;
+    forEachLine(text, [&](int lineNo, std::string_view line, bool complete) {
+        lastLine = lineNo;
+        consumed += line.size() + (complete ? 1 : 0);
+        if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
-
         if (lineNo == 1) {
-            Json header = Json::parse(line.begin(), line.end(), nullptr, false);
-            auto version = header.is_object() ? header.find("sockscope_run") : header.end();
-            if (header.is_discarded() && !complete)
-                return fail(error, path, 1, 1, "truncated file: the header line is incomplete");
-            if (header.is_discarded() || !header.is_object() || version == header.end())
-                return fail(error, path, 1, 1,
-                            "missing header: the first line of a run file is {\"sockscope_run\": 1, ...}; this "
-                            "is not a sockscope run file");
-            if (!version->is_number_integer() || version->get<std::int64_t>() < 1)
-                return fail(error, path, 1, 1, "\"sockscope_run\" must be a positive integer version");
-            if (version->get<std::int64_t>() > kRunFileVersion)
-                return fail(error, path, 1, 1,
-                            "unsupported run file version " + std::to_string(version->get<std::int64_t>()) +
-                                " (this sockscope reads version " + std::to_string(kRunFileVersion) +
-                                "); a newer sockscope saved it");
-            auto field = [&](const char *name, std::string &out) {
-                auto it = header.find(name);
-                if (it == header.end() || !it->is_string())
-                    return false;
-                out = it->get<std::string>();
+            why = readHeader(line, complete, run, &failColumn);
+        } else if (line.empty()) {
+            if (consumed >= size)
+                return false; // "\n\n" at the very end is harmless
+            why = "empty line in the event stream";
+            failColumn = 1;
+        } else {
+            JsonLineResult parsed = reader.read(line);
+            if (parsed.event) {
+                run.events.push_back(std::move(*parsed.event));
                 return true;
-            };
-            for (auto [name, out] :
-                 {std::pair{"scenario_name", &run.scenarioName}, std::pair{"scenario_path", &run.scenarioPath},
-                  std::pair{"scenario_source", &run.scenarioSource}, std::pair{"saved", &run.saved}})
-                if (!field(name, *out))
-                    return fail(error, path, 1, 1, std::string("header: field \"") + name + "\" must be a string");
-            continue;
+            }
+            failColumn = parsed.column;
+            why = complete ? parsed.error : "truncated file: the last line is incomplete (" + parsed.error + ")";
         }
-
-        if (line.empty()) {
-            if (pos >= text.size())
-                break; // "\n\n" at the very end is harmless
-            return fail(error, path, lineNo, 1, "empty line in the event stream");
-        }
-        JsonLineResult parsed = fromJsonLine(line);
-        if (!parsed.event) {
-            if (!complete)
-                return fail(error, path, lineNo, parsed.column,
-                            "truncated file: the last line is incomplete (" + parsed.error + ")");
-            return fail(error, path, lineNo, parsed.column, parsed.error);
-        }
-        Event &e = *parsed.event;
-        if (haveEnd)
-            return fail(error, path, lineNo, 1, "event n=" + std::to_string(e.n) + " after the end event");
-        if (e.n <= lastN)
-            return fail(error, path, lineNo, 1,
-                        "events out of order: n=" + std::to_string(e.n) + " after n=" + std::to_string(lastN));
-        if (const auto *r = e.as<RunInfo>(); r && r->version > kEventStreamVersion)
-            return fail(error, path, lineNo, 1,
-                        "unsupported event stream version " + std::to_string(r->version) +
-                            " (this sockscope reads version " + std::to_string(kEventStreamVersion) + ")");
-        lastN = e.n;
-        haveEnd = e.kind() == EventKind::End;
-        run.events.push_back(std::move(e));
-    }
-    if (lineNo < 1)
-        return fail(error, path, 0, 0, "empty file, not a sockscope run");
-    if (!haveEnd)
-        return fail(error, path, lineNo, 1,
+        failLine = lineNo;
+        return why.empty();
+    });
+    if (!why.empty())
+        return fail(error, path, failLine, failColumn, why);
+    if (!reader.ended())
+        return fail(error, path, lastLine, 1,
                     "truncated file: the event stream stops after " +
-                        (lastN < 0 ? std::string("the header") : "event n=" + std::to_string(lastN)) +
+                        (reader.lastN() < 0 ? std::string("the header") : "event n=" + std::to_string(reader.lastN())) +
                         " without an end event");
     return run;
 }

@@ -6,14 +6,18 @@
 
 #include "core/stream/event.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sockscope::core {
 
 inline constexpr int kRunFileVersion = 1;
 inline constexpr const char *kRunFileExtension = ".sockrun";
+// Larger files are refused before they are read.
+inline constexpr std::uint64_t kMaxRunFileBytes = 1ULL << 30;
 
 struct RunData
 {
@@ -37,6 +41,9 @@ struct LoadError
 // failure. Returns false with *error (when error is not null) on failure.
 bool saveRun(const std::string &path, const RunData &run, std::string *error);
 // Reads and checks a whole run file; nothing is returned from a file with any error.
+// Only a regular file of at most kMaxRunFileBytes is read (a FIFO or a device is refused).
 std::optional<RunData> loadRun(const std::string &path, LoadError *error);
+// The same checks on text already in memory; path only names the file in errors.
+std::optional<RunData> parseRun(std::string_view text, const std::string &path, LoadError *error);
 
 } // namespace sockscope::core

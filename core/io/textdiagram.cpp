@@ -46,6 +46,7 @@ public:
 
     Diagram build()
     {
+        indexSteps();
         // Sockets first, so each lands in its actor's box whatever refers to it first.
         for (const auto &e : m_events) {
             if (const auto *s = e.as<SocketInfo>())
@@ -105,11 +106,8 @@ public:
 private:
     void actor(const std::string &name)
     {
-        if (name.empty())
+        if (name.empty() || !m_actorIndex.emplace(name, static_cast<int>(m_diagram.actors.size())).second)
             return;
-        for (const auto &a : m_diagram.actors)
-            if (a == name)
-                return;
         m_diagram.actors.push_back(name);
     }
 
@@ -119,21 +117,28 @@ private:
             return it->second;
         std::string owner = actorName;
         // A socket seen only in packets or states still belongs to the actor its stable name starts with.
-        if (owner.empty())
-            for (const auto &a : m_diagram.actors)
-                if (name.rfind(a + ".", 0) == 0)
-                    owner = a;
+        // Of the actors the name starts with (followed by a dot), the last to appear; looked up per dot in the
+        // name, not per actor.
+        if (owner.empty()) {
+            int latest = -1;
+            for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
+                if (auto it = m_actorIndex.find(name.substr(0, dot)); it != m_actorIndex.end() && it->second > latest)
+                    latest = it->second;
+            if (latest >= 0)
+                owner = m_diagram.actors[static_cast<std::size_t>(latest)];
+        }
         actor(owner);
         m_diagram.participants.push_back({name, owner});
-        return m_index[name] = static_cast<int>(m_diagram.participants.size()) - 1;
+        const int id = static_cast<int>(m_diagram.participants.size()) - 1;
+        m_firstOfActor.emplace(owner, id);
+        return m_index[name] = id;
     }
 
     // The actor's first socket; the actor itself when it has none (a scenario that only sleeps).
     int actorParticipant(const std::string &actorName)
     {
-        for (std::size_t i = 0; i < m_diagram.participants.size(); ++i)
-            if (m_diagram.participants[i].actor == actorName)
-                return static_cast<int>(i);
+        if (auto it = m_firstOfActor.find(actorName); it != m_firstOfActor.end())
+            return it->second;
         return participant(actorName, actorName);
     }
 
@@ -143,19 +148,33 @@ private:
         if (!c.sock.empty())
             return participant(c.sock, c.actor);
         if (c.call == "socket")
-            for (std::size_t j = at + 1; j < m_events.size(); ++j)
-                if (const auto *s = m_events[j].as<SocketInfo>(); s && s->actor == c.actor)
-                    return participant(s->sock, c.actor);
+            if (auto next = m_nextSocket.find(at); next != m_nextSocket.end())
+                return participant(m_events[next->second].as<SocketInfo>()->sock, c.actor);
         return actorParticipant(c.actor);
     }
 
     // The scheduler moved on (a step event) before the call returned: it blocked.
     bool stepBetween(std::size_t a, std::size_t b) const
     {
-        for (std::size_t i = a + 1; i < b; ++i)
-            if (m_events[i].kind() == EventKind::Step)
-                return true;
-        return false;
+        return b > a + 1 && m_stepsBefore[b] > m_stepsBefore[a + 1];
+    }
+
+    // One pass each way instead of a scan per call (forged runs made both quadratic): the number of step events
+    // before each index, and for each socket() call the index of its actor's next socket event.
+    void indexSteps()
+    {
+        m_stepsBefore.assign(m_events.size() + 1, 0);
+        for (std::size_t i = 0; i < m_events.size(); ++i)
+            m_stepsBefore[i + 1] = m_stepsBefore[i] + (m_events[i].kind() == EventKind::Step ? 1 : 0);
+        std::map<std::string, std::size_t> nextSocketOfActor;
+        for (std::size_t i = m_events.size(); i-- > 0;) {
+            if (const auto *s = m_events[i].as<SocketInfo>()) {
+                nextSocketOfActor[s->actor] = i;
+            } else if (const auto *c = m_events[i].as<SyscallInfo>(); c && c->sock.empty() && c->call == "socket") {
+                if (auto it = nextSocketOfActor.find(c->actor); it != nextSocketOfActor.end())
+                    m_nextSocket.emplace(i, it->second);
+            }
+        }
     }
 
     void note(int p, std::string text)
@@ -169,6 +188,10 @@ private:
     const std::vector<Event> &m_events;
     Diagram m_diagram;
     std::map<std::string, int> m_index;
+    std::map<std::string, int> m_actorIndex;         // actor -> index in m_diagram.actors
+    std::map<std::string, int> m_firstOfActor;       // actor -> its first participant
+    std::vector<int> m_stepsBefore;                  // [i]: step events before event i
+    std::map<std::size_t, std::size_t> m_nextSocket; // socket() call index -> its actor's next socket event
 };
 
 std::string replaceAll(std::string s, const std::string &what, const std::string &with)

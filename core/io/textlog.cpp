@@ -28,20 +28,20 @@ void append(std::string &out, const std::string &line)
 
 bool haveRunningCall(const LogContext &ctx)
 {
-    return std::any_of(ctx.pending.begin(), ctx.pending.end(), [](const auto &p) { return !p.second.blocked; });
+    return !ctx.running.empty();
 }
 
 // Calls still running are shown as blocked at their enter time, then everything held back behind them.
 std::string flushPending(LogContext &ctx, const char *marker)
 {
     std::string out;
-    for (auto &[id, call] : ctx.pending) {
-        if (call.blocked)
-            continue;
+    for (std::int64_t id : ctx.running) {
+        auto &call = ctx.pending.at(id);
         call.blocked = true;
         append(out,
                relativeTimeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " + marker);
     }
+    ctx.running.clear();
     for (const auto &line : ctx.deferred)
         append(out, line);
     ctx.deferred.clear();
@@ -69,6 +69,7 @@ std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
     }
     const LogContext::PendingCall call = it->second;
     ctx.pending.erase(it);
+    ctx.running.erase(r.id);
     if (call.blocked)
         line = relativeTimeText(e.tNs) + " " + actorColumn(call.actor, ctx) + "  <... " + call.call + " resumed> " +
                resultText(r, ErrnoText::Show);
@@ -150,6 +151,7 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
     case EventKind::Syscall: {
         const auto &s = *e.as<SyscallInfo>();
         ctx.pending[s.id] = LogContext::PendingCall{e.tNs, s.actor, s.call, callText(s), false};
+        ctx.running.insert(s.id);
         actorColumn(s.actor, ctx);
         return {};
     }
@@ -197,6 +199,7 @@ std::string finishLog(LogContext &ctx)
 {
     std::string out = flushPending(ctx, "<unfinished ...>");
     ctx.pending.clear();
+    ctx.running.clear();
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct LogContext
     int actorWidth = 0;
     // Calls entered and not yet returned, by syscall id. A call line is printed when its return arrives.
     std::map<std::int64_t, PendingCall> pending;
+    // Ids of the pending calls whose "<blocked>" line is not printed yet, so that neither a step nor any other
+    // event walks every call that ever blocked (a run of forged blocked calls made the log quadratic).
+    std::set<std::int64_t> running;
     // Lines of events that happened while a call was in flight; printed after that call's line so that the
     // RST a close() sent reads after the close(), as in strace, with times still increasing.
     std::vector<std::string> deferred;

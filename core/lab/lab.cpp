@@ -9,6 +9,7 @@
 #include "core/model/eventbuilder.h"
 #include "core/scenario/stepgroups.h"
 #include "core/stream/eventjson.h"
+#include "core/stream/jsonline.h"
 
 #include <nlohmann/json.hpp>
 
@@ -354,6 +355,10 @@ std::string Lab::readCommand(bool block)
 int Lab::run()
 {
     Isolation iso = enterPrivateNetns();
+    if (!iso.error.empty()) {
+        std::cerr << "sockscope-lab: " << iso.error << "\n";
+        return 2;
+    }
     RunInfo info;
     info.scenario = m_scenario.path.rfind(":builtin/", 0) == 0 ? m_scenario.name : m_scenario.path;
     info.title = m_scenario.title;
@@ -453,6 +458,8 @@ int Lab::run()
     return 0;
 }
 
+int runFromHeader(const nlohmann::ordered_json &j);
+
 } // namespace
 
 int labMain()
@@ -462,11 +469,24 @@ int labMain()
         std::cerr << "sockscope-lab: expected a scenario on stdin (this program is started by sockscope)\n";
         return 2;
     }
-    auto j = nlohmann::json::parse(header, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("source")) {
+    auto parsedHeader = parseJsonLine(header, nullptr);
+    const nlohmann::ordered_json j = parsedHeader.value_or(nlohmann::ordered_json());
+    if (!j.is_object() || !j.contains("source") || !j.at("source").is_string()) {
         std::cerr << "sockscope-lab: the first stdin line must be a JSON scenario header\n";
         return 2;
     }
+    // j.value() throws on a mistyped field: the header is the parent's, but a bad one must not abort.
+    try {
+        return runFromHeader(j);
+    } catch (const nlohmann::json::exception &e) {
+        std::cerr << "sockscope-lab: the scenario header is malformed: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+namespace {
+int runFromHeader(const nlohmann::ordered_json &j)
+{
     ParseResult parsed = parseScenario(j.value("source", ""), j.value("path", "scenario.scn"));
     if (!parsed.scenario) {
         for (const auto &e : parsed.errors)
@@ -484,5 +504,6 @@ int labMain()
         return 3;
     }
 }
+} // namespace
 
 } // namespace sockscope::core

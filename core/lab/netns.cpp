@@ -26,6 +26,16 @@ bool writeFile(const char *path, const std::string &text)
     return ok;
 }
 
+// SOCKSCOPE_TEST_FAULT=uid_map makes the kernel refuse the mapping (an invalid line), so the tests can reach the
+// half-made namespace without a special kernel.
+std::string uidMapLine(uid_t uid)
+{
+    const char *fault = getenv("SOCKSCOPE_TEST_FAULT");
+    if (fault && std::strcmp(fault, "uid_map") == 0)
+        return "not a mapping";
+    return "0 " + std::to_string(uid) + " 1";
+}
+
 std::string describe(const char *what, int err)
 {
     return std::string(what) + " failed (" + errnoName(err) + ": " + std::strerror(err) + ")";
@@ -72,11 +82,15 @@ Isolation enterPrivateNetns()
             return iso;
         }
     } else {
-        // Map ourselves to root inside, so we hold CAP_NET_ADMIN/CAP_NET_RAW over this namespace only.
+        // Map ourselves to root inside, so we hold CAP_NET_ADMIN/CAP_NET_RAW over this namespace only. From here
+        // on the process is in a new network namespace: a failure cannot fall back to the host's loopback, and
+        // reporting "host" would be false (lo would be down), so it is an error.
         writeFile("/proc/self/setgroups", "deny");
-        if (!writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+        if (!writeFile("/proc/self/uid_map", uidMapLine(uid)) ||
             !writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
-            iso.note = describe("writing uid_map/gid_map", errno);
+            iso.error = describe("writing uid_map/gid_map", errno) +
+                        " after the private namespace was made; the run cannot be isolated nor use the host's "
+                        "loopback";
             return iso;
         }
     }
@@ -86,7 +100,7 @@ Isolation enterPrivateNetns()
         ::unshare(CLONE_NEWNET);
     std::string error;
     if (!bringLoopbackUp(&error)) {
-        iso.note = error;
+        iso.error = error + " in the private namespace; the run cannot be isolated nor use the host's loopback";
         return iso;
     }
     iso.netns = true;

@@ -12,6 +12,9 @@ struct Isolation
 {
     bool netns = false; // false: the host's loopback is used
     std::string note;   // why not, when netns is false
+    // Set when the namespace was made but could not be set up (uid_map refused, lo not up): the process is
+    // neither isolated nor on the host's loopback, and the run must stop with this error.
+    std::string error;
 };
 
 Isolation enterPrivateNetns();

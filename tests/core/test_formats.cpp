@@ -605,11 +605,11 @@ TEST(RunFile, FailedSaveKeepsTheExistingFile)
         ::chmod(dir.path().c_str(), 0755);
         EXPECT_EQ(readFile(path), before);
     }
-    // A path that is a directory: the rename fails, the temporary file is cleaned up.
+    // A path that is a directory: refused before anything is written, no temporary file is left.
     const std::string subdir = dir.file("adir");
     ASSERT_EQ(::mkdir(subdir.c_str(), 0755), 0);
     EXPECT_FALSE(saveRun(subdir, handMadeRunData(), &error));
-    EXPECT_NE(error.find("rename failed"), std::string::npos) << error;
+    EXPECT_EQ(error, "refusing to replace " + subdir + ": it is a directory, not a regular file");
     EXPECT_EQ(std::system(("test $(ls -A '" + dir.path() + "' | wc -l) -eq 2").c_str()), 0)
         << "a temporary file was left behind";
     EXPECT_EQ(readFile(path), before);

@@ -3,6 +3,7 @@
 
 #include "core/lab/parent/labclient.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace sockscope::test {
@@ -20,10 +21,17 @@ core::Scenario loadBuiltin(const std::string &name)
     return *result.scenario;
 }
 
+bool noUserns()
+{
+    const char *v = std::getenv("SOCKSCOPE_NO_USERNS");
+    return v && std::string(v) == "1";
+}
+
 std::vector<core::Event> runScenario(const core::Scenario &scenario)
 {
     core::LabOptions options;
     options.labBinary = SOCKSCOPE_LAB_BINARY;
+    options.forceHost = noUserns();
     std::vector<core::Event> events;
     std::string error;
     core::runLab(

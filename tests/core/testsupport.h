@@ -12,7 +12,11 @@ namespace sockscope::test {
 
 std::string builtinScenarioPath(const std::string &name);
 core::Scenario loadBuiltin(const std::string &name);
-// Runs the scenario through the real lab binary and returns every event.
+// SOCKSCOPE_NO_USERNS=1: the environment declares that it has no user namespaces (the documented host-fallback
+// run). Tests that need a namespace then test the host fallback instead, or skip saying so; without it, a missing
+// namespace is a failure that names what is missing.
+bool noUserns();
+// Runs the scenario through the real lab binary and returns every event (on the host's loopback when noUserns()).
 std::vector<core::Event> runScenario(const core::Scenario &scenario);
 
 } // namespace sockscope::test

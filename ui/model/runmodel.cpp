@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/runmodel.h"
 
+#include "core/io/runfile.h"
 #include "core/stream/eventjson.h"
+#include "core/stream/eventlimits.h"
+#include "core/stream/eventreader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -37,6 +41,8 @@ void RunModel::appendEvents(std::vector<Event> &&batch)
     bool grew = false;
     for (int i = first; i < eventCount(); ++i)
         index(i, grew);
+    if (grew)
+        orderSockets();
     extendOpenSpans();
     if (grew)
         Q_EMIT socketsChanged();
@@ -59,6 +65,8 @@ void RunModel::reset(std::vector<Event> events)
     bool grew = false;
     for (int i = 0; i < eventCount(); ++i)
         index(i, grew);
+    if (grew)
+        orderSockets();
     extendOpenSpans();
     Q_EMIT runReset();
 }
@@ -66,31 +74,37 @@ void RunModel::reset(std::vector<Event> events)
 bool RunModel::loadJsonl(const QString &path, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    auto fail = [&](int line, int column, const QString &message) {
         if (error)
-            *error = QStringLiteral("%1:0:0: %2").arg(path, file.errorString());
+            *error = QStringLiteral("%1:%2:%3: %4").arg(path).arg(line).arg(column).arg(message);
         return false;
-    }
+    };
+    // Checked before opening: opening a FIFO for reading blocks until someone writes to it.
+    const QFileInfo info(path);
+    if (info.exists() && (!info.isFile() || static_cast<quint64>(info.size()) > core::kMaxRunFileBytes))
+        return fail(0, 0, QStringLiteral("not a regular file of at most %1 bytes").arg(core::kMaxRunFileBytes));
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(0, 0, file.errorString());
+    const QByteArray text = file.readAll();
     std::vector<Event> events;
-    int lineNo = 0;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine();
-        ++lineNo;
-        const QByteArray trimmed = line.trimmed();
-        if (trimmed.isEmpty())
-            continue;
-        auto r = core::fromJsonLine(std::string_view(trimmed.constData(), static_cast<size_t>(trimmed.size())));
-        if (!r.event) {
-            if (error)
-                *error = QStringLiteral("%1:%2:%3: %4")
-                             .arg(path)
-                             .arg(lineNo)
-                             .arg(std::max(r.column, 1))
-                             .arg(QString::fromStdString(r.error));
-            return false;
-        }
-        events.push_back(std::move(*r.event));
-    }
+    core::EventStreamReader reader;
+    core::JsonLineResult failed;
+    int failedLine = 0;
+    core::forEachLine(std::string_view(text.constData(), static_cast<size_t>(text.size())),
+                      [&](int lineNo, std::string_view line, bool) {
+                          if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+                              return true;
+                          core::JsonLineResult r = reader.read(line);
+                          if (!r.event) {
+                              failed = std::move(r);
+                              failedLine = lineNo;
+                              return false;
+                          }
+                          events.push_back(std::move(*r.event));
+                          return true;
+                      });
+    if (failedLine > 0)
+        return fail(failedLine, std::max(failed.column, 1), QString::fromStdString(failed.error));
     reset(std::move(events));
     return true;
 }
@@ -109,6 +123,7 @@ void RunModel::clearIndexes()
     m_endInfo = {};
     m_hasEnd = false;
     m_actors.clear();
+    m_actorIndex.clear();
     m_sockets.clear();
     m_tracks.clear();
     m_socketIndex.clear();
@@ -116,7 +131,7 @@ void RunModel::clearIndexes()
 
 void RunModel::noteActor(const std::string &actor)
 {
-    if (!actor.empty() && std::find(m_actors.begin(), m_actors.end(), actor) == m_actors.end())
+    if (!actor.empty() && m_actorIndex.emplace(actor, static_cast<int>(m_actors.size())).second)
         m_actors.push_back(actor);
 }
 
@@ -128,22 +143,46 @@ int RunModel::ensureSocket(const std::string &sock, const std::string &actor, in
         return it->second;
     const std::string a = actor.empty() ? actorFromName(sock) : actor;
     noteActor(a);
-    // Insert after the last socket of the same or an earlier actor, so rows stay grouped by actor.
-    const int rank = actorIndex(a);
-    auto pos = std::find_if(m_sockets.begin(), m_sockets.end(),
-                            [&](const SocketRow &r) { return actorIndex(r.actor) > rank; });
-    const auto at = pos - m_sockets.begin();
+    // Appended here; orderSockets() moves it next to its actor's other sockets once the batch is indexed, so a
+    // batch costs O(S log S) however many sockets it brings (inserting each in place was O(S) per socket).
     SocketRow row;
     row.sock = sock;
     row.actor = a;
     row.firstEvent = eventIndex;
-    m_sockets.insert(pos, std::move(row));
-    m_tracks.insert(m_tracks.begin() + at, Track{});
-    m_socketIndex.clear();
-    for (size_t i = 0; i < m_sockets.size(); ++i)
-        m_socketIndex.emplace(m_sockets[i].sock, static_cast<int>(i));
+    m_sockets.push_back(std::move(row));
+    m_tracks.push_back(Track{});
+    const int at = static_cast<int>(m_sockets.size()) - 1;
+    m_socketIndex.emplace(sock, at);
     grew = true;
-    return static_cast<int>(at);
+    return at;
+}
+
+// Rows grouped by actor (actors in first-appearance order), each actor's sockets in first-appearance order.
+void RunModel::orderSockets()
+{
+    auto rank = [this](std::size_t row) { return actorIndex(m_sockets[row].actor); };
+    std::vector<std::size_t> order(m_sockets.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return rank(x) < rank(y); });
+    bool moved = false;
+    for (std::size_t i = 0; i < order.size() && !moved; ++i)
+        moved = order[i] != i;
+    if (!moved)
+        return;
+    std::vector<SocketRow> sockets;
+    std::vector<Track> tracks;
+    sockets.reserve(order.size());
+    tracks.reserve(order.size());
+    for (std::size_t from : order) {
+        sockets.push_back(std::move(m_sockets[from]));
+        tracks.push_back(std::move(m_tracks[from]));
+    }
+    m_sockets = std::move(sockets);
+    m_tracks = std::move(tracks);
+    m_socketIndex.clear();
+    for (std::size_t i = 0; i < m_sockets.size(); ++i)
+        m_socketIndex.emplace(m_sockets[i].sock, static_cast<int>(i));
 }
 
 void RunModel::addState(int eventIndex, const core::StateInfo &s, qint64 t, bool &grew)
@@ -199,7 +238,7 @@ void RunModel::index(int i, bool &grew)
         noteActor(s.actor);
         m_currentStep = s.step;
         step = s.step;
-        if (s.step >= 0) {
+        if (s.step >= 0 && s.step < core::kMaxSteps) { // the readers refuse larger ones; never allocate for them
             if (static_cast<size_t>(s.step) >= m_stepEvents.size())
                 m_stepEvents.resize(static_cast<size_t>(s.step) + 1, -1);
             m_stepEvents[static_cast<size_t>(s.step)] = i;
@@ -259,8 +298,8 @@ int RunModel::socketIndex(std::string_view sock) const
 
 int RunModel::actorIndex(std::string_view actor) const
 {
-    auto it = std::find(m_actors.begin(), m_actors.end(), actor);
-    return it == m_actors.end() ? -1 : static_cast<int>(it - m_actors.begin());
+    auto it = m_actorIndex.find(std::string(actor));
+    return it == m_actorIndex.end() ? -1 : it->second;
 }
 
 const std::vector<StateSpan> &RunModel::stateSpans(int socketRow) const

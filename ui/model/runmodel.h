@@ -120,6 +120,7 @@ private:
     void index(int i, bool &socketsGrew);
     int ensureSocket(const std::string &sock, const std::string &actor, int eventIndex, bool &grew);
     void noteActor(const std::string &actor);
+    void orderSockets();
     void addState(int eventIndex, const core::StateInfo &s, qint64 t, bool &grew);
     void extendOpenSpans();
     void clearIndexes();
@@ -139,8 +140,9 @@ private:
     bool m_hasEnd = false;
 
     std::vector<std::string> m_actors;
-    std::vector<SocketRow> m_sockets; // display order
-    std::vector<Track> m_tracks;      // parallel to m_sockets
+    std::unordered_map<std::string, int> m_actorIndex; // actor -> index in m_actors
+    std::vector<SocketRow> m_sockets;                  // display order
+    std::vector<Track> m_tracks;                       // parallel to m_sockets
     std::unordered_map<std::string, int> m_socketIndex;
 
     std::optional<core::Scenario> m_scenario;

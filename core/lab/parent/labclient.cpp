@@ -2,6 +2,8 @@
 #include "core/lab/parent/labclient.h"
 
 #include "core/stream/eventjson.h"
+#include "core/stream/eventlimits.h"
+#include "core/stream/jsonline.h"
 
 #include <nlohmann/json.hpp>
 
@@ -154,6 +156,7 @@ std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const La
     s->m_scenario = scenario;
     s->m_options = options;
     s->arm(runBudgetMs(scenario, 0, options.watchdogSlackMs));
+    s->m_reader = EventStreamReader(static_cast<int>(scenario.steps.size()));
     nlohmann::json header = {{"name", scenario.name},         {"path", scenario.path},
                              {"source", scenario.source},     {"step_mode", options.stepMode},
                              {"settle_us", options.settleUs}, {"block_ms", options.blockDetectMs}};
@@ -277,14 +280,15 @@ bool LabSession::handleLine(const std::string &line, const EventSink &sink, std:
 {
     *more = false;
     if (line.rfind("{\"control\"", 0) == 0) {
-        auto ctl = nlohmann::json::parse(line, nullptr, false);
-        m_nextStep = (!ctl.is_discarded() && ctl.contains("next") && ctl["next"].is_number_integer())
-                         ? ctl["next"].get<int>()
-                         : -1;
+        m_nextStep = -1;
+        if (auto ctl = parseJsonLine(line, nullptr); ctl && ctl->is_object())
+            if (auto next = ctl->find("next"); next != ctl->end() && next->is_number_unsigned() &&
+                                               next->get<std::uint64_t>() < std::uint64_t(kMaxSteps))
+                m_nextStep = next->get<int>();
         m_phase = Phase::Paused;
         return true;
     }
-    JsonLineResult r = fromJsonLine(line);
+    JsonLineResult r = m_reader.read(line);
     if (!r.event)
         return fail(sink, "the lab sent a malformed event: " + r.error, error);
     m_lastN = r.event->n;

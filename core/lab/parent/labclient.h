@@ -9,6 +9,7 @@
 #include "core/lab/parent/labbudget.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
+#include "core/stream/eventreader.h"
 
 #include <chrono>
 #include <functional>
@@ -94,6 +95,7 @@ private:
     std::string m_buffer;
     std::string m_sendError; // the last command that could not be written, and why
     Phase m_phase = Phase::Running;
+    EventStreamReader m_reader; // every line of the lab's stdout, checked like a run file's
 };
 
 // Runs a whole scenario (no stepping) and delivers every event. Returns false and sets *error when the lab
