@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/socketidentity.h"
 
+#include <set>
+
 namespace sockscope::core {
 
 namespace {
@@ -38,8 +40,11 @@ std::string_view socketRoleName(SocketRole role)
 SocketIdentity::SocketIdentity(const Scenario &scenario)
 {
     std::map<std::string, int> listeners;
+    std::set<std::string> connected; // variables a connect() came first on: listen() fails with EINVAL there
     for (const auto &step : scenario.steps) {
-        if (step.call != Call::Listen)
+        if (step.call == Call::Connect)
+            connected.insert(step.sock);
+        if (step.call != Call::Listen || connected.count(step.sock))
             continue;
         int &count = listeners[step.actor];
         if (!m_listenNames.count(step.sock))

@@ -145,6 +145,21 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
             return moveTo(TcpState::Closed);
         return std::nullopt;
+    case MachineCall::Shutdown:
+        // A listener stops listening (inet_shutdown: tcp_disconnect), and a connect() in progress is abandoned.
+        if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
+            return moveTo(TcpState::Closed);
+        return std::nullopt;
+    case MachineCall::FinQueued:
+        switch (m_state) {
+        case TcpState::Established:
+        case TcpState::SynReceived:
+            return moveTo(TcpState::FinWait1);
+        case TcpState::CloseWait:
+            return moveTo(TcpState::LastAck);
+        default:
+            return std::nullopt;
+        }
     }
     return std::nullopt;
 }

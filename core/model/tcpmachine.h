@@ -14,7 +14,11 @@ namespace sockscope::core {
 enum class MachineCall
 {
     Listen,
-    Close
+    Close,
+    Shutdown, // shutdown() of any direction, once it returned 0
+    // close() or shutdown(SHUT_WR/RDWR) of a synchronised socket that returned (or blocks) before its FIN
+    // left: the kernel changes the state at the call and sends the FIN once the data queued before it is out.
+    FinQueued,
 };
 
 class TcpMachine
