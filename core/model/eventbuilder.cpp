@@ -157,15 +157,18 @@ void EventBuilder::onEnter(const CallEnter &enter)
             if (a.key == "addr")
                 a.value = real.text();
     }
-    m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
+    PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
     m_states.callEntered(enter.id, sock, step.call, enter.tNs);
-    if (step.call == Call::Connect && sock >= 0 && m_ids.at(sock).role != SocketRole::Listen &&
-        m_states.state(sock) == TcpState::Closed) {
+    if (step.call == Call::Connect && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
         // getpeername() fails in SYN_SENT, so the peer comes from the call itself. Only a closed socket starts
-        // a new attempt (a refused one may be tried again, elsewhere); on any other the call fails and
-        // changes nothing.
+        // a new attempt (a refused one may be tried again, elsewhere, and a listener shut down may connect); on
+        // any other the call fails and changes nothing.
         for (const auto &a : args)
             if (a.key == "addr" && a.value != m_ids.at(sock).remote) {
+                pending.retargeted = true;
+                pending.oldLocal = m_ids.at(sock).local;
+                pending.oldRemote = m_ids.at(sock).remote;
+                pending.tookFrom = m_ids.byTuple(m_ids.at(sock).local, a.value);
                 m_ids.setTuple(sock, m_ids.at(sock).local, a.value);
                 // A bound client's snapshot after connect() shows nothing new: name its peer now.
                 if (!m_ids.at(sock).local.empty())
@@ -197,6 +200,14 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
 
     int sock = pc.sock;
     m_states.callReturned(exit.id, sock, exit.ret == 0);
+    if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
+        // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
+        m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);
+        if (pc.tookFrom >= 0 && pc.tookFrom != sock)
+            m_ids.setTuple(pc.tookFrom, m_ids.at(pc.tookFrom).local, m_ids.at(pc.tookFrom).remote);
+        if (!pc.oldLocal.empty())
+            emitSocket(sock, exit.tNs);
+    }
     if (step.call == Call::Socket && exit.newFd >= 0) {
         sock = m_ids.addCreated(step, exit.newFd);
         track(sock, exit.tNs, TcpState::Closed);
@@ -216,7 +227,8 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
     } else if (step.call == Call::Listen && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Listen, exit.tNs, retIdx);
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
-        m_states.call(sock, MachineCall::Shutdown, exit.tNs, retIdx);
+        m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
+                      retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Close, exit.tNs, retIdx);
         m_ids.detachFd(sock, exit.fd);

@@ -145,9 +145,11 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
             return moveTo(TcpState::Closed);
         return std::nullopt;
-    case MachineCall::Shutdown:
-        // A listener stops listening (inet_shutdown: tcp_disconnect), and a connect() in progress is abandoned.
-        if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
+    case MachineCall::ShutdownRead:
+    case MachineCall::ShutdownWrite:
+        // inet_shutdown: a listener stops listening (tcp_disconnect) only when reading is shut down too; a
+        // connect() in progress is abandoned either way.
+        if ((m_state == TcpState::Listen && call == MachineCall::ShutdownRead) || m_state == TcpState::SynSent)
             return moveTo(TcpState::Closed);
         return std::nullopt;
     case MachineCall::FinQueued:

@@ -15,7 +15,8 @@ enum class MachineCall
 {
     Listen,
     Close,
-    Shutdown, // shutdown() of any direction, once it returned 0
+    ShutdownRead,  // shutdown(SHUT_RD or SHUT_RDWR) that returned 0
+    ShutdownWrite, // shutdown(SHUT_WR) that returned 0
     // close() or shutdown(SHUT_WR/RDWR) of a synchronised socket that returned (or blocks) before its FIN
     // left: the kernel changes the state at the call and sends the FIN once the data queued before it is out.
     FinQueued,

@@ -22,7 +22,8 @@ enum class Do
     Recv,
     Listen,
     Close,
-    Shutdown,
+    ShutRd,
+    ShutWr,
     FinQueued,
     Passive
 };
@@ -162,11 +163,14 @@ std::vector<Row> rows()
         {"ClosedIgnoresRst", {recv(R, 0, 0, St::Closed)}},
         {"ClosedCloseDoesNothing", {call(Do::Close, St::Closed)}},
         // shutdown(): a listener stops listening (and may listen again), a connect() in progress ends.
-        {"ListenShutdownEnds", {call(Do::Listen, St::Listen), call(Do::Shutdown, St::Closed)}},
+        {"ListenShutdownReadEnds", {call(Do::Listen, St::Listen), call(Do::ShutRd, St::Closed)}},
+        {"ListenShutdownWriteKeepsListening", {call(Do::Listen, St::Listen), call(Do::ShutWr, St::Listen)}},
         {"ListenAgainAfterShutdown",
-         {call(Do::Listen, St::Listen), call(Do::Shutdown, St::Closed), call(Do::Listen, St::Listen)}},
-        {"SynSentShutdownEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::Shutdown, St::Closed)}},
-        {"EstablishedShutdownCallWaitsForItsFin", established({call(Do::Shutdown, St::Established)})},
+         {call(Do::Listen, St::Listen), call(Do::ShutRd, St::Closed), call(Do::Listen, St::Listen)}},
+        {"SynSentShutdownReadEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::ShutRd, St::Closed)}},
+        {"SynSentShutdownWriteEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::ShutWr, St::Closed)}},
+        {"EstablishedShutdownCallWaitsForItsFin",
+         established({call(Do::ShutWr, St::Established), call(Do::ShutRd, St::Established)})},
         // close()/shutdown() behind unsent data: the state changes at the call, the FIN leaves later.
         {"EstablishedFinQueuedToFinWait1",
          established({call(Do::FinQueued, St::FinWait1), send(F | A, 1001, 5001, St::FinWait1, 300),
@@ -221,8 +225,11 @@ TEST_P(Transitions, FollowRfc9293)
         case Do::Close:
             changed = m.onCall(MachineCall::Close);
             break;
-        case Do::Shutdown:
-            changed = m.onCall(MachineCall::Shutdown);
+        case Do::ShutRd:
+            changed = m.onCall(MachineCall::ShutdownRead);
+            break;
+        case Do::ShutWr:
+            changed = m.onCall(MachineCall::ShutdownWrite);
             break;
         case Do::FinQueued:
             changed = m.onCall(MachineCall::FinQueued);
