@@ -157,16 +157,31 @@ void EventBuilder::onEnter(const CallEnter &enter)
             if (a.key == "addr")
                 a.value = real.text();
     }
-    m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
+    PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
     m_states.callEntered(enter.id, sock, step.call, enter.tNs);
-    if (step.call == Call::Connect && sock >= 0 && m_ids.at(sock).remote.empty()) {
-        // getpeername() fails in SYN_SENT, so the peer comes from the call itself.
+    if (step.call == Call::Connect && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
+        // getpeername() fails in SYN_SENT, so the peer comes from the call itself. Only a closed socket starts
+        // a new attempt (a refused one may be tried again, elsewhere, and a listener shut down may connect); on
+        // any other the call fails and changes nothing.
         for (const auto &a : args)
-            if (a.key == "addr")
+            if (a.key == "addr" && a.value != m_ids.at(sock).remote) {
+                pending.retargeted = true;
+                pending.oldLocal = m_ids.at(sock).local;
+                pending.oldRemote = m_ids.at(sock).remote;
+                pending.tookFrom = m_ids.byTuple(m_ids.at(sock).local, a.value);
                 m_ids.setTuple(sock, m_ids.at(sock).local, a.value);
+                // A bound client's snapshot after connect() shows nothing new: name its peer now.
+                if (!m_ids.at(sock).local.empty())
+                    emitSocket(sock, enter.tNs);
+            }
     }
-    m_out.add(enter.tNs, SyscallInfo{enter.id, step.index, step.actor, std::string(callName(step.call)), enter.fd,
-                                     m_ids.name(sock), std::move(args)});
+    long idx = static_cast<long>(
+        m_out.add(enter.tNs, SyscallInfo{enter.id, step.index, step.actor, std::string(callName(step.call)), enter.fd,
+                                         m_ids.name(sock), std::move(args)}));
+    const bool sendsFin = step.call == Call::Close ||
+                          (step.call == Call::Shutdown && (step.option == "SHUT_WR" || step.option == "SHUT_RDWR"));
+    if (sendsFin && sock >= 0)
+        m_states.finCallEntered(enter.id, sock, enter.tNs, idx);
 }
 
 void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> &blockedCalls)
@@ -184,7 +199,15 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         m_out.add(exit.tNs, SignalInfo{step.actor, "SIGPIPE", exit.id});
 
     int sock = pc.sock;
-    m_states.callReturned(exit.id, sock);
+    m_states.callReturned(exit.id, sock, exit.ret == 0);
+    if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
+        // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
+        m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);
+        if (pc.tookFrom >= 0 && pc.tookFrom != sock)
+            m_ids.setTuple(pc.tookFrom, m_ids.at(pc.tookFrom).local, m_ids.at(pc.tookFrom).remote);
+        if (!pc.oldLocal.empty())
+            emitSocket(sock, exit.tNs);
+    }
     if (step.call == Call::Socket && exit.newFd >= 0) {
         sock = m_ids.addCreated(step, exit.newFd);
         track(sock, exit.tNs, TcpState::Closed);
@@ -203,6 +226,9 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         onFdSnapshot(exit.newFd, exit.newFdAfter, exit.tNs, exit.snapNs);
     } else if (step.call == Call::Listen && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Listen, exit.tNs, retIdx);
+    } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
+        m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
+                      retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Close, exit.tNs, retIdx);
         m_ids.detachFd(sock, exit.fd);
@@ -232,7 +258,12 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if (!m_netns && from < 0 && to < 0 && m_ids.listenerFor(dst, listening) < 0)
         return;
     bool spawned = false;
-    if (to < 0 && syn && !ack) {
+    // A SYN on the 4-tuple of a connection that ended (or waits in TIME_WAIT) is a new connection for the
+    // listener: a new socket, never the old one revived.
+    const bool ended = to >= 0 &&
+                       (m_states.state(to) == TcpState::Closed || m_states.state(to) == TcpState::TimeWait) &&
+                       m_ids.at(to).role != SocketRole::Listen;
+    if ((to < 0 || ended) && syn && !ack) {
         if (int l = m_ids.listenerFor(dst, listening); l >= 0) {
             // A listener spawns a connection only when it answers; a SYN dropped on a full backlog spawns none.
             if (answeredLater(src, dst, items, pos)) {
@@ -240,7 +271,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
                 m_ids.setTuple(to, dst, src);
                 emitSocket(to, p.tNs);
                 spawned = true;
-            } else {
+            } else if (to < 0) {
                 to = l;
             }
         }
@@ -265,7 +296,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     long idx = static_cast<long>(m_out.add(p.tNs, std::move(info)));
 
     const Segment seg{p.flags, p.seq, p.ack, p.payloadLen};
-    if (from >= 0 && from != to)
+    // A socket connected to itself sends and receives each of its segments.
+    if (from >= 0)
         m_states.sent(from, seg, p.tNs, idx);
     if (to >= 0 && m_states.state(to) != TcpState::Listen)
         m_states.received(to, seg, p.tNs, idx);

@@ -46,6 +46,11 @@ private:
         std::int64_t tNs;
         int step;
         int sock;
+        // connect() only: the addresses it replaced, and the socket whose 4-tuple it took (-1: none), given
+        // back when the call fails before any SYN left (EADDRNOTAVAIL on a tuple in use, ECONNABORTED).
+        bool retargeted = false;
+        std::string oldLocal, oldRemote;
+        int tookFrom = -1;
     };
 
     void onStep(const StepMark &mark);

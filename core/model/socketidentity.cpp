@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/socketidentity.h"
 
+#include <set>
+
 namespace sockscope::core {
 
 namespace {
@@ -38,8 +40,11 @@ std::string_view socketRoleName(SocketRole role)
 SocketIdentity::SocketIdentity(const Scenario &scenario)
 {
     std::map<std::string, int> listeners;
+    std::set<std::string> connected; // variables a connect() came first on: listen() fails with EINVAL there
     for (const auto &step : scenario.steps) {
-        if (step.call != Call::Listen)
+        if (step.call == Call::Connect)
+            connected.insert(step.sock);
+        if (step.call != Call::Listen || connected.count(step.sock))
             continue;
         int &count = listeners[step.actor];
         if (!m_listenNames.count(step.sock))
@@ -185,8 +190,9 @@ int SocketIdentity::matchSnapshot(const std::string &local, const std::string &r
         return -1;
     const SocketId &s = m_socks[sock];
     // The peer must be known, from the snapshot or from the socket's own connect(): a socket that is only
-    // bound to the port did not send this (the kernel answers for a port nobody listens on).
-    if (s.role == SocketRole::Listen || !(snap.remote == remote || s.remote == remote))
+    // bound to the port, or listens on it, did not send this (the kernel answers for a port nobody listens
+    // on). A listener sends only once it connect()ed there itself, after a shutdown() ended its listening.
+    if ((s.role == SocketRole::Listen && s.remote != remote) || !(snap.remote == remote || s.remote == remote))
         return -1;
     return sock;
 }

@@ -9,6 +9,7 @@ namespace {
 constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
 constexpr std::uint8_t kFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
 constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
+constexpr std::uint8_t kRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
 // A kernel snapshot agrees with the derived model if the model was in that state within this much of the
 // snapshot: a segment's stamp and the state change it causes are microseconds apart.
 constexpr std::int64_t kKernelToleranceNs = 1000000;
@@ -51,6 +52,8 @@ void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
 
 void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long cause)
 {
+    if (seg.flags & (kFin | kRst))
+        std::erase_if(m_finCalls, [sock](const auto &entry) { return entry.second.sock == sock; });
     resolve(sock, &seg, absNs, true);
     TcpState before = state(sock);
     record(sock, before, m_socks[sock].machine.onSend(seg.flags, seg.seq, seg.ack, seg.len), absNs, cause);
@@ -73,15 +76,35 @@ void StateTracker::callEntered(std::int64_t callId, int sock, Call call, std::in
         m_locks[callId] = LockHolder{sock, absNs};
 }
 
-void StateTracker::callReturned(std::int64_t callId, int sock)
+void StateTracker::finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause)
+{
+    m_finCalls[callId] = FinCall{sock, absNs, cause};
+}
+
+void StateTracker::applyFinQueued(const FinCall &c)
+{
+    TcpState before = state(c.sock);
+    record(c.sock, before, m_socks[c.sock].machine.onCall(MachineCall::FinQueued), c.tNs, c.cause);
+}
+
+void StateTracker::callReturned(std::int64_t callId, int sock, bool ok)
 {
     m_locks.erase(callId);
+    if (auto it = m_finCalls.find(callId); it != m_finCalls.end()) {
+        if (ok)
+            applyFinQueued(it->second); // dated at the call's start, before anything deferred behind it
+        m_finCalls.erase(it);
+    }
     if (sock >= 0)
         resolve(sock, nullptr, 0, false);
 }
 
 void StateTracker::applyDeferred()
 {
+    // A close() that lingers still blocks: its state changed when it began (its cause is in this batch).
+    for (const auto &[id, c] : m_finCalls)
+        applyFinQueued(c);
+    m_finCalls.clear();
     while (!m_deferred.empty())
         resolve(m_deferred.begin()->first, nullptr, 0, false);
 }
@@ -152,24 +175,24 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
     }
     allowed.push_back(atStart);
     auto has = [&](TcpState st) { return std::find(allowed.begin(), allowed.end(), st) != allowed.end(); };
-    bool consistent = !m_capture || has(obs.state);
-    // The fd of a connection in TIME_WAIT reads CLOSE: the full socket is gone, a minisocket took over.
-    if (obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait))
-        consistent = true;
+    // The fd of a connection in TIME_WAIT reads CLOSE: the full socket is gone, a minisocket took over, which
+    // sock_diag lists as TIME_WAIT. Both describe one state, TIME_WAIT, so alternating reads never flap.
+    const TcpState seen =
+        obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait) ? TcpState::TimeWait : obs.state;
+    bool consistent = !m_capture || has(seen);
     // Linux passes FIN_WAIT_2 for an instant on the way from FIN_WAIT_1 to TIME_WAIT.
-    if (obs.state == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))
+    if (seen == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))
         consistent = true;
-    if (s.kernelSeen && s.kernelState == obs.state && s.kernelConflict == !consistent)
+    if (s.kernelSeen && s.kernelState == seen && s.kernelConflict == !consistent)
         return std::nullopt;
     TcpState derivedNow = atStart;
     for (const auto &[t, st] : s.history)
         if (t <= obs.t0Ns)
             derivedNow = st;
-    KernelVerdict v{obs.sock,  obs.t1Ns,    s.kernelSeen ? s.kernelState : TcpState::Closed,
-                    obs.state, !consistent, derivedNow};
+    KernelVerdict v{obs.sock, obs.t1Ns, s.kernelSeen ? s.kernelState : TcpState::Closed, seen, !consistent, derivedNow};
     const bool news = v.from != v.to || !consistent || (s.kernelSeen && s.kernelConflict);
     s.kernelSeen = true;
-    s.kernelState = obs.state;
+    s.kernelState = seen;
     s.kernelConflict = !consistent;
     if (!consistent)
         ++m_conflicts;

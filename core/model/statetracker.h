@@ -67,8 +67,12 @@ public:
 
     // close(), shutdown() and connect() hold the socket lock: a SYN or FIN arriving meanwhile waits.
     void callEntered(std::int64_t callId, int sock, Call call, std::int64_t absNs);
-    // The call returned (sock -1: none): what waited for it is processed at its own time.
-    void callReturned(std::int64_t callId, int sock);
+    // close() or shutdown(SHUT_WR/RDWR) entered: the kernel changes the state at once, but the FIN waits
+    // behind unsent data. If neither a FIN nor a RST leaves before the call returns (or the batch ends while it
+    // blocks, lingering), the state change is dated at the call's start.
+    void finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause);
+    // The call returned (sock -1: none; ok: it returned 0): what waited for it is processed at its own time.
+    void callReturned(std::int64_t callId, int sock, bool ok = true);
     // The end of a batch: nothing stays deferred across batches.
     void applyDeferred();
 
@@ -110,6 +114,14 @@ private:
     std::vector<Tracked> m_socks;
     std::map<std::int64_t, LockHolder> m_locks;      // by call id, until the call returns
     std::map<int, std::vector<Deferred>> m_deferred; // by receiving sock, in arrival order
+    struct FinCall
+    {
+        int sock;
+        std::int64_t tNs;
+        long cause;
+    };
+    void applyFinQueued(const FinCall &c);
+    std::map<std::int64_t, FinCall> m_finCalls; // by call id, until its FIN or RST leaves or it is applied
     std::vector<KernelObservation> m_observations;
     int m_conflicts = 0;
 };

@@ -145,6 +145,23 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         if (m_state == TcpState::Listen || m_state == TcpState::SynSent)
             return moveTo(TcpState::Closed);
         return std::nullopt;
+    case MachineCall::ShutdownRead:
+    case MachineCall::ShutdownWrite:
+        // inet_shutdown: a listener stops listening (tcp_disconnect) only when reading is shut down too; a
+        // connect() in progress is abandoned either way.
+        if ((m_state == TcpState::Listen && call == MachineCall::ShutdownRead) || m_state == TcpState::SynSent)
+            return moveTo(TcpState::Closed);
+        return std::nullopt;
+    case MachineCall::FinQueued:
+        switch (m_state) {
+        case TcpState::Established:
+        case TcpState::SynReceived:
+            return moveTo(TcpState::FinWait1);
+        case TcpState::CloseWait:
+            return moveTo(TcpState::LastAck);
+        default:
+            return std::nullopt;
+        }
     }
     return std::nullopt;
 }

@@ -14,7 +14,12 @@ namespace sockscope::core {
 enum class MachineCall
 {
     Listen,
-    Close
+    Close,
+    ShutdownRead,  // shutdown(SHUT_RD or SHUT_RDWR) that returned 0
+    ShutdownWrite, // shutdown(SHUT_WR) that returned 0
+    // close() or shutdown(SHUT_WR/RDWR) of a synchronised socket that returned (or blocks) before its FIN
+    // left: the kernel changes the state at the call and sends the FIN once the data queued before it is out.
+    FinQueued,
 };
 
 class TcpMachine

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,245 @@ TEST(EventBuilder, ContradictingSnapshotIsFlagged)
     want.push_back("43 @800 end ok");
     EXPECT_EQ(run.lines, want);
     EXPECT_EQ(run.conflicts, 1);
+}
+
+// A small scenario and hand-made records: calls (step, enter, exit with an optional fd snapshot after) and
+// segments. Returns the socket, packet and state events, without their numbers.
+struct MiniCall
+{
+    int step;
+    std::int64_t t;   // step mark; enter at t+1
+    std::int64_t ret; // returned at t+10
+    int err = 0;
+    int fd = -1;
+    int newFd = -1;
+    std::optional<FdSnapshot> after; // the scheduler's snapshot of fd at t+11
+};
+
+std::vector<std::string> mini(const char *scenario, const std::vector<MiniCall> &calls, std::vector<RawPacket> packets,
+                              std::vector<FdRecord> fds = {}, std::vector<DiagRecord> diags = {})
+{
+    ParseResult parsed = parseScenario(scenario, "mini.scn");
+    for (const auto &err : parsed.errors)
+        ADD_FAILURE() << err.format();
+    const Scenario &sc = *parsed.scenario;
+    RunInfo info;
+    info.isolation = "netns";
+    info.capture = true;
+    std::vector<std::string> lines;
+    EventBuilder builder(sc, info, [&](Event &&e) {
+        std::string line = render(e);
+        line = line.substr(line.find(' ') + 1);
+        if (e.as<SocketInfo>() || e.as<PacketInfo>() || e.as<StateInfo>())
+            lines.push_back(line);
+    });
+    RawBatch b;
+    std::int64_t id = 0;
+    for (const auto &c : calls) {
+        ++id;
+        b.steps.push_back({c.t, c.step});
+        b.enters.push_back({id, c.t + 1, &sc.steps[c.step], c.fd});
+        CallExit x;
+        x.id = id;
+        x.tNs = c.t + 10;
+        x.ret = c.ret;
+        x.err = c.err;
+        x.fd = c.fd;
+        x.newFd = c.newFd;
+        b.exits.push_back(x);
+        if (c.after)
+            b.fds.push_back({c.t + 11, c.fd, *c.after});
+    }
+    for (auto &f : fds)
+        b.fds.push_back(std::move(f));
+    b.diags = std::move(diags);
+    builder.addBatch(std::move(b), std::move(packets), {});
+    builder.finish(EndInfo{});
+    return lines;
+}
+
+constexpr std::uint8_t kF = 0x01, kS = 0x02, kR = 0x04, kA = 0x10;
+
+// shutdown(SHUT_RDWR) takes a listener out of LISTEN; SHUT_WR does not; listen() again afterwards works.
+TEST(EventBuilder, ShutdownOfAListener)
+{
+    const char *scn = R"(title: t
+topic: t
+summary: t
+actors: server
+
+server  L = socket(v4)
+server  listen(L, 5)
+server  shutdown(L, SHUT_WR)
+server  shutdown(L, SHUT_RDWR)
+server  listen(L, 5)
+)";
+    const std::vector<std::string> want = {
+        "@110 socket server.listen listen fd=3  ",
+        "@210 state server.listen CLOSED>LISTEN cause=7",
+        "@410 state server.listen LISTEN>CLOSED cause=14",
+        "@510 state server.listen CLOSED>LISTEN cause=18",
+    };
+    EXPECT_EQ(mini(scn,
+                   {{0, 100, 3, 0, -1, 3}, {1, 200, 0, 0, 3}, {2, 300, 0, 0, 3}, {3, 400, 0, 0, 3}, {4, 500, 0, 0, 3}},
+                   {}),
+              want);
+}
+
+// listen() on a connected socket fails: the socket keeps its name and role (and its states follow its
+// segments); a failed connect() on a 4-tuple in use gives the tuple back to its owner.
+TEST(EventBuilder, FailedCallsChangeNoRoleNameOrAddress)
+{
+    const char *scn = R"(title: t
+topic: t
+summary: t
+actors: client
+
+client  C = socket(v4)
+client  bind(C, 127.0.0.1:6020)
+client  connect(C, 127.0.0.1:5000)
+client  listen(C, 4)
+client  D = socket(v4)
+client  bind(D, 127.0.0.1:6020)
+client  connect(D, 127.0.0.1:5000)
+)";
+    const FdSnapshot bound{7, 0, "127.0.0.1:6020", "", 0, 0};
+    std::vector<RawPacket> packets = {segment(205, 6020, 5000, kS, 1000, 0), segment(700, 6020, 5000, kA, 1001, 1)};
+    const std::vector<std::string> want = {
+        "@110 socket client.1 connect fd=3  ",
+        "@111 socket client.1 connect fd=3 127.0.0.1:6020 ",
+        "@201 socket client.1 connect fd=3 127.0.0.1:6020 127.0.0.1:5000", // bound: the peer is named at connect()
+        "@205 packet client.1> flags=2 seq=0 ack=0",
+        "@205 state client.1 CLOSED>SYN_SENT cause=13",
+        "@410 socket client.2 connect fd=4  ",
+        "@411 socket client.2 connect fd=4 127.0.0.1:6020 ",
+        "@501 socket client.2 connect fd=4 127.0.0.1:6020 127.0.0.1:5000",
+        "@510 socket client.2 connect fd=4 127.0.0.1:6020 ", // EADDRNOTAVAIL: no SYN left, nothing changed
+        "@700 packet client.1> flags=16 seq=1 ack=1",
+    };
+    EXPECT_EQ(mini(scn,
+                   {{0, 100, 3, 0, -1, 3},
+                    {1, 100, 0, 0, 3, -1, bound},
+                    {2, 200, -1, 115, 3},
+                    {3, 300, -1, 22, 3},
+                    {4, 400, 4, 0, -1, 4},
+                    {5, 400, 0, 0, 4, -1, FdSnapshot{7, 0, "127.0.0.1:6020", "", 0, 0}},
+                    {6, 500, -1, 99, 4}},
+                   std::move(packets)),
+              want);
+}
+
+// A socket connected to itself sends and receives each segment: simultaneous open with itself.
+TEST(EventBuilder, SelfConnect)
+{
+    const char *scn = R"(title: t
+topic: t
+summary: t
+actors: client
+
+client  S = socket(v4)
+client  bind(S, 127.0.0.1:7020)
+client  connect(S, 127.0.0.1:7020)
+)";
+    std::vector<RawPacket> packets = {segment(203, 7020, 7020, kS, 1000, 0),
+                                      segment(204, 7020, 7020, kS | kA, 1000, 1001),
+                                      segment(205, 7020, 7020, kA, 1001, 1001)};
+    const std::vector<std::string> want = {
+        "@110 socket client.1 connect fd=3  ",
+        "@111 socket client.1 connect fd=3 127.0.0.1:7020 ",
+        "@201 socket client.1 connect fd=3 127.0.0.1:7020 127.0.0.1:7020",
+        "@203 packet client.1>client.1 flags=2 seq=0 ack=0",
+        "@203 state client.1 CLOSED>SYN_SENT cause=13",
+        // Its own SYN waited for connect()'s lock; its SYN|ACK acknowledges it, so it counts at 203.
+        "@203 state client.1 SYN_SENT>SYN_RECEIVED cause=13",
+        "@204 packet client.1>client.1 flags=18 seq=0 ack=1",
+        "@204 state client.1 SYN_RECEIVED>ESTABLISHED cause=16",
+        "@205 packet client.1>client.1 flags=16 seq=1 ack=1",
+    };
+    EXPECT_EQ(mini(scn,
+                   {{0, 100, 3, 0, -1, 3},
+                    {1, 100, 0, 0, 3, -1, FdSnapshot{7, 0, "127.0.0.1:7020", "", 0, 0}},
+                    {2, 200, 0, 0, 3}},
+                   std::move(packets)),
+              want);
+}
+
+// A SYN on the 4-tuple of a connection that ended is a new connection: a new socket, not the old one revived.
+TEST(EventBuilder, NewConnectionOnAnEndedTupleIsANewSocket)
+{
+    const char *scn = R"(title: t
+topic: t
+summary: t
+actors: server
+
+server  L = socket(v4)
+server  bind(L, 127.0.0.1:5000)
+server  listen(L, 5)
+)";
+    std::vector<RawPacket> packets = {
+        segment(300, 6000, 5000, kS, 1000, 0),    segment(301, 5000, 6000, kS | kA, 5000, 1001),
+        segment(302, 6000, 5000, kA, 1001, 5001), segment(303, 6000, 5000, kR, 1001, 0),
+        segment(400, 6000, 5000, kS, 90000, 0),   segment(401, 5000, 6000, kS | kA, 70000, 90001),
+    };
+    const std::vector<std::string> want = {
+        "@110 socket server.listen listen fd=3  ",
+        "@111 socket server.listen listen fd=3 127.0.0.1:5000 ",
+        "@210 state server.listen CLOSED>LISTEN cause=11",
+        "@300 socket server.1 accepted fd=-1 127.0.0.1:5000 127.0.0.1:6000",
+        "@300 packet >server.1 flags=2 seq=0 ack=0",
+        "@300 state server.1 LISTEN>SYN_RECEIVED cause=14",
+        "@301 packet server.1> flags=18 seq=0 ack=1",
+        "@302 packet >server.1 flags=16 seq=1 ack=1",
+        "@302 state server.1 SYN_RECEIVED>ESTABLISHED cause=17",
+        "@303 packet >server.1 flags=4 seq=1 ack=0",
+        "@303 state server.1 ESTABLISHED>CLOSED cause=19",
+        "@400 socket server.2 accepted fd=-1 127.0.0.1:5000 127.0.0.1:6000",
+        "@400 packet >server.2 flags=2 seq=0 ack=0",
+        "@400 state server.2 LISTEN>SYN_RECEIVED cause=22",
+        "@401 packet server.2> flags=18 seq=0 ack=1",
+    };
+    EXPECT_EQ(mini(scn,
+                   {{0, 100, 3, 0, -1, 3},
+                    {1, 100, 0, 0, 3, -1, FdSnapshot{7, 0, "127.0.0.1:5000", "", 0, 0}},
+                    {2, 200, 0, 0, 3}},
+                   std::move(packets)),
+              want);
+}
+
+// close() behind unsent data returns before its FIN leaves: FIN_WAIT_1 begins at close().
+TEST(EventBuilder, CloseBehindUnsentDataIsFinWait1FromTheCall)
+{
+    const char *scn = R"(title: t
+topic: t
+summary: t
+actors: client
+
+client  C = socket(v4)
+client  connect(C, 127.0.0.1:5000)
+client  close(C)
+)";
+    std::vector<RawPacket> packets = {
+        segment(203, 40000, 5000, kS, 1000, 0), segment(204, 5000, 40000, kS | kA, 5000, 1001),
+        segment(205, 40000, 5000, kA, 1001, 5001), segment(900, 40000, 5000, kF | kA, 301001, 5001)};
+    const std::vector<std::string> want = {
+        "@110 socket client.1 connect fd=3  ",
+        "@203 socket client.1 connect fd=3 127.0.0.1:40000 127.0.0.1:5000",
+        "@203 packet client.1> flags=2 seq=0 ack=0",
+        "@203 state client.1 CLOSED>SYN_SENT cause=8",
+        "@204 packet >client.1 flags=18 seq=0 ack=1",
+        "@204 state client.1 SYN_SENT>ESTABLISHED cause=10",
+        "@205 packet client.1> flags=16 seq=1 ack=1",
+        "@211 state client.1 CLOSED>ESTABLISHED kernel",
+        "@301 state client.1 ESTABLISHED>FIN_WAIT_1 cause=17", // at close() (its syscall event), not at its FIN
+        "@310 socket client.1 connect fd=-1 127.0.0.1:40000 127.0.0.1:5000",
+        "@900 packet client.1> flags=17 seq=300001 ack=1",
+    };
+    EXPECT_EQ(mini(scn,
+                   {{0, 100, 3, 0, -1, 3},
+                    {1, 200, 0, 0, 3, -1, FdSnapshot{1, 0, "127.0.0.1:40000", "127.0.0.1:5000", 0, 0}},
+                    {2, 300, 0, 0, 3}},
+                   std::move(packets)),
+              want);
 }
 
 } // namespace

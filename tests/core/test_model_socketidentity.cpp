@@ -287,3 +287,42 @@ TEST(SocketIdentity, SegmentEndpointMatchesALaterSnapshot)
 }
 
 } // namespace
+
+namespace {
+
+// listen() on a variable a connect() came first on fails (EINVAL): that socket is no listener, by name or role.
+TEST(SocketIdentity, ListenAfterConnectNamesNoListener)
+{
+    Scenario sc;
+    sc.steps = {step("server", Call::Socket, "L"),     step("server", Call::Listen, "", "L"),
+                step("client", Call::Socket, "C"),     step("client", Call::Connect, "", "C"),
+                step("client", Call::Listen, "", "C"), step("server", Call::Connect, "", "L"),
+                step("server", Call::Listen, "", "L")};
+    for (int i = 0; i < static_cast<int>(sc.steps.size()); ++i)
+        sc.steps[i].index = i;
+    SocketIdentity ids(sc);
+    const int l = ids.addCreated(sc.steps[0], 3);
+    const int c = ids.addCreated(sc.steps[2], 4);
+    EXPECT_EQ(ids.at(l).name, "server.listen"); // it listened before it connected
+    EXPECT_EQ(ids.at(l).role, SocketRole::Listen);
+    EXPECT_EQ(ids.at(c).name, "client.1");
+    EXPECT_EQ(ids.at(c).role, SocketRole::Connect);
+}
+
+// A listener shut down may connect: its segments match its later snapshot like any other socket's.
+TEST(SocketIdentity, AListenerThatConnectsMatchesItsSnapshot)
+{
+    Scenario sc = twoListeners();
+    SocketIdentity ids(sc);
+    const int l = ids.addCreated(sc.steps[0], 3);
+    ids.setTuple(l, "127.0.0.1:5000", "127.0.0.1:5000");
+    EXPECT_EQ(ids.matchSnapshot("127.0.0.1:5000", "127.0.0.1:5000", 3, FdSnapshot{1, 0, "127.0.0.1:5000", "", 0, 0}),
+              l);
+    const int m = ids.addCreated(sc.steps[1], 4);
+    ids.learn(m, FdSnapshot{10, 0, "127.0.0.1:6000", "", 0, 0});
+    EXPECT_EQ(ids.matchSnapshot("127.0.0.1:6000", "127.0.0.1:40000", 4, FdSnapshot{10, 0, "127.0.0.1:6000", "", 0, 0}),
+              -1)
+        << "a listener that never connected did not send it";
+}
+
+} // namespace

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -187,6 +188,7 @@ struct JudgeRow
     bool fromFd;
     bool conflict;
     bool capture = true;
+    std::optional<TcpState> reported = std::nullopt; // the state the verdict reports, when not `kernel`
 };
 
 void PrintTo(const JudgeRow &row, std::ostream *os)
@@ -211,14 +213,15 @@ TEST_P(KernelJudgement, FlagsContradictionsOnly)
     f.tracker.observe({s, r.t0, r.t1, r.kernel, r.fromFd});
     auto verdicts = f.tracker.judgeObservations();
     EXPECT_EQ(f.tracker.conflicts(), r.conflict ? 1 : 0);
+    const TcpState reported = r.reported.value_or(r.kernel);
     // A first sighting is news unless it is a consistent CLOSED (the state a socket starts in).
-    if (!r.conflict && r.kernel == TcpState::Closed) {
+    if (!r.conflict && reported == TcpState::Closed) {
         EXPECT_TRUE(verdicts.empty());
         return;
     }
     ASSERT_EQ(verdicts.size(), 1u);
     EXPECT_EQ(verdicts[0].conflict, r.conflict);
-    EXPECT_EQ(stateName(verdicts[0].to), stateName(r.kernel));
+    EXPECT_EQ(stateName(verdicts[0].to), stateName(reported));
     EXPECT_EQ(verdicts[0].tNs, r.t1) << "never before the end of the snapshot";
 }
 
@@ -235,8 +238,9 @@ INSTANTIATE_TEST_SUITE_P(
         JudgeRow{"EarlierStateTooLate", 4 * kMs, 4 * kMs, TcpState::SynSent, true, true},
         JudgeRow{"WideSnapshotSeesEveryStateInside", 3 * kMs, 12 * kMs, TcpState::FinWait1, false, false},
         JudgeRow{"TimeWaitFromDiag", 20 * kMs, 21 * kMs, TcpState::TimeWait, false, false},
-        // The fd of a TIME_WAIT connection reads CLOSE from TCP_INFO: the minisocket took over.
-        JudgeRow{"TimeWaitFdReadsClose", 20 * kMs, 20 * kMs, TcpState::Closed, true, false},
+        // The fd of a TIME_WAIT connection reads CLOSE from TCP_INFO: the minisocket took over, and the state
+        // reported is the one sock_diag lists, TIME_WAIT.
+        JudgeRow{"TimeWaitFdReadsClose", 20 * kMs, 20 * kMs, TcpState::Closed, true, false, true, TcpState::TimeWait},
         JudgeRow{"CloseFromDiagIsNotTimeWait", 20 * kMs, 21 * kMs, TcpState::Closed, false, true},
         // Linux passes FIN_WAIT_2 for an instant between FIN_WAIT_1 and TIME_WAIT.
         JudgeRow{"FinWait2BetweenFinWait1AndTimeWait", 10 * kMs + 100000, 10 * kMs + 100000, TcpState::FinWait2, true,
@@ -281,14 +285,85 @@ TEST(StateTracker, TimeWaitFdAndDiagTogetherAreConsistent)
     int s = f.established();
     f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs, 2);
     f.tracker.received(s, {F | A, 5001, 1002, 0}, 10 * kMs + 100, 3);
+    std::vector<TcpState> reported;
     for (int i = 0; i < 3; ++i) {
         std::int64_t t = (20 + 10 * i) * kMs;
         f.tracker.observe({s, t, t, TcpState::Closed, true});
         f.tracker.observe({s, t + 1, t + 2, TcpState::TimeWait, false});
-        for (const auto &v : f.tracker.judgeObservations())
+        for (const auto &v : f.tracker.judgeObservations()) {
             EXPECT_FALSE(v.conflict) << "at " << t << ": kernel " << stateName(v.to);
+            reported.push_back(v.to);
+        }
     }
     EXPECT_EQ(f.tracker.conflicts(), 0);
+    // One kernel state, reported once: no CLOSED/TIME_WAIT flapping.
+    EXPECT_EQ(reported, std::vector<TcpState>{TcpState::TimeWait});
+}
+
+// close() or shutdown() behind unsent data: the call returns (or lingers) before its FIN leaves.
+TEST(StateTracker, FinQueuedBehindDataChangesTheStateAtTheCall)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.callEntered(7, s, Call::Close, 10 * kMs);
+    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+    f.tracker.callReturned(7, s, true);
+    const std::vector<Change> want = {{s, TcpState::Established, TcpState::FinWait1, 10 * kMs, 20}};
+    EXPECT_EQ(f.changes, want);
+    f.tracker.sent(s, {F | A, 301001, 5001, 0}, 50 * kMs, 21); // the FIN, long after: no change
+    f.tracker.received(s, {A, 5001, 301002, 0}, 51 * kMs, 22);
+    ASSERT_EQ(f.changes.size(), 2u);
+    EXPECT_EQ(f.changes[1], (Change{s, TcpState::FinWait1, TcpState::FinWait2, 51 * kMs, 22}));
+}
+
+TEST(StateTracker, FinInsideTheCallChangesTheStateAtTheFin)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.callEntered(7, s, Call::Shutdown, 10 * kMs);
+    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs + 5, 21);
+    f.tracker.callReturned(7, s, true);
+    const std::vector<Change> want = {{s, TcpState::Established, TcpState::FinWait1, 10 * kMs + 5, 21}};
+    EXPECT_EQ(f.changes, want);
+}
+
+TEST(StateTracker, RstInsideTheCallIsNoFinWait1)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+    f.tracker.sent(s, {R | A, 1001, 5001, 0}, 10 * kMs + 5, 21); // close() with unread data
+    f.tracker.callReturned(7, s, true);
+    const std::vector<Change> want = {{s, TcpState::Established, TcpState::Closed, 10 * kMs + 5, 21}};
+    EXPECT_EQ(f.changes, want);
+}
+
+TEST(StateTracker, LingeringCloseIsInFinWait1WhileItBlocks)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+    f.tracker.applyDeferred(); // the batch ends, close() still blocks
+    const std::vector<Change> want = {{s, TcpState::Established, TcpState::FinWait1, 10 * kMs, 20}};
+    EXPECT_EQ(f.changes, want);
+    f.tracker.observe({s, 12 * kMs, 12 * kMs, TcpState::FinWait1, false});
+    EXPECT_FALSE(f.tracker.judgeObservations().at(0).conflict);
+    f.tracker.callReturned(7, s, true); // decided already: no second change
+    EXPECT_EQ(f.changes, want);
+}
+
+TEST(StateTracker, FailedShutdownChangesNothing)
+{
+    Fixture f;
+    int s = f.tracker.add(TcpState::Closed, 0);
+    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+    f.tracker.callReturned(7, s, false); // ENOTCONN
+    EXPECT_TRUE(f.changes.empty());
+    int e = f.established();
+    f.tracker.finCallEntered(8, e, 10 * kMs, 20);
+    f.tracker.callReturned(8, e, false);
+    EXPECT_TRUE(f.changes.empty());
 }
 
 } // namespace

@@ -22,6 +22,9 @@ enum class Do
     Recv,
     Listen,
     Close,
+    ShutRd,
+    ShutWr,
+    FinQueued,
     Passive
 };
 
@@ -159,6 +162,31 @@ std::vector<Row> rows()
         {"ClosedAnswersWithRstAndStays", {send(R | A, 0, 1001, St::Closed)}},
         {"ClosedIgnoresRst", {recv(R, 0, 0, St::Closed)}},
         {"ClosedCloseDoesNothing", {call(Do::Close, St::Closed)}},
+        // shutdown(): a listener stops listening (and may listen again), a connect() in progress ends.
+        {"ListenShutdownReadEnds", {call(Do::Listen, St::Listen), call(Do::ShutRd, St::Closed)}},
+        {"ListenShutdownWriteKeepsListening", {call(Do::Listen, St::Listen), call(Do::ShutWr, St::Listen)}},
+        {"ListenAgainAfterShutdown",
+         {call(Do::Listen, St::Listen), call(Do::ShutRd, St::Closed), call(Do::Listen, St::Listen)}},
+        {"SynSentShutdownReadEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::ShutRd, St::Closed)}},
+        {"SynSentShutdownWriteEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::ShutWr, St::Closed)}},
+        {"EstablishedShutdownCallWaitsForItsFin",
+         established({call(Do::ShutWr, St::Established), call(Do::ShutRd, St::Established)})},
+        // close()/shutdown() behind unsent data: the state changes at the call, the FIN leaves later.
+        {"EstablishedFinQueuedToFinWait1",
+         established({call(Do::FinQueued, St::FinWait1), send(F | A, 1001, 5001, St::FinWait1, 300),
+                      recv(A, 5001, 1302, St::FinWait2)})},
+        {"CloseWaitFinQueuedToLastAck",
+         established({recv(F | A, 5001, 1001, St::CloseWait), call(Do::FinQueued, St::LastAck),
+                      send(F | A, 1001, 5002, St::LastAck), recv(A, 5002, 1002, St::Closed)})},
+        {"SynReceivedFinQueuedToFinWait1", synReceived({call(Do::FinQueued, St::FinWait1)})},
+        {"ListenFinQueuedDoesNothing", {call(Do::Listen, St::Listen), call(Do::FinQueued, St::Listen)}},
+        {"FinWait1FinQueuedAgainStays",
+         established({call(Do::FinQueued, St::FinWait1), call(Do::FinQueued, St::FinWait1)})},
+        // A socket connected to itself: each segment is sent and received by the same machine.
+        {"SelfConnectThroughClosingToTimeWait",
+         {send(S, 1000, 0, St::SynSent), recv(S, 1000, 0, St::SynReceived), send(S | A, 1000, 1001, St::SynReceived),
+          recv(S | A, 1000, 1001, St::Established), send(F | A, 1001, 1001, St::FinWait1),
+          recv(F | A, 1001, 1001, St::Closing), send(A, 1002, 1002, St::Closing), recv(A, 1002, 1002, St::TimeWait)}},
         // Serial-number arithmetic: the FIN's sequence number wraps past 2^32.
         {"FinAckedAcrossSequenceWrap",
          {send(S, 0xfffffff0u, 0, St::SynSent), recv(S | A, 5000, 0xfffffff1u, St::Established),
@@ -196,6 +224,15 @@ TEST_P(Transitions, FollowRfc9293)
             break;
         case Do::Close:
             changed = m.onCall(MachineCall::Close);
+            break;
+        case Do::ShutRd:
+            changed = m.onCall(MachineCall::ShutdownRead);
+            break;
+        case Do::ShutWr:
+            changed = m.onCall(MachineCall::ShutdownWrite);
+            break;
+        case Do::FinQueued:
+            changed = m.onCall(MachineCall::FinQueued);
             break;
         case Do::Passive:
             m.startPassive();
