@@ -19,6 +19,7 @@
 #include <QToolBar>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 namespace sockscope::ui {
@@ -76,15 +77,15 @@ bool ClassMode::switchTo(const QString &name)
     if (!worker->isRunning())
         return worker->start(next, true);
     // The lesson on screen gives way: stop it, start the next one once it has ended.
-    auto finished = std::make_shared<QMetaObject::Connection>();
-    auto failed = std::make_shared<QMetaObject::Connection>();
-    auto go = [worker, finished, failed, next] {
-        QObject::disconnect(*finished);
-        QObject::disconnect(*failed);
+    auto ended = std::make_shared<std::array<QMetaObject::Connection, 3>>();
+    auto go = [worker, ended, next] {
+        for (const QMetaObject::Connection &c : *ended)
+            QObject::disconnect(c);
         worker->start(next, true);
     };
-    *finished = connect(worker, &LabWorker::runFinished, this, go, Qt::QueuedConnection);
-    *failed = connect(worker, &LabWorker::runFailed, this, go, Qt::QueuedConnection);
+    (*ended)[0] = connect(worker, &LabWorker::runStopped, this, go, Qt::QueuedConnection);
+    (*ended)[1] = connect(worker, &LabWorker::runFinished, this, go, Qt::QueuedConnection);
+    (*ended)[2] = connect(worker, &LabWorker::runFailed, this, go, Qt::QueuedConnection);
     worker->stop();
     return true;
 }
