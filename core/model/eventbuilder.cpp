@@ -9,8 +9,6 @@
 namespace sockscope::core {
 
 namespace {
-constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
-constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
 constexpr size_t kLookahead = 400;
 } // namespace
 
@@ -83,7 +81,7 @@ bool EventBuilder::answeredLater(const std::string &src, const std::string &dst,
         if (items[j].kind != BatchItem::Kind::Packet)
             continue;
         const RawPacket &q = m_batchPackets->at(items[j].index);
-        if ((q.flags & (kSyn | kAck)) == (kSyn | kAck) && endpointText(q.srcIp, q.srcPort, q.v6) == dst &&
+        if ((q.flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck) && endpointText(q.srcIp, q.srcPort, q.v6) == dst &&
             endpointText(q.dstIp, q.dstPort, q.v6) == src)
             return true;
     }
@@ -246,8 +244,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
 {
     const std::string src = endpointText(p.srcIp, p.srcPort, p.v6);
     const std::string dst = endpointText(p.dstIp, p.dstPort, p.v6);
-    const bool syn = p.flags & kSyn;
-    const bool ack = p.flags & kAck;
+    const bool syn = p.flags & kTcpSyn;
+    const bool ack = p.flags & kTcpAck;
     if (syn)
         m_seq.sawSyn(src, dst, p.seq);
 

@@ -6,10 +6,6 @@
 namespace sockscope::core {
 
 namespace {
-constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
-constexpr std::uint8_t kFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
-constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
-constexpr std::uint8_t kRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
 // A kernel snapshot agrees with the derived model if the model was in that state within this much of the
 // snapshot: a segment's stamp and the state change it causes are microseconds apart.
 constexpr std::int64_t kKernelToleranceNs = 1000000;
@@ -52,7 +48,7 @@ void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
 
 void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long cause)
 {
-    if (seg.flags & (kFin | kRst))
+    if (seg.flags & (kTcpFin | kTcpRst))
         std::erase_if(m_finCalls, [sock](const auto &entry) { return entry.second.sock == sock; });
     resolve(sock, &seg, absNs, true);
     TcpState before = state(sock);
@@ -64,7 +60,7 @@ void StateTracker::received(int sock, const Segment &seg, std::int64_t absNs, lo
 {
     Deferred d{seg, absNs, cause};
     // The backlog is FIFO: once one segment waits for the lock, every later one waits behind it.
-    if (m_deferred.count(sock) || ((seg.flags & (kSyn | kFin)) && lockHeld(sock, absNs)))
+    if (m_deferred.count(sock) || ((seg.flags & (kTcpSyn | kTcpFin)) && lockHeld(sock, absNs)))
         m_deferred[sock].push_back(d);
     else
         apply(sock, d, absNs);
@@ -134,8 +130,9 @@ void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, b
     bool stopped = false; // FIFO: after the first segment our own send does not acknowledge, the rest wait too
     for (const auto &d : waiting) {
         // Sequence space the deferred segment occupies: its data, plus one for SYN and one for FIN.
-        std::uint32_t end = d.seg.seq + d.seg.len + ((d.seg.flags & kSyn) ? 1 : 0) + ((d.seg.flags & kFin) ? 1 : 0);
-        bool acked = sent && (sent->flags & kAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
+        std::uint32_t end =
+            d.seg.seq + d.seg.len + ((d.seg.flags & kTcpSyn) ? 1 : 0) + ((d.seg.flags & kTcpFin) ? 1 : 0);
+        bool acked = sent && (sent->flags & kTcpAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
         if (!sent)
             apply(sock, d, d.tNs); // the call returned first: it was processed at its own time
         else if (before && acked && !stopped)

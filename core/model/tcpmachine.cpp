@@ -4,10 +4,6 @@
 namespace sockscope::core {
 
 namespace {
-constexpr std::uint8_t kFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
-constexpr std::uint8_t kSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
-constexpr std::uint8_t kRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
-constexpr std::uint8_t kAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
 
 // Serial-number arithmetic (RFC 1982): a >= b modulo 2^32.
 bool seqGe(std::uint32_t a, std::uint32_t b)
@@ -15,6 +11,21 @@ bool seqGe(std::uint32_t a, std::uint32_t b)
     return static_cast<std::int32_t>(a - b) >= 0;
 }
 } // namespace
+
+// Our FIN is sent (or queued behind data): the side that closes first waits in FIN_WAIT_1, the side that
+// answers a FIN in LAST_ACK; any other state has nothing to close.
+std::optional<TcpState> TcpMachine::afterOwnFin()
+{
+    switch (m_state) {
+    case TcpState::Established:
+    case TcpState::SynReceived:
+        return moveTo(TcpState::FinWait1);
+    case TcpState::CloseWait:
+        return moveTo(TcpState::LastAck);
+    default:
+        return std::nullopt;
+    }
+}
 
 std::optional<TcpState> TcpMachine::moveTo(TcpState next)
 {
@@ -26,13 +37,13 @@ std::optional<TcpState> TcpMachine::moveTo(TcpState next)
 
 bool TcpMachine::acksOurFin(std::uint8_t flags, std::uint32_t ack) const
 {
-    return m_finSent && (flags & kAck) && seqGe(ack, m_finEnd);
+    return m_finSent && (flags & kTcpAck) && seqGe(ack, m_finEnd);
 }
 
 std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq, std::uint32_t /*ack*/,
                                            std::uint32_t len)
 {
-    if (flags & kRst) {
+    if (flags & kTcpRst) {
         // A reset ends every synchronised or half-open state; a TIME_WAIT or closed socket that answers
         // with RST stays as it is.
         if (m_state == TcpState::TimeWait || m_state == TcpState::Closed || m_state == TcpState::Listen)
@@ -41,27 +52,19 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
     }
     // A SYN from CLOSED is a new connection attempt (a connect() after a refused one picks a new ISS); any
     // other SYN is a retransmission or the SYN|ACK of a passive or simultaneous open, which keeps the ISS.
-    const bool opens = (flags & kSyn) && !(flags & kAck) && m_state == TcpState::Closed;
-    if ((flags & kSyn) && (!m_synSent || opens)) {
+    const bool opens = (flags & kTcpSyn) && !(flags & kTcpAck) && m_state == TcpState::Closed;
+    if ((flags & kTcpSyn) && (!m_synSent || opens)) {
         m_synSent = true;
         m_iss = seq;
         m_finSent = false;
         if (opens)
             return moveTo(TcpState::SynSent);
     }
-    if (flags & kFin) {
+    if (flags & kTcpFin) {
         // The FIN occupies one sequence number after the segment's data (and after the SYN, if both).
         m_finSent = true;
-        m_finEnd = seq + len + ((flags & kSyn) ? 1 : 0) + 1;
-        switch (m_state) {
-        case TcpState::Established:
-        case TcpState::SynReceived:
-            return moveTo(TcpState::FinWait1);
-        case TcpState::CloseWait:
-            return moveTo(TcpState::LastAck);
-        default:
-            break;
-        }
+        m_finEnd = seq + len + ((flags & kTcpSyn) ? 1 : 0) + 1;
+        return afterOwnFin();
     }
     return std::nullopt;
 }
@@ -69,27 +72,27 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
 std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t /*seq*/, std::uint32_t ack,
                                               std::uint32_t /*len*/)
 {
-    if (flags & kRst) {
+    if (flags & kTcpRst) {
         switch (m_state) {
         case TcpState::Closed:
         case TcpState::Listen:
             return std::nullopt;
         case TcpState::SynSent:
             // In SYN_SENT only a RST that acknowledges our SYN is acceptable (RFC 9293 3.10.7.3).
-            if (!(flags & kAck) || ack != m_iss + 1)
+            if (!(flags & kTcpAck) || ack != m_iss + 1)
                 return std::nullopt;
             return moveTo(TcpState::Closed);
         default:
             return moveTo(TcpState::Closed);
         }
     }
-    if (flags & kSyn) {
+    if (flags & kTcpSyn) {
         // A SYN|ACK that does not acknowledge our SYN is answered with a RST and dropped (RFC 9293 3.10.7.3;
         // Linux's tcp_rcv_synsent_state_process and, for simultaneous open, tcp_validate_incoming).
         const bool acksOurSyn = !m_synSent || ack == m_iss + 1;
-        if (m_state == TcpState::SynSent && !(flags & kAck))
+        if (m_state == TcpState::SynSent && !(flags & kTcpAck))
             return moveTo(TcpState::SynReceived); // simultaneous open: the peer's own SYN
-        if ((m_state == TcpState::SynSent || m_state == TcpState::SynReceived) && (flags & kAck) && acksOurSyn)
+        if ((m_state == TcpState::SynSent || m_state == TcpState::SynReceived) && (flags & kTcpAck) && acksOurSyn)
             return moveTo(TcpState::Established);
         return std::nullopt;
     }
@@ -98,10 +101,10 @@ std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t 
         if (auto s = moveTo(next))
             changed = s;
     };
-    if (m_state == TcpState::SynReceived && (flags & kAck) && seqGe(ack, m_iss + 1))
+    if (m_state == TcpState::SynReceived && (flags & kTcpAck) && seqGe(ack, m_iss + 1))
         step(TcpState::Established);
     const bool finAcked = acksOurFin(flags, ack);
-    if (flags & kFin) {
+    if (flags & kTcpFin) {
         switch (m_state) {
         case TcpState::Established:
             step(TcpState::CloseWait);
@@ -153,15 +156,7 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
             return moveTo(TcpState::Closed);
         return std::nullopt;
     case MachineCall::FinQueued:
-        switch (m_state) {
-        case TcpState::Established:
-        case TcpState::SynReceived:
-            return moveTo(TcpState::FinWait1);
-        case TcpState::CloseWait:
-            return moveTo(TcpState::LastAck);
-        default:
-            return std::nullopt;
-        }
+        return afterOwnFin();
     }
     return std::nullopt;
 }

@@ -11,6 +11,12 @@
 
 namespace sockscope::core {
 
+// The flag bits as they appear in a TCP header's flag byte (raw records carry that byte).
+inline constexpr std::uint8_t kTcpFin = static_cast<std::uint8_t>(SegmentFlag::Fin);
+inline constexpr std::uint8_t kTcpSyn = static_cast<std::uint8_t>(SegmentFlag::Syn);
+inline constexpr std::uint8_t kTcpRst = static_cast<std::uint8_t>(SegmentFlag::Rst);
+inline constexpr std::uint8_t kTcpAck = static_cast<std::uint8_t>(SegmentFlag::Ack);
+
 enum class MachineCall
 {
     Listen,
@@ -38,6 +44,7 @@ public:
 
 private:
     std::optional<TcpState> moveTo(TcpState next);
+    std::optional<TcpState> afterOwnFin();
     bool acksOurFin(std::uint8_t flags, std::uint32_t ack) const;
 
     TcpState m_state = TcpState::Closed;

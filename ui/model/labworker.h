@@ -14,8 +14,8 @@
 #include "core/lab/parent/labclient.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
-#include "ui/model/runphase.h"
 #include "ui/model/refreshrate.h"
+#include "ui/model/runphase.h"
 
 #include <QElapsedTimer>
 #include <QObject>
