@@ -5,6 +5,7 @@
 // mode, sideways scrolling by key, and choosing another scenario without leaving class mode.
 
 #include "core/scenario/builtins.h"
+#include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
@@ -23,12 +24,7 @@
 
 using namespace sockscope;
 
-namespace {
-core::Scenario builtin(const char *name)
-{
-    return *core::resolveScenario(name).scenario;
-}
-} // namespace
+using uitest::builtin;
 
 class TestClassFit : public QObject
 {

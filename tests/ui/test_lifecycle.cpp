@@ -4,6 +4,7 @@
 // window is told in words at once, and the next run works), and a stop that says "stopped".
 
 #include "core/scenario/builtins.h"
+#include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
@@ -23,24 +24,10 @@ using ui::RunPhase;
 
 Q_DECLARE_METATYPE(sockscope::ui::RunPhase)
 
+using uitest::builtin;
+using uitest::lastStepSeen;
+
 namespace {
-
-core::Scenario builtin(const char *name)
-{
-    auto r = core::resolveScenario(name);
-    if (!r.scenario)
-        qFatal("no built-in %s", name);
-    return *r.scenario;
-}
-
-int lastStepSeen(const ui::RunModel &run)
-{
-    int last = -1;
-    for (const auto &e : run.events())
-        if (const auto *s = e.as<core::StepInfo>())
-            last = std::max(last, s->step);
-    return last;
-}
 
 // The lab children of this process (the worker thread spawned them).
 std::vector<pid_t> labChildren()

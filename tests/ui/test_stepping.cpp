@@ -4,6 +4,7 @@
 // across steps until another actor's step releases it; a '&' group is one step.
 
 #include "core/scenario/builtins.h"
+#include "tests/ui/uilab.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
 
@@ -12,25 +13,10 @@
 
 using namespace sockscope;
 
+using uitest::builtin;
+using uitest::lastStepSeen;
+
 namespace {
-
-core::Scenario builtin(const char *name)
-{
-    auto r = core::resolveScenario(name);
-    if (!r.scenario)
-        qFatal("no built-in %s", name);
-    return *r.scenario;
-}
-
-// The highest step index seen in the model so far, -1 for none.
-int lastStepSeen(const ui::RunModel &run)
-{
-    int last = -1;
-    for (const auto &e : run.events())
-        if (const auto *s = e.as<core::StepInfo>())
-            last = std::max(last, s->step);
-    return last;
-}
 
 // The syscall event of scenario step `step`, -1 when not in the model.
 int syscallOfStep(const ui::RunModel &run, int step)

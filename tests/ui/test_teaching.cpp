@@ -5,6 +5,7 @@
 
 #include "core/model/outcome.h"
 #include "core/scenario/builtins.h"
+#include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/multirun.h"
 #include "ui/model/runmodel.h"
@@ -27,11 +28,9 @@
 
 using namespace sockscope;
 
+using uitest::builtin;
+
 namespace {
-core::Scenario builtin(const char *name)
-{
-    return *core::resolveScenario(name).scenario;
-}
 QString shotDir()
 {
     return qEnvironmentVariable("SOCKSCOPE_SCREENSHOTS");
