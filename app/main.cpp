@@ -20,15 +20,20 @@ bool haveDisplay()
 }
 #endif
 
-int openWindow(int argc, char **argv, const std::string &scenario)
+// step, classMode, reveal: open's --step, --class, --reveal (the window's; a headless run ignores them).
+int openWindow(int argc, char **argv, const std::string &scenario, bool step = false, bool classMode = false,
+               bool reveal = false)
 {
 #ifdef SOCKSCOPE_HAVE_GUI
     if (haveDisplay())
-        return sockscope::ui::runGui(argc, argv, scenario);
+        return sockscope::ui::runGui(argc, argv, {scenario, step, classMode, reveal});
 #else
     (void)argc;
     (void)argv;
 #endif
+    (void)step;
+    (void)classMode;
+    (void)reveal;
     // No window possible: run the scenario headless and leave a figure behind.
     std::string name = scenario.empty() ? "close-unread-data" : scenario;
     std::cerr << "sockscope: no display found; running \"" << name << "\" headless.\n";
@@ -76,9 +81,23 @@ int main(int argc, char **argv)
     if (cmd == "export")
         return cmdExport(rest);
     if (cmd == "open") {
-        if (rest.size() > 1)
-            return usageError("'open' takes at most one scenario or run file");
-        return openWindow(argc, argv, rest.empty() ? std::string() : rest.front());
+        std::string target;
+        bool step = false, classMode = false, reveal = false;
+        for (const auto &a : rest) {
+            if (a == "--step")
+                step = true;
+            else if (a == "--class")
+                classMode = true;
+            else if (a == "--reveal")
+                reveal = true;
+            else if (!a.empty() && a[0] == '-')
+                return usageError("unknown option '" + a + "' for 'open'");
+            else if (!target.empty())
+                return usageError("'open' takes at most one scenario or run file");
+            else
+                target = a;
+        }
+        return openWindow(argc, argv, target, step, classMode, reveal);
     }
     return usageError("unknown command or option '" + cmd + "'");
 }

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/gui.h"
 
-#include "ui/export/exportactions.h"
+#include "ui/lessonstart.h"
 #include "ui/mainwindow.h"
-#include "ui/panels/scenariobrowser.h"
 
 #include <QApplication>
-#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
 namespace sockscope::ui {
 
-int runGui(int argc, char **argv, const std::string &scenarioToRun)
+int runGui(int argc, char **argv, const GuiStart &start)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("sockscope"));
@@ -24,23 +22,17 @@ int runGui(int argc, char **argv, const std::string &scenarioToRun)
 
     MainWindow window;
     window.show();
-    if (!scenarioToRun.empty()) {
-        const QString name = QString::fromStdString(scenarioToRun);
+    if (!start.scenario.empty() || start.classMode || start.reveal) {
+        const LessonRequest request{QString::fromStdString(start.scenario), start.step, start.classMode, start.reveal};
         // Once the window is complete, after its first frame: it is on screen while the lab starts.
-        auto start = [&window, name] {
-            if (isRunFile(name))
-                openRunFile(window, name);
-            else if (QFileInfo(name).isFile()) { // a .scn double-clicked in a file manager
-                if (window.browser()->openFile(name))
-                    window.runCurrent();
-            } else if (!window.selectAndRun(name))
-                QMessageBox::warning(&window, QObject::tr("sockscope"),
-                                     QObject::tr("There is no built-in scenario named \"%1\".").arg(name));
+        auto begin = [&window, request] {
+            if (const QString error = startLesson(window, request); !error.isEmpty())
+                QMessageBox::warning(&window, QObject::tr("sockscope"), error);
         };
         if (window.isComplete())
-            QTimer::singleShot(0, &window, start);
+            QTimer::singleShot(0, &window, begin);
         else
-            QObject::connect(&window, &MainWindow::completed, &window, start, Qt::QueuedConnection);
+            QObject::connect(&window, &MainWindow::completed, &window, begin, Qt::QueuedConnection);
     }
     return QApplication::exec();
 }

@@ -6,7 +6,16 @@
 
 namespace sockscope::ui {
 
-// Runs the window until it closes; scenarioToRun (a built-in name, or "") is selected and run at start.
-int runGui(int argc, char **argv, const std::string &scenarioToRun);
+// What `sockscope open` asked for (plain std types: app/ does not see Qt).
+struct GuiStart
+{
+    std::string scenario;   // a built-in name, a .scn or .sockrun file, or "" for none
+    bool step = false;      // --step: paused before the first step
+    bool classMode = false; // --class
+    bool reveal = false;    // --reveal
+};
+
+// Runs the window until it closes; the start's scenario is opened (and run) once the window is complete.
+int runGui(int argc, char **argv, const GuiStart &start);
 
 } // namespace sockscope::ui

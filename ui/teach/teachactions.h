@@ -34,6 +34,7 @@ public:
     QAction *restartAction() const { return m_restart; }
     QAction *runNAction() const { return m_runN; }
     QAction *classModeAction() const { return m_classAction; }
+    QAction *revealAction() const { return m_reveal; }
     ReplayController *replay() const { return m_replay; }
     ClassMode *classMode() const { return m_classMode; }
     ScenarioEditor *editor() const { return m_editor; }
