@@ -2,6 +2,7 @@
 #include "ui/model/explanations.h"
 
 #include "core/model/abortiveclose.h"
+#include "ui/model/queuefacts.h"
 
 #include <QHash>
 #include <QStringList>
@@ -56,6 +57,35 @@ QString packetText(const core::PacketInfo &p)
         parts << QStringLiteral("A pure ACK: it only confirms what the sender has received (everything before "
                                 "ack=%1).")
                      .arg(p.ack);
+    return parts.join(QLatin1Char(' '));
+}
+
+// The sizes of one queue report, each sentence only about what the run shows: "bytes" are data the
+// application wrote or has still to read; the kernel's figures also count a SYN or a FIN as one.
+QString queueText(std::span<const core::Event> events, std::size_t index, const core::QueueInfo &qi)
+{
+    const QueueFacts f = queueFactsBefore(events, index, qi.sock);
+    QStringList parts;
+    const std::int64_t unread = std::min(qi.recvQ, f.unreadData);
+    if (unread > 0)
+        parts << QStringLiteral("%1 bytes received but not yet read by the application: closing the socket now "
+                                "would send a RST instead of a FIN.")
+                     .arg(unread);
+    if (qi.recvQ > unread)
+        parts << (f.finReceived ? QStringLiteral("The kernel's receive-queue figure (%1) also counts the peer's FIN "
+                                                 "as one.")
+                                : QStringLiteral("The kernel's receive-queue figure is %1."))
+                     .arg(qi.recvQ);
+    const std::int64_t unacked = std::min(qi.sendQ, f.unackedData);
+    if (unacked > 0)
+        parts << QStringLiteral("%1 bytes sent by the application but not yet acknowledged by the peer.").arg(unacked);
+    if (qi.sendQ > unacked)
+        parts << QStringLiteral("The kernel's send-queue figure (%1) counts sequence numbers waiting for an "
+                                "acknowledgement (a SYN or a FIN is one), not only data.")
+                     .arg(qi.sendQ);
+    if (parts.isEmpty())
+        parts << QStringLiteral("Both queues are empty: nothing received is waiting to be read, nothing sent is "
+                                "waiting for an acknowledgement.");
     return parts.join(QLatin1Char(' '));
 }
 
@@ -203,26 +233,13 @@ RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
     // SO_LINGER {on, 0 s} as it stood when the RST was sent: the last setting decides (core's one rule).
     const bool lingerZero = core::lingerZeroBefore(before, before.size(), sock);
     const core::SyscallInfo *lastCall = nullptr;
-    std::int64_t received = 0, read = 0, lastRecvQ = 0;
     std::int64_t closedAt = -1; // index of the close() on sock
-    QHash<std::int64_t, const core::SyscallInfo *> calls;
-    for (std::size_t i = 0; i < before.size(); ++i) {
-        const auto &e = before[i];
-        if (const auto *s = e.as<core::SyscallInfo>(); s && s->sock == sock) {
-            calls.insert(s->id, s);
+    for (std::size_t i = 0; i < before.size(); ++i)
+        if (const auto *s = before[i].as<core::SyscallInfo>(); s && s->sock == sock) {
             lastCall = s;
             if (s->call == "close")
                 closedAt = static_cast<std::int64_t>(i);
-        } else if (const auto *r = e.as<core::ReturnInfo>(); r && calls.contains(r->id)) {
-            const auto &c = calls.value(r->id)->call;
-            if ((c == "recv" || c == "read") && r->ret > 0)
-                read += r->ret;
-        } else if (const auto *p = e.as<core::PacketInfo>(); p && p->to == sock) {
-            received += p->len;
-        } else if (const auto *qe = e.as<core::QueueInfo>(); qe && qe->sock == sock) {
-            lastRecvQ = qe->recvQ;
         }
-    }
     // Data or a FIN reached the socket after its close(): nobody can read it, the kernel answers with a RST.
     if (closedAt >= 0) {
         for (std::size_t i = static_cast<std::size_t>(closedAt) + 1; i < before.size(); ++i) {
@@ -234,7 +251,7 @@ RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
     if (lastCall && lastCall->call == "close") {
         if (lingerZero)
             return RstCause::LingerZero;
-        if (received > read || lastRecvQ > 0)
+        if (queueFactsBefore(events, index, sock).unreadData > 0)
             return RstCause::ClosedWithUnreadData;
         return RstCause::SegmentToClosedSocket;
     }
@@ -287,12 +304,7 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
     }
     case core::EventKind::Queue: {
         const auto &qi = *e.as<core::QueueInfo>();
-        return para(QStringLiteral("Queues of %1").arg(q(qi.sock)),
-                    QStringLiteral("%1 bytes received but not yet read by the application; %2 bytes sent by the "
-                                   "application but not yet acknowledged by the peer. Closing a socket whose receive "
-                                   "queue is not empty sends a RST.")
-                        .arg(qi.recvQ)
-                        .arg(qi.sendQ));
+        return para(QStringLiteral("Queues of %1").arg(q(qi.sock)), queueText(events, index, qi));
     }
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();

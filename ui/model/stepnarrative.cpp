@@ -3,6 +3,7 @@
 
 #include "core/model/abortiveclose.h"
 #include "ui/model/explanations.h"
+#include "ui/model/queuefacts.h"
 
 #include <QCoreApplication>
 
@@ -25,15 +26,6 @@ bool isStep(const core::Event &e)
     return e.kind() == core::EventKind::Step;
 }
 
-// Receive-queue bytes of `sock` as last reported before event index `before`; -1 when never reported.
-std::int64_t recvQueueBefore(std::span<const core::Event> events, int before, const std::string &sock)
-{
-    for (int i = before - 1; i >= 0; --i)
-        if (const auto *q = events[static_cast<size_t>(i)].as<core::QueueInfo>(); q && q->sock == sock)
-            return q->recvQ;
-    return -1;
-}
-
 // A segment with `flag` sent by `sock` within events[from..last].
 bool sentFlag(std::span<const core::Event> events, int from, int last, const std::string &sock, core::SegmentFlag flag)
 {
@@ -41,6 +33,28 @@ bool sentFlag(std::span<const core::Event> events, int from, int last, const std
         if (const auto *p = events[static_cast<size_t>(i)].as<core::PacketInfo>();
             p && p->from == sock && core::hasFlag(p->flags, flag))
             return true;
+    return false;
+}
+
+// A RST that reached `sock` before event index `before`.
+bool rstReachedBefore(std::span<const core::Event> events, int before, const std::string &sock)
+{
+    for (int i = 0; i < before; ++i)
+        if (const auto *p = events[static_cast<size_t>(i)].as<core::PacketInfo>();
+            p && p->to == sock && core::hasFlag(p->flags, core::SegmentFlag::Rst))
+            return true;
+    return false;
+}
+
+// A shutdown(SHUT_WR or SHUT_RDWR) of `sock` before event index `before`.
+bool shutWriteBefore(std::span<const core::Event> events, int before, const std::string &sock)
+{
+    for (int i = 0; i < before; ++i)
+        if (const auto *c = events[static_cast<size_t>(i)].as<core::SyscallInfo>();
+            c && c->sock == sock && c->call == "shutdown")
+            for (const auto &a : c->args)
+                if (a.value == "SHUT_WR" || a.value == "SHUT_RDWR")
+                    return true;
     return false;
 }
 
@@ -66,7 +80,7 @@ QString closeText(std::span<const core::Event> events, int callIndex, int last, 
 {
     if (c.sock.empty())
         return {};
-    const std::int64_t unread = recvQueueBefore(events, callIndex, c.sock);
+    const std::int64_t unread = queueFactsBefore(events, static_cast<size_t>(callIndex), c.sock).unreadData;
     const bool rst = sentFlag(events, callIndex, last, c.sock, core::SegmentFlag::Rst);
     if (unread > 0 && rst)
         return tr("close() with %1 unread bytes: the kernel discards them and sends RST instead of FIN.").arg(unread);
@@ -77,12 +91,34 @@ QString closeText(std::span<const core::Event> events, int callIndex, int last, 
     return {};
 }
 
-QString returnText(const core::SyscallInfo &c, const core::ReturnInfo &r, bool sigpipe)
+// Why a write failed with EPIPE, from what reached or was done to its socket before the return at `index`.
+QString epipeText(std::span<const core::Event> events, int index, const core::SyscallInfo &c, bool sigpipe)
+{
+    QString why;
+    if (rstReachedBefore(events, index, c.sock))
+        why = tr("a RST from the peer had reset the connection");
+    else if (shutWriteBefore(events, index, c.sock))
+        why = tr("this socket had shut down its own sending direction (shutdown SHUT_WR)");
+    else
+        why = tr("the connection can no longer send");
+    return sigpipe ? tr("%1; the kernel raised SIGPIPE, which kills a process that does not ignore it.").arg(why)
+                   : tr("%1; no SIGPIPE was raised.").arg(why);
+}
+
+QString returnText(std::span<const core::Event> events, int index, const core::SyscallInfo &c,
+                   const core::ReturnInfo &r, bool sigpipe)
 {
     const QString call = callText(c);
     if (r.err.empty()) {
-        if ((c.call == "recv" || c.call == "read") && r.ret == 0)
-            return tr("%1 = 0: end of stream, the peer's FIN had arrived.").arg(call);
+        if ((c.call == "recv" || c.call == "read") && r.ret == 0) {
+            if (queueFactsBefore(events, static_cast<size_t>(index), c.sock).finReceived)
+                return tr("%1 = 0: end of stream, the peer's FIN had arrived.").arg(call);
+            if (rstReachedBefore(events, index, c.sock))
+                return tr("%1 = 0: the connection was reset and its error already reported; a reset socket reads "
+                          "as end of stream.")
+                    .arg(call);
+            return tr("%1 = 0: end of stream.").arg(call);
+        }
         if (c.call == "connect" && r.ret == 0)
             return tr("connect() = 0: the three-way handshake completed.");
         if (c.call == "accept" && r.ret >= 0)
@@ -95,10 +131,8 @@ QString returnText(const core::SyscallInfo &c, const core::ReturnInfo &r, bool s
     }
     const QString head = QStringLiteral("%1 = -1 %2").arg(call, qs(r.err));
     if (r.err == "EPIPE")
-        return sigpipe ? tr("%1: the connection was already reset; SIGPIPE would have killed the process.").arg(head)
-                       : tr("%1: the connection was already reset or shut down for writing; no SIGPIPE was raised.")
-                             .arg(head);
-    if (r.err == "ECONNRESET")
+        return head + QStringLiteral(": ") + epipeText(events, index, c, sigpipe);
+    if (r.err == "ECONNRESET" && rstReachedBefore(events, index, c.sock))
         return tr("%1: a RST had arrived from the peer; the connection is gone and its data with it.").arg(head);
     if (r.err == "ECONNREFUSED")
         return tr("%1: nobody listens on that port; the kernel answered the SYN with RST.").arg(head);
@@ -187,14 +221,14 @@ QStringList narrateEvents(std::span<const core::Event> events, int first, int la
                 for (int j = first - 1; j >= 0; --j)
                     if (const auto *c = events[static_cast<size_t>(j)].as<core::SyscallInfo>(); c && c->id == r->id) {
                         out << tr("The %1 blocked since an earlier step returns now.").arg(callText(*c));
-                        if (QString t = returnText(*c, *r, sigpipe[r->id]); !t.isEmpty())
+                        if (QString t = returnText(events, i, *c, *r, sigpipe[r->id]); !t.isEmpty())
                             out << t;
                         break;
                     }
                 continue;
             }
             const auto &c = *events[static_cast<size_t>(it->second)].as<core::SyscallInfo>();
-            if (QString t = returnText(c, *r, sigpipe[r->id]); !t.isEmpty())
+            if (QString t = returnText(events, i, c, *r, sigpipe[r->id]); !t.isEmpty())
                 out << t;
         } else if (const auto *s = e.as<core::StateInfo>(); s && s->source == core::StateSource::Derived) {
             bool byRst = false;

@@ -3,6 +3,7 @@
 
 #include "ui/model/eventtablemodel.h"
 #include "ui/model/explanations.h"
+#include "ui/model/notetext.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
 #include "ui/model/viewstate.h"
@@ -12,30 +13,10 @@
 
 namespace sockscope::ui {
 namespace {
-// Notes keep the file's line breaks: a line that does not end a sentence continues on the next one.
 QString paragraphs(const QString &text)
 {
-    QStringList paras;
-    QString current;
-    for (const QString &raw : text.split(QLatin1Char('\n'))) {
-        const QString line = raw.trimmed();
-        if (line.isEmpty()) {
-            if (!current.isEmpty())
-                paras << current;
-            current.clear();
-            continue;
-        }
-        current += (current.isEmpty() ? QString() : QStringLiteral(" ")) + line;
-        if (line.endsWith(QLatin1Char('.')) || line.endsWith(QLatin1Char(':')) || line.endsWith(QLatin1Char('?')) ||
-            line.endsWith(QLatin1Char('!'))) {
-            paras << current;
-            current.clear();
-        }
-    }
-    if (!current.isEmpty())
-        paras << current;
     QString html;
-    for (const QString &p : std::as_const(paras))
+    for (const QString &p : noteParagraphs(text))
         html += QStringLiteral("<p>%1</p>").arg(p.toHtmlEscaped());
     return html;
 }
@@ -94,6 +75,8 @@ void ExplanationPanel::refresh()
             const QString note = m_run->stepNote(step);
             if (!note.isEmpty())
                 html += paragraphs(note);
+            if (const QString caveat = noteCaveat(m_run->events(), note); !caveat.isEmpty() && m_run->isFinished())
+                html += QStringLiteral("<p><i>%1</i></p>").arg(caveat.toHtmlEscaped());
             const auto [first, last] = stepRange(m_run->events(), cursor);
             const QStringList happened = narrateEvents(m_run->events(), first, last);
             if (!happened.isEmpty())
