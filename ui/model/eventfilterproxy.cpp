@@ -43,9 +43,17 @@ void EventFilterProxy::setErrorsOnly(bool on)
     invalidateRowsFilter();
 }
 
+void EventFilterProxy::setRevealLimit(int lastVisibleEvent)
+{
+    if (lastVisibleEvent == m_revealLimit)
+        return;
+    m_revealLimit = lastVisibleEvent;
+    invalidateRowsFilter();
+}
+
 bool EventFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (sourceParent.isValid())
+    if (sourceParent.isValid() || (m_revealLimit >= 0 && sourceRow > m_revealLimit))
         return false;
     // The source is always an EventTableModel: its plain accessors avoid a QVariant per row and role.
     const auto *model = qobject_cast<const EventTableModel *>(sourceModel());

@@ -21,6 +21,8 @@ public:
     void setSocketFilter(const QString &socket);
     void setKindFilter(std::optional<core::EventKind> kind);
     void setErrorsOnly(bool on);
+    // Reveal: rows after this event are hidden; -1 shows all (ViewState::revealLimit).
+    void setRevealLimit(int lastVisibleEvent);
 
     const QString &actorFilter() const { return m_actor; }
     const QString &socketFilter() const { return m_socket; }
@@ -35,6 +37,7 @@ private:
     QString m_socket;
     std::optional<core::EventKind> m_kind;
     bool m_errorsOnly = false;
+    int m_revealLimit = -1;
 };
 
 } // namespace sockscope::ui

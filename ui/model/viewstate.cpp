@@ -58,6 +58,28 @@ void ViewState::setClassMode(bool on)
     Q_EMIT classModeChanged(m_classMode);
 }
 
+void ViewState::setPredicting(bool on)
+{
+    if (on == m_predicting)
+        return;
+    m_predicting = on;
+    Q_EMIT predictChanged();
+}
+
+void ViewState::setAnswer(int callEvent, int choice)
+{
+    m_answers.insert(callEvent, choice);
+    Q_EMIT predictChanged();
+}
+
+void ViewState::clearAnswers()
+{
+    if (m_answers.isEmpty())
+        return;
+    m_answers.clear();
+    Q_EMIT predictChanged();
+}
+
 void ViewState::setTheme(const Theme &theme)
 {
     m_theme = theme;

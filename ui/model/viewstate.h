@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: the one view state every view observes (cursor, hover, time range, time mode, reveal, theme).
+// Brief: the one view state every view observes (cursor, hover, time range, time mode, reveal, predict,
+// theme).
 // Views change it and react to its signals; they never call each other.
 // Thread-safety: GUI thread only.
 
 #include "ui/style/theme.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -50,6 +52,14 @@ public:
     void setRevealLimit(int lastVisibleEvent);
     bool isRevealed(int eventIndex) const { return m_revealLimit < 0 || eventIndex <= m_revealLimit; }
 
+    // Predict mode (reveal's companion): the class answers a question before each call's result is shown.
+    // Answers are kept per question (the syscall event's index) until the run is replaced.
+    bool predicting() const { return m_predicting; }
+    void setPredicting(bool on);
+    int answerAt(int callEvent) const { return m_answers.value(callEvent, -1); } // choice index, -1 for none
+    void setAnswer(int callEvent, int choice);
+    void clearAnswers();
+
     bool classMode() const { return m_classMode; }
     void setClassMode(bool on);
 
@@ -63,6 +73,7 @@ Q_SIGNALS:
     void timeModeChanged(sockscope::ui::TimeMode mode);
     void revealChanged(int revealLimit);
     void classModeChanged(bool on);
+    void predictChanged(); // predict mode turned on or off, or an answer given
     void themeChanged();
 
 private:
@@ -74,6 +85,8 @@ private:
     TimeMode m_timeMode = TimeMode::Uniform;
     int m_revealLimit = -1;
     bool m_classMode = false;
+    bool m_predicting = false;
+    QHash<int, int> m_answers;
     Theme m_theme;
 };
 

@@ -83,6 +83,7 @@ EventTable::EventTable(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_run, &RunModel::runReset, this, &EventTable::refillSocketFilters);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &EventTable::onCurrentRowChanged);
     connect(m_view, &ViewState::cursorChanged, this, &EventTable::onCursorChanged);
+    connect(m_view, &ViewState::revealChanged, m_proxy, &EventFilterProxy::setRevealLimit);
     connect(m_view, &ViewState::themeChanged, this, &EventTable::onThemeChanged);
     onThemeChanged();
 }

@@ -4,6 +4,7 @@
 #include "ui/model/eventtablemodel.h"
 #include "ui/model/explanations.h"
 #include "ui/model/notetext.h"
+#include "ui/model/prediction.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
 #include "ui/model/viewstate.h"
@@ -31,6 +32,8 @@ ExplanationPanel::ExplanationPanel(RunModel *run, ViewState *view, QWidget *pare
     layout->addWidget(m_text);
     setMinimumSize(220, 120);
     connect(m_view, &ViewState::cursorChanged, this, &ExplanationPanel::refresh);
+    connect(m_view, &ViewState::revealChanged, this, &ExplanationPanel::refresh);
+    connect(m_view, &ViewState::predictChanged, this, &ExplanationPanel::refresh);
     connect(m_view, &ViewState::themeChanged, this, &ExplanationPanel::onThemeChanged);
     connect(m_run, &RunModel::scenarioChanged, this, &ExplanationPanel::refresh);
     connect(m_run, &RunModel::runReset, this, &ExplanationPanel::refresh);
@@ -49,35 +52,60 @@ QString ExplanationPanel::html() const
     return m_text->toHtml();
 }
 
+bool ExplanationPanel::hidingLater() const
+{
+    const int limit = m_view->revealLimit();
+    return limit >= 0 && !(m_run->isFinished() && limit >= m_run->eventCount() - 1);
+}
+
+std::span<const core::Event> ExplanationPanel::shownEvents() const
+{
+    const std::span<const core::Event> all = m_run->events();
+    return hidingLater() ? all.first(std::min<size_t>(all.size(), static_cast<size_t>(m_view->revealLimit()) + 1))
+                         : all;
+}
+
 void ExplanationPanel::refresh()
 {
+    const bool hiding = hidingLater();
+    const std::span<const core::Event> shown = shownEvents();
     QString html;
     const QString title = m_run->title();
-    if (!title.isEmpty())
+    // Reveal: the title and the summary tell the outcome; a neutral heading stands in until the end.
+    if (hiding && !title.isEmpty())
+        html += QStringLiteral("<h3>%1</h3>").arg(tr("What will the kernel do?"));
+    else if (!title.isEmpty())
         html += QStringLiteral("<h3>%1</h3>").arg(title.toHtmlEscaped());
     else if (m_run->eventCount() == 0)
         html += tr("<p>Choose a scenario in the browser and press <b>F5</b> to run it.</p>");
     const QString summary = m_run->summary();
-    if (!summary.isEmpty())
+    if (!summary.isEmpty() && !hiding)
         html += paragraphs(summary);
 
     const int cursor = m_view->cursor();
     m_shownCursor = cursor;
-    if (cursor >= 0 && cursor < m_run->eventCount()) {
+    if (cursor >= 0 && cursor < static_cast<int>(shown.size())) {
         const int step = m_run->stepOf(cursor);
+        const auto [first, last] = stepRange(m_run->events(), cursor);
+        // Reveal tells the current step (never a later one); predict mode waits until all of it is revealed,
+        // after the class's answer.
+        const bool stepRevealed = !hiding || !m_view->predicting() || m_view->revealLimit() >= last;
         if (step >= 0) {
             const int stepEvent = m_run->stepEvent(step);
             const auto *info = stepEvent >= 0 ? m_run->event(stepEvent).as<core::StepInfo>() : nullptr;
-            html += QStringLiteral("<h4>%1</h4>")
-                        .arg(tr("Step %1: %2")
-                                 .arg(step + 1)
-                                 .arg(info ? QString::fromStdString(info->text).toHtmlEscaped() : QString()));
+            const QString text = !info    ? QString()
+                                 : hiding ? callWithoutResult(info->text)
+                                          : QString::fromStdString(info->text);
+            html += QStringLiteral("<h4>%1</h4>").arg(tr("Step %1: %2").arg(step + 1).arg(text.toHtmlEscaped()));
+        }
+        html += predictionHtml(first, last, cursor);
+        if (step >= 0 && stepRevealed) {
             const QString note = m_run->stepNote(step);
             if (!note.isEmpty())
                 html += paragraphs(note);
-            if (const QString caveat = noteCaveat(m_run->events(), note); !caveat.isEmpty() && m_run->isFinished())
+            const auto known = std::span<const core::Event>(m_run->events()).first(static_cast<size_t>(last) + 1);
+            if (const QString caveat = noteCaveat(known, note); !caveat.isEmpty())
                 html += QStringLiteral("<p><i>%1</i></p>").arg(caveat.toHtmlEscaped());
-            const auto [first, last] = stepRange(m_run->events(), cursor);
             const QStringList happened = narrateEvents(m_run->events(), first, last);
             if (!happened.isEmpty())
                 html += QStringLiteral("<ul><li>%1</li></ul>")
@@ -85,16 +113,63 @@ void ExplanationPanel::refresh()
                                      .toHtmlEscaped()
                                      .replace(QLatin1Char('\n'), QStringLiteral("</li><li>")));
         }
-        html += QStringLiteral("<h4>%1</h4>")
-                    .arg(tr("Event %1: %2")
-                             .arg(m_run->event(cursor).n)
-                             .arg(EventTableModel::whatText(*m_run, cursor).toHtmlEscaped()));
-        html += explainEvent(m_run->events(), static_cast<std::size_t>(cursor));
+        html += eventHtml(cursor, hiding, shown);
     }
     const QString notes = m_run->notes();
-    if (!notes.isEmpty())
+    if (!notes.isEmpty() && !hiding)
         html += QStringLiteral("<h4>%1</h4>").arg(tr("Notes")) + paragraphs(notes);
     m_text->setHtml(html);
+}
+
+QString ExplanationPanel::eventHtml(int cursor, bool hiding, std::span<const core::Event> shown) const
+{
+    const core::Event &e = m_run->event(cursor);
+    QString what = EventTableModel::whatText(*m_run, cursor);
+    if (hiding && e.kind() == core::EventKind::Step) // its source line holds the expected result
+        what = callWithoutResult(e.as<core::StepInfo>()->text);
+    else if (hiding && e.kind() == core::EventKind::Run)
+        what = tr("the run starts");
+    QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Event %1: %2").arg(e.n).arg(what.toHtmlEscaped()));
+    // A call whose return is not revealed yet: neither its result nor "it blocks" may be told.
+    if (const auto *c = e.as<core::SyscallInfo>(); c && hiding && m_view->predicting()) {
+        const bool returned = std::any_of(shown.begin(), shown.end(), [c](const core::Event &x) {
+            const auto *r = x.as<core::ReturnInfo>();
+            return r && r->id == c->id;
+        });
+        if (!returned)
+            return html + QStringLiteral("<p>%1</p>").arg(tr("What happens next is not revealed yet."));
+    }
+    return html + explainEvent(shown, static_cast<std::size_t>(cursor));
+}
+
+QString ExplanationPanel::predictionHtml(int first, int last, int cursor) const
+{
+    if (!m_view->predicting())
+        return {};
+    QString html;
+    const int limit = m_view->revealLimit();
+    for (int i = std::max(first, 0); i <= last && i <= cursor; ++i) {
+        const auto p = predictionAt(m_run->events(), m_run->scenario(), i);
+        if (!p)
+            continue;
+        const int answer = m_view->answerAt(i);
+        if (answer < 0 && i == cursor) {
+            QString choices;
+            for (int k = 0; k < p->choices.size(); ++k)
+                choices += QStringLiteral("<br><b>%1</b>&nbsp;&nbsp;%2").arg(k + 1).arg(p->choices[k].toHtmlEscaped());
+            html += QStringLiteral("<h3>%1</h3><p><b>%2</b>%3</p><p><i>%4</i></p>")
+                        .arg(tr("Predict"), p->question.toHtmlEscaped(), choices,
+                             tr("Press the class's answer: 1 to %1.").arg(p->choices.size()));
+        } else if (answer >= 0 && (limit < 0 || limit >= p->answer)) {
+            const bool right = answer == p->truth;
+            html += QStringLiteral("<p><b>%1</b> %2</p>")
+                        .arg(right ? tr("Right.") : tr("Not this time."),
+                             tr("%1 The class said \"%2\"; the kernel: \"%3\". Why:")
+                                 .arg(p->question, p->choices.value(answer), p->choices.value(p->truth))
+                                 .toHtmlEscaped());
+        }
+    }
+    return html;
 }
 
 void ExplanationPanel::onThemeChanged()

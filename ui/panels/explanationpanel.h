@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // The scenario's summary and notes, the current step's note, and a plain-language explanation of the
-// cursor event (texts from explanations.h).
+// cursor event (texts from explanations.h). With reveal on it tells nothing past the cursor: a neutral heading
+// for the title and summary, the current step only (in predict mode once answered), the question and the verdict.
 // Thread-safety: GUI thread only.
 
+#include "core/stream/event.h"
+
 #include <QWidget>
+
+#include <span>
 
 class QTextBrowser;
 
@@ -25,6 +30,12 @@ public:
 
 private:
     void refresh();
+    // Reveal is on and the cursor is not at the finished run's end: later facts stay hidden.
+    bool hidingLater() const;
+    std::span<const core::Event> shownEvents() const; // the revealed events (all when not hiding)
+    QString eventHtml(int cursor, bool hiding, std::span<const core::Event> shown) const;
+    // Predict mode: the question at the cursor, or the class's answer and the truth once revealed.
+    QString predictionHtml(int first, int last, int cursor) const;
     void onThemeChanged();
 
     RunModel *m_run;

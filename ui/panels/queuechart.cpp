@@ -65,6 +65,8 @@ QueueChart::QueueChart(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_run, &RunModel::eventsAppended, this, &QueueChart::onEventsAppended);
     connect(m_run, &RunModel::runReset, this, &QueueChart::onRunReset);
     connect(m_view, &ViewState::cursorChanged, this, &QueueChart::updateCursor);
+    // Reveal cuts the chart at the cursor: rebuilt from the revealed events (a lesson's run is small).
+    connect(m_view, &ViewState::revealChanged, this, &QueueChart::onRunReset);
     connect(m_view, &ViewState::themeChanged, this, &QueueChart::onThemeChanged);
     onRunReset();
 }
@@ -110,9 +112,22 @@ QueueChart::Track &QueueChart::track(const QString &sock)
     return *m_tracks.insert(sock, t);
 }
 
+int QueueChart::lastShown() const
+{
+    const int limit = m_view->revealLimit();
+    return limit < 0 ? m_run->eventCount() - 1 : std::min(limit, m_run->eventCount() - 1);
+}
+
+double QueueChart::endMs() const
+{
+    const int last = lastShown();
+    return m_view->revealLimit() < 0 || last < 0 ? ms(m_run->endNs()) : ms(m_run->event(last).tNs);
+}
+
 void QueueChart::onEventsAppended(int first, int last)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    last = std::min(last, lastShown());
     for (int i = first; i <= last; ++i) {
         const core::Event &e = m_run->event(i);
         core::QueueInfo closed;
@@ -151,7 +166,7 @@ void QueueChart::setAxes()
     // Ticks at 1, 2 or 5 x 10^k ms from 0, at most five of them (rounding the step up: ten labels of "2000"
     // do not fit a dock and get elided to "2..."), with no padding past the run's end. The interval is set
     // before the range: a grown range with the old, small interval would create thousands of ticks.
-    const double end = std::max(ms(m_run->endNs()), 0.01);
+    const double end = std::max(endMs(), 0.01);
     if (end != m_axisEnd) {
         m_axisEnd = end;
         const double raw = end / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
@@ -173,7 +188,7 @@ void QueueChart::showPoints()
 {
     // Qt Charts strokes and hit-tests every point of a series on every change: a long run is reduced to what
     // the plot can show, per bucket of half a pixel its first, highest, lowest and last value.
-    const double end = ms(m_run->endNs());
+    const double end = endMs();
     const double plotWidth = std::max<qreal>(m_chart->plotArea().width(), 200);
     const double bucket = std::max(end, 1e-9) / (2 * plotWidth);
     for (auto it = m_tracks.begin(); it != m_tracks.end(); ++it) {

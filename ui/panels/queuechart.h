@@ -2,6 +2,7 @@
 #pragma once
 // Unread bytes in each socket's receive queue and unacknowledged bytes in its send queue over time (from
 // `queue` events), as step lines; a vertical line follows the shared cursor. It shows why close() sent a RST.
+// With reveal on it is cut at the reveal limit (nothing after the cursor, not even the x range).
 // Thread-safety: GUI thread only.
 
 #include <QHash>
@@ -45,6 +46,8 @@ private:
         qint64 lastRecv = 0;
         qint64 lastSend = 0;
     };
+    int lastShown() const; // the last event drawn: the run's last, or the reveal limit
+    double endMs() const;  // the x range's end: the run's end, or the last revealed event's time
     void onEventsAppended(int first, int last);
     void onRunReset();
     void onThemeChanged();

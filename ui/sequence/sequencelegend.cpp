@@ -35,6 +35,12 @@ double SequencePainter::titleHeight() const
     return QFontMetricsF(m_theme.titleFont).height() * 1.6;
 }
 
+bool SequencePainter::laneShown(int lane) const
+{
+    // With reveal on, a lifeline's name appears when its socket is created (its lifeline starts).
+    return m_layout.options().revealLimit < 0 || m_layout.laneTop(lane) >= 0;
+}
+
 void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane) const
 {
     p.save();
@@ -47,6 +53,8 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
     for (size_t gi = 0; gi < groups.size(); ++gi) {
         const SequenceGroup &g = groups[gi];
         if (g.x1 < clip.left() || g.x0 > clip.right())
+            continue;
+        if (g.actor.empty() && !laneShown(g.firstLane)) // "(no socket)" would announce a stray segment
             continue;
         if (gi % 2 == 0)
             p.fillRect(QRectF(g.x0, 0, g.x1 - g.x0, h), m_theme.alternateBackground);
@@ -75,7 +83,7 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
     const double y1 = 4 + title.height() + 4;
     for (size_t l = 0; l < m_layout.lanes().size(); ++l) {
         const SequenceLane &lane = m_layout.lanes()[l];
-        if (lane.x < clip.left() - 100 || lane.x > clip.right() + 100)
+        if (lane.x < clip.left() - 100 || lane.x > clip.right() + 100 || !laneShown(static_cast<int>(l)))
             continue;
         if (static_cast<int>(l) == hoverLane)
             p.fillRect(QRectF(lane.x - m_layout.options().lanePitch / 2 + 4, 0, m_layout.options().lanePitch - 8, h),

@@ -39,6 +39,8 @@ public:
     // Actor groups and socket names, drawn at y 0..headerHeight(), x in layout coordinates.
     double headerHeight() const;
     void paintHeader(QPainter &p, const QRectF &clip, int hoverLane = -1) const;
+    // Whether the header names lane `lane`: always, or with reveal on once its socket exists.
+    bool laneShown(int lane) const;
     // The legend as a block `width` wide (it wraps into as many columns as fit).
     QSizeF legendSize(double width) const;
     // The red banner drawn over the diagram when a kernel snapshot contradicted the derived states: the diagram

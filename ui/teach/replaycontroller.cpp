@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/teach/replaycontroller.h"
 
+#include "ui/model/prediction.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 
@@ -18,13 +19,14 @@ ReplayController::ReplayController(RunModel *run, ViewState *view, QObject *pare
     connect(m_view, &ViewState::cursorChanged, this, &ReplayController::syncReveal);
     connect(m_run, &RunModel::runReset, this, [this] {
         setPlaying(false);
+        m_view->clearAnswers();
         syncReveal();
     });
 }
 
 void ReplayController::nextEvent()
 {
-    moveTo(m_cursor.nextEvent(m_view->cursor()));
+    moveTo(gated(m_cursor.nextEvent(m_view->cursor())));
 }
 void ReplayController::prevEvent()
 {
@@ -32,7 +34,32 @@ void ReplayController::prevEvent()
 }
 void ReplayController::nextStep()
 {
-    moveTo(m_cursor.nextStep(m_view->cursor()));
+    moveTo(gated(m_cursor.nextStep(m_view->cursor())));
+}
+
+int ReplayController::gated(int target)
+{
+    if (!m_view->predicting())
+        return target;
+    const int from = std::max(m_view->cursor(), 0);
+    for (int i = from; i < target && i < m_run->eventCount(); ++i)
+        if (m_view->answerAt(i) < 0 && predictionAt(m_run->events(), m_run->scenario(), i)) {
+            if (i == m_view->cursor())
+                emit answerNeeded(i);
+            return i;
+        }
+    return target;
+}
+
+bool ReplayController::answer(int choice)
+{
+    const int call = m_view->cursor();
+    const auto p = m_view->predicting() ? predictionAt(m_run->events(), m_run->scenario(), call) : std::nullopt;
+    if (!p || choice < 0 || choice >= p->choices.size())
+        return false;
+    m_view->setAnswer(call, choice);
+    moveTo(gated(p->answer)); // the truth: the rest of the step (up to a next question inside it)
+    return true;
 }
 void ReplayController::prevStep()
 {
@@ -77,9 +104,10 @@ void ReplayController::setRevealing(bool on)
 
 void ReplayController::tick()
 {
-    const int next = m_cursor.nextEvent(m_view->cursor());
+    const int next = gated(m_cursor.nextEvent(m_view->cursor()));
+    const bool held = next == m_view->cursor(); // a question waits for the class
     moveTo(next);
-    if (next >= m_run->eventCount() - 1)
+    if (held || next >= m_run->eventCount() - 1)
         setPlaying(false);
 }
 

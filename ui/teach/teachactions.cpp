@@ -6,6 +6,7 @@
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/multirun.h"
+#include "ui/model/prediction.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/scenariobrowser.h"
@@ -35,15 +36,6 @@ QMenu *menuTitled(QMainWindow *window, const QString &title)
     return window->menuBar()->addMenu(title);
 }
 
-// "server close(A)": the step's line without its expectation.
-QString stepCall(const core::Step &s)
-{
-    QString text = QString::fromStdString(s.text).simplified();
-    const qsizetype paren = text.lastIndexOf(QLatin1Char(')'));
-    if (paren >= 0)
-        text.truncate(paren + 1);
-    return text;
-}
 } // namespace
 
 TeachActions::TeachActions(MainWindow *window)
@@ -117,6 +109,25 @@ void TeachActions::createActions()
     m_reveal =
         make(tr("&Reveal up to the cursor"), {Qt::Key_R}, [this] { m_replay->setRevealing(m_reveal->isChecked()); });
     m_reveal->setCheckable(true);
+    // Predict mode needs reveal (the truth must stay hidden until the class answered): each keeps the other
+    // consistent.
+    m_predict = make(tr("Pre&dict mode"), {Qt::Key_P}, [this] { setPredicting(m_predict->isChecked()); });
+    m_predict->setCheckable(true);
+    m_predict->setToolTip(tr("Before each call's result or segment, ask the class; 1-4 give its answer (P)"));
+    connect(m_reveal, &QAction::toggled, this, [this](bool on) {
+        if (!on && m_predict->isChecked())
+            m_predict->trigger();
+    });
+    for (int k = 0; k < 4; ++k) {
+        QAction *a = make(tr("Class answers &%1").arg(k + 1), {QKeySequence(Qt::Key_1 + k)}, [this, k] {
+            if (!m_replay->answer(k))
+                m_window->statusBar()->showMessage(tr("No question to answer here."), 3000);
+        });
+        a->setEnabled(false); // digits belong to the editor unless a question is asked
+        m_answers << a;
+    }
+    connect(m_replay, &ReplayController::answerNeeded, this,
+            [this] { m_window->statusBar()->showMessage(tr("Predict: press the class's answer (1-4) first."), 4000); });
     m_speeds = new QActionGroup(this);
     for (double s : ReplayController::kSpeeds) {
         QAction *a = m_speeds->addAction(tr("%1 events/s").arg(s));
@@ -145,6 +156,17 @@ void TeachActions::createActions()
     });
 }
 
+void TeachActions::setPredicting(bool on)
+{
+    if (on && !m_reveal->isChecked())
+        m_reveal->trigger();
+    m_window->viewState()->setPredicting(on);
+    for (QAction *a : std::as_const(m_answers))
+        a->setEnabled(on);
+    if (on) // the question of the call at the cursor shows at once
+        m_replay->moveTo(m_window->viewState()->cursor());
+}
+
 void TeachActions::addToMenus()
 {
     QMenu *file = menuTitled(m_window, tr("&File"));
@@ -169,6 +191,8 @@ void TeachActions::addToMenus()
     QMenu *speed = replay->addMenu(tr("Play &speed"));
     speed->addActions(m_speeds->actions());
     replay->addAction(m_reveal);
+    replay->addAction(m_predict);
+    replay->addActions(m_answers);
 
     QMenu *view = menuTitled(m_window, tr("&View"));
     view->addSeparator();
@@ -210,8 +234,9 @@ QString TeachActions::stepStatus(const core::Scenario &s, int nextStep)
 {
     const int total = static_cast<int>(s.steps.size());
     if (nextStep <= 0)
-        return total > 0 ? tr("Paused before step 1/%1: %2 (F10 runs it)").arg(total).arg(stepCall(s.steps[0]))
-                         : QString();
+        return total > 0
+                   ? tr("Paused before step 1/%1: %2 (F10 runs it)").arg(total).arg(callWithoutResult(s.steps[0].text))
+                   : QString();
     if (total == 0)
         return {};
     // The group that just ran ends at nextStep - 1.
@@ -219,7 +244,7 @@ QString TeachActions::stepStatus(const core::Scenario &s, int nextStep)
         static_cast<int>(core::stepGroupFirst(s.steps, static_cast<size_t>(std::min(nextStep, total) - 1)));
     QStringList calls;
     for (int i = first; i < nextStep && i < total; ++i)
-        calls << stepCall(s.steps[static_cast<size_t>(i)]);
+        calls << callWithoutResult(s.steps[static_cast<size_t>(i)].text);
     return tr("Step %1/%2: %3").arg(nextStep).arg(total).arg(calls.join(QStringLiteral(" & ")));
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Brief: the teaching actions of the main window: live stepping (Step F10, Continue F5 while paused,
-// Restart Ctrl+R), the replay cursor (arrows, Ctrl+arrows, Home/End, Space, speed, reveal R), class mode
+// Restart Ctrl+R), the replay cursor (arrows, Ctrl+arrows, Home/End, Space, speed, reveal R, predict P and
+// the class's answers 1-4), class mode
 // (F11, Esc, Ctrl+=/Ctrl+-), Run N times with the outcome chart, and the scenario editor.
 // installTeachActions() adds them to a MainWindow's menus; MainWindow itself only makes that one call.
 // Thread-safety: GUI thread only.
@@ -35,6 +36,7 @@ public:
     QAction *runNAction() const { return m_runN; }
     QAction *classModeAction() const { return m_classAction; }
     QAction *revealAction() const { return m_reveal; }
+    QAction *predictAction() const { return m_predict; }
     ReplayController *replay() const { return m_replay; }
     ClassMode *classMode() const { return m_classMode; }
     ScenarioEditor *editor() const { return m_editor; }
@@ -52,6 +54,7 @@ private:
     void createActions();
     void addToMenus();
     void onPaused(int nextStep);
+    void setPredicting(bool on);
     const core::Scenario *currentScenario() const;
 
     MainWindow *m_window;
@@ -65,6 +68,8 @@ private:
     QAction *m_leaveClass = nullptr;
     QAction *m_play = nullptr;
     QAction *m_reveal = nullptr;
+    QAction *m_predict = nullptr;
+    QList<QAction *> m_answers; // 1-4: the class's answer in predict mode
     QList<QAction *> m_replayActions;
     QList<QAction *> m_classActions;
     QActionGroup *m_speeds = nullptr;
