@@ -46,7 +46,8 @@ void printUsage(bool full)
                  "  --json      write the event stream as JSON Lines ("
               << docPath("events.md")
               << ") instead of the log\n"
-                 "  --runs N    run N times, group the runs by outcome, count the runs with contradictions\n"
+                 "  --runs N    run N times, group the runs by what TCP did (state paths, call results), count the\n"
+                 "              runs with contradictions\n"
                  "  --host      use the host's loopback instead of a private network namespace\n"
                  "\nOptions of open:\n"
                  "  --step      start the scenario paused before its first step (F10 steps)\n"
@@ -197,7 +198,7 @@ int cmdRun(const Args &args)
     if (!scenario)
         return 2;
 
-    std::vector<std::string> keys;
+    std::vector<TcpBehaviour> keys;
     int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
     for (int r = 0; r < runs; ++r) {
         LogContext ctx = LogContext::forActors(scenario->actors);
@@ -216,7 +217,7 @@ int cmdRun(const Args &args)
         }
         if (r == 0)
             printIsolationNote(sum.events);
-        keys.push_back(outcomeKey(sum.events));
+        keys.push_back(tcpBehaviour(sum.events));
         if (!sum.verdict.ok()) {
             ++failedRuns;
             if (runs > 1)
@@ -230,13 +231,13 @@ int cmdRun(const Args &args)
     }
     if (runs > 1) {
         std::ostream &out = json ? std::cerr : std::cout;
-        auto groups = groupOutcomes(keys);
+        auto groups = groupBehaviours(keys);
         out << "\n"
             << runs << " runs, " << (runs - unmetRuns) << " met every expectation, " << groups.size()
             << " distinct outcome(s), " << contradictedRuns << " run(s) with contradictions:\n";
         for (size_t g = 0; g < groups.size(); ++g) {
             out << "  outcome " << (g + 1) << ": " << groups[g].runs.size() << " run(s)  (first: run "
-                << groups[g].runs.front() + 1 << ")\n    " << groups[g].key << "\n";
+                << groups[g].runs.front() + 1 << "): " << groups[g].label << "\n    " << groups[g].key << "\n";
         }
     }
     return failedRuns ? 1 : 0;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/outcome.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace sockscope::core {
 
@@ -27,6 +29,129 @@ std::string outcomeKey(const std::vector<Event> &events)
         }
     }
     return key;
+}
+
+namespace {
+
+// "client" for "client.1": the actor a socket belongs to.
+std::string actorOf(const std::string &sock)
+{
+    return sock.substr(0, sock.find('.'));
+}
+
+// "both sides" when every connected socket is in `socks`, else "the client", "the client and the server".
+std::string sides(const std::set<std::string> &socks, const std::set<std::string> &connected)
+{
+    if (socks.size() >= 2 && socks == connected)
+        return "both sides";
+    std::string out;
+    for (const auto &s : socks)
+        out += (out.empty() ? "the " : " and the ") + actorOf(s);
+    return out;
+}
+
+} // namespace
+
+TcpBehaviour tcpBehaviour(const std::vector<Event> &events)
+{
+    std::map<std::string, std::vector<TcpState>> paths;         // socket -> derived states in order
+    std::map<std::pair<int, std::string>, std::string> results; // (step, actor) -> "call=result"
+    std::map<std::int64_t, std::pair<int, std::string>> calls;
+    std::map<std::int64_t, std::string> callNames;
+    std::set<std::string> resetBy;
+    for (const auto &e : events) {
+        if (const auto *st = e.as<StateInfo>(); st && st->source == StateSource::Derived) {
+            auto &path = paths[st->sock];
+            if (path.empty())
+                path.push_back(st->from);
+            if (path.back() != st->to)
+                path.push_back(st->to);
+        } else if (const auto *c = e.as<SyscallInfo>()) {
+            calls[c->id] = {c->step, c->actor};
+            callNames[c->id] = c->call;
+        } else if (const auto *r = e.as<ReturnInfo>(); r && calls.contains(r->id)) {
+            const bool fd = callNames[r->id] == "socket" || callNames[r->id] == "accept";
+            results[calls[r->id]] = callNames[r->id] + "=" +
+                                    (r->ret < 0 ? "-1 " + r->err
+                                     : fd       ? std::string("fd")
+                                                : std::to_string(r->ret));
+        } else if (const auto *p = e.as<PacketInfo>(); p && hasFlag(p->flags, SegmentFlag::Rst)) {
+            resetBy.insert(p->from.empty() ? std::string("the kernel (no socket)") : actorOf(p->from));
+        }
+    }
+    TcpBehaviour b;
+    auto add = [&b](const std::string &part) { b.key += (b.key.empty() ? "" : " | ") + part; };
+    std::set<std::string> connected, closing, timeWait, lastAck, finWait1, finWait2, synCrossed;
+    for (const auto &[sock, path] : paths) {
+        std::string text = sock + " ";
+        for (size_t i = 0; i < path.size(); ++i)
+            text += (i ? ">" : "") + std::string(stateName(path[i]));
+        add(text);
+        auto has = [&path](TcpState s) { return std::find(path.begin(), path.end(), s) != path.end(); };
+        if (has(TcpState::Established))
+            connected.insert(sock);
+        if (has(TcpState::Closing))
+            closing.insert(sock);
+        if (has(TcpState::TimeWait))
+            timeWait.insert(sock);
+        if (has(TcpState::LastAck))
+            lastAck.insert(sock);
+        if (has(TcpState::FinWait1))
+            finWait1.insert(sock);
+        if (has(TcpState::FinWait2))
+            finWait2.insert(sock);
+        if (has(TcpState::SynSent) && has(TcpState::SynReceived))
+            synCrossed.insert(sock);
+    }
+    std::vector<std::string> failed;
+    for (const auto &[at, result] : results) {
+        add("step " + std::to_string(at.first + 1) + " " + at.second + " " + result);
+        if (result.find("=-1 ") != std::string::npos)
+            failed.push_back(at.second + " " + result);
+    }
+    std::vector<std::string> words;
+    if (!synCrossed.empty())
+        words.push_back("SYNs crossed: SYN_RECEIVED on " + sides(synCrossed, connected));
+    if (!closing.empty())
+        words.push_back(
+            "FINs crossed: CLOSING on " + sides(closing, connected) +
+            (timeWait.empty() ? std::string(", no TIME_WAIT") : ", TIME_WAIT on " + sides(timeWait, connected)));
+    else if (!lastAck.empty() && !timeWait.empty())
+        words.push_back("ordinary close: " + sides(timeWait, connected) + " closed first (" +
+                        (std::includes(finWait2.begin(), finWait2.end(), timeWait.begin(), timeWait.end())
+                             ? "FIN_WAIT_2, TIME_WAIT"
+                             : "no FIN_WAIT_2: the peer's ACK came with its FIN; TIME_WAIT") +
+                        "), " + sides(lastAck, connected) + " followed (LAST_ACK)");
+    else if (!finWait1.empty() && resetBy.empty())
+        words.push_back("closed by " + sides(finWait1, connected));
+    if (!resetBy.empty()) {
+        std::string who;
+        for (const auto &r : resetBy)
+            who += (who.empty() ? "" : " and ") + r;
+        words.push_back("reset: RST from " + who);
+    }
+    if (!failed.empty()) {
+        std::string list;
+        for (const auto &f : failed)
+            list += (list.empty() ? "" : ", ") + f;
+        words.push_back("failed calls: " + list);
+    }
+    if (words.empty())
+        words.push_back(connected.empty() ? "no connection" : "connection left open");
+    for (const auto &w : words)
+        b.label += (b.label.empty() ? "" : "; ") + w;
+    return b;
+}
+
+std::vector<OutcomeGroup> groupBehaviours(const std::vector<TcpBehaviour> &runs)
+{
+    std::vector<std::string> keys;
+    for (const auto &r : runs)
+        keys.push_back(r.key);
+    std::vector<OutcomeGroup> groups = groupOutcomes(keys);
+    for (auto &g : groups)
+        g.label = runs[static_cast<size_t>(g.runs.front())].label;
+    return groups;
 }
 
 std::vector<OutcomeGroup> groupOutcomes(const std::vector<std::string> &keys)

@@ -78,6 +78,50 @@ private slots:
         QVERIFY(!ui::intervalNs(events, m[4], m[3])); // no RST in a graceful close
     }
 
+    // What TCP did, not the order of interleaved events: 20 real runs of simultaneous-close fall into at most the
+    // TCP behaviours the notes name (FINs crossed on both sides or on one, or an ordinary close by either side),
+    // each labelled in words, and never into more groups than the event-order key makes.
+    void groupsTwentyRunsByTcpBehaviour()
+    {
+        ui::MultiRunner runner;
+        core::LabOptions o;
+        o.labBinary = SOCKSCOPE_LAB_BINARY;
+        runner.setOptions(o);
+        QSignalSpy finished(&runner, &ui::MultiRunner::finished);
+        QVERIFY(runner.start(builtin("simultaneous-close"), 20));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 240000);
+        QCOMPARE(runner.results().size(), size_t(20));
+        std::vector<core::TcpBehaviour> behaviours;
+        std::vector<std::string> orderKeys;
+        for (const ui::RunResult &r : runner.results()) {
+            behaviours.push_back({r.key, r.label});
+            orderKeys.push_back(core::outcomeKey(r.events));
+            const bool crossed = std::any_of(r.events.begin(), r.events.end(), [](const core::Event &e) {
+                const auto *st = e.as<core::StateInfo>();
+                return st && st->to == core::TcpState::Closing;
+            });
+            QCOMPARE(QString::fromStdString(r.label).startsWith(QStringLiteral("FINs crossed: CLOSING on ")), crossed);
+            if (!crossed)
+                QVERIFY2(QString::fromStdString(r.label).startsWith(QStringLiteral("ordinary close: the ")),
+                         r.label.c_str());
+        }
+        const auto groups = core::groupBehaviours(behaviours);
+        QVERIFY(!groups.empty());
+        // FINs crossed on both sides, on the server's only, on the client's only; an ordinary close by the server
+        // or by the client, each with the closer's FIN_WAIT_2 or without it (FIN and ACK in one segment).
+        QVERIFY(groups.size() <= 7);
+        QVERIFY(groups.size() <= core::groupOutcomes(orderKeys).size());
+        QStringList labels;
+        for (const auto &g : groups)
+            labels << QString::fromStdString(g.label) + QStringLiteral(" (%1)").arg(g.runs.size());
+        qInfo("simultaneous-close, 20 runs by TCP behaviour: %s", qPrintable(labels.join(QStringLiteral(" / "))));
+        // The same grouping the chart shows.
+        ui::OutcomeChart chart;
+        chart.setRuns(QStringLiteral("Simultaneous close"), &runner.results());
+        QCOMPARE(chart.groups().size(), groups.size());
+        QCOMPARE(chart.groups().front().label.empty(), false);
+    }
+
     void runTwentyTimesAndChart()
     {
         ui::MultiRunner runner;

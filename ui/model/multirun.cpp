@@ -86,7 +86,9 @@ void MultiRunner::work(core::Scenario scenario, int runs, core::LabOptions optio
         if (m_cancel)
             break; // an interrupted run is not an outcome
         result.error = error;
-        result.key = core::outcomeKey(result.events);
+        core::TcpBehaviour behaviour = core::tcpBehaviour(result.events);
+        result.key = std::move(behaviour.key);
+        result.label = std::move(behaviour.label);
         {
             std::lock_guard lock(m_resultsMutex);
             m_pending.push_back(std::move(result));

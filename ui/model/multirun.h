@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Brief: Run N times: runs one scenario N times, one after the other, on a worker thread (never the GUI
-// thread), keeps every run's events and outcome key (core::outcomeKey), and can be cancelled.
+// thread), keeps every run's events and what TCP did in it (core::tcpBehaviour), and can be cancelled.
 // Thread-safety: a MultiRunner lives on the GUI thread; the job runs on its own thread. results() is read on
 // the GUI thread after finished().
 
@@ -24,7 +24,8 @@ namespace sockscope::ui {
 struct RunResult
 {
     std::vector<core::Event> events;
-    std::string key;   // core::outcomeKey(events)
+    std::string key;   // core::tcpBehaviour(events).key: what TCP did
+    std::string label; // the same in words
     std::string error; // the lab failed or the run ended early
 };
 

@@ -156,11 +156,11 @@ void OutcomeChart::setRuns(const QString &title, const std::vector<RunResult> *r
 {
     m_title = title;
     m_runs = runs;
-    std::vector<std::string> keys;
+    std::vector<core::TcpBehaviour> behaviours;
     if (runs)
         for (const RunResult &r : *runs)
-            keys.push_back(r.key);
-    m_groups = core::groupOutcomes(keys);
+            behaviours.push_back({r.key, r.label});
+    m_groups = core::groupBehaviours(behaviours);
     // Most frequent first: the usual outcome is bar A.
     std::stable_sort(m_groups.begin(), m_groups.end(),
                      [](const auto &a, const auto &b) { return a.runs.size() > b.runs.size(); });
@@ -210,10 +210,11 @@ void OutcomeChart::rebuildBars()
         total += n;
         most = std::max(most, n);
         categories << groupName(i);
-        legend += QStringLiteral("<p><b>%1</b> (%2 %3): <tt>%4</tt></p>")
+        legend += QStringLiteral("<p><b>%1</b> (%2 %3): <b>%4</b><br><tt>%5</tt></p>")
                       .arg(groupName(i))
                       .arg(n)
                       .arg(n == 1 ? tr("run") : tr("runs"))
+                      .arg(QString::fromStdString(m_groups[i].label).toHtmlEscaped())
                       .arg((i == 0 ? tr("the usual outcome: ") + difference(m_groups[i].key, std::string())
                                    : tr("differs: ") + difference(m_groups[i].key, m_groups[0].key))
                                .toHtmlEscaped());
