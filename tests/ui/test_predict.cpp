@@ -4,7 +4,6 @@
 // stops at the cursor; predict holds the cursor at a question until the class's answer, then tells the truth.
 // With SOCKSCOPE_SCREENSHOTS=DIR it also writes predict-mode.png and reveal-mode.png there.
 
-#include "core/lab/parent/labclient.h"
 #include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/eventfilterproxy.h"
@@ -28,16 +27,7 @@ using namespace sockscope;
 
 namespace {
 
-std::vector<core::Event> runBuiltin(const char *name)
-{
-    core::LabOptions o;
-    o.labBinary = SOCKSCOPE_LAB_BINARY;
-    std::vector<core::Event> events;
-    std::string error;
-    core::runLab(
-        uitest::builtin(name), o, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
-    return events;
-}
+using uitest::runBuiltinEvents;
 
 // The syscall event of the n-th (0-based) call named `call` by `actor`, -1 if none.
 int callEvent(const std::vector<core::Event> &events, const std::string &actor, const std::string &call, int n = 0)
@@ -47,6 +37,16 @@ int callEvent(const std::vector<core::Event> &events, const std::string &actor, 
             c && c->actor == actor && c->call == call && n-- == 0)
             return i;
     return -1;
+}
+
+// The window on a finished run, as after Run N times' "load this run".
+void showRun(ui::MainWindow &w, const std::vector<core::Event> &events, const core::Scenario &s)
+{
+    w.resize(1280, 800);
+    w.show();
+    w.ensureComplete();
+    w.runModel()->reset(events);
+    w.runModel()->setScenario(s);
 }
 
 QString truthOf(const ui::Prediction &p)
@@ -69,7 +69,7 @@ private slots:
     void choicesAndTruthOfRealRuns()
     {
         const core::Scenario closeUnread = uitest::builtin("close-unread-data");
-        const auto events = runBuiltin("close-unread-data");
+        const auto events = runBuiltinEvents("close-unread-data");
         // The client's recv() after the server's abortive close: ECONNRESET, among the classes of a recv.
         const auto recv = ui::predictionAt(events, &closeUnread, callEvent(events, "client", "recv"));
         QVERIFY(recv);
@@ -88,7 +88,7 @@ private slots:
         QVERIFY(!ui::predictionAt(events, &closeUnread, callEvent(events, "server", "bind")));
 
         const core::Scenario halfClose = uitest::builtin("half-close");
-        const auto hc = runBuiltin("half-close");
+        const auto hc = runBuiltinEvents("half-close");
         const auto shut = ui::predictionAt(hc, &halfClose, callEvent(hc, "client", "shutdown"));
         QVERIFY(shut);
         QCOMPARE(truthOf(*shut), QStringLiteral("FIN"));
@@ -107,13 +107,9 @@ private slots:
     void revealHidesLaterFacts()
     {
         const core::Scenario s = uitest::builtin("close-unread-data");
-        const auto events = runBuiltin("close-unread-data");
+        const auto events = runBuiltinEvents("close-unread-data");
         ui::MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        w.ensureComplete();
-        w.runModel()->reset(events);
-        w.runModel()->setScenario(s);
+        showRun(w, events, s);
         auto *teach = w.findChild<ui::TeachActions *>();
         auto *panel = w.findChild<ui::ExplanationPanel *>();
         teach->revealAction()->trigger();
@@ -166,13 +162,9 @@ private slots:
     void predictHoldsTheCursorUntilTheAnswer()
     {
         const core::Scenario s = uitest::builtin("close-unread-data");
-        const auto events = runBuiltin("close-unread-data");
+        const auto events = runBuiltinEvents("close-unread-data");
         ui::MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        w.ensureComplete();
-        w.runModel()->reset(events);
-        w.runModel()->setScenario(s);
+        showRun(w, events, s);
         auto *teach = w.findChild<ui::TeachActions *>();
         auto *panel = w.findChild<ui::ExplanationPanel *>();
         teach->predictAction()->trigger();
@@ -209,6 +201,7 @@ private slots:
         QVERIFY(!w.viewState()->predicting());
         if (!qEnvironmentVariable("SOCKSCOPE_SCREENSHOTS").isEmpty()) {
             teach->predictAction()->trigger();
+            w.viewState()->clearAnswers(); // the close() question unanswered, as the class sees it
             teach->replay()->moveTo(callEvent(events, "server", "close"));
             QTest::qWait(200);
             w.grab().save(qEnvironmentVariable("SOCKSCOPE_SCREENSHOTS") + QStringLiteral("/predict-mode.png"));

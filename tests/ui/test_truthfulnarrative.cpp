@@ -4,7 +4,6 @@
 // RST that reached the socket, the shutdown before a write, the bytes queued, the FINs that crossed). Notes
 // keep their sentences whole.
 
-#include "core/lab/parent/labclient.h"
 #include "core/scenario/builtins.h"
 #include "tests/ui/uilab.h"
 #include "ui/model/explanations.h"
@@ -17,18 +16,7 @@ using namespace sockscope;
 
 namespace {
 
-std::vector<core::Event> runBuiltin(const char *name)
-{
-    core::LabOptions o;
-    o.labBinary = SOCKSCOPE_LAB_BINARY;
-    std::vector<core::Event> events;
-    std::string error;
-    core::runLab(
-        uitest::builtin(name), o, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
-    if (!error.empty())
-        qWarning("%s: %s", name, error.c_str());
-    return events;
-}
+using uitest::runBuiltinEvents;
 
 struct Sentence
 {
@@ -152,7 +140,7 @@ private slots:
     // half-close: the client's send after its own shutdown(SHUT_WR) fails with EPIPE; no RST was ever seen.
     void epipeAfterOwnShutdownNamesTheShutdown()
     {
-        const auto events = runBuiltin("half-close");
+        const auto events = runBuiltinEvents("half-close");
         const auto said = containing(narrate(events), QStringLiteral("= -1 EPIPE"));
         QCOMPARE(said.size(), size_t(1));
         const CallAt at = findReturn(events, said[0].first, said[0].last, "send", "EPIPE", -1);
@@ -167,7 +155,7 @@ private slots:
     // reset-then-send: the second send meets EPIPE after the peer's RST reached the socket.
     void epipeAfterRstNamesTheRst()
     {
-        const auto events = runBuiltin("reset-then-send");
+        const auto events = runBuiltinEvents("reset-then-send");
         const auto said = containing(narrate(events), QStringLiteral("= -1 EPIPE"));
         QCOMPARE(said.size(), size_t(1));
         const CallAt at = findReturn(events, said[0].first, said[0].last, "send", "EPIPE", -1);
@@ -180,7 +168,7 @@ private slots:
     // is not called a FIN (none came).
     void econnresetAndRecvZeroAfterRst()
     {
-        const auto events = runBuiltin("reset-then-recv");
+        const auto events = runBuiltinEvents("reset-then-recv");
         const auto all = narrate(events);
         const auto reset = containing(all, QStringLiteral("= -1 ECONNRESET: a RST had arrived"));
         QCOMPARE(reset.size(), size_t(1));
@@ -206,7 +194,7 @@ private slots:
     // where the socket sent one in that step; CLOSE_WAIT is said to come from a FIN.
     void finSentencesFollowTheFins()
     {
-        const auto events = runBuiltin("half-close");
+        const auto events = runBuiltinEvents("half-close");
         const auto all = narrate(events);
         const auto zero = containing(all, QStringLiteral("FIN had arrived"));
         QVERIFY(!zero.empty());
@@ -229,7 +217,7 @@ private slots:
     // sent the RST in that step.
     void closeWithUnreadDataCountsTheBytes()
     {
-        const auto events = runBuiltin("close-unread-data");
+        const auto events = runBuiltinEvents("close-unread-data");
         const auto said = containing(narrate(events), QStringLiteral("unread bytes"));
         QCOMPARE(said.size(), size_t(1));
         for (int i = said[0].first; i <= said[0].last; ++i)
@@ -256,7 +244,7 @@ private slots:
     void queueSentencesOnlyForQueuedBytes()
     {
         QFETCH(QString, scenario);
-        const auto events = runBuiltin(scenario.toLatin1().constData());
+        const auto events = runBuiltinEvents(scenario.toLatin1().constData());
         QRegularExpression received(QStringLiteral("(\\d+) bytes received")), sent(QStringLiteral("(\\d+) bytes sent"));
         int reports = 0, nonEmptyKernelFigures = 0;
         for (size_t i = 0; i < events.size(); ++i) {
@@ -292,13 +280,13 @@ private slots:
                 note = QString::fromStdString(step.note);
         QVERIFY(note.contains(QStringLiteral("CLOSING")));
         for (int run = 0; run < 4; ++run) {
-            const auto events = runBuiltin("simultaneous-close");
+            const auto events = runBuiltinEvents("simultaneous-close");
             const bool crossed = entered(events, core::TcpState::Closing);
             QCOMPARE(!containing(narrate(events), QStringLiteral("The FINs crossed")).empty(), crossed);
             QCOMPARE(ui::noteCaveat(events, note).isEmpty(), crossed);
         }
         // The same note against a run that cannot cross (half-close): the caveat names CLOSING only.
-        const auto halfClose = runBuiltin("half-close");
+        const auto halfClose = runBuiltinEvents("half-close");
         QVERIFY(!entered(halfClose, core::TcpState::Closing));
         const QString caveat = ui::noteCaveat(halfClose, note);
         QVERIFY2(caveat.contains(QStringLiteral("no socket entered CLOSING ")), qPrintable(caveat));

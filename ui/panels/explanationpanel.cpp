@@ -131,7 +131,7 @@ QString ExplanationPanel::eventHtml(int cursor, bool hiding, std::span<const cor
         what = tr("the run starts");
     QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Event %1: %2").arg(e.n).arg(what.toHtmlEscaped()));
     // A call whose return is not revealed yet: neither its result nor "it blocks" may be told.
-    if (const auto *c = e.as<core::SyscallInfo>(); c && hiding && m_view->predicting()) {
+    if (const auto *c = e.as<core::SyscallInfo>(); c && hiding) {
         const bool returned = std::any_of(shown.begin(), shown.end(), [c](const core::Event &x) {
             const auto *r = x.as<core::ReturnInfo>();
             return r && r->id == c->id;
