@@ -74,11 +74,7 @@ class TestExport : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void images_data()
     {

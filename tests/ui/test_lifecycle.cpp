@@ -10,6 +10,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/model/runphase.h"
 #include "ui/panels/scenariobrowser.h"
+#include "uifixture.h"
 
 #include <QAction>
 #include <QSignalSpy>
@@ -74,11 +75,7 @@ class TestLifecycle : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void moves_data()
     {

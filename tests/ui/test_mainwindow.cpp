@@ -7,6 +7,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/scenariobrowser.h"
+#include "uifixture.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -18,11 +19,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true); // QSettings of the tests stay out of the user's
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void streamsARealRun()
     {

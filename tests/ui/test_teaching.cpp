@@ -41,11 +41,7 @@ class TestTeaching : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-teaching"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-teaching")); }
 
     void groupsSyntheticKeys()
     {
@@ -136,10 +132,7 @@ private slots:
     void classModeRestoresTheLayout()
     {
         ui::MainWindow w;
-        w.resize(1600, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete(); // the teaching actions come after the first frame
+        QVERIFY(uitest::showComplete(w, {1600, 1000})); // the teaching actions come after the first frame
         auto *teach = w.findChild<ui::TeachActions *>();
         QVERIFY(teach);
         const QByteArray state = w.saveState();
