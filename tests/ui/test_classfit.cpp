@@ -184,11 +184,7 @@ private slots:
     {
         ui::MainWindow w;
         QVERIFY(uitest::showComplete(w, {1024, 768}));
-        w.labWorker()->setOptions([] {
-            core::LabOptions o;
-            o.labBinary = SOCKSCOPE_LAB_BINARY;
-            return o;
-        }());
+        w.labWorker()->setOptions(uitest::realLab());
         auto *teach = w.findChild<ui::TeachActions *>();
         teach->classMode()->setActive(true);
         QSignalSpy paused(w.labWorker(), &ui::LabWorker::runPaused);

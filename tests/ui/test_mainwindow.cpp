@@ -2,6 +2,7 @@
 // The main window, offscreen: a real run streamed through the real lab into the open window, a lab that
 // cannot start (the previous run stays), a scenario file that does not parse (nothing added or run).
 
+#include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
@@ -26,8 +27,7 @@ private slots:
         ui::MainWindow window;
         window.resize(1400, 900);
         window.show();
-        core::LabOptions options;
-        options.labBinary = SOCKSCOPE_LAB_BINARY;
+        core::LabOptions options = uitest::realLab();
         window.labWorker()->setOptions(options);
         QSignalSpy finished(window.labWorker(), &ui::LabWorker::runFinished);
         QSignalSpy failed(window.labWorker(), &ui::LabWorker::runFailed);

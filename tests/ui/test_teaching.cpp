@@ -77,9 +77,7 @@ private slots:
     void runTwentyTimesAndChart()
     {
         ui::MultiRunner runner;
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        runner.setOptions(o);
+        runner.setOptions(uitest::realLab());
         QSignalSpy progress(&runner, &ui::MultiRunner::progressed);
         QSignalSpy finished(&runner, &ui::MultiRunner::finished);
         const core::Scenario s = builtin("simultaneous-close");
@@ -117,9 +115,7 @@ private slots:
     void cancelStopsTheSeries()
     {
         ui::MultiRunner runner;
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        runner.setOptions(o);
+        runner.setOptions(uitest::realLab());
         QSignalSpy finished(&runner, &ui::MultiRunner::finished);
         QVERIFY(runner.start(builtin("three-way-handshake"), 1000));
         QTRY_VERIFY_WITH_TIMEOUT(runner.results().size() + 1 > 0, 1000);
