@@ -5,6 +5,8 @@
 
 #include "core/stream/eventreader.h"
 #include "ui/mainwindow.h"
+#include "ui/model/runmodel.h"
+#include "ui/model/viewstate.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -54,6 +56,14 @@ inline void useTestModeSettings()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
 }
+
+// A view with a run model and a view state of its own (every view of a run is built on the two).
+template <typename View> struct RunView
+{
+    ui::RunModel run;
+    ui::ViewState view;
+    View widget{&run, &view};
+};
 
 // Shows the window (at size, when one is given), waits until it is exposed, then builds what comes after the
 // first frame (the teaching actions, the editor). False when the window never became exposed.
