@@ -2,6 +2,7 @@
 // The replay cursor on recorded runs (event, step, '&' group, home/end moves), reveal following the cursor,
 // play at a speed, and the step narrative as plain values.
 
+#include "tests/ui/uilab.h"
 #include "ui/model/replaycursor.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
@@ -105,6 +106,23 @@ private slots:
         const auto range = ui::stepRange(run.events(), group + 5);
         QCOMPARE(range.first, group);
         QCOMPARE(range.second, run.stepEvent(9) - 1);
+    }
+
+    // With the scenario at hand the groups are the scenario's own '&' groups (core/scenario/stepgroups).
+    void groupsFollowTheScenario()
+    {
+        ui::RunModel run;
+        load(run, "run-simultaneous-close.jsonl");
+        core::Scenario scenario = uitest::builtin("simultaneous-close");
+        QVERIFY(scenario.steps.size() > 7 && scenario.steps[7].together);
+        run.setScenario(scenario);
+        ui::ReplayCursor c(&run);
+        QCOMPARE(c.groupCount(), run.stepCount() - 1);
+        QCOMPARE(c.groupOf(run.stepEvent(8)), 8);
+        scenario.steps[7].together = false; // the same stream under a scenario without the '&'
+        run.setScenario(scenario);
+        QCOMPARE(c.groupCount(), run.stepCount());
+        QCOMPARE(c.groupOf(run.stepEvent(8)), 9);
     }
 
     void revealFollowsTheCursor()
