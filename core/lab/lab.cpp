@@ -109,7 +109,6 @@ private:
     std::unique_ptr<EventBuilder> m_builder;
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
-    std::vector<std::int64_t> m_blockedNow;
     std::vector<std::unique_ptr<std::atomic<int>>> m_barriers;
     std::int64_t m_nextCall = 1;
     std::mutex m_samplerMutex; // held for a whole sock_diag dump, so a drain never splits one
@@ -213,8 +212,7 @@ void Lab::flush()
     for (auto &p : m_pendingPackets)
         (p.tNs <= cutoff ? now : later).push_back(std::move(p));
     m_pendingPackets = std::move(later);
-    m_builder->addBatch(std::move(batch), std::move(now), m_blockedNow);
-    m_blockedNow.clear();
+    m_builder->addBatch(std::move(batch), std::move(now));
     writeAll(m_out);
     m_out.clear();
 }
@@ -251,7 +249,6 @@ bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, 
             if (inside > std::chrono::milliseconds(1))
                 sleeping[i] = calls[i].first->kernelState() == 'S' ? sleeping[i] + 1 : 0;
             if (sleeping[i] >= 3 || inside > std::chrono::milliseconds(m_blockMs)) {
-                m_blockedNow.push_back(calls[i].second);
                 done[i] = true;
                 --remaining;
             }

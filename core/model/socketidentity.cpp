@@ -166,8 +166,12 @@ int SocketIdentity::forDiag(const DiagSocket &entry) const
         for (int i = count() - 1; i >= 0; --i)
             if (m_socks[i].cookie == entry.cookie)
                 return i;
-    if (entry.state != TcpState::Listen)
-        return byTuple(entry.local, entry.remote);
+    if (entry.state != TcpState::Listen) {
+        // Cookies are unique and a TIME_WAIT minisocket keeps its socket's: an entry with another cookie than
+        // the tuple's owner is some other socket (a new connection the model has not met yet), not that one.
+        const int sock = byTuple(entry.local, entry.remote);
+        return sock >= 0 && entry.cookie && m_socks[sock].cookie && m_socks[sock].cookie != entry.cookie ? -1 : sock;
+    }
     for (int i = count() - 1; i >= 0; --i)
         if (m_socks[i].role == SocketRole::Listen && m_socks[i].local == entry.local)
             return i;

@@ -170,12 +170,20 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
         else if (t <= obs.t1Ns + kKernelToleranceNs)
             allowed.push_back(st);
     }
+    // Entered during the snapshot (before the state it started in joins the list).
+    const bool enteredTimeWait = std::find(allowed.begin(), allowed.end(), TcpState::TimeWait) != allowed.end();
+    const bool enteredFinWait2 = std::find(allowed.begin(), allowed.end(), TcpState::FinWait2) != allowed.end();
     allowed.push_back(atStart);
     auto has = [&](TcpState st) { return std::find(allowed.begin(), allowed.end(), st) != allowed.end(); };
-    // The fd of a connection in TIME_WAIT reads CLOSE: the full socket is gone, a minisocket took over, which
-    // sock_diag lists as TIME_WAIT. Both describe one state, TIME_WAIT, so alternating reads never flap.
-    const TcpState seen =
-        obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait) ? TcpState::TimeWait : obs.state;
+    // When a connection enters TIME_WAIT (or an orphan FIN_WAIT_2) a minisocket takes the full socket's place
+    // and the full socket ends in CLOSE. Its fd reads CLOSE from then on, and a sock_diag dump that picked
+    // the full socket just before the handover reports it CLOSE. Both describe the minisocket's state, which
+    // sock_diag lists next, so they are reported as that state and never flap.
+    TcpState seen = obs.state;
+    if (obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait))
+        seen = TcpState::TimeWait;
+    else if (obs.state == TcpState::Closed && !obs.fromFd && (enteredTimeWait || enteredFinWait2))
+        seen = enteredTimeWait ? TcpState::TimeWait : TcpState::FinWait2;
     bool consistent = !m_capture || has(seen);
     // Linux passes FIN_WAIT_2 for an instant on the way from FIN_WAIT_1 to TIME_WAIT.
     if (seen == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))

@@ -179,7 +179,7 @@ Built build(TcpState clientDiagState, int clientDiagKernel)
     std::vector<RawPacket> packets = {segment(510, 40000, 5000, 0x02, 1000, 0),
                                       segment(520, 5000, 40000, 0x12, 5000, 1001),
                                       segment(530, 40000, 5000, 0x10, 1001, 5001)};
-    builder.addBatch(std::move(b), std::move(packets), {});
+    builder.addBatch(std::move(b), std::move(packets));
     EndInfo end;
     end.ok = true;
     end.durationNs = 800;
@@ -314,7 +314,7 @@ std::vector<std::string> mini(const std::string &actors, const std::string &step
     for (auto &f : fds)
         b.fds.push_back(std::move(f));
     b.diags = std::move(diags);
-    builder.addBatch(std::move(b), std::move(packets), {});
+    builder.addBatch(std::move(b), std::move(packets));
     builder.finish(EndInfo{});
     return lines;
 }
@@ -466,3 +466,93 @@ client  close(C)
 }
 
 } // namespace
+
+// `= blocked` means the call was still in the kernel when the next step started (docs/scenario-format.md):
+// judged against the step marks of the stream, never against what the scheduler believed. Each batch is a
+// list of records: a step mark "s", a call entry "e", a return "r" (step index, time, value).
+struct Rec
+{
+    char kind; // 's' step mark, 'e' call entered, 'r' call returned
+    int step;
+    std::int64_t t;
+    std::int64_t ret = 0;
+    int err = 0;
+};
+
+std::vector<std::string> checks(const char *scenario, const std::vector<std::vector<Rec>> &batches)
+{
+    ParseResult parsed = parseScenario(scenario, "blocked.scn");
+    for (const auto &err : parsed.errors)
+        ADD_FAILURE() << err.format();
+    const Scenario &sc = *parsed.scenario;
+    RunInfo info;
+    info.isolation = "netns";
+    info.capture = true;
+    std::vector<std::string> lines;
+    EventBuilder builder(sc, info, [&](Event &&e) {
+        if (e.as<CheckInfo>()) {
+            std::string line = render(e);
+            lines.push_back(line.substr(line.find(' ') + 1));
+        }
+    });
+    for (const auto &recs : batches) {
+        RawBatch b;
+        for (const Rec &r : recs) {
+            if (r.kind == 's') {
+                b.steps.push_back({r.t, r.step});
+            } else if (r.kind == 'e') {
+                b.enters.push_back({r.step + 1, r.t, &sc.steps[r.step], -1});
+            } else {
+                CallExit x;
+                x.id = r.step + 1;
+                x.tNs = r.t;
+                x.ret = r.ret;
+                x.err = r.err;
+                b.exits.push_back(x);
+            }
+        }
+        builder.addBatch(std::move(b), {});
+    }
+    builder.finish(EndInfo{});
+    return lines;
+}
+
+const char *kBlockedScenario = R"(title: t
+topic: t
+summary: t
+actors: server client
+
+server  sleep(1)                = blocked
+client  sleep(1)                = 0
+server  sleep(1)                = 0 &
+client  sleep(1)                = blocked
+)";
+
+TEST(EventBuilder, BlockedIsMetOnlyWhenTheNextStepStartsFirst)
+{
+    // Still in the kernel when step 1 starts: met, at step 1's start.
+    EXPECT_EQ(checks(kBlockedScenario,
+                     {{{'s', 0, 100}, {'e', 0, 101}, {'s', 1, 200}, {'e', 1, 201}, {'r', 1, 210}}, {{'r', 0, 300}}}),
+              (std::vector<std::string>{"@200 check 0 ok blocked", "@210 check 1 ok 0"}));
+    // Returned before step 1 started (even if the scheduler had thought it blocked): not met.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 0, 100}, {'e', 0, 101}, {'r', 0, 150}, {'s', 1, 200}}}),
+              (std::vector<std::string>{"@150 check 0 FAIL returned 0"}));
+}
+
+TEST(EventBuilder, BlockedCallMeetsNoOtherExpectation)
+{
+    // A call still in the kernel at the end of its batch is judged by its return, however late it comes.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 1, 100}, {'e', 1, 101}, {'s', 2, 200}}, {{'r', 1, 300, -1, 104}}}),
+              (std::vector<std::string>{"@300 check 1 FAIL -1 ECONNRESET"}));
+}
+
+TEST(EventBuilder, BlockedInAGroupWaitsForTheNextGroup)
+{
+    // Step 3 is released with step 2: a call of the group that returns before any later step is not blocked;
+    // the last step still in the kernel when the run ends is.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 2, 100}, {'s', 3, 100}, {'e', 2, 101}, {'e', 3, 101}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@110 check 2 ok 0", "@110 check 3 ok blocked"}));
+    EXPECT_EQ(checks(kBlockedScenario,
+                     {{{'s', 2, 100}, {'s', 3, 100}, {'e', 2, 101}, {'e', 3, 101}, {'r', 3, 105}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@105 check 3 FAIL returned 0", "@110 check 2 ok 0"}));
+}

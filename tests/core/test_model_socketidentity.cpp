@@ -203,6 +203,24 @@ TEST(SocketIdentity, DiagEntriesFollowTheCookieFirst)
         EXPECT_EQ(ids.forDiag(r.entry), r.sock) << r.name;
 }
 
+TEST(SocketIdentity, DiagEntryWithAnotherCookieIsNotTheTuplesOwner)
+{
+    // A dump that lists a new connection on the 4-tuple of one in TIME_WAIT before the model met it: the
+    // entry's cookie says it is not the old socket.
+    SocketIdentity ids(Scenario{});
+    int timeWait = ids.add("server", SocketRole::Accepted);
+    ids.setTuple(timeWait, "127.0.0.1:5000", "127.0.0.1:6000");
+    ids.setCookie(timeWait, 77);
+    DiagSocket d;
+    d.state = TcpState::Established;
+    d.local = "127.0.0.1:5000";
+    d.remote = "127.0.0.1:6000";
+    d.cookie = 99;
+    EXPECT_EQ(ids.forDiag(d), -1);
+    d.cookie = 0; // no cookie: the tuple is all there is
+    EXPECT_EQ(ids.forDiag(d), timeWait);
+}
+
 TEST(SocketIdentity, ListenerForADestination)
 {
     SocketIdentity ids(Scenario{});

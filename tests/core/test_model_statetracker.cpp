@@ -241,6 +241,11 @@ INSTANTIATE_TEST_SUITE_P(
         // reported is the one sock_diag lists, TIME_WAIT.
         JudgeRow{"TimeWaitFdReadsClose", 20 * kMs, 20 * kMs, TcpState::Closed, true, false, true, TcpState::TimeWait},
         JudgeRow{"CloseFromDiagIsNotTimeWait", 20 * kMs, 21 * kMs, TcpState::Closed, false, true},
+        // ... except from a dump that ran while the minisocket took over: it caught the full socket ending.
+        JudgeRow{"CloseFromDiagAtTheHandover", 10 * kMs, 10 * kMs + 300000, TcpState::Closed, false, false, true,
+                 TcpState::TimeWait},
+        JudgeRow{"CloseFromDiagJustAfterTheHandover", 11 * kMs, 11 * kMs, TcpState::Closed, false, false, true,
+                 TcpState::TimeWait},
         // Linux passes FIN_WAIT_2 for an instant between FIN_WAIT_1 and TIME_WAIT.
         JudgeRow{"FinWait2BetweenFinWait1AndTimeWait", 10 * kMs + 100000, 10 * kMs + 100000, TcpState::FinWait2, true,
                  false},
@@ -372,3 +377,26 @@ TEST(StateTracker, FailedShutdownChangesNothing)
 }
 
 } // namespace
+
+// An orphan entering FIN_WAIT_2 becomes a minisocket too: a dump that caught the full socket ending reads
+// CLOSE, reported as FIN_WAIT_2; a CLOSE long after the handover is a contradiction.
+TEST(StateTracker, OrphanFinWait2HandoverReadsCloseOnlyAtTheHandover)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs, 2);
+    f.tracker.received(s, {A, 5001, 1002, 0}, 10 * kMs + 100000, 3);
+    ASSERT_EQ(f.tracker.state(s), TcpState::FinWait2);
+    f.tracker.observe({s, 10 * kMs + 120000, 10 * kMs + 150000, TcpState::Closed, false});
+    auto v = f.tracker.judgeObservations();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_FALSE(v[0].conflict);
+    EXPECT_EQ(v[0].to, TcpState::FinWait2);
+    f.tracker.observe({s, 10 * kMs + 200000, 10 * kMs + 210000, TcpState::FinWait2, false});
+    EXPECT_TRUE(f.tracker.judgeObservations().empty()) << "the minisocket's FIN_WAIT_2 is no news: no flapping";
+    f.tracker.observe({s, 30 * kMs, 31 * kMs, TcpState::Closed, false});
+    v = f.tracker.judgeObservations();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].conflict);
+    EXPECT_EQ(f.tracker.conflicts(), 1);
+}
