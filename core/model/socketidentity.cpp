@@ -79,8 +79,12 @@ void SocketIdentity::attachFd(int sock, int fd)
 
 void SocketIdentity::detachFd(int sock, int fd)
 {
-    m_fdSock.erase(fd);
-    m_socks[sock].fd = -1;
+    // close() frees the fd number before it lingers: a call that returned meanwhile may have been given the
+    // same number for another socket, which keeps it.
+    if (auto it = m_fdSock.find(fd); it != m_fdSock.end() && it->second == sock)
+        m_fdSock.erase(it);
+    if (m_socks[sock].fd == fd)
+        m_socks[sock].fd = -1;
 }
 
 void SocketIdentity::setTuple(int sock, const std::string &local, const std::string &remote)

@@ -221,6 +221,22 @@ TEST(SocketIdentity, DiagEntryWithAnotherCookieIsNotTheTuplesOwner)
     EXPECT_EQ(ids.forDiag(d), timeWait);
 }
 
+TEST(SocketIdentity, ALingeringCloseLeavesItsFdNumberToTheNextOwner)
+{
+    // close(5) lingers; accept() meanwhile gets 5 for another socket; then the close returns.
+    SocketIdentity ids(Scenario{});
+    int closing = ids.add("peer", SocketRole::Connect);
+    ids.attachFd(closing, 5);
+    int accepted = ids.add("server", SocketRole::Accepted);
+    ids.attachFd(accepted, 5);
+    ids.detachFd(closing, 5);
+    EXPECT_EQ(ids.byFd(5), accepted);
+    EXPECT_EQ(ids.at(accepted).fd, 5);
+    EXPECT_EQ(ids.at(closing).fd, -1);
+    ids.detachFd(accepted, 5);
+    EXPECT_EQ(ids.byFd(5), -1);
+}
+
 TEST(SocketIdentity, ListenerForADestination)
 {
     SocketIdentity ids(Scenario{});
