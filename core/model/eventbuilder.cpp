@@ -196,7 +196,7 @@ void EventBuilder::onExit(const CallExit &exit)
         m_out.add(exit.tNs, SignalInfo{step.actor, "SIGPIPE", exit.id});
 
     int sock = pc.sock;
-    m_states.callReturned(exit.id, sock, exit.ret == 0);
+    m_states.callReturned(exit.id, sock, exit.ret == 0, exit.tNs);
     if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
         // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
         m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);

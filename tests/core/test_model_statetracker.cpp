@@ -400,3 +400,26 @@ TEST(StateTracker, OrphanFinWait2HandoverReadsCloseOnlyAtTheHandover)
     EXPECT_TRUE(v[0].conflict);
     EXPECT_EQ(f.tracker.conflicts(), 1);
 }
+
+// A segment that waited for the socket lock is dated at its arrival, but the kernel processed it when the
+// lock was released, at the latest when the call returned: until then a snapshot of the state before it is
+// consistent; after that it is a contradiction.
+TEST(StateTracker, DeferredReceiveMayShowTheOldStateUntilTheCallReturns)
+{
+    for (std::int64_t snapshotAt : {3 * kMs, 7 * kMs}) {
+        Fixture f;
+        int s = f.tracker.add(TcpState::Closed, 0);
+        f.tracker.callEntered(1, s, Call::Connect, 10);
+        f.tracker.sent(s, {S, 1000, 0, 0}, 20, 0);
+        f.tracker.received(s, {S, 5000, 0, 0}, 30, 1); // simultaneous open: the peer's SYN
+        f.tracker.sent(s, {S | A, 1000, 5001, 0}, 40, 2);
+        f.tracker.received(s, {S | A, 5000, 1001, 0}, 150, 3); // waits for connect()'s lock
+        f.tracker.callReturned(1, s, true, 5 * kMs);
+        ASSERT_EQ(f.tracker.state(s), TcpState::Established);
+        EXPECT_EQ(f.tracker.history(s).back().first, 150) << "dated at its arrival";
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::SynReceived, false});
+        auto v = f.tracker.judgeObservations();
+        ASSERT_EQ(v.size(), 1u);
+        EXPECT_EQ(v[0].conflict, snapshotAt > 6 * kMs) << "snapshot at " << snapshotAt;
+    }
+}
