@@ -524,7 +524,7 @@ actors: server client
 
 server  sleep(1)                = blocked
 client  sleep(1)                = 0
-server  sleep(1)                = 0 &
+server  sleep(1)                = blocked &
 client  sleep(1)                = blocked
 )";
 
@@ -548,11 +548,11 @@ TEST(EventBuilder, BlockedCallMeetsNoOtherExpectation)
 
 TEST(EventBuilder, BlockedInAGroupWaitsForTheNextGroup)
 {
-    // Step 3 is released with step 2: a call of the group that returns before any later step is not blocked;
-    // the last step still in the kernel when the run ends is.
-    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 2, 100}, {'s', 3, 100}, {'e', 2, 101}, {'e', 3, 101}, {'r', 2, 110}}}),
-              (std::vector<std::string>{"@110 check 2 ok 0", "@110 check 3 ok blocked"}));
+    // Step 3 is released with step 2: its start does not meet step 2's `= blocked`, and with no later step the
+    // call of the group still in the kernel when the run ends is the one blocked.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 2, 100}, {'e', 2, 101}, {'s', 3, 102}, {'e', 3, 103}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@110 check 2 FAIL returned 0", "@110 check 3 ok blocked"}));
     EXPECT_EQ(checks(kBlockedScenario,
-                     {{{'s', 2, 100}, {'s', 3, 100}, {'e', 2, 101}, {'e', 3, 101}, {'r', 3, 105}, {'r', 2, 110}}}),
-              (std::vector<std::string>{"@105 check 3 FAIL returned 0", "@110 check 2 ok 0"}));
+                     {{{'s', 2, 100}, {'e', 2, 101}, {'s', 3, 102}, {'e', 3, 103}, {'r', 3, 105}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@105 check 3 FAIL returned 0", "@110 check 2 FAIL returned 0"}));
 }
