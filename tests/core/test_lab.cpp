@@ -157,22 +157,40 @@ TEST_P(Builtin, MeetsExpectationsWithoutContradictions)
 }
 
 // A FIN or RST leaves during the call that caused it: the segment's stamp lies inside that call's
-// enter/return window, and a FIN's call is the close() or shutdown() of the socket that sent it.
+// enter/return window, and a FIN's call is the close() or shutdown() of the socket that sent it. A RST that
+// answers a segment (data reaching a closed socket) is caused by the call that sent that segment: the
+// receiver processes it in a softirq, which under load runs in ksoftirqd after that call returned.
 TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
 {
     auto events = test::runScenario(test::loadBuiltin(GetParam()));
     auto calls = callWindows(events);
+    auto windowAt = [&](std::int64_t t, const std::string &finSock) {
+        const CallWindow *inside = nullptr;
+        for (const auto &[id, c] : calls) {
+            if (c.exit < 0 || t < c.enter || t > c.exit)
+                continue;
+            bool finCall = (c.call == "close" || c.call == "shutdown") && c.sock == finSock;
+            if (!inside || finCall)
+                inside = &c;
+        }
+        return inside;
+    };
+    const PacketInfo *lastTo = nullptr; // per RST: the last segment that reached its sender from its peer
+    std::int64_t lastToNs = 0;
     for (const auto &e : events) {
         const auto *p = e.as<PacketInfo>();
         if (!p || !(hasFlag(p->flags, SegmentFlag::Fin) || hasFlag(p->flags, SegmentFlag::Rst)))
             continue;
-        const CallWindow *inside = nullptr;
-        for (const auto &[id, c] : calls) {
-            if (c.exit < 0 || e.tNs < c.enter || e.tNs > c.exit)
-                continue;
-            bool finCall = (c.call == "close" || c.call == "shutdown") && c.sock == p->from;
-            if (!inside || finCall)
-                inside = &c;
+        const CallWindow *inside = windowAt(e.tNs, p->from);
+        if (!inside && hasFlag(p->flags, SegmentFlag::Rst) && !hasFlag(p->flags, SegmentFlag::Fin)) {
+            lastTo = nullptr;
+            for (const auto &q : events)
+                if (const auto *qp = q.as<PacketInfo>(); qp && q.n < e.n && qp->from == p->to && qp->to == p->from) {
+                    lastTo = qp;
+                    lastToNs = q.tNs;
+                }
+            if (lastTo)
+                inside = windowAt(lastToNs, lastTo->from);
         }
         ASSERT_NE(inside, nullptr) << flagsText(p->flags) << " from " << p->from << " at n=" << e.n
                                    << " is outside every syscall";
