@@ -481,15 +481,9 @@ struct Rec
 
 std::vector<std::string> checks(const char *scenario, const std::vector<std::vector<Rec>> &batches)
 {
-    ParseResult parsed = parseScenario(scenario, "blocked.scn");
-    for (const auto &err : parsed.errors)
-        ADD_FAILURE() << err.format();
-    const Scenario &sc = *parsed.scenario;
-    RunInfo info;
-    info.isolation = "netns";
-    info.capture = true;
+    const Scenario sc = parsed(scenario, "blocked.scn");
     std::vector<std::string> lines;
-    EventBuilder builder(sc, info, [&](Event &&e) {
+    EventBuilder builder(sc, capturedRun(), [&](Event &&e) {
         if (e.as<CheckInfo>()) {
             std::string line = render(e);
             lines.push_back(line.substr(line.find(' ') + 1));
