@@ -141,12 +141,18 @@ expect_rc 2 "unwritable output" "$bin" export "$tmp/close-unread-data/run.sockru
 [ "$(cat "$tmp/keep.png")" = "precious" ] && ok || fail "an existing output file was touched by a failed export"
 [ -z "$(ls -A "$tmp" | grep '^\.keep')" ] && ok || fail "a temporary file was left behind"
 
-# No display at all: `open` runs headless and leaves a figure.
+# No display at all: `open` writes nothing unasked and says how to export; --headless-export (what
+# scripts/run.sh passes) runs it headless and leaves the figure where it was asked.
 mkdir -p "$tmp/headless" # (a directory named like the built-in would be taken for a file)
 ( cd "$tmp/headless" && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" open close-unread-data >"$tmp/out" 2>"$tmp/err" ); rc=$?
-[ "$rc" -eq 0 ] && ok || { fail "headless open: exit $rc"; sed 's/^/  | /' "$tmp/err" | head; }
-[ -s "$tmp/headless/sockscope-close-unread-data.png" ] && ok || fail "headless open wrote no figure"
+[ "$rc" -eq 2 ] && ok || { fail "headless open without --headless-export: exit $rc, wanted 2"; sed 's/^/  | /' "$tmp/err" | head; }
+[ -z "$(ls -A "$tmp/headless")" ] && ok || fail "headless open wrote $(ls -A "$tmp/headless") unasked"
+expect_grep "use 'sockscope export close-unread-data -o fig.png'" "$tmp/err" "headless open says how to export"
+( cd "$tmp/headless" && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" open --headless-export fig.png close-unread-data >"$tmp/out" 2>"$tmp/err" ); rc=$?
+[ "$rc" -eq 0 ] && ok || { fail "headless open --headless-export: exit $rc"; sed 's/^/  | /' "$tmp/err" | head; }
+[ -s "$tmp/headless/fig.png" ] && ok || fail "headless open --headless-export wrote no figure"
 expect_grep "RST ACK" "$tmp/out" "headless open prints the log"
+expect_grep "figure written to $tmp/headless/fig.png" "$tmp/err" "headless open says where the figure is"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
