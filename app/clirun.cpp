@@ -130,7 +130,7 @@ int cmdRun(const ParsedArgs &args)
     int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
     Progress progress(runs, "runs", runs > 1 && !quiet);
     for (int r = 0; r < runs; ++r) {
-        progress.show(r);
+        progress.show(r + 1);
         const bool printLog = runs == 1 && !quiet;
         LogContext ctx = LogContext::forActors(scenario->actors);
         EventSink tap = [&](Event &&e) {
@@ -201,7 +201,7 @@ int cmdCheck(const ParsedArgs &args)
     int failed = 0, done = 0;
     Progress progress(static_cast<int>(scenarios.size()), "checking", !quiet);
     for (const auto &s : scenarios) {
-        progress.show(done++, s.name);
+        progress.show(++done, s.name);
         RunSummary sum = runOnce(s, forceHost, nullptr);
         progress.clear();
         const RunVerdict &v = sum.verdict;
