@@ -148,5 +148,22 @@ for args in "" "open close-unread-data" "open"; do
     [ -z "$(ls -A "$tmp/empty")" ] && ok || fail "no display, 'sockscope $args' wrote $(ls -A "$tmp/empty")"
 done
 
+# bash completion: its option table is each command's --help, and it offers values and names.
+source "$(dirname "${BASH_SOURCE[0]}")/completion_stubs.sh"
+source "$src/resources/completion/sockscope.bash"
+for cmd in open list show run check export; do
+    "$bin" "$cmd" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '^ +(-[a-z], )?--[a-z-]+' |
+        grep -oE -- '-[a-z]|--[a-z-]+' | sort >"$tmp/help-opts"
+    tr ' ' '\n' <<<"${_sockscope_options[$cmd]}" | sort >"$tmp/comp-opts"
+    cmp -s "$tmp/help-opts" "$tmp/comp-opts" && ok ||
+        { fail "completion options of $cmd differ from its --help"; diff "$tmp/help-opts" "$tmp/comp-opts" | head; }
+done
+expect_eq "$(PATH="$(dirname "$bin"):$PATH" comp sockscope run --c)" "--color" "completion: run --c"
+expect_eq "$(comp sockscope export x --format=s)" "svg" "completion: --format=s"
+expect_eq "$(comp sockscope run --color '')" "auto always never" "completion: --color values"
+expect_eq "$(comp sockscope export x -o '')" "<files:>" "completion: -o takes a file"
+expect_eq "$(comp sockscope run close-unread-data '')" "" "completion: run takes one scenario"
+expect_eq "$(PATH="$(dirname "$bin"):$PATH" comp sockscope show close-u)" "close-unread-data" "completion: built-in names"
+
 echo "gnu: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
