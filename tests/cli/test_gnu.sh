@@ -4,12 +4,13 @@
 # unknown options and missing values are one line plus "Try ..." and exit 2, --quiet, --color, progress only
 # on a terminal, and no display means no file written unasked. Usage: test_gnu.sh SOCKSCOPE SOURCE_DIR
 set -u
-bin="$(realpath "$1")"; src="$2"; fx="$src/tests/fixtures"
+bin="$(realpath "$1")"; src="$(realpath "$2")"; fx="$src/tests/fixtures"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 expect_eq() { # actual expected description
     if [ "$1" = "$2" ]; then ok; else fail "$3"; echo "  | got:    $1"; echo "  | wanted: $2"; fi
 }
-nodisplay() { env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$@"; }
+# No display, and a time limit: a broken command line could open a window (offscreen) and wait forever.
+nodisplay() { env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM timeout 60 "$@"; }
 esc=$'\033['
 
 "$bin" export close-unread-data --format run -o "$tmp/saved.sockrun" 2>/dev/null || fail "export a run to read back"
@@ -49,7 +50,8 @@ done
 expect_rc 0 "help run" "$bin" help run
 expect_grep "^  -q, --quiet " "$tmp/out" "'help run' prints run's options"
 
-# -o -: the same bytes as the file, for a run file, a PNG and the log.
+# -o -: the same bytes as the file, for a run file, a PNG and the log; no file named '-' appears.
+cd "$tmp"
 for f in run png txt; do
     "$bin" export "$tmp/saved.sockrun" --format "$f" -o "$tmp/file.$f" 2>/dev/null
     "$bin" export "$tmp/saved.sockrun" --format "$f" -o - >"$tmp/stdout.$f" 2>"$tmp/err"; rc=$?
@@ -67,6 +69,7 @@ assert json.loads(lines[0])["sockscope_run"] == 1, "header"
 events = [json.loads(l) for l in lines[1:]]
 assert events[0]["kind"] == "run" and events[-1]["kind"] == "end", "run ... end"
 PY
+[ ! -e "$tmp/-" ] && ok || fail "-o - wrote a file named '-'"
 "$bin" export close-unread-data --format run -o - 2>/dev/null | head -c 16 | grep -q '^{"sockscope_run"' && ok ||
     fail "-o - of a fresh run: no run file header on stdout"
 expect_rc 2 "-o - with --log" "$bin" export "$tmp/saved.sockrun" --format txt -o - --log
@@ -149,10 +152,10 @@ for args in "" "open close-unread-data" "open"; do
 done
 
 # bash completion: its option table is each command's --help, and it offers values and names.
-source "$(dirname "${BASH_SOURCE[0]}")/completion_stubs.sh"
+source "$src/tests/cli/completion_stubs.sh"
 source "$src/resources/completion/sockscope.bash"
 for cmd in open list show run check export; do
-    "$bin" "$cmd" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '^ +(-[a-z], )?--[a-z-]+' |
+    nodisplay "$bin" "$cmd" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '^ +(-[a-z], )?--[a-z-]+' |
         grep -oE -- '-[a-z]|--[a-z-]+' | sort >"$tmp/help-opts"
     tr ' ' '\n' <<<"${_sockscope_options[$cmd]}" | sort >"$tmp/comp-opts"
     cmp -s "$tmp/help-opts" "$tmp/comp-opts" && ok ||
