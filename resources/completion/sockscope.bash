@@ -2,22 +2,15 @@
 # bash completion for sockscope(1): commands, options, option values, built-in scenario names and files by
 # extension. One table row per command and per option with a value, as in `sockscope COMMAND --help`.
 
-# Per command: its options.
-declare -gA _sockscope_options=(
-    [open]="--headless-export -q --quiet -h --help"
-    [list]="-h --help"
-    [show]="-h --help"
-    [run]="--json --runs --host -q --quiet --color -h --help"
-    [check]="--host -q --quiet -h --help"
-    [export]="-o --output --format --view --width --scale --theme --log --host -q --quiet --color -h --help"
-)
-# Per command: its operands: "builtin" names, a file glob, and "once" when it takes one operand at most.
-declare -gA _sockscope_operands=(
-    [open]="builtin @(scn|sockrun) once"
-    [show]="builtin - once"
-    [run]="builtin scn once"
-    [check]="builtin scn"
-    [export]="builtin @(scn|sockrun) once"
+# Per command: its operands ("builtin" names, a file glob or "-" for none, "once" when it takes one at most),
+# then after ":" its options.
+declare -gA _sockscope_commands=(
+    [open]="builtin @(scn|sockrun) once: --headless-export -q --quiet -h --help"
+    [list]=": -h --help"
+    [show]="builtin - once: -h --help"
+    [run]="builtin scn once: --json --runs --host -q --quiet --color -h --help"
+    [check]="builtin scn: --host -q --quiet -h --help"
+    [export]="builtin @(scn|sockrun) once: -o --output --format --view --width --scale --theme --log --host -q --quiet --color -h --help"
 )
 # Per option with a value: its words, "file" for a path, or "" for a number (nothing to offer).
 declare -gA _sockscope_values=(
@@ -35,15 +28,16 @@ _sockscope()
     _init_completion -s || return
 
     if [[ $cword -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "${!_sockscope_options[*]} help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "${!_sockscope_commands[*]} help --help --version" -- "$cur"))
         return
     fi
     local cmd=${words[1]}
     if [[ $cmd == help ]]; then
-        [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "${!_sockscope_options[*]}" -- "$cur"))
+        [[ $cword -eq 2 ]] && COMPREPLY=($(compgen -W "${!_sockscope_commands[*]}" -- "$cur"))
         return
     fi
-    [[ -v _sockscope_options[$cmd] ]] || return
+    [[ -v _sockscope_commands[$cmd] ]] || return
+    local spec=${_sockscope_commands[$cmd]}
 
     if [[ -v _sockscope_values[$prev] ]]; then
         local values=${_sockscope_values[$prev]}
@@ -57,12 +51,12 @@ _sockscope()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "${_sockscope_options[$cmd]}" -- "$cur"))
+        COMPREPLY=($(compgen -W "${spec#*:}" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
     local kind glob once
-    read -r kind glob once <<<"${_sockscope_operands[$cmd]-}"
+    read -r kind glob once <<<"${spec%%:*}"
     [[ -z $kind ]] && return
     if [[ $once == once ]]; then # one operand: none offered once it is there
         local i n=0

@@ -157,7 +157,8 @@ source "$src/resources/completion/sockscope.bash"
 for cmd in open list show run check export; do
     nodisplay "$bin" "$cmd" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '^ +(-[a-z], )?--[a-z-]+' |
         grep -oE -- '-[a-z]|--[a-z-]+' | sort >"$tmp/help-opts"
-    tr ' ' '\n' <<<"${_sockscope_options[$cmd]}" | sort >"$tmp/comp-opts"
+    spec="${_sockscope_commands[$cmd]}"
+    tr ' ' '\n' <<<"${spec#*: }" | sort >"$tmp/comp-opts"
     cmp -s "$tmp/help-opts" "$tmp/comp-opts" && ok ||
         { fail "completion options of $cmd differ from its --help"; diff "$tmp/help-opts" "$tmp/comp-opts" | head; }
 done
