@@ -141,7 +141,7 @@ bool runScenario(const Scenario &scenario, bool forceHost, RunData &run)
     const bool ok = runLab(
         scenario, options, [&](Event &&e) { run.events.push_back(std::move(e)); }, &error);
     if (!ok)
-        std::cerr << "sockscope: run failed: " << error << "\n";
+        std::cerr << "sockscope: the lab failed: " << error << "\n";
     return ok;
 }
 
@@ -251,7 +251,7 @@ int cmdExport(const Args &args)
                                                            : "the kernel contradicted the derived TCP states";
         std::cerr << "sockscope: " << (ran ? "" : "saved run: ") << why << "; " << a.output
                   << " shows the run as it happened\n";
-        return 1;
+        return labOk ? 1 : 2;
     }
     return 0;
 }

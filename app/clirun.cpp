@@ -57,8 +57,9 @@ void printUsage(bool full)
                  "  Formats and examples: "
               << docPath("export.md")
               << ".\n"
-                 "\nExit status: 0 every expectation held, 1 one did not, a kernel snapshot contradicted the derived\n"
-                 "TCP states, or a run failed; 2 bad input or usage.\n"
+                 "\nExit status: 0 every expectation held, 1 one did not or a kernel snapshot contradicted the derived\n"
+                 "TCP states; 2 bad input or usage, or the lab failed (killed, stopped, a broken stream, its time\n"
+                 "bound exceeded: the reason is on stderr).\n"
                  "Scenario format: "
               << docPath("scenario-format.md") << ". Event stream: " << docPath("events.md")
               << ".\n"
@@ -193,7 +194,7 @@ int cmdRun(const Args &args)
         return 2;
 
     std::vector<std::string> keys;
-    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
+    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0, labFaults = 0;
     for (int r = 0; r < runs; ++r) {
         LogContext ctx = LogContext::forActors(scenario->actors);
         EventSink tap = [&](Event &&e) {
@@ -212,7 +213,12 @@ int cmdRun(const Args &args)
         if (r == 0)
             printIsolationNote(sum.events);
         keys.push_back(outcomeKey(sum.events));
-        if (!sum.verdict.ok()) {
+        // A fault of the tool, not a disagreement of the kernel: said on stderr, exit 2.
+        if (!sum.labError.empty()) {
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed" << (runs > 1 ? " in run " + std::to_string(r + 1) : "") << ": "
+                      << sum.labError << "\n";
+        } else if (!sum.verdict.ok()) {
             ++failedRuns;
             if (runs > 1)
                 (json ? std::cerr : std::cout) << "run " << (r + 1) << ":\n";
@@ -234,7 +240,7 @@ int cmdRun(const Args &args)
                 << groups[g].runs.front() + 1 << ")\n    " << groups[g].key << "\n";
         }
     }
-    return failedRuns ? 1 : 0;
+    return labFaults ? 2 : failedRuns ? 1 : 0;
 }
 
 int cmdCheck(const Args &args)
@@ -261,9 +267,13 @@ int cmdCheck(const Args &args)
     std::cout << std::left << std::setw(static_cast<int>(width + 2)) << "SCENARIO" << std::setw(10) << "CHECKS"
               << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS"
               << "RESULT\n";
-    int failed = 0;
+    int failed = 0, labFaults = 0;
     for (const auto &s : scenarios) {
         RunSummary sum = runOnce(s, forceHost, nullptr);
+        if (!sum.labError.empty()) {
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed on " << s.name << ": " << sum.labError << "\n";
+        }
         const RunVerdict &v = sum.verdict;
         std::ostringstream checks;
         checks << (v.checks - v.failedChecks) << "/" << v.checks;
@@ -280,7 +290,7 @@ int cmdCheck(const Args &args)
         std::cout.flush();
     }
     std::cout << "\n" << (scenarios.size() - static_cast<size_t>(failed)) << " passed, " << failed << " failed\n";
-    return failed ? 1 : 0;
+    return labFaults ? 2 : failed ? 1 : 0;
 }
 
 } // namespace sockscope::app
