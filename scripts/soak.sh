@@ -18,6 +18,8 @@ targets="soak_engine sockscope sockscope-lab"
 grep -q 'SOCKSCOPE_GUI:BOOL=ON' "$build/CMakeCache.txt" && targets="$targets soak_window"
 cmake --build "$build" -j2 --target $targets >/dev/null || { echo "soak: build failed"; exit 2; }
 bin="$build/app/sockscope"
+# The soak programs live in tests/soak/, not beside the lab runner.
+export SOCKSCOPE_LAB_BINARY="$PWD/$build/app/sockscope-lab"
 fails=0
 fail() { echo "soak: FAILED: $*"; fails=$((fails+1)); }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
