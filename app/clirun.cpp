@@ -57,9 +57,9 @@ void printUsage(bool full)
                  "  Formats and examples: "
               << docPath("export.md")
               << ".\n"
-                 "\nExit status: 0 every expectation held, 1 one did not or a kernel snapshot contradicted the derived\n"
-                 "TCP states; 2 bad input or usage, or the lab failed (killed, stopped, a broken stream, its time\n"
-                 "bound exceeded: the reason is on stderr).\n"
+                 "\nExit status: 0 every expectation held, 1 one did not or a kernel snapshot contradicted the\n"
+                 "derived TCP states; 2 bad input or usage, or the lab failed (killed, stopped, a broken stream,\n"
+                 "its time bound exceeded: the reason is on stderr).\n"
                  "Scenario format: "
               << docPath("scenario-format.md") << ". Event stream: " << docPath("events.md")
               << ".\n"
