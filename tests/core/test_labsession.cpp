@@ -151,24 +151,21 @@ TEST(LabBudget, GroupAndRunBudgets)
 // linger per close() and shutdown(), the slack; and the ceiling for the longest file the parser accepts.
 TEST(LabBudget, RunBound)
 {
-    Step linger = step(Call::Setsockopt, false, 1);
-    linger.option = "SO_LINGER";
-    linger.number2 = 5;
-    Step lingerOff = linger;
-    lingerOff.number = 0;
-    lingerOff.number2 = 60;
+    const Step linger{.call = Call::Setsockopt, .number = 1, .number2 = 5, .option = "SO_LINGER"};
+    const Step lingerOff{.call = Call::Setsockopt, .number = 0, .number2 = 60, .option = "SO_LINGER"};
     const Scenario s = stepsOnly({
-        linger,                          // 1000
-        lingerOff,                       // 1000 (off: its 60 s never count)
-        step(Call::Sleep, false, 500),   // 1000 + 500
-        step(Call::Poll, false, 0, 250), // 1000 + 250
-        step(Call::Wait, true, 4000),    // 1000 + 4000
-        step(Call::Close),               // 1000 + 5000
-        step(Call::Shutdown),            // 1000 + 5000
+        linger,                                                     // 1000
+        lingerOff,                                                  // 1000 (off: its 60 s never count)
+        Step{.call = Call::Sleep, .number = 500},                   // 1000 + 500
+        Step{.call = Call::Poll, .timeoutMs = 250},                 // 1000 + 250
+        Step{.call = Call::Wait, .number = 4000, .together = true}, // 1000 + 4000
+        Step{.call = Call::Close},                                  // 1000 + 5000
+        Step{.call = Call::Shutdown},                               // 1000 + 5000
     });
     EXPECT_EQ(runBoundMs(s, 7), 7 * 1000 + 500 + 250 + 4000 + 2 * 5000 + 7);
-    EXPECT_EQ(runBoundMs(stepsOnly({step(Call::Close)}), 7), 1000 + 7); // no SO_LINGER: close() counts no linger
-    EXPECT_EQ(runBoundMs(stepsOnly(std::vector<Step>(9999, step(Call::Socket)), 60000)), kWatchdogCeilingMs);
+    EXPECT_EQ(runBoundMs(stepsOnly({Step{.call = Call::Close}}), 7),
+              1000 + 7); // no SO_LINGER: close() counts no linger
+    EXPECT_EQ(runBoundMs(stepsOnly(std::vector<Step>(9999, Step{.call = Call::Socket}), 60000)), kWatchdogCeilingMs);
     EXPECT_EQ(boundText(1001), "2 s");
 }
 
