@@ -2,8 +2,8 @@
 #pragma once
 // Brief: the command-line front end (open, list, show, run, check, export): one table of commands, each with
 // its option table (parsed by app/cliargs) and a function that returns the process exit code:
-// 0 success, 1 an expectation failed, a kernel snapshot contradicted the derived TCP states or a run failed
-// (the lab runner could not run it), 2 usage error or bad input.
+// 0 success, 1 an expectation failed or a kernel snapshot contradicted the derived TCP states, 2 usage error,
+// bad input or a fault of the lab (the reason on stderr).
 
 #include "app/cliargs.h"
 #include "core/io/exportformat.h"

@@ -112,7 +112,7 @@ bool runScenario(const Scenario &scenario, bool forceHost, RunData &run)
     const bool ok = runLab(
         scenario, options, [&](Event &&e) { run.events.push_back(std::move(e)); }, &error);
     if (!ok)
-        std::cerr << "sockscope: run failed: " << error << "\n";
+        std::cerr << "sockscope: the lab failed: " << error << "\n";
     return ok;
 }
 
@@ -258,7 +258,7 @@ int runExport(const ExportArgs &a)
                                                            : "the kernel contradicted the derived TCP states";
         std::cerr << "sockscope: " << (ran ? "" : "saved run: ") << why << "; " << shownOutput(a)
                   << " shows the run as it happened\n";
-        return 1;
+        return labOk ? 1 : 2;
     }
     return 0;
 }

@@ -30,10 +30,10 @@ OptionSpec hostOption()
 
 std::string exitStatusText()
 {
-    return "Exit status: 0 success (every expectation held); 1 an expectation did not hold, a kernel snapshot\n"
-           "contradicted the derived TCP states, or a run failed (the lab runner could not run it, a step timed\n"
-           "out); 2 usage error or bad input (unknown option, missing value, a scenario that does not parse, a\n"
-           "file that cannot be read or written, no display for the window).\n";
+    return "Exit status: 0 success (every expectation held); 1 an expectation did not hold or a kernel snapshot\n"
+           "contradicted the derived TCP states; 2 usage error or bad input (unknown option, missing value, a\n"
+           "scenario that does not parse, a file that cannot be read or written, no display for the window), or a\n"
+           "fault of the lab (killed, stopped, a broken stream, past its time bound: the reason is on stderr).\n";
 }
 
 void printUsage(bool full)

@@ -127,7 +127,7 @@ int cmdRun(const ParsedArgs &args)
     auto paint = [&](const std::string &text) { return *color && !json ? colorizeLog(text) : text; };
 
     std::vector<std::string> keys;
-    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
+    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0, labFaults = 0;
     Progress progress(runs, "runs", runs > 1 && !quiet);
     for (int r = 0; r < runs; ++r) {
         progress.show(r + 1);
@@ -149,7 +149,13 @@ int cmdRun(const ParsedArgs &args)
         if (r == 0 && !quiet)
             printIsolationNote(sum.events);
         keys.push_back(outcomeKey(sum.events));
-        if (!sum.verdict.ok()) {
+        // A fault of the tool, not a disagreement of the kernel: said on stderr, exit 2.
+        if (!sum.labError.empty()) {
+            progress.clear();
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed" << (runs > 1 ? " in run " + std::to_string(r + 1) : "") << ": "
+                      << sum.labError << "\n";
+        } else if (!sum.verdict.ok()) {
             progress.clear();
             ++failedRuns;
             std::ostringstream failure;
@@ -175,7 +181,7 @@ int cmdRun(const ParsedArgs &args)
                 << groups[g].runs.front() + 1 << ")\n    " << groups[g].key << "\n";
         }
     }
-    return failedRuns ? 1 : 0;
+    return labFaults ? 2 : failedRuns ? 1 : 0;
 }
 
 int cmdCheck(const ParsedArgs &args)
@@ -198,12 +204,16 @@ int cmdCheck(const ParsedArgs &args)
                   << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS"
                   << "RESULT\n";
     std::cout << std::left;
-    int failed = 0, done = 0;
+    int failed = 0, labFaults = 0, done = 0;
     Progress progress(static_cast<int>(scenarios.size()), "checking", !quiet);
     for (const auto &s : scenarios) {
         progress.show(++done, s.name);
         RunSummary sum = runOnce(s, forceHost, nullptr);
         progress.clear();
+        if (!sum.labError.empty()) {
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed on " << s.name << ": " << sum.labError << "\n";
+        }
         const RunVerdict &v = sum.verdict;
         if (quiet && v.ok())
             continue;
@@ -223,7 +233,7 @@ int cmdCheck(const ParsedArgs &args)
     }
     if (!quiet)
         std::cout << "\n" << (scenarios.size() - static_cast<size_t>(failed)) << " passed, " << failed << " failed\n";
-    return failed ? 1 : 0;
+    return labFaults ? 2 : failed ? 1 : 0;
 }
 
 } // namespace

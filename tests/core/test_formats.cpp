@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Export formats (human log, run files, pcapng, Mermaid/PlantUML) checked on a hand-made event stream, and,
 // once the lab runs scenarios, on real runs.
+#include "testsupport.h"
+
 #include "core/io/pcapng.h"
 #include "core/io/runfile.h"
 #include "core/io/textdiagram.h"
@@ -185,22 +187,7 @@ int packetCount(const std::vector<Event> &events)
     return n;
 }
 
-// A scratch directory per test, removed with its files.
-class TempDir
-{
-public:
-    TempDir()
-    {
-        std::string tmpl = ::testing::TempDir() + "sockscope-fmt-XXXXXX";
-        m_path = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-    }
-    ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-    std::string file(const std::string &name) const { return m_path + "/" + name; }
-    const std::string &path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
+using TempDir = sockscope::test::TempDir;
 
 std::string readFile(const std::string &path)
 {

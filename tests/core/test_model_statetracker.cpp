@@ -91,37 +91,36 @@ TEST(StateTracker, PassiveChildAndListener)
     EXPECT_EQ(f.tracker.state(l), TcpState::Listen);
 }
 
-// The peer's FIN arrives while our close() holds the lock; our own FIN acknowledges it, so the kernel had
-// processed it first: CLOSE_WAIT at the FIN's own time, then LAST_ACK.
-TEST(StateTracker, DeferredFinAcknowledgedByOurSendCountsFirst)
+// The peer's FIN arrives while our close() holds the lock. When our own FIN acknowledges it, the kernel had
+// processed it first: CLOSE_WAIT at the FIN's own time, then LAST_ACK. When it does not, ours went first and
+// theirs was processed when the lock was released, at our segment's time: a simultaneous close.
+TEST(StateTracker, DeferredFinCountsFirstOnlyWhenOurSendAcknowledgesIt)
 {
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(1, s, Call::Close, 100);
-    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
-    EXPECT_TRUE(f.changes.empty()) << "waits for the lock";
-    f.tracker.sent(s, {F | A, 1001, 5002, 0}, 110, 11);
-    const std::vector<Change> want = {
-        {s, TcpState::Established, TcpState::CloseWait, 105, 10},
-        {s, TcpState::CloseWait, TcpState::LastAck, 110, 11},
+    struct Row
+    {
+        std::uint32_t ourAck;
+        TcpState first, second; // from ESTABLISHED to first, then to second
+        std::int64_t firstT;
+        long firstCause, secondCause;
     };
-    EXPECT_EQ(f.changes, want);
-}
-
-// Our FIN does not acknowledge the peer's: ours went first, theirs was processed when the lock was released,
-// at our segment's time: a simultaneous close.
-TEST(StateTracker, DeferredFinNotAcknowledgedCountsAfterOurSend)
-{
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(1, s, Call::Close, 100);
-    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
-    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 110, 11);
-    const std::vector<Change> want = {
-        {s, TcpState::Established, TcpState::FinWait1, 110, 11},
-        {s, TcpState::FinWait1, TcpState::Closing, 110, 10},
+    const Row rows[] = {
+        {5002, TcpState::CloseWait, TcpState::LastAck, 105, 10, 11},
+        {5001, TcpState::FinWait1, TcpState::Closing, 110, 11, 10},
     };
-    EXPECT_EQ(f.changes, want);
+    for (const Row &r : rows) {
+        SCOPED_TRACE(r.ourAck);
+        Fixture f;
+        int s = f.established();
+        f.tracker.callEntered(1, s, Call::Close, 100);
+        f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
+        EXPECT_TRUE(f.changes.empty()) << "waits for the lock";
+        f.tracker.sent(s, {F | A, 1001, r.ourAck, 0}, 110, 11);
+        const std::vector<Change> want = {
+            {s, TcpState::Established, r.first, r.firstT, r.firstCause},
+            {s, r.first, r.second, 110, r.secondCause},
+        };
+        EXPECT_EQ(f.changes, want);
+    }
 }
 
 TEST(StateTracker, DeferredReceiveAppliesAtItsOwnTimeWhenTheCallReturns)
@@ -316,27 +315,33 @@ TEST(StateTracker, FinQueuedBehindDataChangesTheStateAtTheCall)
     EXPECT_EQ(f.changes[1], (Change{s, TcpState::FinWait1, TcpState::FinWait2, 51 * kMs, 22}));
 }
 
-TEST(StateTracker, FinInsideTheCallChangesTheStateAtTheFin)
+// A FIN or RST that leaves inside the call changes the state at the segment: shutdown()'s FIN, or close()'s RST
+// with unread data (which is no FIN_WAIT_1).
+TEST(StateTracker, SegmentInsideTheCallChangesTheStateAtTheSegment)
 {
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(7, s, Call::Shutdown, 10 * kMs);
-    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
-    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs + 5, 21);
-    f.tracker.callReturned(7, s, true);
-    const std::vector<Change> want = {{s, TcpState::Established, TcpState::FinWait1, 10 * kMs + 5, 21}};
-    EXPECT_EQ(f.changes, want);
-}
-
-TEST(StateTracker, RstInsideTheCallIsNoFinWait1)
-{
-    Fixture f;
-    int s = f.established();
-    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
-    f.tracker.sent(s, {R | A, 1001, 5001, 0}, 10 * kMs + 5, 21); // close() with unread data
-    f.tracker.callReturned(7, s, true);
-    const std::vector<Change> want = {{s, TcpState::Established, TcpState::Closed, 10 * kMs + 5, 21}};
-    EXPECT_EQ(f.changes, want);
+    struct Row
+    {
+        const char *what;
+        std::optional<Call> entered; // the call's entry as the scheduler saw it, if it did
+        std::uint8_t flags;
+        TcpState to;
+    };
+    const Row rows[] = {
+        {"FIN inside shutdown()", Call::Shutdown, F | A, TcpState::FinWait1},
+        {"RST inside close()", std::nullopt, R | A, TcpState::Closed},
+    };
+    for (const Row &r : rows) {
+        SCOPED_TRACE(r.what);
+        Fixture f;
+        int s = f.established();
+        if (r.entered)
+            f.tracker.callEntered(7, s, *r.entered, 10 * kMs);
+        f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+        f.tracker.sent(s, {r.flags, 1001, 5001, 0}, 10 * kMs + 5, 21);
+        f.tracker.callReturned(7, s, true);
+        const std::vector<Change> want = {{s, TcpState::Established, r.to, 10 * kMs + 5, 21}};
+        EXPECT_EQ(f.changes, want);
+    }
 }
 
 TEST(StateTracker, LingeringCloseIsInFinWait1WhileItBlocks)
