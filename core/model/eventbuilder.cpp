@@ -11,6 +11,18 @@ namespace sockscope::core {
 
 namespace {
 constexpr size_t kLookahead = 400;
+
+std::string hexText(const std::vector<std::uint8_t> &bytes)
+{
+    static const char *hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (std::uint8_t b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
 } // namespace
 
 EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
@@ -281,12 +293,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     info.ack = ack ? m_seq.ack(src, dst, p.ack) : 0;
     info.len = p.payloadLen;
     info.win = p.window;
-    static const char *hex = "0123456789abcdef";
-    info.hdr.reserve(p.headers.size() * 2);
-    for (std::uint8_t b : p.headers) {
-        info.hdr += hex[b >> 4];
-        info.hdr += hex[b & 15];
-    }
+    info.hdr = hexText(p.headers);
+    info.payload = hexText(p.payload);
     long idx = static_cast<long>(m_out.add(p.tNs, std::move(info)));
 
     if (syn && !ack && from >= 0 && m_states.state(from) == TcpState::Closed)

@@ -287,6 +287,30 @@ TEST(Lab, SimultaneousClosePassesClosingOnBothSides)
     EXPECT_GE(crossed, 1) << "the two close() calls never crossed in 10 runs";
 }
 
+// Half-open sockets in SYN_SENT: sock_diag and SIOCOUTQ must agree on their send queue (0: the SYN is not
+// data), or each socket's queue flips between the two at every snapshot: 2 events per socket per step, which
+// made 1000 connections into a full backlog write 1.9 million events (scripts/soak.sh).
+TEST(Lab, HalfOpenSocketsKeepOneQueueReading)
+{
+    std::string text = "title: t\ntopic: t\nsummary: s\nactors: server client\n\nserver  L = socket(v4)\n"
+                       "server  bind(L, 127.0.0.1:5000)\nserver  listen(L, 0)\n";
+    constexpr int kSockets = 30;
+    for (int i = 1; i <= kSockets; ++i)
+        text += "client  C" + std::to_string(i) + " = socket(v4, nonblock)\nclient  connect(C" + std::to_string(i) +
+                ", 127.0.0.1:5000)\n";
+    text += "server  wait(300)\n";
+    auto parsed = parseScenario(text, "halfopen.scn");
+    ASSERT_TRUE(parsed.scenario);
+    const auto events = test::runScenario(*parsed.scenario);
+    std::map<std::string, int> queueEvents;
+    for (const auto &e : events)
+        if (const auto *q = e.as<QueueInfo>())
+            ++queueEvents[q->sock];
+    ASSERT_FALSE(queueEvents.empty());
+    for (const auto &[sock, count] : queueEvents)
+        EXPECT_LE(count, 3) << sock << ": its queue reading flips";
+}
+
 TEST(Lab, FullBacklogLeavesConnectInSynSentWithRetransmittedSyns)
 {
     auto events = test::runScenario(test::loadBuiltin("backlog-full"));

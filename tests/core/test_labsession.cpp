@@ -147,6 +147,28 @@ TEST(LabBudget, GroupAndRunBudgets)
     EXPECT_EQ(groupBudgetMs(stepsOnly({Step{.call = Call::Sleep, .number = 1'000'000'000}}), 0), kWatchdogCeilingMs);
 }
 
+// The whole run's bound, by hand: a step timeout per step, every sleep, wait and poll timeout, the longest
+// linger per close() and shutdown(), the slack; and the ceiling for the longest file the parser accepts.
+TEST(LabBudget, RunBound)
+{
+    const Step linger{.call = Call::Setsockopt, .number = 1, .number2 = 5, .option = "SO_LINGER"};
+    const Step lingerOff{.call = Call::Setsockopt, .number = 0, .number2 = 60, .option = "SO_LINGER"};
+    const Scenario s = stepsOnly({
+        linger,                                                     // 1000
+        lingerOff,                                                  // 1000 (off: its 60 s never count)
+        Step{.call = Call::Sleep, .number = 500},                   // 1000 + 500
+        Step{.call = Call::Poll, .timeoutMs = 250},                 // 1000 + 250
+        Step{.call = Call::Wait, .number = 4000, .together = true}, // 1000 + 4000
+        Step{.call = Call::Close},                                  // 1000 + 5000
+        Step{.call = Call::Shutdown},                               // 1000 + 5000
+    });
+    EXPECT_EQ(runBoundMs(s, 7), 7 * 1000 + 500 + 250 + 4000 + 2 * 5000 + 7);
+    EXPECT_EQ(runBoundMs(stepsOnly({Step{.call = Call::Close}}), 7),
+              1000 + 7); // no SO_LINGER: close() counts no linger
+    EXPECT_EQ(runBoundMs(stepsOnly(std::vector<Step>(9999, Step{.call = Call::Socket}), 60000)), kWatchdogCeilingMs);
+    EXPECT_EQ(boundText(1001), "2 s");
+}
+
 // The watchdog budget is about 1 s here; the pause lasts 3 s. The run then steps and continues to its end.
 TEST(LabSession, PauseLongerThanTheWatchdogKeepsTheRun)
 {
@@ -237,7 +259,8 @@ TEST(FakeLab, EndWithoutExitIsKilledAfterTheGrace)
     o.exitGraceMs = 300;
     const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(30));
     ASSERT_TRUE(r.returned) << "waited for a lab that never exits";
-    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_NE(r.error.find("wrote its end event but did not exit within 300 ms and was killed"), std::string::npos)
+        << r.error;
     ASSERT_EQ(r.events.size(), 2u);
     EXPECT_EQ(r.events.back().kind(), EventKind::End);
     EXPECT_TRUE(noChildLeft());
@@ -251,9 +274,74 @@ TEST(FakeLab, ExitInTheMiddleOfTheStreamIsReported)
     ASSERT_TRUE(r.returned);
     EXPECT_NE(r.error.find("exited with status 3"), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("crashed on purpose"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("its stream ended in the middle of a line (26 bytes without a newline)"), std::string::npos)
+        << r.error;
     ASSERT_EQ(r.events.size(), 2u); // the run event and the synthesised end
     ASSERT_EQ(r.events.back().kind(), EventKind::End);
     EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A lab that floods its pipe with valid events: stopped at the output limit, not when the parent's memory is gone.
+TEST(FakeLab, FloodIsStoppedAtTheOutputLimit)
+{
+    FakeLab fake("flood.sh");
+    LabOptions o;
+    o.maxStreamBytes = 4 << 20;
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(60));
+    ASSERT_TRUE(r.returned) << "a flooding lab was never stopped";
+    EXPECT_NE(r.error.find("the lab wrote more than 4194304 bytes"), std::string::npos) << r.error;
+    EXPECT_LT(r.events.size(), (4u << 20) / 60); // about 80 bytes an event
+    ASSERT_FALSE(r.events.empty());
+    EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A line that never ends: stopped at the line limit (16 MiB), the buffer does not grow past it.
+TEST(FakeLab, EndlessLineIsStoppedAtTheLineLimit)
+{
+    FakeLab fake("endless-line.sh");
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), LabOptions{}, std::chrono::seconds(60));
+    ASSERT_TRUE(r.returned) << "a lab writing an endless line was never stopped";
+    EXPECT_NE(r.error.find("the lab sent a line longer than 16777216 bytes without a newline and was stopped"),
+              std::string::npos)
+        << r.error;
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A lab that keeps talking (so the watchdog never fires) and never ends: the parent stops it at the run's bound
+// plus kRunBoundGraceMs, not sooner and not much later.
+TEST(FakeLab, NeverEndingLabIsStoppedAtTheRunBound)
+{
+    FakeLab fake("never-ends.sh");
+    LabOptions o;
+    o.runBoundMs = 1000;
+    const auto t0 = std::chrono::steady_clock::now();
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(60));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_TRUE(r.returned) << "a lab that never ends was never stopped";
+    EXPECT_NE(r.error.find("the lab exceeded its 1 s bound and was stopped"), std::string::npos) << r.error;
+    EXPECT_GE(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs));
+    EXPECT_LT(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs + 5000));
+    EXPECT_GT(r.events.size(), 5u); // it did talk all along
+    EXPECT_TRUE(noChildLeft());
+}
+
+// The real lab ends itself at its bound: a wait of 20 s against a bound of 1 s ends at about 1 s (exit 3, the
+// reason on stderr), before the parent would stop it.
+TEST(LabSession, LabEndsItselfAtItsBound)
+{
+    auto parsed = parseScenario("title: t\ntopic: t\nsummary: s\nactors: a\n\na  wait(20000)\n", "bound.scn");
+    ASSERT_TRUE(parsed.scenario);
+    LabOptions o = realLab();
+    o.runBoundMs = 1000;
+    const auto t0 = std::chrono::steady_clock::now();
+    const BoundedRun r = runBounded(*parsed.scenario, o, std::chrono::seconds(60));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_TRUE(r.returned);
+    EXPECT_NE(r.error.find("exited with status 3"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("sockscope-lab: the run exceeded its 1 s bound"), std::string::npos) << r.error;
+    EXPECT_LT(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs)) << "the parent had to stop it";
     EXPECT_TRUE(noChildLeft());
 }
 

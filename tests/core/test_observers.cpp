@@ -77,15 +77,25 @@ void runInNetns(const std::function<void()> &body, Ehash ehash = Ehash::Private)
     ASSERT_GE(pid, 0) << strerror(errno);
     if (pid == 0) {
         alarm(60); // a stuck kernel call must not hang the suite
+        bool ownUserns = true;
         if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-            // EINVAL also means "multi-threaded": ThreadSanitizer restarts its background thread in a fork child.
-            std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s%s\n", strerror(errno),
-                         errno == EINVAL ? " (a multi-threaded process, e.g. under TSan, cannot unshare)" : "");
-            _exit(kSkipExit);
+            // EINVAL also means "multi-threaded": ThreadSanitizer restarts its background thread in a fork child,
+            // and a multi-threaded process cannot take a user namespace. Started inside one where it is root
+            // (scripts/test-sanitizers.sh runs the TSan suite under `unshare -Urn`), it can take a network
+            // namespace alone, with the same checks.
+            const int userErr = errno;
+            if (userErr != EINVAL || geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+                std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s%s\n", strerror(userErr),
+                             userErr == EINVAL ? " (a multi-threaded process, e.g. under TSan, cannot unshare; "
+                                                 "run it as root in a user namespace: unshare -Urn)"
+                                               : "");
+                _exit(kSkipExit);
+            }
+            ownUserns = false;
         }
-        if (!writeFile("/proc/self/setgroups", "deny") ||
-            !writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-            !writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+        if (ownUserns && (!writeFile("/proc/self/setgroups", "deny") ||
+                          !writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+                          !writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"))) {
             std::fprintf(stderr, "namespace set-up failed: %s\n", strerror(errno));
             _exit(2);
         }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/panels/queuechart.h"
+#include "ui/model/threadcheck.h"
 
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -112,7 +113,7 @@ QueueChart::Track &QueueChart::track(const QString &sock)
 
 void QueueChart::onEventsAppended(int first, int last)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     for (int i = first; i <= last; ++i) {
         const core::Event &e = m_run->event(i);
         core::QueueInfo closed;
