@@ -3,6 +3,8 @@
 // offscreen when there is no display) or as text (pcapng, JSON Lines, log, Mermaid, PlantUML, run file: no
 // window system at all). Every file is written atomically.
 #include "app/cli.h"
+#include "app/clicolor.h"
+#include "app/clistdout.h"
 
 #include "core/io/exportformat.h"
 #include "core/io/runfile.h"
@@ -27,19 +29,6 @@ using namespace sockscope::core;
 
 namespace {
 
-struct ExportArgs
-{
-    std::string input;
-    std::string output;
-    std::optional<ExportFormat> format;
-    std::string view = "figure";
-    int width = 0;
-    double scale = 1.0;
-    bool dark = false;
-    bool log = false;
-    bool forceHost = false;
-};
-
 bool endsWith(const std::string &s, const std::string &suffix)
 {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -56,70 +45,52 @@ bool looksLikeRunFile(const std::string &path)
     return std::string_view(head, static_cast<size_t>(in.gcount())).starts_with("{\"sockscope_run\"");
 }
 
-// Parses the options; returns 0 to go on, or the exit code after printing the usage error.
-int parseArgs(const Args &args, ExportArgs &out)
+// Fills out from the parsed options; returns 0 to go on, or the exit code after printing the usage error.
+int exportArgsFrom(const ParsedArgs &args, ExportArgs &out)
 {
-    auto value = [&](size_t &i, const std::string &opt, std::string &v) {
-        if (i + 1 >= args.size())
-            return usageError(opt + " needs a value");
-        v = args[++i];
-        return 0;
-    };
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        std::string v;
-        if (a == "--log") {
-            out.log = true;
-        } else if (a == "--host") {
-            out.forceHost = true;
-        } else if (a == "-o" || a == "--output") {
-            if (int rc = value(i, a, out.output))
-                return rc;
-        } else if (a == "--format") {
-            if (int rc = value(i, a, v))
-                return rc;
-            out.format = formatFromName(v);
-            if (!out.format)
-                return usageError("unknown format '" + v + "' (png svg pdf pcapng json txt mermaid plantuml run)");
-        } else if (a == "--view") {
-            if (int rc = value(i, a, out.view))
-                return rc;
-            if (out.view != "sequence" && out.view != "timeline" && out.view != "figure")
-                return usageError("unknown view '" + out.view + "' (sequence timeline figure)");
-        } else if (a == "--width") {
-            if (int rc = value(i, a, v))
-                return rc;
-            char *end = nullptr;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end || n < 16 || n > 32000)
-                return usageError("--width takes a whole number of pixels from 16 to 32000, not '" + v + "'");
-            out.width = static_cast<int>(n);
-        } else if (a == "--scale") {
-            if (int rc = value(i, a, v))
-                return rc;
-            char *end = nullptr;
-            const double s = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || !(s >= 0.1 && s <= 10))
-                return usageError("--scale takes a number from 0.1 to 10, not '" + v + "'");
-            out.scale = s;
-        } else if (a == "--theme") {
-            if (int rc = value(i, a, v))
-                return rc;
-            if (v != "light" && v != "dark")
-                return usageError("unknown theme '" + v + "' (light dark)");
-            out.dark = v == "dark";
-        } else if (!a.empty() && a[0] == '-') {
-            return usageError("unknown option '" + a + "' for 'export'");
-        } else if (out.input.empty()) {
-            out.input = a;
-        } else {
-            return usageError("'export' takes one scenario or run file, got '" + out.input + "' and '" + a + "'");
-        }
+    auto fail = [](const std::string &message) { return usageError("export", message); };
+    out.input = args.operands.front();
+    out.output = args.value("output");
+    out.log = args.has("log");
+    out.forceHost = args.has("host");
+    out.quiet = args.has("quiet");
+    if (args.has("format")) {
+        out.format = formatFromName(args.value("format"));
+        if (!out.format)
+            return fail("unknown format '" + args.value("format") +
+                        "' (png svg pdf pcapng json txt mermaid plantuml run)");
     }
-    if (out.input.empty())
-        return usageError("'export' needs a scenario (built-in name or .scn file) or a .sockrun file");
+    out.view = args.value("view", out.view);
+    if (out.view != "sequence" && out.view != "timeline" && out.view != "figure")
+        return fail("unknown view '" + out.view + "' (sequence timeline figure)");
+    if (args.has("width")) {
+        const std::string v = args.value("width");
+        char *end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end || n < 16 || n > 32000)
+            return fail("--width takes a whole number of pixels from 16 to 32000, not '" + v + "'");
+        out.width = static_cast<int>(n);
+    }
+    if (args.has("scale")) {
+        const std::string v = args.value("scale");
+        char *end = nullptr;
+        const double s = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end || !(s >= 0.1 && s <= 10))
+            return fail("--scale takes a number from 0.1 to 10, not '" + v + "'");
+        out.scale = s;
+    }
+    const std::string theme = args.value("theme", "light");
+    if (theme != "light" && theme != "dark")
+        return fail("unknown theme '" + theme + "' (light dark)");
+    out.dark = theme == "dark";
+    const auto color = colorModeFromName(args.value("color", "auto"));
+    if (!color)
+        return fail("--color takes auto, always or never, not '" + args.value("color") + "'");
+    out.color = useColor(*color);
     if (out.output.empty())
-        return usageError("'export' needs -o FILE");
+        return fail("'export' needs -o FILE (or -o - for standard output)");
+    if (out.output == kStdoutPath && out.log)
+        return fail("--log and -o - would both write to standard output");
     if (!out.format) { // from the output's extension
         for (ExportFormat f :
              {ExportFormat::Png, ExportFormat::Svg, ExportFormat::Pdf, ExportFormat::Pcapng, ExportFormat::Json,
@@ -127,7 +98,7 @@ int parseArgs(const Args &args, ExportArgs &out)
             if (endsWith(out.output, std::string(formatExtension(f))))
                 out.format = f;
         if (!out.format)
-            return usageError("'export' needs --format (png svg pdf pcapng json txt mermaid plantuml run)");
+            return fail("'export' needs --format (png svg pdf pcapng json txt mermaid plantuml run)");
     }
     return 0;
 }
@@ -141,12 +112,20 @@ bool runScenario(const Scenario &scenario, bool forceHost, RunData &run)
     const bool ok = runLab(
         scenario, options, [&](Event &&e) { run.events.push_back(std::move(e)); }, &error);
     if (!ok)
-        std::cerr << "sockscope: run failed: " << error << "\n";
+        std::cerr << "sockscope: the lab failed: " << error << "\n";
     return ok;
 }
 
+// What -o names in messages: the file, or standard output.
+std::string shownOutput(const ExportArgs &a)
+{
+    return a.output == kStdoutPath ? std::string("standard output") : a.output;
+}
+
 #ifdef SOCKSCOPE_HAVE_GUI
-int writeImage(const ExportArgs &a, const RunData &run, const std::optional<Scenario> &scenario)
+// Draws the image into path; *size says its pixels for a PNG.
+int writeImage(const ExportArgs &a, const RunData &run, const std::optional<Scenario> &scenario,
+               const std::string &path, std::string *size)
 {
     // No display: the offscreen platform draws just as well, and must be chosen before the application exists.
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
@@ -166,33 +145,41 @@ int writeImage(const ExportArgs &a, const RunData &run, const std::optional<Scen
     options.scale = a.scale;
     ui::Exporter exporter(model, options);
     QString error;
-    if (!exporter.write(QString::fromStdString(a.output), *a.format, &error)) {
-        std::cerr << "sockscope: error: cannot write " << a.output << ": " << error.toStdString() << "\n";
+    if (!exporter.write(QString::fromStdString(path), *a.format, &error)) {
+        std::cerr << "sockscope: error: cannot write " << shownOutput(a) << ": " << error.toStdString() << "\n";
         return 2;
     }
     if (*a.format == ExportFormat::Png)
-        std::cerr << "sockscope: wrote " << a.output << " (" << exporter.pngSize().width() << " x "
-                  << exporter.pngSize().height() << " px)\n";
-    else
-        std::cerr << "sockscope: wrote " << a.output << "\n";
+        *size = " (" + std::to_string(exporter.pngSize().width()) + " x " +
+                std::to_string(exporter.pngSize().height()) + " px)";
     return 0;
 }
 #endif
 
-} // namespace
-
-int cmdExport(const Args &args)
+// Writes the export to path (the -o file, or a temporary one for standard output); 2 after saying why.
+int writeOutput(const ExportArgs &a, const RunData &run, const std::optional<Scenario> &scenario,
+                const std::string &path, std::string *detail, std::string *note)
 {
-    ExportArgs a;
-    if (int rc = parseArgs(args, a))
-        return rc;
-#ifndef SOCKSCOPE_HAVE_GUI
-    if (isImageFormat(*a.format))
-        return usageError("this sockscope was built without the GUI; images need it (text formats work)");
+    if (isImageFormat(*a.format)) {
+#ifdef SOCKSCOPE_HAVE_GUI
+        return writeImage(a, run, scenario, path, detail);
+#else
+        (void)scenario;
+        (void)detail;
+        return 2; // refused before the run
 #endif
-    RunData run;
-    std::optional<Scenario> scenario;
-    bool ran = false, labOk = true;
+    }
+    std::string error;
+    if (!writeTextExport(path, *a.format, run, &error, note)) {
+        std::cerr << "sockscope: error: cannot write " << shownOutput(a) << ": " << error << "\n";
+        return 2;
+    }
+    return 0;
+}
+
+// Loads the run file, or runs the scenario; 2 after printing why it cannot. *ran: a fresh run, *labOk: it ran.
+int loadOrRun(const ExportArgs &a, RunData &run, std::optional<Scenario> &scenario, bool *ran, bool *labOk)
+{
     if (looksLikeRunFile(a.input)) {
         LoadError error;
         auto loaded = loadRun(a.input, &error);
@@ -207,41 +194,61 @@ int cmdExport(const Args &args)
             scenario->name = run.scenarioName;
             scenario->path = run.scenarioPath;
         }
-    } else {
-        ParseResult parsed = resolveScenario(a.input);
-        if (!parsed.scenario) {
-            for (const auto &e : parsed.errors)
-                std::cerr << e.format() << "\n";
-            std::cerr << "sockscope: nothing was run or written.\n";
-            return 2;
-        }
-        scenario = std::move(parsed.scenario);
-        run.scenarioName = scenario->name;
-        run.scenarioPath = scenario->path;
-        run.scenarioSource = scenario->source;
-        labOk = runScenario(*scenario, a.forceHost, run);
-        ran = true;
+        return 0;
     }
-    if (a.log)
-        std::cout << formatLog(run.events) << std::flush;
+    ParseResult parsed = resolveScenario(a.input);
+    if (!parsed.scenario) {
+        for (const auto &e : parsed.errors)
+            std::cerr << e.format() << "\n";
+        std::cerr << "sockscope: nothing was run or written.\n";
+        return 2;
+    }
+    scenario = std::move(parsed.scenario);
+    run.scenarioName = scenario->name;
+    run.scenarioPath = scenario->path;
+    run.scenarioSource = scenario->source;
+    *labOk = runScenario(*scenario, a.forceHost, run);
+    *ran = true;
+    return 0;
+}
 
-    int rc = 0;
-    if (isImageFormat(*a.format)) {
-#ifdef SOCKSCOPE_HAVE_GUI
-        rc = writeImage(a, run, scenario);
+int cmdExport(const ParsedArgs &args)
+{
+    ExportArgs a;
+    if (int rc = exportArgsFrom(args, a))
+        return rc;
+    return runExport(a);
+}
+
+} // namespace
+
+int runExport(const ExportArgs &a)
+{
+#ifndef SOCKSCOPE_HAVE_GUI
+    if (isImageFormat(*a.format))
+        return usageError("export", "this sockscope was built without the GUI; images need it (text formats work)");
 #endif
-    } else {
-        std::string error, note;
-        if (!writeTextExport(a.output, *a.format, run, &error, &note)) {
-            std::cerr << "sockscope: error: cannot write " << a.output << ": " << error << "\n";
-            return 2;
-        }
-        std::cerr << "sockscope: wrote " << a.output << "\n";
+    RunData run;
+    std::optional<Scenario> scenario;
+    bool ran = false, labOk = true;
+    if (int rc = loadOrRun(a, run, scenario, &ran, &labOk))
+        return rc;
+    if (a.log) {
+        const std::string log = formatLog(run.events);
+        std::cout << (a.color ? colorizeLog(log) : log) << std::flush;
+    }
+
+    std::string detail, note;
+    auto write = [&](const std::string &path) { return writeOutput(a, run, scenario, path, &detail, &note); };
+    const int rc =
+        a.output == kStdoutPath ? writeToStdout(std::string(formatExtension(*a.format)), write) : write(a.output);
+    if (rc != 0)
+        return rc;
+    if (!a.quiet) {
+        std::cerr << "sockscope: wrote " << shownOutput(a) << detail << "\n";
         if (!note.empty())
             std::cerr << "sockscope: note: " << note << "\n";
     }
-    if (rc != 0)
-        return rc;
     // A saved run is judged like a fresh one: a contradiction recorded months ago is still a wrong diagram.
     const RunVerdict verdict = judgeRun(run.events);
     if (!labOk || !verdict.ok()) {
@@ -249,11 +256,36 @@ int cmdExport(const Args &args)
         const char *why = !labOk || !verdict.error.empty() ? "the run failed"
                           : verdict.failedChecks           ? "an expectation was NOT met"
                                                            : "the kernel contradicted the derived TCP states";
-        std::cerr << "sockscope: " << (ran ? "" : "saved run: ") << why << "; " << a.output
+        std::cerr << "sockscope: " << (ran ? "" : "saved run: ") << why << "; " << shownOutput(a)
                   << " shows the run as it happened\n";
-        return 1;
+        return labOk ? 1 : 2;
     }
     return 0;
+}
+
+Command exportCommand()
+{
+    return {{"export",
+             "SCENARIO|RUNFILE",
+             "write the whole run (a scenario is run first, a .sockrun loaded) to -o FILE",
+             1,
+             1,
+             "a scenario (built-in name or .scn file) or a .sockrun file",
+             {{"output", 'o', "FILE", "the file to write; '-' writes to standard output"},
+              {"format", 0, "F", "png svg pdf pcapng json txt mermaid plantuml run (default: from FILE's extension)"},
+              {"view", 0, "V", "images: sequence, timeline or figure (both, the default)"},
+              {"width", 0, "N", "PNG width in pixels, 16 to 32000 (the height follows)"},
+              {"scale", 0, "S", "PNG size as a factor of the natural size, 0.1 to 10 (default 1)"},
+              {"theme", 0, "T", "light (print, the default) or dark"},
+              {"log", 0, "", "also print the run's log on stdout"},
+              hostOption(),
+              quietOption(),
+              colorOption()},
+             "Images need no display (Qt's offscreen platform); files are written atomically.\n"
+             "Exit 1 when the run (fresh or saved) did not pass (the file is still written).\n"
+             "Formats and examples: " +
+                 docPath("export.md") + ".\n" + exitStatusText()},
+            cmdExport};
 }
 
 } // namespace sockscope::app

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// sockscope list / run / check.
+// sockscope run / check.
 #include "app/cli.h"
+#include "app/clicolor.h"
+#include "app/cliprogress.h"
 
 #include "core/io/textlog.h"
 #include "core/io/verdict.h"
@@ -9,7 +11,9 @@
 #include "core/scenario/builtins.h"
 #include "core/stream/eventjson.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -17,84 +21,6 @@
 namespace sockscope::app {
 
 using namespace sockscope::core;
-
-void printUsage(bool full)
-{
-    std::cout
-        << "Usage: sockscope [COMMAND] [OPTIONS]\n"
-           "Runs TCP scenarios on the real Linux kernel (loopback, private network namespace) and shows\n"
-           "every system call, signal, segment and TCP state.\n\n"
-           "Commands:\n"
-           "  (none)                      open the window\n"
-           "  open [SCENARIO|RUNFILE] [--step] [--class] [--reveal]\n"
-           "                              open the window on a scenario or saved run (headless: export a figure)\n"
-           "  list                        list the built-in scenarios (name, topic, title)\n"
-           "  show NAME                   print a built-in scenario's source (to start a new one from)\n"
-           "  run SCENARIO [--json] [--runs N] [--host]\n"
-           "                              run a built-in name or a .scn file; print the log (or JSON Lines)\n"
-           "  check [SCENARIO...]         run every built-in (or the ones named) and print a table\n"
-           "  export SCENARIO|RUNFILE -o FILE [--format F] [--view V] [--width N] [--scale S]\n"
-           "         [--theme light|dark] [--log] [--host]\n"
-           "                              write the whole run (a scenario is run first, a .sockrun loaded)\n"
-           "                              F: png svg pdf pcapng json txt mermaid plantuml run\n"
-           "                                 (default: from FILE's extension)\n"
-           "                              V: sequence timeline figure (images only; default figure)\n"
-           "  --help, --version\n";
-    if (!full)
-        return;
-    std::cout << "\nOptions of run:\n"
-                 "  --json      write the event stream as JSON Lines ("
-              << docPath("events.md")
-              << ") instead of the log\n"
-                 "  --runs N    run N times, group the runs by what TCP did (state paths, call results), count the\n"
-                 "              runs with contradictions\n"
-                 "  --host      use the host's loopback instead of a private network namespace\n"
-                 "\nOptions of open:\n"
-                 "  --step      start the scenario paused before its first step (F10 steps)\n"
-                 "  --class     class mode: full screen, large type, high contrast (F11)\n"
-                 "  --reveal    reveal mode: show only what happened up to the cursor (R)\n"
-                 "\nOptions of export:\n"
-                 "  --width N   PNG width in pixels, 16 to 32000 (the height follows)\n"
-                 "  --scale S   PNG size as a factor of the natural size, 0.1 to 10 (default 1)\n"
-                 "  --theme T   light (print, the default) or dark\n"
-                 "  --log       also print the run's log on stdout\n"
-                 "  Images need no display (Qt's offscreen platform); files are written atomically.\n"
-                 "  Exit 1 when the run (fresh or saved) did not pass (the file is still written).\n"
-                 "  Formats and examples: "
-              << docPath("export.md")
-              << ".\n"
-                 "\nExit status: 0 every expectation held, 1 one did not, a kernel snapshot contradicted the derived\n"
-                 "TCP states, or a run failed; 2 bad input or usage.\n"
-                 "Scenario format: "
-              << docPath("scenario-format.md") << ". Event stream: " << docPath("events.md")
-              << ".\n"
-                 "Manual: man sockscope.\n";
-}
-
-int usageError(const std::string &message)
-{
-    std::cerr << "sockscope: error: " << message << "\nTry 'sockscope --help'.\n";
-    return 2;
-}
-
-int cmdList(const Args &args)
-{
-    if (!args.empty())
-        return usageError("'list' takes no arguments");
-    auto all = parsedBuiltins();
-    size_t nameWidth = 4, topicWidth = 5;
-    for (const auto &s : all) {
-        nameWidth = std::max(nameWidth, s.name.size());
-        topicWidth = std::max(topicWidth, s.topic.size());
-    }
-    std::cout << std::left << std::setw(static_cast<int>(nameWidth + 2)) << "NAME"
-              << std::setw(static_cast<int>(topicWidth + 2)) << "TOPIC"
-              << "TITLE\n";
-    for (const auto &s : all)
-        std::cout << std::setw(static_cast<int>(nameWidth + 2)) << s.name << std::setw(static_cast<int>(topicWidth + 2))
-                  << s.topic << s.title << "\n";
-    return 0;
-}
 
 namespace {
 
@@ -166,70 +92,85 @@ void printIsolationNote(const std::vector<Event> &events)
 
 } // namespace
 
-int cmdRun(const Args &args)
+namespace {
+
+// --color's value, or nothing after the usage error (*rc = 2).
+std::optional<bool> colorFrom(const ParsedArgs &args, const std::string &command, int *rc)
 {
-    std::string target;
-    bool json = false, forceHost = false;
-    int runs = 1;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
-        if (a == "--json")
-            json = true;
-        else if (a == "--host")
-            forceHost = true;
-        else if (a == "--runs") {
-            if (i + 1 >= args.size())
-                return usageError("--runs needs a number");
-            char *end = nullptr;
-            long n = std::strtol(args[++i].c_str(), &end, 10);
-            if (*end || n < 1 || n > 10000)
-                return usageError("--runs takes a whole number from 1 to 10000, not '" + args[i] + "'");
-            runs = static_cast<int>(n);
-        } else if (!a.empty() && a[0] == '-')
-            return usageError("unknown option '" + a + "' for 'run'");
-        else if (target.empty())
-            target = a;
-        else
-            return usageError("'run' takes one scenario, got '" + target + "' and '" + a + "'");
+    auto mode = colorModeFromName(args.value("color", "auto"));
+    if (!mode) {
+        *rc = usageError(command, "--color takes auto, always or never, not '" + args.value("color") + "'");
+        return std::nullopt;
     }
-    if (target.empty())
-        return usageError("'run' needs a scenario: a built-in name (see 'sockscope list') or a .scn file");
-    auto scenario = loadForCommand(target);
+    return useColor(*mode);
+}
+
+int cmdRun(const ParsedArgs &args)
+{
+    const bool json = args.has("json"), forceHost = args.has("host"), quiet = args.has("quiet");
+    int runs = 1;
+    if (args.has("runs")) {
+        const std::string v = args.value("runs");
+        char *end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end || n < 1 || n > 10000)
+            return usageError("run", "--runs takes a whole number from 1 to 10000, not '" + v + "'");
+        runs = static_cast<int>(n);
+    }
+    int rc = 0;
+    const auto color = colorFrom(args, "run", &rc);
+    if (!color)
+        return rc;
+    auto scenario = loadForCommand(args.operands.front());
     if (!scenario)
         return 2;
+    auto paint = [&](const std::string &text) { return *color && !json ? colorizeLog(text) : text; };
 
     std::vector<TcpBehaviour> keys;
-    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0;
+    int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0, labFaults = 0;
+    Progress progress(runs, "runs", runs > 1 && !quiet);
     for (int r = 0; r < runs; ++r) {
+        progress.show(r + 1);
+        const bool printLog = runs == 1 && !quiet;
         LogContext ctx = LogContext::forActors(scenario->actors);
         EventSink tap = [&](Event &&e) {
             std::string line = json ? toJsonLine(e) : formatLogLine(e, ctx);
-            if (!line.empty() && (json || runs == 1))
-                std::cout << line << "\n";
+            if (!line.empty() && (json || printLog))
+                std::cout << paint(line) << "\n";
             if (e.kind() == EventKind::End)
                 std::cout.flush();
         };
-        RunSummary sum = runOnce(*scenario, forceHost, tap);
-        if (!json && runs == 1) {
+        RunSummary sum = runOnce(*scenario, forceHost, (json && !quiet) || printLog ? tap : EventSink());
+        if (!json && printLog) {
             std::string rest = finishLog(ctx);
             if (!rest.empty())
-                std::cout << rest << "\n";
+                std::cout << paint(rest) << "\n";
         }
-        if (r == 0)
+        if (r == 0 && !quiet)
             printIsolationNote(sum.events);
         keys.push_back(tcpBehaviour(sum.events));
-        if (!sum.verdict.ok()) {
+        // A fault of the tool, not a disagreement of the kernel: said on stderr, exit 2.
+        if (!sum.labError.empty()) {
+            progress.clear();
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed" << (runs > 1 ? " in run " + std::to_string(r + 1) : "") << ": "
+                      << sum.labError << "\n";
+        } else if (!sum.verdict.ok()) {
+            progress.clear();
             ++failedRuns;
+            std::ostringstream failure;
             if (runs > 1)
-                (json ? std::cerr : std::cout) << "run " << (r + 1) << ":\n";
-            printVerdict(sum.events, sum.verdict, json ? std::cerr : std::cout);
+                failure << "run " << (r + 1) << ":\n";
+            printVerdict(sum.events, sum.verdict, failure);
+            (json ? std::cerr : std::cout) << paint(failure.str()) << std::flush;
         }
         if (!sum.verdict.contradictions.empty())
             ++contradictedRuns;
         if (sum.verdict.failedChecks || !sum.verdict.ended || !sum.verdict.endOk || !sum.verdict.error.empty())
             ++unmetRuns;
     }
-    if (runs > 1) {
+    progress.clear();
+    if (runs > 1 && !quiet) {
         std::ostream &out = json ? std::cerr : std::cout;
         auto groups = groupBehaviours(keys);
         out << "\n"
@@ -240,20 +181,14 @@ int cmdRun(const Args &args)
                 << groups[g].runs.front() + 1 << "): " << groups[g].label << "\n    " << groups[g].key << "\n";
         }
     }
-    return failedRuns ? 1 : 0;
+    return labFaults ? 2 : failedRuns ? 1 : 0;
 }
 
-int cmdCheck(const Args &args)
+int cmdCheck(const ParsedArgs &args)
 {
+    const bool forceHost = args.has("host"), quiet = args.has("quiet");
     std::vector<Scenario> scenarios;
-    bool forceHost = false;
-    for (const auto &a : args) {
-        if (a == "--host") {
-            forceHost = true;
-            continue;
-        }
-        if (!a.empty() && a[0] == '-')
-            return usageError("unknown option '" + a + "' for 'check'");
+    for (const auto &a : args.operands) {
         auto s = loadForCommand(a);
         if (!s)
             return 2;
@@ -264,13 +199,24 @@ int cmdCheck(const Args &args)
     size_t width = 8;
     for (const auto &s : scenarios)
         width = std::max(width, s.name.size());
-    std::cout << std::left << std::setw(static_cast<int>(width + 2)) << "SCENARIO" << std::setw(10) << "CHECKS"
-              << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS"
-              << "RESULT\n";
-    int failed = 0;
+    if (!quiet)
+        std::cout << std::left << std::setw(static_cast<int>(width + 2)) << "SCENARIO" << std::setw(10) << "CHECKS"
+                  << std::setw(10) << "PACKETS" << std::setw(11) << "CONFLICTS"
+                  << "RESULT\n";
+    std::cout << std::left;
+    int failed = 0, labFaults = 0, done = 0;
+    Progress progress(static_cast<int>(scenarios.size()), "checking", !quiet);
     for (const auto &s : scenarios) {
+        progress.show(++done, s.name);
         RunSummary sum = runOnce(s, forceHost, nullptr);
+        progress.clear();
+        if (!sum.labError.empty()) {
+            ++labFaults;
+            std::cerr << "sockscope: the lab failed on " << s.name << ": " << sum.labError << "\n";
+        }
         const RunVerdict &v = sum.verdict;
+        if (quiet && v.ok())
+            continue;
         std::ostringstream checks;
         checks << (v.checks - v.failedChecks) << "/" << v.checks;
         std::cout << std::setw(static_cast<int>(width + 2)) << s.name << std::setw(10) << checks.str() << std::setw(10)
@@ -285,8 +231,41 @@ int cmdCheck(const Args &args)
         }
         std::cout.flush();
     }
-    std::cout << "\n" << (scenarios.size() - static_cast<size_t>(failed)) << " passed, " << failed << " failed\n";
-    return failed ? 1 : 0;
+    if (!quiet)
+        std::cout << "\n" << (scenarios.size() - static_cast<size_t>(failed)) << " passed, " << failed << " failed\n";
+    return labFaults ? 2 : failed ? 1 : 0;
+}
+
+} // namespace
+
+Command runCommand()
+{
+    return {{"run",
+             "SCENARIO",
+             "run a built-in name or a .scn file; print the log (or JSON Lines)",
+             1,
+             1,
+             "a built-in name (see 'sockscope list') or a .scn file",
+             {{"json", 0, "", "write the event stream as JSON Lines (" + docPath("events.md") + ") instead of the log"},
+              {"runs", 0, "N", "run N times (1 to 10000), group the runs by what TCP did (state paths, call results), count contradictions"},
+              hostOption(),
+              quietOption(),
+              colorOption()},
+             "With --runs, a progress line shows on stderr when it is a terminal.\n" + exitStatusText()},
+            cmdRun};
+}
+
+Command checkCommand()
+{
+    return {{"check",
+             "[SCENARIO...]",
+             "run every built-in (or the ones named) and print a table",
+             0,
+             SIZE_MAX,
+             "",
+             {hostOption(), quietOption()},
+             "A progress line shows on stderr when it is a terminal.\n" + exitStatusText()},
+            cmdCheck};
 }
 
 } // namespace sockscope::app

@@ -107,7 +107,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
         }
         if (buildEvents && capture && i % 50 == 49) {
             capture->sync();
-            builder.addBatch(recorder.drain(), capture->take(), {});
+            builder.addBatch(recorder.drain(), capture->take());
         }
     }
     double elapsed = bench::nowMs() - t0;

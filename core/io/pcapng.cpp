@@ -2,9 +2,12 @@
 #include "core/io/pcapng.h"
 
 #include "core/io/atomicfile.h"
+#include "core/io/capturenotes.h"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <tuple>
 
 namespace sockscope::core {
 
@@ -21,7 +24,15 @@ constexpr std::uint16_t kShbUserAppl = 4;
 constexpr std::uint16_t kIfName = 2;
 constexpr std::uint16_t kIfTsresol = 9;
 constexpr std::uint16_t kLinktypeRaw = 101; // the capture starts at the IP header
-constexpr std::uint8_t kNanoseconds = 9;    // if_tsresol: 10^-9 s, the resolution of SO_TIMESTAMPNS
+// Wireshark's "exported PDU": a few tags, then bytes for the dissector the tags name. Syslog shows a message
+// with no priority as it is in the Info column, so each event frame lists as "Syslog  client: connect(...)".
+constexpr std::uint16_t kLinktypeUpperPdu = 252;
+constexpr std::uint16_t kPduTagEnd = 0;
+constexpr std::uint16_t kPduTagDissectorName = 12;
+constexpr std::uint32_t kSegmentInterface = 0;
+constexpr std::uint32_t kEventInterface = 1;
+constexpr std::size_t kMaxOptionBytes = 0xfff0; // an option's length is 16 bits
+constexpr std::uint8_t kNanoseconds = 9;        // if_tsresol: 10^-9 s, the resolution of SO_TIMESTAMPNS
 
 // Host byte order is fine: the byte-order magic tells readers which one we used.
 class Block
@@ -86,6 +97,50 @@ std::string endName(const std::string &sock, const std::string &addr)
     return sock.empty() ? addr : sock;
 }
 
+std::string bigEndianTag(std::uint16_t tag, const std::string &value)
+{
+    const auto len = static_cast<std::uint16_t>(value.size());
+    return std::string{static_cast<char>(tag >> 8), static_cast<char>(tag & 0xff), static_cast<char>(len >> 8),
+                       static_cast<char>(len & 0xff)} +
+           value;
+}
+
+std::string interfaceBlock(std::uint16_t linktype, const std::string &name)
+{
+    Block idb(kInterfaceDescription);
+    idb.u16(linktype), idb.u16(0);
+    idb.u32(0); // no snap length limit
+    idb.option(kIfName, name);
+    idb.option(kIfTsresol, std::string(1, static_cast<char>(kNanoseconds)));
+    return idb.finish();
+}
+
+// Added unsigned: a forged start_ns near INT64_MAX must wrap, not overflow (found by fuzz_pcapng).
+std::uint64_t stamp(std::int64_t startNs, std::int64_t tNs)
+{
+    return static_cast<std::uint64_t>(startNs) + static_cast<std::uint64_t>(tNs);
+}
+
+std::string packetBlock(std::uint32_t interface, std::uint64_t ts, const std::string &data, std::uint32_t origLen,
+                        const std::string &comment)
+{
+    Block epb(kEnhancedPacket);
+    epb.u32(interface);
+    epb.u32(static_cast<std::uint32_t>(ts >> 32));
+    epb.u32(static_cast<std::uint32_t>(ts));
+    epb.u32(static_cast<std::uint32_t>(data.size()));
+    epb.u32(origLen);
+    epb.bytes(data);
+    epb.option(kOptComment, comment.substr(0, kMaxOptionBytes));
+    return epb.finish();
+}
+
+std::string eventBlock(std::uint64_t ts, const std::string &text)
+{
+    const std::string pdu = bigEndianTag(kPduTagDissectorName, "syslog") + bigEndianTag(kPduTagEnd, "") + text;
+    return packetBlock(kEventInterface, ts, pdu, static_cast<std::uint32_t>(pdu.size()), text);
+}
+
 } // namespace
 
 std::string pcapngBytes(const std::vector<Event> &events, PcapngStats *stats)
@@ -102,15 +157,18 @@ std::string pcapngBytes(const std::vector<Event> &events, PcapngStats *stats)
     shb.u64(~std::uint64_t{0}); // section length not given
     shb.option(kShbUserAppl, std::string("sockscope ") + SOCKSCOPE_VERSION);
     std::string out = shb.finish();
+    out += interfaceBlock(kLinktypeRaw, "lo");
+    out += interfaceBlock(kLinktypeUpperPdu, "sockscope events");
 
-    Block idb(kInterfaceDescription);
-    idb.u16(kLinktypeRaw), idb.u16(0);
-    idb.u32(0); // no snap length limit
-    idb.option(kIfName, "lo");
-    idb.option(kIfTsresol, std::string(1, static_cast<char>(kNanoseconds)));
-    out += idb.finish();
-
-    for (const auto &e : events) {
+    const std::vector<CaptureNote> notes = captureNotes(events);
+    auto note = notes.begin();
+    // Notes before the event at index i, in the stream's order (a state change follows the segment it came of).
+    const auto notesBefore = [&](std::int64_t tNs, std::size_t i) {
+        for (; note != notes.end() && std::tie(note->tNs, note->at) < std::tie(tNs, i); ++note, ++counts.notes)
+            out += eventBlock(stamp(startNs, note->tNs), note->text);
+    };
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const Event &e = events[i];
         const auto *p = e.as<PacketInfo>();
         if (!p)
             continue;
@@ -119,19 +177,15 @@ std::string pcapngBytes(const std::vector<Event> &events, PcapngStats *stats)
             ++counts.skipped;
             continue;
         }
-        // Added unsigned: a forged start_ns near INT64_MAX must wrap, not overflow (found by fuzz_pcapng).
-        const auto ts = static_cast<std::uint64_t>(startNs) + static_cast<std::uint64_t>(e.tNs);
-        Block epb(kEnhancedPacket);
-        epb.u32(0); // interface id
-        epb.u32(static_cast<std::uint32_t>(ts >> 32));
-        epb.u32(static_cast<std::uint32_t>(ts));
-        epb.u32(static_cast<std::uint32_t>(hdr->size()));
-        epb.u32(static_cast<std::uint32_t>(hdr->size() + p->len));
-        epb.bytes(*hdr);
-        epb.option(kOptComment, endName(p->from, p->src) + " -> " + endName(p->to, p->dst));
-        out += epb.finish();
+        notesBefore(e.tNs, i);
+        // The payload's captured first bytes (never more than the segment holds, whatever a forged file says).
+        std::string data = *hdr + fromHex(p->payload).value_or("").substr(0, p->len);
+        out += packetBlock(kSegmentInterface, stamp(startNs, e.tNs), data,
+                           static_cast<std::uint32_t>(hdr->size() + p->len),
+                           endName(p->from, p->src) + " -> " + endName(p->to, p->dst));
         ++counts.written;
     }
+    notesBefore(std::numeric_limits<std::int64_t>::max(), events.size());
     if (stats)
         *stats = counts;
     return out;

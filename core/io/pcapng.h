@@ -14,12 +14,15 @@ struct PcapngStats
 {
     int written = 0; // Enhanced Packet Blocks in the file
     int skipped = 0; // packet events without captured header bytes (hdr empty or not hex)
+    int notes = 0;   // event frames (calls, results, signals, state changes, failed checks)
 };
 
-// One Section Header Block, one Interface Description Block (LINKTYPE_RAW, nanosecond timestamps) and one
+// One Section Header Block and two interfaces, both with nanosecond timestamps: "lo" (LINKTYPE_RAW) with one
 // Enhanced Packet Block per packet event that carries its headers, stamped run.startNs + t_ns and commented
-// "from -> to". Only headers were captured, so each EPB's captured length is the header bytes and its original
-// length adds the payload. Written atomically; false with *error when the file cannot be written.
+// "from -> to", its bytes the headers and the payload's captured first bytes (its original length the whole
+// segment); and "sockscope events" (LINKTYPE_WIRESHARK_UPPER_PDU, shown by Wireshark's syslog dissector) with
+// one EPB per captureNotes() line, the text both as the frame's bytes and as its comment (frame.comment).
+// Written atomically; false with *error when the file cannot be written.
 bool writePcapng(const std::string &path, const std::vector<Event> &events, std::string *error,
                  PcapngStats *stats = nullptr);
 // The same bytes, for callers that write elsewhere (clipboard, a test).

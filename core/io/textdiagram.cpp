@@ -13,28 +13,28 @@ namespace {
 // The diagram once, independent of the syntax it is written in.
 struct Participant
 {
-    std::string name;  // socket name, or an address for an end no socket owns
-    std::string actor; // "" when unknown: drawn outside the boxes
+    std::string name;                 // the actor, or an address for an end no socket owns
+    std::vector<std::string> sockets; // the actor's sockets, in order of first appearance
 };
 
 struct Item
 {
-    enum class Arrow
+    enum class Kind
     {
-        Solid,
-        Dashed,
-        Cross
+        Message,  // a segment from -> to
+        Note,     // a call, a state change or a signal, over `from`
+        Narration // the scenario's own note of a step, over every participant
     };
-    bool message = false; // a segment from -> to; otherwise a note over `from`
+    Kind kind = Kind::Note;
     int from = 0;
     int to = 0;
-    Arrow arrow = Arrow::Solid;
+    bool dashed = false; // pure ACKs
     std::string text;
 };
 
 struct Diagram
 {
-    std::vector<std::string> actors; // in order of first appearance
+    std::string title;
     std::vector<Participant> participants;
     std::vector<Item> items;
 };
@@ -47,10 +47,12 @@ public:
     Diagram build()
     {
         indexSteps();
-        // Sockets first, so each lands in its actor's box whatever refers to it first.
+        // Actors and their sockets first, so the participants read in the scenario's order.
         for (const auto &e : m_events) {
-            if (const auto *s = e.as<SocketInfo>())
-                participant(s->sock, s->actor);
+            if (const auto *r = e.as<RunInfo>())
+                m_diagram.title = r->title.empty() ? r->scenario : r->title;
+            else if (const auto *s = e.as<SocketInfo>())
+                socketParticipant(s->sock, s->actor);
             else if (const auto *c = e.as<SyscallInfo>())
                 actor(c->actor);
         }
@@ -63,57 +65,81 @@ public:
         std::map<std::int64_t, int> callOwner;                       // id -> participant, for signals
         for (std::size_t i = 0; i < m_events.size(); ++i) {
             const Event &e = m_events[i];
-            if (const auto *c = e.as<SyscallInfo>()) {
-                const int p = syscallParticipant(*c, i);
+            if (const auto *st = e.as<StepInfo>()) {
+                if (!st->note.empty())
+                    add(Item::Kind::Narration, actor(st->actor), st->note);
+            } else if (const auto *c = e.as<SyscallInfo>()) {
+                const int p = actor(c->actor);
                 callOwner[c->id] = p;
                 auto ret = returns.find(c->id);
                 if (ret != returns.end() && !stepBetween(i, ret->second)) {
-                    note(p, callText(*c) + " " + resultText(*m_events[ret->second].as<ReturnInfo>(), ErrnoText::Hide));
+                    add(Item::Kind::Note, p,
+                        callText(*c) + " " + resultText(*m_events[ret->second].as<ReturnInfo>(), ErrnoText::Hide));
                 } else {
-                    note(p, callText(*c) + " blocks");
-                    blocked[c->id] = {p, c->call};
+                    add(Item::Kind::Note, p, callText(*c) + " blocks");
+                    blocked[c->id] = {p, callText(*c)};
                 }
             } else if (const auto *r = e.as<ReturnInfo>()) {
                 if (auto b = blocked.find(r->id); b != blocked.end())
-                    note(b->second.first, b->second.second + " resumed " + resultText(*r, ErrnoText::Hide));
+                    add(Item::Kind::Note, b->second.first,
+                        b->second.second + " " + resultText(*r, ErrnoText::Hide) + " (after blocking)");
             } else if (const auto *pk = e.as<PacketInfo>()) {
-                Item item;
-                item.message = true;
-                item.from = participant(pk->from.empty() ? pk->src : pk->from, "");
-                item.to = participant(pk->to.empty() ? pk->dst : pk->to, "");
-                item.arrow = hasFlag(pk->flags, SegmentFlag::Rst) ? Item::Arrow::Cross
-                             : isPureAck(*pk)                     ? Item::Arrow::Dashed
-                                                                  : Item::Arrow::Solid;
-                item.text = segmentText(*pk);
-                m_diagram.items.push_back(std::move(item));
-            } else if (const auto *st = e.as<StateInfo>()) {
+                message(*pk);
+            } else if (const auto *state = e.as<StateInfo>()) {
                 // Arrows would be read as syntax by both languages; U+2192 is plain text to them.
-                if (st->source == StateSource::Derived)
-                    note(participant(st->sock, ""),
-                         std::string(stateName(st->from)) + " \u2192 " + std::string(stateName(st->to)));
-                else if (st->conflict)
-                    note(participant(st->sock, ""), "kernel says " + std::string(stateName(st->to)) + ", derived " +
-                                                        std::string(stateName(st->derived)) + " (CONTRADICTION)");
+                const int p = socketParticipant(state->sock, "");
+                if (state->source == StateSource::Derived)
+                    add(Item::Kind::Note, p,
+                        socketPrefix(p, state->sock) + std::string(stateName(state->from)) + " \u2192 " +
+                            std::string(stateName(state->to)));
+                else if (state->conflict)
+                    add(Item::Kind::Note, p,
+                        socketPrefix(p, state->sock) + "kernel says " + std::string(stateName(state->to)) +
+                            ", derived " + std::string(stateName(state->derived)) + " (CONTRADICTION)");
             } else if (const auto *sg = e.as<SignalInfo>()) {
                 auto owner = callOwner.find(sg->during);
-                const int p = owner != callOwner.end() ? owner->second : actorParticipant(sg->actor);
-                note(p, sg->signal + (sg->signal == "SIGPIPE" ? " (default action would terminate the process)" : ""));
+                const int p = owner != callOwner.end() ? owner->second : actor(sg->actor);
+                add(Item::Kind::Note, p,
+                    sg->signal + (sg->signal == "SIGPIPE" ? " (default action would terminate the process)" : ""));
             }
         }
         return std::move(m_diagram);
     }
 
 private:
-    void actor(const std::string &name)
+    // A RST is drawn as delivered, like every segment the capture saw arrive: its flags say what it is.
+    void message(const PacketInfo &pk)
     {
-        if (name.empty() || !m_actorIndex.emplace(name, static_cast<int>(m_diagram.actors.size())).second)
-            return;
-        m_diagram.actors.push_back(name);
+        const std::string from = pk.from.empty() ? pk.src : pk.from, to = pk.to.empty() ? pk.dst : pk.to;
+        Item item;
+        item.kind = Item::Kind::Message;
+        item.from = socketParticipant(from, "");
+        item.to = socketParticipant(to, "");
+        item.dashed = isPureAck(pk);
+        // Which socket, only where the participant alone does not say (an actor with several sockets).
+        const bool ambiguous = m_diagram.participants[static_cast<std::size_t>(item.from)].sockets.size() > 1 ||
+                               m_diagram.participants[static_cast<std::size_t>(item.to)].sockets.size() > 1;
+        item.text = (ambiguous ? from + " \u2192 " + to + ": " : "") + segmentText(pk);
+        m_diagram.items.push_back(std::move(item));
     }
 
-    int participant(const std::string &name, const std::string &actorName)
+    std::string socketPrefix(int p, const std::string &sock) const
+    {
+        return m_diagram.participants[static_cast<std::size_t>(p)].sockets.size() > 1 ? sock + ": " : "";
+    }
+
+    int actor(const std::string &name)
     {
         if (auto it = m_index.find(name); it != m_index.end())
+            return it->second;
+        m_diagram.participants.push_back({name, {}});
+        return m_index[name] = static_cast<int>(m_diagram.participants.size()) - 1;
+    }
+
+    // The actor a socket belongs to gets it in its list; an end no actor owns is a participant of its own.
+    int socketParticipant(const std::string &sock, const std::string &actorName)
+    {
+        if (auto it = m_socketOwner.find(sock); it != m_socketOwner.end())
             return it->second;
         std::string owner = actorName;
         // A socket seen only in packets or states still belongs to the actor its stable name starts with.
@@ -121,36 +147,17 @@ private:
         // name, not per actor.
         if (owner.empty()) {
             int latest = -1;
-            for (auto dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
-                if (auto it = m_actorIndex.find(name.substr(0, dot)); it != m_actorIndex.end() && it->second > latest)
+            for (auto dot = sock.find('.'); dot != std::string::npos; dot = sock.find('.', dot + 1))
+                if (auto it = m_index.find(sock.substr(0, dot)); it != m_index.end() && it->second > latest)
                     latest = it->second;
             if (latest >= 0)
-                owner = m_diagram.actors[static_cast<std::size_t>(latest)];
+                owner = m_diagram.participants[static_cast<std::size_t>(latest)].name;
         }
-        actor(owner);
-        m_diagram.participants.push_back({name, owner});
-        const int id = static_cast<int>(m_diagram.participants.size()) - 1;
-        m_firstOfActor.emplace(owner, id);
-        return m_index[name] = id;
-    }
-
-    // The actor's first socket; the actor itself when it has none (a scenario that only sleeps).
-    int actorParticipant(const std::string &actorName)
-    {
-        if (auto it = m_firstOfActor.find(actorName); it != m_firstOfActor.end())
-            return it->second;
-        return participant(actorName, actorName);
-    }
-
-    // socket() has no socket name yet: it is the one the actor's next socket event announces.
-    int syscallParticipant(const SyscallInfo &c, std::size_t at)
-    {
-        if (!c.sock.empty())
-            return participant(c.sock, c.actor);
-        if (c.call == "socket")
-            if (auto next = m_nextSocket.find(at); next != m_nextSocket.end())
-                return participant(m_events[next->second].as<SocketInfo>()->sock, c.actor);
-        return actorParticipant(c.actor);
+        if (owner.empty())
+            return m_socketOwner[sock] = actor(sock);
+        const int p = actor(owner);
+        m_diagram.participants[static_cast<std::size_t>(p)].sockets.push_back(sock);
+        return m_socketOwner[sock] = p;
     }
 
     // The scheduler moved on (a step event) before the call returned: it blocked.
@@ -159,27 +166,18 @@ private:
         return b > a + 1 && m_stepsBefore[b] > m_stepsBefore[a + 1];
     }
 
-    // One pass each way instead of a scan per call (forged runs made both quadratic): the number of step events
-    // before each index, and for each socket() call the index of its actor's next socket event.
+    // One pass instead of a scan per call (forged runs made it quadratic): step events before each index.
     void indexSteps()
     {
         m_stepsBefore.assign(m_events.size() + 1, 0);
         for (std::size_t i = 0; i < m_events.size(); ++i)
             m_stepsBefore[i + 1] = m_stepsBefore[i] + (m_events[i].kind() == EventKind::Step ? 1 : 0);
-        std::map<std::string, std::size_t> nextSocketOfActor;
-        for (std::size_t i = m_events.size(); i-- > 0;) {
-            if (const auto *s = m_events[i].as<SocketInfo>()) {
-                nextSocketOfActor[s->actor] = i;
-            } else if (const auto *c = m_events[i].as<SyscallInfo>(); c && c->sock.empty() && c->call == "socket") {
-                if (auto it = nextSocketOfActor.find(c->actor); it != nextSocketOfActor.end())
-                    m_nextSocket.emplace(i, it->second);
-            }
-        }
     }
 
-    void note(int p, std::string text)
+    void add(Item::Kind kind, int p, std::string text)
     {
         Item item;
+        item.kind = kind;
         item.from = item.to = p;
         item.text = std::move(text);
         m_diagram.items.push_back(std::move(item));
@@ -187,12 +185,21 @@ private:
 
     const std::vector<Event> &m_events;
     Diagram m_diagram;
-    std::map<std::string, int> m_index;
-    std::map<std::string, int> m_actorIndex;         // actor -> index in m_diagram.actors
-    std::map<std::string, int> m_firstOfActor;       // actor -> its first participant
-    std::vector<int> m_stepsBefore;                  // [i]: step events before event i
-    std::map<std::size_t, std::size_t> m_nextSocket; // socket() call index -> its actor's next socket event
+    std::map<std::string, int> m_index;       // actor (or unowned address) -> participant
+    std::map<std::string, int> m_socketOwner; // socket name -> participant
+    std::vector<int> m_stepsBefore;           // [i]: step events before event i
 };
+
+// "client (client.1)", "server (server.listen, server.1)": each actor with the sockets it had.
+std::string participantLabel(const Participant &p)
+{
+    if (p.sockets.empty())
+        return p.name;
+    std::string out = p.name + " (";
+    for (std::size_t i = 0; i < p.sockets.size(); ++i)
+        out += (i ? ", " : "") + p.sockets[i];
+    return out + ")";
+}
 
 std::string replaceAll(std::string s, const std::string &what, const std::string &with)
 {
@@ -263,54 +270,33 @@ std::string plantText(const std::string &s)
     return out;
 }
 
-// Participant ids in the order the boxes declare them, so the text reads p0, p1, ... from left to right.
-std::vector<int> declarationOrder(const Diagram &d)
-{
-    std::vector<int> order;
-    for (const auto &a : d.actors)
-        for (std::size_t i = 0; i < d.participants.size(); ++i)
-            if (d.participants[i].actor == a)
-                order.push_back(static_cast<int>(i));
-    for (std::size_t i = 0; i < d.participants.size(); ++i)
-        if (d.participants[i].actor.empty())
-            order.push_back(static_cast<int>(i));
-    std::vector<int> id(d.participants.size());
-    for (std::size_t k = 0; k < order.size(); ++k)
-        id[static_cast<std::size_t>(order[k])] = static_cast<int>(k);
-    return id;
-}
-
 } // namespace
 
 std::string toMermaid(const std::vector<Event> &events)
 {
     const Diagram d = DiagramBuilder(events).build();
-    const std::vector<int> ids = declarationOrder(d);
-    auto pid = [&](int i) { return "p" + std::to_string(ids[static_cast<std::size_t>(i)]); };
+    auto pid = [](int i) { return "p" + std::to_string(i); };
     std::string out = "sequenceDiagram\n";
-    auto declare = [&](int i, const char *indent) {
-        out += std::string(indent) + "participant " + pid(i) + " as " + mermaidText(d.participants[i].name) + "\n";
-    };
-    for (const auto &a : d.actors) {
-        // "transparent" first, so an actor called "red" is a label and not a colour.
-        out += "    box transparent " + mermaidText(a) + "\n";
-        for (std::size_t i = 0; i < d.participants.size(); ++i)
-            if (d.participants[i].actor == a)
-                declare(static_cast<int>(i), "        ");
-        out += "    end\n";
-    }
+    if (!d.title.empty()) // the title statement ends at '#' or ';', and its text is not entity-decoded
+        out += "    title " + mermaidText(replaceAll(replaceAll(d.title, "#", " "), ";", ",")) + "\n";
     for (std::size_t i = 0; i < d.participants.size(); ++i)
-        if (d.participants[i].actor.empty())
-            declare(static_cast<int>(i), "    ");
+        out += "    participant " + pid(static_cast<int>(i)) + " as " +
+               mermaidText(participantLabel(d.participants[i])) + "\n";
+    const std::string everyone =
+        d.participants.size() > 1 ? pid(0) + "," + pid(static_cast<int>(d.participants.size()) - 1) : pid(0);
     for (const auto &item : d.items) {
-        if (!item.message) {
+        switch (item.kind) {
+        case Item::Kind::Narration:
+            out += "    Note over " + everyone + ": " + mermaidText(item.text) + "\n";
+            break;
+        case Item::Kind::Note:
             out += "    Note over " + pid(item.from) + ": " + mermaidText(item.text) + "\n";
-            continue;
+            break;
+        case Item::Kind::Message:
+            out += "    " + pid(item.from) + (item.dashed ? "-->>" : "->>") + pid(item.to) + ": " +
+                   mermaidText(item.text) + "\n";
+            break;
         }
-        const char *arrow = item.arrow == Item::Arrow::Cross    ? "-x"
-                            : item.arrow == Item::Arrow::Dashed ? "-->>"
-                                                                : "->>";
-        out += "    " + pid(item.from) + arrow + pid(item.to) + ": " + mermaidText(item.text) + "\n";
     }
     return out;
 }
@@ -318,29 +304,28 @@ std::string toMermaid(const std::vector<Event> &events)
 std::string toPlantUml(const std::vector<Event> &events)
 {
     const Diagram d = DiagramBuilder(events).build();
-    const std::vector<int> ids = declarationOrder(d);
-    auto pid = [&](int i) { return "p" + std::to_string(ids[static_cast<std::size_t>(i)]); };
+    auto pid = [](int i) { return "p" + std::to_string(i); };
     std::string out = "@startuml\n";
-    auto declare = [&](int i, const char *indent) {
-        out += std::string(indent) + "participant \"" + plantText(d.participants[i].name) + "\" as " + pid(i) + "\n";
-    };
-    for (const auto &a : d.actors) {
-        out += "box \"" + plantText(a) + "\"\n";
-        for (std::size_t i = 0; i < d.participants.size(); ++i)
-            if (d.participants[i].actor == a)
-                declare(static_cast<int>(i), "    ");
-        out += "end box\n";
-    }
+    if (!d.title.empty())
+        out += "title " + plantText(d.title) + "\n";
     for (std::size_t i = 0; i < d.participants.size(); ++i)
-        if (d.participants[i].actor.empty())
-            declare(static_cast<int>(i), "");
+        out += "participant \"" + plantText(participantLabel(d.participants[i])) + "\" as " + pid(static_cast<int>(i)) +
+               "\n";
+    const std::string everyone =
+        d.participants.size() > 1 ? pid(0) + ", " + pid(static_cast<int>(d.participants.size()) - 1) : pid(0);
     for (const auto &item : d.items) {
-        if (!item.message) {
+        switch (item.kind) {
+        case Item::Kind::Narration:
+            out += "note over " + everyone + " : " + plantText(item.text) + "\n";
+            break;
+        case Item::Kind::Note:
             out += "note over " + pid(item.from) + " : " + plantText(item.text) + "\n";
-            continue;
+            break;
+        case Item::Kind::Message:
+            out +=
+                pid(item.from) + (item.dashed ? " --> " : " -> ") + pid(item.to) + " : " + plantText(item.text) + "\n";
+            break;
         }
-        const char *arrow = item.arrow == Item::Arrow::Cross ? "->x" : item.arrow == Item::Arrow::Dashed ? "-->" : "->";
-        out += pid(item.from) + " " + arrow + " " + pid(item.to) + " : " + plantText(item.text) + "\n";
     }
     out += "@enduml\n";
     return out;

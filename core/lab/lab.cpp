@@ -5,6 +5,7 @@
 #include "core/lab/netns.h"
 #include "core/lab/packetcapture.h"
 #include "core/lab/pauseclock.h"
+#include "core/lab/runbound.h"
 #include "core/lab/sockdiag.h"
 #include "core/model/eventbuilder.h"
 #include "core/scenario/stepgroups.h"
@@ -80,8 +81,9 @@ std::map<std::uint16_t, std::uint16_t> freePortMap(const Scenario &scenario)
 class Lab
 {
 public:
-    Lab(Scenario scenario, bool stepMode, int settleUs, int blockMs)
-        : m_scenario(std::move(scenario)), m_stepMode(stepMode), m_settleUs(settleUs), m_blockMs(blockMs)
+    Lab(Scenario scenario, bool stepMode, int settleUs, int blockMs, int boundMs)
+        : m_scenario(std::move(scenario)), m_stepMode(stepMode), m_settleUs(settleUs), m_blockMs(blockMs),
+          m_boundMs(boundMs)
     {
     }
     int run();
@@ -101,6 +103,8 @@ private:
     bool m_stepMode;
     int m_settleUs;
     int m_blockMs;
+    int m_boundMs;
+    std::unique_ptr<RunBoundWatch> m_bound; // from the namespace on (a thread: not before unshare)
     std::map<std::uint16_t, std::uint16_t> m_portMap;
     LabRecorder m_recorder;
     VarTable m_vars;
@@ -109,7 +113,6 @@ private:
     std::unique_ptr<EventBuilder> m_builder;
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
-    std::vector<std::int64_t> m_blockedNow;
     std::vector<std::unique_ptr<std::atomic<int>>> m_barriers;
     std::int64_t m_nextCall = 1;
     std::mutex m_samplerMutex; // held for a whole sock_diag dump, so a drain never splits one
@@ -213,8 +216,7 @@ void Lab::flush()
     for (auto &p : m_pendingPackets)
         (p.tNs <= cutoff ? now : later).push_back(std::move(p));
     m_pendingPackets = std::move(later);
-    m_builder->addBatch(std::move(batch), std::move(now), m_blockedNow);
-    m_blockedNow.clear();
+    m_builder->addBatch(std::move(batch), std::move(now));
     writeAll(m_out);
     m_out.clear();
 }
@@ -251,7 +253,6 @@ bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, 
             if (inside > std::chrono::milliseconds(1))
                 sleeping[i] = calls[i].first->kernelState() == 'S' ? sleeping[i] + 1 : 0;
             if (sleeping[i] >= 3 || inside > std::chrono::milliseconds(m_blockMs)) {
-                m_blockedNow.push_back(calls[i].second);
                 done[i] = true;
                 --remaining;
             }
@@ -359,6 +360,7 @@ int Lab::run()
         std::cerr << "sockscope-lab: " << iso.error << "\n";
         return 2;
     }
+    m_bound = std::make_unique<RunBoundWatch>(m_boundMs);
     RunInfo info;
     info.scenario = m_scenario.path.rfind(":builtin/", 0) == 0 ? m_scenario.name : m_scenario.path;
     info.title = m_scenario.title;
@@ -417,11 +419,13 @@ int Lab::run()
         const size_t last = stepGroupLast(m_scenario.steps, i);
         if (m_stepMode) {
             m_clock.pauseBegan(realtimeNs());
+            m_bound->pauseBegan();
             writeAll(nlohmann::json({{"control", "paused"}, {"next", i}}).dump() + "\n");
         }
         // Stepping: waits for the teacher without any time limit (the parent's watchdog stops while paused).
         std::string cmd = readCommand(m_stepMode);
         m_clock.pauseEnded(realtimeNs());
+        m_bound->pauseEnded();
         // End of input means "no more commands": a stepping run stops, a free run goes on.
         if (cmd == "stop" && !m_stepMode && g_stdinClosed && g_stdinBuffer.empty())
             cmd.clear();
@@ -485,6 +489,9 @@ int labMain()
 }
 
 namespace {
+// A header without a bound (not from sockscope's parent) gets the parent's ceiling (labbudget.h).
+constexpr int kDefaultBoundMs = 600000;
+
 int runFromHeader(const nlohmann::ordered_json &j)
 {
     ParseResult parsed = parseScenario(j.value("source", ""), j.value("path", "scenario.scn"));
@@ -496,7 +503,7 @@ int runFromHeader(const nlohmann::ordered_json &j)
     parsed.scenario->path = j.value("path", parsed.scenario->path);
     parsed.scenario->name = j.value("name", parsed.scenario->name);
     Lab lab(std::move(*parsed.scenario), j.value("step_mode", false), j.value("settle_us", 300),
-            j.value("block_ms", 15));
+            j.value("block_ms", 15), j.value("bound_ms", kDefaultBoundMs));
     try {
         return lab.run();
     } catch (const std::exception &e) {

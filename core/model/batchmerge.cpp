@@ -22,7 +22,7 @@ std::vector<BatchItem> mergeBatch(const RawBatch &batch, const std::vector<RawPa
     for (size_t i = 0; i < batch.fds.size(); ++i)
         items.push_back({Kind::Fd, batch.fds[i].tNs, i});
     for (size_t i = 0; i < batch.diags.size(); ++i)
-        items.push_back({Kind::Diag, batch.diags[i].t0Ns, i});
+        items.push_back({Kind::Diag, batch.diags[i].t1Ns, i});
     std::stable_sort(items.begin(), items.end(), [](const BatchItem &a, const BatchItem &b) {
         return a.tNs != b.tNs ? a.tNs < b.tNs : a.kind < b.kind;
     });

@@ -26,8 +26,10 @@ struct BatchItem
         Diag
     };
     Kind kind = Kind::Step;
-    std::int64_t tNs = 0; // absolute; a sock_diag dump is placed at its start
-    size_t index = 0;     // into the batch's list of that kind
+    // Absolute. A sock_diag dump is placed at its end: it lists the sockets that exist by then, so a new
+    // connection that appeared while the dump ran (a SYN on a TIME_WAIT 4-tuple) is known when it is read.
+    std::int64_t tNs = 0;
+    size_t index = 0; // into the batch's list of that kind
 };
 
 std::vector<BatchItem> mergeBatch(const RawBatch &batch, const std::vector<RawPacket> &packets);

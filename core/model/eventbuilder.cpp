@@ -2,6 +2,7 @@
 #include "core/model/eventbuilder.h"
 
 #include "core/model/callargs.h"
+#include "core/scenario/stepgroups.h"
 
 #include <algorithm>
 #include <cassert>
@@ -10,6 +11,18 @@ namespace sockscope::core {
 
 namespace {
 constexpr size_t kLookahead = 400;
+
+std::string hexText(const std::vector<std::uint8_t> &bytes)
+{
+    static const char *hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (std::uint8_t b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
 } // namespace
 
 EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
@@ -88,8 +101,7 @@ bool EventBuilder::answeredLater(const std::string &src, const std::string &dst,
     return false;
 }
 
-void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
-                            const std::vector<std::int64_t> &blockedCalls)
+void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
 {
     const std::vector<BatchItem> items = mergeBatch(batch, packets);
     m_batchFds = &batch.fds;
@@ -107,7 +119,7 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
             onPacket(packets[it.index], items, i);
             break;
         case BatchItem::Kind::Exit:
-            onExit(batch.exits[it.index], blockedCalls);
+            onExit(batch.exits[it.index]);
             break;
         case BatchItem::Kind::Fd: {
             const FdRecord &r = batch.fds[it.index];
@@ -121,14 +133,6 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets,
     }
     m_batchFds = nullptr;
     m_batchPackets = nullptr;
-
-    // A call the scheduler saw blocked, and that is still in the kernel, meets a "= blocked" expectation now.
-    std::int64_t lastT = items.empty() ? m_out.startNs() + m_out.lastRelNs() : items.back().tNs;
-    for (std::int64_t id : blockedCalls) {
-        auto it = m_calls.find(id);
-        if (it != m_calls.end())
-            emitCheck(m_scenario.steps[it->second.step], CheckOutcome{"blocked", true}, lastT);
-    }
     m_states.applyDeferred();
     for (const KernelVerdict &v : m_states.judgeObservations())
         m_out.add(v.tNs, StateInfo{m_ids.name(v.sock), v.from, v.to, StateSource::Kernel, -1, v.conflict, v.derived});
@@ -139,6 +143,13 @@ void EventBuilder::onStep(const StepMark &mark)
 {
     const Step &s = m_scenario.steps[mark.step];
     m_out.add(mark.tNs, StepInfo{s.index, s.actor, s.text, s.line, s.note});
+    // A call of an earlier group still in the kernel as this step starts meets its `= blocked`.
+    for (const auto &[id, pc] : m_calls) {
+        const Step &waiting = m_scenario.steps[pc.step];
+        if (waiting.expect && waiting.expect->kind == Expectation::Kind::Blocked &&
+            stepGroupLast(m_scenario.steps, static_cast<size_t>(pc.step)) < static_cast<size_t>(mark.step))
+            emitCheck(waiting, judgeNeverReturned(*waiting.expect), mark.tNs);
+    }
 }
 
 void EventBuilder::onEnter(const CallEnter &enter)
@@ -182,7 +193,7 @@ void EventBuilder::onEnter(const CallEnter &enter)
         m_states.finCallEntered(enter.id, sock, enter.tNs, idx);
 }
 
-void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> &blockedCalls)
+void EventBuilder::onExit(const CallExit &exit)
 {
     auto it = m_calls.find(exit.id);
     if (it == m_calls.end())
@@ -197,7 +208,7 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         m_out.add(exit.tNs, SignalInfo{step.actor, "SIGPIPE", exit.id});
 
     int sock = pc.sock;
-    m_states.callReturned(exit.id, sock, exit.ret == 0);
+    m_states.callReturned(exit.id, sock, exit.ret == 0, exit.tNs);
     if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
         // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
         m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);
@@ -233,11 +244,8 @@ void EventBuilder::onExit(const CallExit &exit, const std::vector<std::int64_t> 
         emitSocket(sock, exit.tNs);
     }
 
-    if (!step.expect)
-        return;
-    const bool sawBlocked = std::find(blockedCalls.begin(), blockedCalls.end(), exit.id) != blockedCalls.end();
-    emitCheck(step, judgeReturn(*step.expect, ObservedResult{exit.ret, err, exit.data, exit.sigpipe, sawBlocked}),
-              exit.tNs);
+    if (step.expect)
+        emitCheck(step, judgeReturn(*step.expect, ObservedResult{exit.ret, err, exit.data, exit.sigpipe}), exit.tNs);
 }
 
 void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &items, size_t pos)
@@ -285,14 +293,12 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     info.ack = ack ? m_seq.ack(src, dst, p.ack) : 0;
     info.len = p.payloadLen;
     info.win = p.window;
-    static const char *hex = "0123456789abcdef";
-    info.hdr.reserve(p.headers.size() * 2);
-    for (std::uint8_t b : p.headers) {
-        info.hdr += hex[b >> 4];
-        info.hdr += hex[b & 15];
-    }
+    info.hdr = hexText(p.headers);
+    info.payload = hexText(p.payload);
     long idx = static_cast<long>(m_out.add(p.tNs, std::move(info)));
 
+    if (syn && !ack && from >= 0 && m_states.state(from) == TcpState::Closed)
+        endTakenTuple(from, p.tNs, idx);
     const Segment seg{p.flags, p.seq, p.ack, p.payloadLen};
     // A socket connected to itself sends and receives each of its segments.
     if (from >= 0)
@@ -301,6 +307,13 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
         m_states.received(to, seg, p.tNs, idx);
     else if (spawned)
         m_states.startPassive(to, p.tNs, idx);
+}
+
+void EventBuilder::endTakenTuple(int sock, std::int64_t absNs, long cause)
+{
+    for (const auto &[id, pc] : m_calls)
+        if (pc.sock == sock && pc.tookFrom >= 0 && pc.tookFrom != sock && m_ids.at(pc.tookFrom).fd < 0)
+            m_states.call(pc.tookFrom, MachineCall::TupleTaken, absNs, cause);
 }
 
 void EventBuilder::updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs)

@@ -30,9 +30,9 @@ public:
     EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
                  const std::map<std::uint16_t, std::uint16_t> *portMap = nullptr);
 
-    // Processes one batch; every record in it is older than the batch's cutoff. blockedCalls: ids of calls
-    // the scheduler saw blocked while this batch was recorded.
-    void addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets, const std::vector<std::int64_t> &blockedCalls);
+    // Processes one batch; every record in it is older than the batch's cutoff. A `= blocked` expectation is
+    // judged by the stream itself: met when a later step starts before the call returns.
+    void addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets);
     // Checks for calls that never returned, then the end event.
     void finish(EndInfo end);
 
@@ -55,7 +55,7 @@ private:
 
     void onStep(const StepMark &mark);
     void onEnter(const CallEnter &enter);
-    void onExit(const CallExit &exit, const std::vector<std::int64_t> &blockedCalls);
+    void onExit(const CallExit &exit);
     void onPacket(const RawPacket &p, const std::vector<BatchItem> &items, size_t pos);
     void onFdSnapshot(int fd, const FdSnapshot &snap, std::int64_t t0, std::int64_t t1);
     void onDiag(const DiagRecord &rec);
@@ -70,6 +70,8 @@ private:
                         size_t pos);
     bool answeredLater(const std::string &src, const std::string &dst, const std::vector<BatchItem> &items,
                        size_t pos) const;
+    // sock's connect() sends its SYN: the socket whose 4-tuple it took (in TIME_WAIT) is gone.
+    void endTakenTuple(int sock, std::int64_t absNs, long cause);
     void updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs);
 
     const Scenario &m_scenario;

@@ -21,7 +21,6 @@ struct ObservedResult
     std::string err; // errno name, "" when the call succeeded
     std::optional<std::string> data;
     bool sigpipe = false;
-    bool sawBlocked = false; // the scheduler saw the call blocked before it returned
 };
 
 struct CheckOutcome
@@ -30,8 +29,10 @@ struct CheckOutcome
     bool ok = false;
 };
 
+// A call that returned before the next step started (so `= blocked` is not met).
 CheckOutcome judgeReturn(const Expectation &expect, const ObservedResult &result);
-// A call still in the kernel when the run ended.
+// A call still in the kernel when the next step started, or when the run ended: only `= blocked` is met; any
+// other expectation waits for the return (at the end of the run it never came).
 CheckOutcome judgeNeverReturned(const Expectation &expect);
 
 class ExpectationChecker

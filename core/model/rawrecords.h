@@ -56,6 +56,7 @@ struct RawPacket
     std::uint32_t payloadLen = 0;
     std::uint16_t window = 0;          // raw header value
     std::vector<std::uint8_t> headers; // IP + TCP header bytes as captured (no payload)
+    std::vector<std::uint8_t> payload; // the payload's first bytes as captured (the snap length cuts the rest)
     std::uint32_t wireLen = 0;         // IP packet length
 };
 

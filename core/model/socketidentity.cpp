@@ -79,8 +79,12 @@ void SocketIdentity::attachFd(int sock, int fd)
 
 void SocketIdentity::detachFd(int sock, int fd)
 {
-    m_fdSock.erase(fd);
-    m_socks[sock].fd = -1;
+    // close() frees the fd number before it lingers: a call that returned meanwhile may have been given the
+    // same number for another socket, which keeps it.
+    if (auto it = m_fdSock.find(fd); it != m_fdSock.end() && it->second == sock)
+        m_fdSock.erase(it);
+    if (m_socks[sock].fd == fd)
+        m_socks[sock].fd = -1;
 }
 
 void SocketIdentity::setTuple(int sock, const std::string &local, const std::string &remote)
@@ -166,8 +170,12 @@ int SocketIdentity::forDiag(const DiagSocket &entry) const
         for (int i = count() - 1; i >= 0; --i)
             if (m_socks[i].cookie == entry.cookie)
                 return i;
-    if (entry.state != TcpState::Listen)
-        return byTuple(entry.local, entry.remote);
+    if (entry.state != TcpState::Listen) {
+        // Cookies are unique and a TIME_WAIT minisocket keeps its socket's: an entry with another cookie than
+        // the tuple's owner is some other socket (a new connection the model has not met yet), not that one.
+        const int sock = byTuple(entry.local, entry.remote);
+        return sock >= 0 && entry.cookie && m_socks[sock].cookie && m_socks[sock].cookie != entry.cookie ? -1 : sock;
+    }
     for (int i = count() - 1; i >= 0; --i)
         if (m_socks[i].role == SocketRole::Listen && m_socks[i].local == entry.local)
             return i;

@@ -83,7 +83,7 @@ void StateTracker::applyFinQueued(const FinCall &c)
     record(c.sock, before, m_socks[c.sock].machine.onCall(MachineCall::FinQueued), c.tNs, c.cause);
 }
 
-void StateTracker::callReturned(std::int64_t callId, int sock, bool ok)
+void StateTracker::callReturned(std::int64_t callId, int sock, bool ok, std::int64_t absNs)
 {
     m_locks.erase(callId);
     if (auto it = m_finCalls.find(callId); it != m_finCalls.end()) {
@@ -92,7 +92,7 @@ void StateTracker::callReturned(std::int64_t callId, int sock, bool ok)
         m_finCalls.erase(it);
     }
     if (sock >= 0)
-        resolve(sock, nullptr, 0, false);
+        resolve(sock, nullptr, 0, false, absNs);
 }
 
 void StateTracker::applyDeferred()
@@ -113,13 +113,16 @@ bool StateTracker::lockHeld(int sock, std::int64_t absNs) const
     return false;
 }
 
-void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs)
+void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs, std::int64_t releasedNs)
 {
     TcpState before = state(sock);
-    record(sock, before, m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len), absNs, d.cause);
+    std::optional<TcpState> to = m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len);
+    if (to && releasedNs > absNs)
+        m_socks[sock].stillPossible.push_back({absNs, releasedNs, before});
+    record(sock, before, to, absNs, d.cause);
 }
 
-void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before)
+void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before, std::int64_t releasedNs)
 {
     auto it = m_deferred.find(sock);
     if (it == m_deferred.end())
@@ -134,7 +137,7 @@ void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, b
             d.seg.seq + d.seg.len + ((d.seg.flags & kTcpSyn) ? 1 : 0) + ((d.seg.flags & kTcpFin) ? 1 : 0);
         bool acked = sent && (sent->flags & kTcpAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
         if (!sent)
-            apply(sock, d, d.tNs); // the call returned first: it was processed at its own time
+            apply(sock, d, d.tNs, releasedNs); // the call returned first: dated at its own time
         else if (before && acked && !stopped)
             apply(sock, d, d.tNs); // the socket acknowledged it, so it had processed it
         else if (!before)
@@ -170,12 +173,23 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
         else if (t <= obs.t1Ns + kKernelToleranceNs)
             allowed.push_back(st);
     }
+    // Entered during the snapshot (before the state it started in joins the list).
+    const bool enteredTimeWait = std::find(allowed.begin(), allowed.end(), TcpState::TimeWait) != allowed.end();
+    const bool enteredFinWait2 = std::find(allowed.begin(), allowed.end(), TcpState::FinWait2) != allowed.end();
     allowed.push_back(atStart);
+    for (const StillPossible &l : s.stillPossible)
+        if (l.fromNs <= obs.t1Ns + kKernelToleranceNs && l.untilNs >= obs.t0Ns - kKernelToleranceNs)
+            allowed.push_back(l.state);
     auto has = [&](TcpState st) { return std::find(allowed.begin(), allowed.end(), st) != allowed.end(); };
-    // The fd of a connection in TIME_WAIT reads CLOSE: the full socket is gone, a minisocket took over, which
-    // sock_diag lists as TIME_WAIT. Both describe one state, TIME_WAIT, so alternating reads never flap.
-    const TcpState seen =
-        obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait) ? TcpState::TimeWait : obs.state;
+    // When a connection enters TIME_WAIT (or an orphan FIN_WAIT_2) a minisocket takes the full socket's place
+    // and the full socket ends in CLOSE. Its fd reads CLOSE from then on, and a sock_diag dump that picked
+    // the full socket just before the handover reports it CLOSE. Both describe the minisocket's state, which
+    // sock_diag lists next, so they are reported as that state and never flap.
+    TcpState seen = obs.state;
+    if (obs.state == TcpState::Closed && obs.fromFd && has(TcpState::TimeWait))
+        seen = TcpState::TimeWait;
+    else if (obs.state == TcpState::Closed && !obs.fromFd && (enteredTimeWait || enteredFinWait2))
+        seen = enteredTimeWait ? TcpState::TimeWait : TcpState::FinWait2;
     bool consistent = !m_capture || has(seen);
     // Linux passes FIN_WAIT_2 for an instant on the way from FIN_WAIT_1 to TIME_WAIT.
     if (seen == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))

@@ -71,8 +71,10 @@ public:
     // behind unsent data. If neither a FIN nor a RST leaves before the call returns (or the batch ends while it
     // blocks, lingering), the state change is dated at the call's start.
     void finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause);
-    // The call returned (sock -1: none; ok: it returned 0): what waited for it is processed at its own time.
-    void callReturned(std::int64_t callId, int sock, bool ok = true);
+    // The call returned at absNs (sock -1: none; ok: it returned 0): what waited for it is dated at its own
+    // time, but the kernel processed it when the lock was released, at some moment up to absNs: until then a
+    // snapshot may still show the state before it.
+    void callReturned(std::int64_t callId, int sock, bool ok = true, std::int64_t absNs = 0);
     // The end of a batch: nothing stays deferred across batches.
     void applyDeferred();
 
@@ -88,10 +90,18 @@ private:
         std::int64_t tNs;
         long cause;
     };
+    // A state the kernel may still have been in during [fromNs, untilNs]: a change dated at fromNs waited for
+    // the socket lock, released at the latest at untilNs.
+    struct StillPossible
+    {
+        std::int64_t fromNs, untilNs;
+        TcpState state;
+    };
     struct Tracked
     {
         TcpMachine machine;
         std::vector<std::pair<std::int64_t, TcpState>> history;
+        std::vector<StillPossible> stillPossible;
         bool kernelSeen = false;
         TcpState kernelState = TcpState::Closed;
         bool kernelConflict = false;
@@ -104,9 +114,11 @@ private:
 
     void record(int sock, TcpState before, std::optional<TcpState> to, std::int64_t absNs, long cause);
     bool lockHeld(int sock, std::int64_t absNs) const;
-    void apply(int sock, const Deferred &d, std::int64_t absNs);
-    // sent: our own segment (nullptr: the lock was released); before: called before it reached the machine.
-    void resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before);
+    // releasedNs: when the lock that deferred it was released, if later than absNs (0: not deferred).
+    void apply(int sock, const Deferred &d, std::int64_t absNs, std::int64_t releasedNs = 0);
+    // sent: our own segment (nullptr: the lock was released, at releasedNs if known); before: called before it
+    // reached the machine.
+    void resolve(int sock, const Segment *sent, std::int64_t sentNs, bool before, std::int64_t releasedNs = 0);
     std::optional<KernelVerdict> judge(const KernelObservation &obs);
 
     bool m_capture;

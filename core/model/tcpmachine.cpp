@@ -45,8 +45,11 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
 {
     if (flags & kTcpRst) {
         // A reset ends every synchronised or half-open state; a TIME_WAIT or closed socket that answers
-        // with RST stays as it is.
-        if (m_state == TcpState::TimeWait || m_state == TcpState::Closed || m_state == TcpState::Listen)
+        // with RST stays as it is. So does SYN_SENT: its only RST answers an ACK that does not acknowledge
+        // its SYN (RFC 9293 3.10.7.3, e.g. the challenge ACK of an old connection on a reused 4-tuple), and
+        // the SYN is sent again; aborting a SYN_SENT socket sends nothing (tcp_need_reset).
+        if (m_state == TcpState::TimeWait || m_state == TcpState::Closed || m_state == TcpState::Listen ||
+            m_state == TcpState::SynSent)
             return std::nullopt;
         return moveTo(TcpState::Closed);
     }
@@ -157,6 +160,10 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         return std::nullopt;
     case MachineCall::FinQueued:
         return afterOwnFin();
+    case MachineCall::TupleTaken:
+        if (m_state == TcpState::TimeWait || m_state == TcpState::FinWait2)
+            return moveTo(TcpState::Closed);
+        return std::nullopt;
     }
     return std::nullopt;
 }

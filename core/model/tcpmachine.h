@@ -26,6 +26,9 @@ enum class MachineCall
     // close() or shutdown(SHUT_WR/RDWR) of a synchronised socket that returned (or blocks) before its FIN
     // left: the kernel changes the state at the call and sends the FIN once the data queued before it is out.
     FinQueued,
+    // A new connect() sent its SYN on this socket's 4-tuple: the kernel let it take the tuple from the
+    // TIME_WAIT minisocket (an orphan in FIN_WAIT_2 is one too) and killed that (__inet_check_established).
+    TupleTaken,
 };
 
 class TcpMachine

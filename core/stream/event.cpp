@@ -22,6 +22,15 @@ constexpr std::array<FlagName, 6> kFlagOrder = {{{SegmentFlag::Syn, "SYN"},
                                                  {SegmentFlag::Psh, "PSH"},
                                                  {SegmentFlag::Ack, "ACK"},
                                                  {SegmentFlag::Urg, "URG"}}};
+// The enum value whose name (by index in names) is name.
+template <typename Enum, std::size_t N>
+std::optional<Enum> fromName(const std::array<std::string_view, N> &names, std::string_view name)
+{
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i] == name)
+            return static_cast<Enum>(i);
+    return std::nullopt;
+}
 } // namespace
 
 std::string_view kindName(EventKind kind)
@@ -31,10 +40,7 @@ std::string_view kindName(EventKind kind)
 
 std::optional<EventKind> kindFromName(std::string_view name)
 {
-    for (size_t i = 0; i < kKindNames.size(); ++i)
-        if (kKindNames[i] == name)
-            return static_cast<EventKind>(i);
-    return std::nullopt;
+    return fromName<EventKind>(kKindNames, name);
 }
 
 std::string_view stateName(TcpState state)
@@ -44,10 +50,7 @@ std::string_view stateName(TcpState state)
 
 std::optional<TcpState> stateFromName(std::string_view name)
 {
-    for (size_t i = 0; i < kStateNames.size(); ++i)
-        if (kStateNames[i] == name)
-            return static_cast<TcpState>(i);
-    return std::nullopt;
+    return fromName<TcpState>(kStateNames, name);
 }
 
 std::vector<std::string> flagNames(std::uint8_t flags)

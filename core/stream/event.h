@@ -142,6 +142,7 @@ struct PacketInfo
     std::uint32_t len = 0;  // payload bytes
     std::uint32_t win = 0;  // advertised window, unscaled
     std::string hdr;        // hex of the captured IP + TCP headers (for pcapng export), may be ""
+    std::string payload;    // hex of the payload's captured first bytes (at most len, for pcapng), may be ""
 };
 
 struct StateInfo

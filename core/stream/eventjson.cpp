@@ -95,6 +95,8 @@ void putPayload(Json &j, const PacketInfo &p)
     j["win"] = p.win;
     if (!p.hdr.empty())
         j["hdr"] = p.hdr;
+    if (!p.payload.empty())
+        j["payload"] = p.payload;
 }
 void putPayload(Json &j, const StateInfo &p)
 {
@@ -318,7 +320,8 @@ EventPayload readPayload(EventKind kind, Reader &r)
                      r.u32("ack"),
                      r.u32("len"),
                      r.u32("win"),
-                     r.optStr("hdr")};
+                     r.optStr("hdr"),
+                     r.optStr("payload")};
         if (const Json *flags = r.field("flags"); flags && flags->is_array()) {
             for (const auto &f : *flags) {
                 auto bit = f.is_string() ? flagFromName(f.get<std::string>()) : std::nullopt;

@@ -20,6 +20,9 @@ inline constexpr std::size_t kMaxScenarioSourceBytes = 4 * 1024 * 1024;
 // Socket and actor names ("server.1", "client").
 inline constexpr std::size_t kMaxNameBytes = 128;
 inline constexpr std::size_t kMaxArgs = 32;
+// All the lab may write to the parent in one run: the longest run the parser accepts writes far less, a lab
+// that floods its pipe is stopped here.
+inline constexpr std::int64_t kMaxLabStreamBytes = 1LL << 30;
 // Events in one stream: a run of the longest scenario the parser accepts stays far below this.
 inline constexpr std::int64_t kMaxEvents = 4'000'000;
 inline constexpr std::size_t kMaxSockets = 65'536;

@@ -100,6 +100,31 @@ PY
     cat "$tmp/py" | grep -q pages= && echo "$s: $(grep pages= "$tmp/py")"
 done
 
+# pcapng in tshark: every call with its result, the signals and the state changes listed beside the segments (as
+# frame comments and as frames Wireshark lists), and the payload bytes, so Follow TCP Stream shows the data.
+expect_rc 0 "pcapng of three-way-handshake" "$bin" export three-way-handshake --format pcapng -o "$tmp/hs.pcapng"
+tshark -r "$tmp/hs.pcapng" -T fields -e frame.comment >"$tmp/comments" 2>"$tmp/err"
+expect_grep '^client: connect\([0-9]+, 127\.0\.0\.1:5000\) = 0$' "$tmp/comments" "pcapng: connect with its result"
+expect_grep '^client: send\([0-9]+, "hello", 5\) = 5$' "$tmp/comments" "pcapng: send with its result"
+expect_grep '^server: close\([0-9]+\) = 0$' "$tmp/comments" "pcapng: close"
+expect_grep '^client\.1: SYN_SENT -> ESTABLISHED$' "$tmp/comments" "pcapng: state change"
+expect_grep '^client\.1 -> server\.1$' "$tmp/comments" "pcapng: segments still commented from -> to"
+tshark -r "$tmp/hs.pcapng" >"$tmp/list" 2>"$tmp/err"
+expect_grep 'Syslog .*client: send\([0-9]+, "hello", 5\) = 5' "$tmp/list" "pcapng: Wireshark lists the call in the Info column"
+# In the list, connect() comes before the handshake it caused, accept() after it (accept sends nothing).
+python3 - "$tmp/list" <<'PY' >"$tmp/py" 2>&1 && ok || { fail "pcapng: connect, handshake, accept in order"; sed 's/^/  | /' "$tmp/py"; }
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+at = lambda pat: next(i for i, l in enumerate(lines) if re.search(pat, l))
+start, syn, ack, end = at(r"connect\(.*\) = 0"), at(r"\[SYN\]"), at(r"\[ACK\] Seq=1 Ack=1 "), at(r"accept\(.*\) = ")
+assert start < syn < ack < end, (start, syn, ack, end, lines)
+PY
+tshark -r "$tmp/hs.pcapng" -V >"$tmp/verbose" 2>"$tmp/err"
+expect_grep '^Packet comments' "$tmp/verbose" "pcapng: tshark -V shows the comments"
+tshark -r "$tmp/hs.pcapng" -q -z follow,tcp,ascii,0 >"$tmp/follow" 2>"$tmp/err"
+expect_grep '^hello$' "$tmp/follow" "pcapng: Follow TCP Stream shows the bytes sent"
+expect_grep '^Node 0: 127\.0\.0\.1:[0-9]+$' "$tmp/follow" "pcapng: Follow TCP Stream names the ends"
+
 # A scenario straight to an image, with the log on stdout.
 expect_rc 0 "scenario to svg with --log" "$bin" export close-unread-data --view sequence --format svg -o "$tmp/direct.svg" --log
 expect_grep "server\.1 -> client\.1 +RST ACK" "$tmp/out" "--log prints the log"
@@ -141,12 +166,18 @@ expect_rc 2 "unwritable output" "$bin" export "$tmp/close-unread-data/run.sockru
 [ "$(cat "$tmp/keep.png")" = "precious" ] && ok || fail "an existing output file was touched by a failed export"
 [ -z "$(ls -A "$tmp" | grep '^\.keep')" ] && ok || fail "a temporary file was left behind"
 
-# No display at all: `open` runs headless and leaves a figure.
+# No display at all: `open` writes nothing unasked and says how to export; --headless-export (what
+# scripts/run.sh passes) runs it headless and leaves the figure where it was asked.
 mkdir -p "$tmp/headless" # (a directory named like the built-in would be taken for a file)
 ( cd "$tmp/headless" && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" open close-unread-data >"$tmp/out" 2>"$tmp/err" ); rc=$?
-[ "$rc" -eq 0 ] && ok || { fail "headless open: exit $rc"; sed 's/^/  | /' "$tmp/err" | head; }
-[ -s "$tmp/headless/sockscope-close-unread-data.png" ] && ok || fail "headless open wrote no figure"
+[ "$rc" -eq 2 ] && ok || { fail "headless open without --headless-export: exit $rc, wanted 2"; sed 's/^/  | /' "$tmp/err" | head; }
+[ -z "$(ls -A "$tmp/headless")" ] && ok || fail "headless open wrote $(ls -A "$tmp/headless") unasked"
+expect_grep "use 'sockscope export close-unread-data -o fig.png'" "$tmp/err" "headless open says how to export"
+( cd "$tmp/headless" && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" open --headless-export fig.png close-unread-data >"$tmp/out" 2>"$tmp/err" ); rc=$?
+[ "$rc" -eq 0 ] && ok || { fail "headless open --headless-export: exit $rc"; sed 's/^/  | /' "$tmp/err" | head; }
+[ -s "$tmp/headless/fig.png" ] && ok || fail "headless open --headless-export wrote no figure"
 expect_grep "RST ACK" "$tmp/out" "headless open prints the log"
+expect_grep "figure written to $tmp/headless/fig.png" "$tmp/err" "headless open says where the figure is"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Export formats (human log, run files, pcapng, Mermaid/PlantUML) checked on a hand-made event stream, and,
 // once the lab runs scenarios, on real runs.
+#include "testsupport.h"
+
+#include "core/io/capturenotes.h"
 #include "core/io/pcapng.h"
 #include "core/io/runfile.h"
 #include "core/io/textdiagram.h"
@@ -46,12 +49,13 @@ public:
         add(tUs, ReturnInfo{id, r, std::move(err), 1000, std::move(data)});
     }
     void packet(std::int64_t tUs, const std::string &from, const std::string &to, std::uint8_t flags, std::uint32_t seq,
-                std::uint32_t ack, std::uint32_t len = 0)
+                std::uint32_t ack, const std::string &payload = {})
     {
         const bool fromClient = from.rfind("client", 0) == 0;
         const std::string c = "127.0.0.1:40000", s = "127.0.0.1:5000";
+        const auto len = static_cast<std::uint32_t>(payload.size());
         add(tUs, PacketInfo{from, to, fromClient ? c : s, fromClient ? s : c, flags, seq, ack, len, 65483,
-                            tcpHeaderHex(fromClient, flags, seq, ack, len)});
+                            tcpHeaderHex(fromClient, flags, seq, ack, len), hex({payload.begin(), payload.end()})});
     }
     void state(std::int64_t tUs, const std::string &sock, TcpState from, TcpState to)
     {
@@ -88,9 +92,14 @@ public:
         h[32] = 0x50;
         h[33] = flags;
         h[34] = 0xff, h[35] = 0xcb;
+        return hex(h);
+    }
+
+    static std::string hex(const std::vector<std::uint8_t> &bytes)
+    {
         static const char *kHex = "0123456789abcdef";
         std::string out;
-        for (auto b : h) {
+        for (auto b : bytes) {
             out += kHex[b >> 4];
             out += kHex[b & 15];
         }
@@ -149,7 +158,7 @@ std::vector<Event> handMadeRun()
     s.add(15241, SocketInfo{"server.1", "server", "accepted", 4, "127.0.0.1:5000", "127.0.0.1:40000"});
     s.step(15300, 6, "client", "send(C, \"hello\\n\")");
     id = s.call(15301, 6, "client", "send", 3, "client.1", {str("data", "hello\n")});
-    s.packet(15310, "client.1", "server.1", kPsh | kAck, 1, 1, 6);
+    s.packet(15310, "client.1", "server.1", kPsh | kAck, 1, 1, "hello\n");
     s.ret(15311, id, 6);
     s.packet(15320, "server.1", "client.1", kAck, 1, 7);
     s.add(15321, QueueInfo{"server.1", 6, 0});
@@ -185,22 +194,7 @@ int packetCount(const std::vector<Event> &events)
     return n;
 }
 
-// A scratch directory per test, removed with its files.
-class TempDir
-{
-public:
-    TempDir()
-    {
-        std::string tmpl = ::testing::TempDir() + "sockscope-fmt-XXXXXX";
-        m_path = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-    }
-    ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-    std::string file(const std::string &name) const { return m_path + "/" + name; }
-    const std::string &path() const { return m_path; }
-
-private:
-    std::string m_path;
-};
+using TempDir = sockscope::test::TempDir;
 
 std::string readFile(const std::string &path)
 {
@@ -243,6 +237,7 @@ std::string loadError(const TempDir &dir, const std::string &text)
 // A minimal pcapng reader, independent of the writer, for machines without tshark and to check block layout.
 struct PcapPacket
 {
+    std::uint32_t interface = 0;
     std::uint64_t tsNs = 0;
     std::uint32_t capLen = 0, origLen = 0;
     std::string data, comment;
@@ -257,9 +252,16 @@ struct PcapPacket
 struct PcapFile
 {
     std::string error; // empty when the file is well formed
-    int linktype = -1;
-    int tsresol = 6;
+    std::vector<int> linktypes, tsresols;
     std::vector<PcapPacket> packets;
+    std::vector<PcapPacket> on(std::uint32_t interface) const
+    {
+        std::vector<PcapPacket> out;
+        for (const auto &p : packets)
+            if (p.interface == interface)
+                out.push_back(p);
+        return out;
+    }
 };
 
 PcapFile readPcapng(const std::string &b)
@@ -296,13 +298,15 @@ PcapFile readPcapng(const std::string &b)
         if (blocks++ == 0 && (type != 0x0A0D0D0A || u32(at + 8) != 0x1A2B3C4D || u16(at + 12) != 1))
             return f.error = "no section header first", f;
         if (type == 1) {
-            f.linktype = u16(at + 8);
+            f.linktypes.push_back(u16(at + 8));
+            f.tsresols.push_back(6);
             options(at + 16, at + len - 4, [&](int code, const std::string &v) {
                 if (code == 9)
-                    f.tsresol = static_cast<std::uint8_t>(v.at(0));
+                    f.tsresols.back() = static_cast<std::uint8_t>(v.at(0));
             });
         } else if (type == 6) {
             PcapPacket p;
+            p.interface = u32(at + 8);
             p.tsNs = (std::uint64_t{u32(at + 12)} << 32) | u32(at + 16);
             p.capLen = u32(at + 20);
             p.origLen = u32(at + 24);
@@ -340,8 +344,8 @@ std::vector<std::string> tsharkPackets(const std::string &path)
 {
     std::vector<std::string> out;
     std::istringstream lines(shellOutput("tshark -r '" + path +
-                                         "' -T fields -E separator=';' -e tcp.flags -e frame.len -e frame.comment "
-                                         "2>/dev/null"));
+                                         "' -Y tcp -T fields -E separator=';' -e tcp.flags -e frame.len -e "
+                                         "frame.comment 2>/dev/null"));
     for (std::string line; std::getline(lines, line);) {
         auto a = line.find(';'), b = line.find(';', a + 1);
         const unsigned flags = std::stoul(line.substr(0, a), nullptr, 16) & 0x3f;
@@ -362,12 +366,31 @@ std::vector<std::string> expectedPackets(const std::vector<Event> &events)
     return out;
 }
 
+std::string unhex(const std::string &hex)
+{
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return out;
+}
+
+// tshark's frame comments of the event frames (interface 1), one per line.
+std::vector<std::string> tsharkNotes(const std::string &path)
+{
+    std::vector<std::string> out;
+    std::istringstream lines(
+        shellOutput("tshark -r '" + path + "' -Y 'frame.interface_id == 1' -T fields -e frame.comment 2>/dev/null"));
+    for (std::string line; std::getline(lines, line);)
+        out.push_back(line);
+    return out;
+}
+
 void checkPcapng(const std::vector<Event> &events, const std::string &path)
 {
     const PcapFile f = readPcapng(readFile(path));
     ASSERT_EQ(f.error, "");
-    EXPECT_EQ(f.linktype, 101);
-    EXPECT_EQ(f.tsresol, 9);
+    EXPECT_EQ(f.linktypes, (std::vector<int>{101, 252}));
+    EXPECT_EQ(f.tsresols, (std::vector<int>{9, 9}));
     std::int64_t start = 0;
     std::vector<const Event *> packets;
     for (const auto &e : events) {
@@ -376,18 +399,38 @@ void checkPcapng(const std::vector<Event> &events, const std::string &path)
         if (const auto *p = e.as<PacketInfo>(); p && !p->hdr.empty())
             packets.push_back(&e);
     }
-    ASSERT_EQ(f.packets.size(), packets.size());
+    const std::vector<PcapPacket> segments = f.on(0);
+    ASSERT_EQ(segments.size(), packets.size());
     for (std::size_t i = 0; i < packets.size(); ++i) {
         const auto &p = *packets[i]->as<PacketInfo>();
-        EXPECT_EQ(f.packets[i].tsNs, static_cast<std::uint64_t>(start + packets[i]->tNs)) << i;
-        EXPECT_EQ(f.packets[i].capLen, p.hdr.size() / 2) << i;
-        EXPECT_EQ(f.packets[i].origLen, p.hdr.size() / 2 + p.len) << i;
-        EXPECT_EQ(f.packets[i].tcpFlags() & 0x3f, p.flags) << i;
+        EXPECT_EQ(segments[i].tsNs, static_cast<std::uint64_t>(start + packets[i]->tNs)) << i;
+        // The headers, then the payload's captured bytes.
+        EXPECT_EQ(segments[i].data, unhex(p.hdr) + unhex(p.payload)) << i;
+        EXPECT_EQ(segments[i].capLen, (p.hdr.size() + p.payload.size()) / 2) << i;
+        EXPECT_EQ(segments[i].origLen, p.hdr.size() / 2 + p.len) << i;
+        EXPECT_EQ(segments[i].tcpFlags() & 0x3f, p.flags) << i;
     }
-    if (haveTshark())
+    // One event frame per note, its text both its comment and (after the exported-PDU tags) its bytes.
+    const std::vector<CaptureNote> notes = captureNotes(events);
+    const std::vector<PcapPacket> frames = f.on(1);
+    ASSERT_EQ(frames.size(), notes.size());
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+        EXPECT_EQ(frames[i].comment, notes[i].text) << i;
+        EXPECT_EQ(frames[i].tsNs, static_cast<std::uint64_t>(start + notes[i].tNs)) << i;
+        EXPECT_EQ(frames[i].data, std::string("\0\x0c\0\x06syslog\0\0\0\0", 14) + notes[i].text) << i;
+    }
+    // Segments and event frames in one time order, as Wireshark lists them.
+    for (std::size_t i = 1; i < f.packets.size(); ++i)
+        EXPECT_LE(f.packets[i - 1].tsNs, f.packets[i].tsNs) << i;
+    if (haveTshark()) {
         EXPECT_EQ(tsharkPackets(path), expectedPackets(events));
-    else
+        std::vector<std::string> texts;
+        for (const auto &n : notes)
+            texts.push_back(n.text);
+        EXPECT_EQ(tsharkNotes(path), texts);
+    } else {
         std::cout << "tshark not installed: checked with the built-in reader only\n";
+    }
 }
 
 int countMatches(const std::string &text, const std::string &pattern)
@@ -412,22 +455,24 @@ SegmentCounts segmentCounts(const std::vector<Event> &events)
     return c;
 }
 
-// One message per segment, drawn dashed for pure ACKs and crossed for RSTs, in both languages.
+// One message per segment, drawn dashed for pure ACKs, in both languages; a RST is an arrow like the others (it
+// arrived), never a "lost" cross.
 void checkDiagramMessages(const std::vector<Event> &events)
 {
     const SegmentCounts c = segmentCounts(events);
     const std::string mermaid = toMermaid(events), plant = toPlantUml(events);
     EXPECT_EQ(mermaid.rfind("sequenceDiagram\n", 0), 0u);
-    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+(->>|-->>|-x)p\d+: )"), c.all) << mermaid;
+    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+(->>|-->>)p\d+: )"), c.all) << mermaid;
     EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+-->>p\d+: )"), c.pureAcks);
-    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+-xp\d+: )"), c.rsts);
+    EXPECT_EQ(countMatches(mermaid, R"(\n    p\d+->>p\d+: [^\n]*RST)"), c.rsts);
+    EXPECT_EQ(countMatches(mermaid, R"(-x|--x)"), 0);
     EXPECT_EQ(plant.rfind("@startuml\n", 0), 0u);
     EXPECT_NE(plant.find("\n@enduml\n"), std::string::npos);
-    EXPECT_EQ(countMatches(plant, R"(\np\d+ (->|-->|->x) p\d+ : )"), c.all) << plant;
+    EXPECT_EQ(countMatches(plant, R"(\np\d+ (->|-->) p\d+ : )"), c.all) << plant;
     EXPECT_EQ(countMatches(plant, R"(\np\d+ --> p\d+ : )"), c.pureAcks);
-    EXPECT_EQ(countMatches(plant, R"(\np\d+ ->x p\d+ : )"), c.rsts);
-    EXPECT_EQ(countMatches(mermaid, "\n    box "), countMatches(plant, "\nbox "));
-    EXPECT_EQ(countMatches(plant, "\nbox "), countMatches(plant, "\nend box\n"));
+    EXPECT_EQ(countMatches(plant, R"(\np\d+ -> p\d+ : [^\n]*RST)"), c.rsts);
+    EXPECT_EQ(countMatches(plant, R"(->x|-->x)"), 0);
+    EXPECT_EQ(countMatches(mermaid, "\n    participant "), countMatches(plant, "\nparticipant "));
 }
 
 // PlantUML's own parser, when it is installed: "-syntax" names the diagram type or reports an error.
@@ -690,7 +735,50 @@ TEST(Pcapng, EverySegmentReadsBackWithItsFlagsAndTime)
     EXPECT_EQ(stats.written, packetCount(events) - 1);
     EXPECT_EQ(stats.skipped, 1);
     checkPcapng(events, path);
-    EXPECT_EQ(readPcapng(readFile(path)).packets.at(0).comment, "client.1 -> server.1");
+    const PcapFile f = readPcapng(readFile(path));
+    EXPECT_EQ(f.on(0).at(0).comment, "client.1 -> server.1");
+    EXPECT_EQ(stats.notes, static_cast<int>(f.on(1).size()));
+    // The event frames' comments, as Wireshark's frame.comment shows them, in the order it lists the frames.
+    std::vector<std::string> listed;
+    for (const auto &p : f.packets)
+        listed.push_back((p.interface == 0 ? "segment: " : "") + p.comment);
+    const std::vector<std::string> expected{
+        "server: socket(v4) = 3",
+        "server: bind(3, 127.0.0.1:5000) = 0",
+        "server: listen(3, 1) = 0",
+        "server.listen: CLOSED -> LISTEN",
+        "server: accept(3) <unfinished ...>", // blocked: the client's steps ran before it returned
+        "client: socket(v4) = 3",
+        "client: connect(3, 127.0.0.1:5000) = 0", // at its entry, before the handshake it caused
+        "segment: client.1 -> server.1",
+        "client.1: CLOSED -> SYN_SENT",
+        "segment: server.1 -> client.1",
+        "server.1: LISTEN -> SYN_RECEIVED",
+        "segment: client.1 -> server.1",
+        "client.1: SYN_SENT -> ESTABLISHED",
+        "server.1: SYN_RECEIVED -> ESTABLISHED",
+        "server: <... accept resumed> = 4",
+        "client: send(3, \"hello\\n\") = 6",
+        "segment: client.1 -> server.1",
+        "segment: server.1 -> client.1",
+        "server: close(4) = 0",
+        "segment: server.1 -> client.1",
+        "server.1: ESTABLISHED -> CLOSED",
+        "client.1: ESTABLISHED -> CLOSED", // the kernel's agreeing snapshot after it is left out
+        "client: epoll_wait(3, EPOLLIN, 100) = 1 [EPOLLIN EPOLLERR EPOLLHUP]",
+        "client: recv(3, 100) = -1 ECONNRESET (Connection reset by peer)",
+        "client: send(3, \"x\") = -1 EPIPE (Broken pipe)",
+        "client: --- SIGPIPE ---",
+        "CHECK FAILED step 10: expected = 1, got = -1 EPIPE",
+        "server.1: kernel says TIME_WAIT, derived CLOSED (CONTRADICTION)",
+        // The segment without headers is not in the file.
+    };
+    EXPECT_EQ(listed, expected);
+    // Follow TCP Stream: the payload's bytes are in the file.
+    EXPECT_NE(f.on(0).at(3).data.find("hello\n"), std::string::npos);
+    if (haveTshark())
+        EXPECT_NE(shellOutput("tshark -r '" + path + "' -q -z follow,tcp,ascii,0 2>/dev/null").find("\nhello\n"),
+                  std::string::npos);
     EXPECT_FALSE(writePcapng(dir.file("no/such/dir/x.pcapng"), events, &error));
     EXPECT_NE(error.find("cannot create a temporary file"), std::string::npos) << error;
 }
@@ -703,36 +791,68 @@ TEST(Pcapng, NoPacketsIsAValidEmptyCapture)
     checkPcapng(events, dir.file("empty.pcapng"));
 }
 
-TEST(TextDiagram, MermaidHasBoxesNotesAndOneMessagePerSegment)
+TEST(TextDiagram, MermaidReadsLikeAHandWrittenDiagram)
 {
     const auto events = handMadeRun();
     checkDiagramMessages(events);
-    const std::string m = toMermaid(events);
-    EXPECT_NE(m.find("    box transparent server\n        participant p0 as server.listen\n        participant p1 as "
-                     "server.1\n    end\n    box transparent client\n        participant p2 as client.1\n    end\n"),
-              std::string::npos)
-        << m;
-    EXPECT_NE(m.find("    Note over p0: accept(3) blocks\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p0: accept resumed = 4\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p1: close(4) = 0\n    p1-xp2: RST ACK seq=1 ack=7\n"), std::string::npos);
-    EXPECT_NE(m.find("    p2-->>p1: ACK seq=1 ack=1\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p1: ESTABLISHED \u2192 CLOSED\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p2: recv(3, 100) = -1 ECONNRESET\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p2: SIGPIPE (default action would terminate the process)\n"), std::string::npos);
-    EXPECT_NE(m.find("    Note over p1: kernel says TIME_WAIT, derived CLOSED (CONTRADICTION)\n"), std::string::npos);
-    EXPECT_EQ(m.find("server.listen: CLOSED"), std::string::npos);
+    // Written by hand from handMadeRun(): a title, a participant per actor naming its sockets, the step's note
+    // across the diagram, a RST drawn as an arrow like any segment, sockets named where an actor has two.
+    const std::string expected = R"(sequenceDiagram
+    title close() with unread data sends RST
+    participant p0 as server (server.listen, server.1)
+    participant p1 as client (client.1)
+    Note over p0: socket(v4) = 3
+    Note over p0: bind(3, 127.0.0.1:5000) = 0
+    Note over p0: listen(3, 1) = 0
+    Note over p0: server.listen: CLOSED → LISTEN
+    Note over p0: accept(3) blocks
+    Note over p0,p1: The client connects while accept() waits.
+    Note over p1: socket(v4) = 3
+    Note over p1: connect(3, 127.0.0.1:5000) = 0
+    p1->>p0: client.1 → server.1: SYN seq=0
+    Note over p1: CLOSED → SYN_SENT
+    p0->>p1: server.1 → client.1: SYN ACK seq=0 ack=1
+    Note over p0: server.1: LISTEN → SYN_RECEIVED
+    p1-->>p0: client.1 → server.1: ACK seq=1 ack=1
+    Note over p1: SYN_SENT → ESTABLISHED
+    Note over p0: server.1: SYN_RECEIVED → ESTABLISHED
+    Note over p0: accept(3) = 4 (after blocking)
+    Note over p1: send(3, #34;hello\n#34;) = 6
+    p1->>p0: client.1 → server.1: PSH ACK seq=1 ack=1 len=6
+    p0-->>p1: server.1 → client.1: ACK seq=1 ack=7
+    Note over p0: close(4) = 0
+    p0->>p1: server.1 → client.1: RST ACK seq=1 ack=7
+    Note over p0: server.1: ESTABLISHED → CLOSED
+    Note over p1: ESTABLISHED → CLOSED
+    Note over p1: epoll_wait(3, EPOLLIN, 100) = 1 [EPOLLIN EPOLLERR EPOLLHUP]
+    Note over p1: recv(3, 100) = -1 ECONNRESET
+    Note over p1: send(3, #34;x#34;) = -1 EPIPE
+    Note over p1: SIGPIPE (default action would terminate the process)
+    Note over p0: server.1: kernel says TIME_WAIT, derived CLOSED (CONTRADICTION)
+)";
+    EXPECT_EQ(toMermaid(events), expected);
 }
 
 TEST(TextDiagram, PlantUmlSaysTheSameInItsSyntax)
 {
     const auto events = handMadeRun();
     const std::string p = toPlantUml(events);
-    EXPECT_NE(p.find("box \"server\"\n    participant \"server.listen\" as p0\n    participant \"server.1\" as p1\nend "
-                     "box\n"),
-              std::string::npos)
+    // Line for line the Mermaid diagram above (plus @enduml), in PlantUML's words.
+    EXPECT_EQ(countMatches(p, "\n"), countMatches(toMermaid(events), "\n") + 1);
+    EXPECT_EQ(p.rfind("@startuml\ntitle close() with unread data sends RST\nparticipant \"server (server.listen, "
+                      "server.1)\" as p0\nparticipant \"client (client.1)\" as p1\nnote over p0 : socket(v4) = 3\n",
+                      0),
+              0u)
         << p;
-    EXPECT_NE(p.find("note over p1 : close(4) = 0\np1 ->x p2 : RST ACK seq=1 ack=7\n"), std::string::npos);
-    EXPECT_NE(p.find("p2 --> p1 : ACK seq=1 ack=1\n"), std::string::npos);
+    for (const char *line :
+         {"note over p0, p1 : The client connects while accept() waits.\n",
+          "p1 -> p0 : client.1 → server.1: SYN seq=0\n", "p1 --> p0 : client.1 → server.1: ACK seq=1 ack=1\n",
+          "note over p0 : accept(3) = 4 (after blocking)\n",
+          "note over p1 : send(3, <U+0022>hello<U+005C>n<U+0022>) = 6\n",
+          "note over p0 : close(4) = 0\np0 -> p1 : server.1 → client.1: RST ACK seq=1 ack=7\n",
+          "note over p1 : ESTABLISHED → CLOSED\n"})
+        EXPECT_NE(p.find(line), std::string::npos) << line << p;
+    EXPECT_EQ(p.substr(p.size() - 8), "@enduml\n");
     checkPlantUmlSyntax(p);
 }
 
@@ -742,7 +862,7 @@ TEST(TextDiagram, TextThatWouldBreakTheSyntaxIsEscaped)
         Event{0, 0, SocketInfo{"A.1", "A", "connect", 3, "", ""}},
         Event{1, 1, SyscallInfo{1, 0, "A", "send", 3, "A.1", {{"data", "a;b#c%%d<e>f\"g\\h\n--**//~end", false}}}},
         Event{2, 2, ReturnInfo{1, 27, "", 1, std::nullopt}},
-        // An end no socket owns (a RST from a closed port) is drawn outside the boxes, named by its address.
+        // An end no socket owns (a RST from a closed port) is a participant of its own, named by its address.
         Event{3, 3, PacketInfo{"", "A.1", "127.0.0.1:5001", "127.0.0.1:40000", kRst | kAck, 0, 1, 0, 0, ""}},
     };
     const std::string m = toMermaid(events);
@@ -750,16 +870,17 @@ TEST(TextDiagram, TextThatWouldBreakTheSyntaxIsEscaped)
         m.find("    Note over p0: send(3, #34;a#59;b#35;c#37;#37;d#60;e#62;f\\#34;g\\\\h\\n--**//~end#34;) = 27\n"),
         std::string::npos)
         << m;
-    EXPECT_NE(m.find("    end\n    participant p1 as 127.0.0.1:5001\n"), std::string::npos) << m;
-    EXPECT_NE(m.find("\n    p1-xp0: RST ACK seq=0 ack=1\n"), std::string::npos) << m;
+    EXPECT_EQ(m.find("sequenceDiagram\n    participant p0 as A (A.1)\n    participant p1 as 127.0.0.1:5001\n"), 0u)
+        << m;
+    EXPECT_NE(m.find("\n    p1->>p0: RST ACK seq=0 ack=1\n"), std::string::npos) << m;
     const std::string p = toPlantUml(events);
     // The log's own escapes (\" \\ \n) come through as literal backslashes; creole markers are split.
     EXPECT_NE(p.find("note over p0 : send(3, <U+0022>a;b#c%%d<e>f<U+005C><U+0022>g<U+005C><U+005C>h<U+005C>n-<U+200B>-*"
                      "<U+200B>*/<U+200B>/<U+007E>end<U+0022>) = 27\n"),
               std::string::npos)
         << p;
-    EXPECT_NE(p.find("end box\nparticipant \"127.0.0.1:5001\" as p1\n"), std::string::npos) << p;
-    EXPECT_NE(p.find("\np1 ->x p0 : RST ACK seq=0 ack=1\n"), std::string::npos) << p;
+    EXPECT_NE(p.find("participant \"A (A.1)\" as p0\nparticipant \"127.0.0.1:5001\" as p1\n"), std::string::npos) << p;
+    EXPECT_NE(p.find("\np1 -> p0 : RST ACK seq=0 ack=1\n"), std::string::npos) << p;
     checkDiagramMessages(events);
     checkPlantUmlSyntax(p);
 }
@@ -858,8 +979,13 @@ TEST_P(RealRun, EveryFormatHoldsTheRun)
     // pcapng: with capture on every segment carries its headers and reads back with its flags.
     PcapngStats stats;
     ASSERT_TRUE(writePcapng(dir.file(name + ".pcapng"), events, &error, &stats)) << error;
-    if (events.front().as<RunInfo>()->capture)
+    if (events.front().as<RunInfo>()->capture) {
         EXPECT_EQ(stats.skipped, 0);
+        // Scenario data is small: every segment's payload is captured whole, for Follow TCP Stream.
+        for (const auto &e : events)
+            if (const auto *p = e.as<PacketInfo>(); p && p->len <= 512)
+                EXPECT_EQ(p->payload.size(), 2u * p->len) << e.n;
+    }
     EXPECT_EQ(stats.written + stats.skipped, packetCount(events));
     checkPcapng(events, dir.file(name + ".pcapng"));
 
@@ -879,6 +1005,42 @@ TEST_P(RealRun, EveryFormatHoldsTheRun)
     } else {
         std::cout << "no golden log for " << name << " (" << golden << ")\n";
     }
+}
+
+// A real run's pcapng read back: the calls with their results beside the segments, and the payload in them.
+TEST(PcapngOfARealRun, HoldsTheCallsAndThePayload)
+{
+    const auto events = sockscope::test::runScenario(sockscope::test::loadBuiltin("three-way-handshake"));
+    ASSERT_TRUE(events.front().as<RunInfo>()->capture)
+        << "capture is off: " << events.front().as<RunInfo>()->captureNote;
+    TempDir dir;
+    std::string error;
+    ASSERT_TRUE(writePcapng(dir.file("hs.pcapng"), events, &error)) << error;
+    const PcapFile f = readPcapng(readFile(dir.file("hs.pcapng")));
+    ASSERT_EQ(f.error, "");
+    std::string comments;
+    for (const auto &p : f.packets)
+        comments += (p.interface == 0 ? "[segment] " : "") + p.comment + "\n";
+    // In the order Wireshark lists them: connect() before its handshake, accept() (which sends nothing) after.
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(client: connect\(\d+, 127\.0\.0\.1:5000\) = 0
+\[segment\] client\.1 -> server\.1
+client\.1: CLOSED -> SYN_SENT
+server\.1: LISTEN -> SYN_RECEIVED
+\[segment\] server\.1 -> client\.1
+)"))) << comments;
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(\nserver: accept\(\d+\) = \d+\n)"))) << comments;
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(\nclient: send\(\d+, "hello", 5\) = 5\n)"))) << comments;
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(\nserver: recv\(\d+, 100\) = 5 \[hello\]\n)"))) << comments;
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(\nserver: recv\(\d+, 100\) = 0\n)"))) << comments;
+    EXPECT_TRUE(std::regex_search(comments, std::regex(R"(\nserver\.1: LAST_ACK -> CLOSED\n)"))) << comments;
+    // The one segment with data carries it: the bytes after its headers are "hello".
+    int withData = 0;
+    for (const auto &p : f.on(0))
+        if (p.data.size() >= 5 && p.data.compare(p.data.size() - 5, 5, "hello") == 0) {
+            ++withData;
+            EXPECT_EQ(p.capLen, p.origLen);
+        }
+    EXPECT_EQ(withData, 1) << comments;
 }
 
 INSTANTIATE_TEST_SUITE_P(Builtins, RealRun, ::testing::ValuesIn(builtinNames()),

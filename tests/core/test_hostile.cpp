@@ -31,20 +31,7 @@ const std::string kRun = R"({"n":0,"t_ns":0,"kind":"run","version":1,"scenario":
                          R"("isolation":"netns","capture":true})";
 const std::string kEnd = R"({"n":900000,"t_ns":9,"kind":"end","ok":true,"duration_ns":9,"packets":0,"drops":0})";
 
-class TempDir
-{
-public:
-    TempDir()
-    {
-        std::string tmpl = ::testing::TempDir() + "sockscope-hostile-XXXXXX";
-        m_path = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-    }
-    ~TempDir() { std::system(("rm -rf '" + m_path + "'").c_str()); }
-    std::string file(const std::string &name) const { return m_path + "/" + name; }
-
-private:
-    std::string m_path;
-};
+using TempDir = sockscope::test::TempDir;
 
 std::string loadError(const std::string &path, const std::string &text)
 {

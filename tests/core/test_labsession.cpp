@@ -60,22 +60,29 @@ Scenario stepsOnly(std::vector<Step> steps, int stepTimeoutMs = 1000)
     return s;
 }
 
-Step step(Call call, bool together = false, std::int64_t number = 0, int timeoutMs = 0)
-{
-    Step s;
-    s.call = call;
-    s.together = together;
-    s.number = number;
-    s.timeoutMs = timeoutMs;
-    return s;
-}
-
 LabOptions realLab()
 {
     LabOptions o;
     o.labBinary = SOCKSCOPE_LAB_BINARY;
     return o;
 }
+
+// A run in step mode on the real lab that keeps every event it pumps.
+struct SteppedRun
+{
+    std::vector<Event> events;
+    const EventSink sink = [this](Event &&e) { events.push_back(std::move(e)); };
+    std::string error;
+    std::unique_ptr<LabSession> session;
+
+    explicit SteppedRun(const Scenario &s, LabOptions o = realLab())
+    {
+        o.stepMode = true;
+        session = LabSession::start(s, o, &error);
+    }
+    // Pumps until the lab stops before its next step; false when pumping failed or the lab did not pause.
+    bool pumpToPause() { return session->pump(sink, &error) && session->paused(); }
+};
 
 // Sets SOCKSCOPE_LAB_BINARY for the lifetime of the object (the fake labs are chosen the way the tests would
 // choose them from outside: by the environment, with no labBinary option).
@@ -118,13 +125,13 @@ BoundedRun runBounded(const Scenario &s, const LabOptions &o, std::chrono::secon
 TEST(LabBudget, GroupAndRunBudgets)
 {
     const Scenario s = stepsOnly({
-        step(Call::Socket),              // 0: 1000
-        step(Call::Close, true),         // 1: & with 2
-        step(Call::Close),               // 2: group 1-2 = 2000
-        step(Call::Sleep, false, 500),   // 3: 1000 + 500
-        step(Call::Poll, false, 0, 250), // 4: 1000 + 250
-        step(Call::Wait, true, 4000),    // 5: & with 6: 1000 + 4000
-        step(Call::Poll, false, 0, -1),  // 6: + 1000 (an infinite poll adds nothing here)
+        Step{.call = Call::Socket},                                 // 0: 1000
+        Step{.call = Call::Close, .together = true},                // 1: & with 2
+        Step{.call = Call::Close},                                  // 2: group 1-2 = 2000
+        Step{.call = Call::Sleep, .number = 500},                   // 3: 1000 + 500
+        Step{.call = Call::Poll, .timeoutMs = 250},                 // 4: 1000 + 250
+        Step{.call = Call::Wait, .number = 4000, .together = true}, // 5: & with 6: 1000 + 4000
+        Step{.call = Call::Poll, .timeoutMs = -1},                  // 6: + 1000 (an infinite poll adds nothing here)
     });
     struct Row
     {
@@ -137,7 +144,29 @@ TEST(LabBudget, GroupAndRunBudgets)
         EXPECT_EQ(runBudgetMs(s, r.first, 7), r.run) << "run from " << r.first;
     }
     EXPECT_EQ(groupBudgetMs(s, 99), kWatchdogSlackMs); // past the end: the run's own exit
-    EXPECT_EQ(groupBudgetMs(stepsOnly({step(Call::Sleep, false, 1'000'000'000)}), 0), kWatchdogCeilingMs);
+    EXPECT_EQ(groupBudgetMs(stepsOnly({Step{.call = Call::Sleep, .number = 1'000'000'000}}), 0), kWatchdogCeilingMs);
+}
+
+// The whole run's bound, by hand: a step timeout per step, every sleep, wait and poll timeout, the longest
+// linger per close() and shutdown(), the slack; and the ceiling for the longest file the parser accepts.
+TEST(LabBudget, RunBound)
+{
+    const Step linger{.call = Call::Setsockopt, .number = 1, .number2 = 5, .option = "SO_LINGER"};
+    const Step lingerOff{.call = Call::Setsockopt, .number = 0, .number2 = 60, .option = "SO_LINGER"};
+    const Scenario s = stepsOnly({
+        linger,                                                     // 1000
+        lingerOff,                                                  // 1000 (off: its 60 s never count)
+        Step{.call = Call::Sleep, .number = 500},                   // 1000 + 500
+        Step{.call = Call::Poll, .timeoutMs = 250},                 // 1000 + 250
+        Step{.call = Call::Wait, .number = 4000, .together = true}, // 1000 + 4000
+        Step{.call = Call::Close},                                  // 1000 + 5000
+        Step{.call = Call::Shutdown},                               // 1000 + 5000
+    });
+    EXPECT_EQ(runBoundMs(s, 7), 7 * 1000 + 500 + 250 + 4000 + 2 * 5000 + 7);
+    EXPECT_EQ(runBoundMs(stepsOnly({Step{.call = Call::Close}}), 7),
+              1000 + 7); // no SO_LINGER: close() counts no linger
+    EXPECT_EQ(runBoundMs(stepsOnly(std::vector<Step>(9999, Step{.call = Call::Socket}), 60000)), kWatchdogCeilingMs);
+    EXPECT_EQ(boundText(1001), "2 s");
 }
 
 // The watchdog budget is about 1 s here; the pause lasts 3 s. The run then steps and continues to its end.
@@ -146,58 +175,45 @@ TEST(LabSession, PauseLongerThanTheWatchdogKeepsTheRun)
     Scenario s = test::loadBuiltin("close-unread-data");
     s.stepTimeoutMs = 500; // the parent's budget only: the lab parses the source and keeps its own timeout
     LabOptions o = realLab();
-    o.stepMode = true;
     o.watchdogSlackMs = 500;
-    std::string error;
-    auto session = LabSession::start(s, o, &error);
-    ASSERT_TRUE(session) << error;
-    std::vector<Event> events;
-    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
-    ASSERT_TRUE(session->pump(sink, &error)) << error;
-    ASSERT_TRUE(session->paused());
-    EXPECT_EQ(session->nextStep(), 0);
-    ASSERT_TRUE(session->step());
-    ASSERT_TRUE(session->pump(sink, &error)) << error;
-    ASSERT_TRUE(session->paused());
-    EXPECT_EQ(session->nextStep(), 1);
+    SteppedRun r(s, o);
+    ASSERT_TRUE(r.session) << r.error;
+    ASSERT_TRUE(r.pumpToPause()) << r.error;
+    EXPECT_EQ(r.session->nextStep(), 0);
+    ASSERT_TRUE(r.session->step());
+    ASSERT_TRUE(r.pumpToPause()) << r.error;
+    EXPECT_EQ(r.session->nextStep(), 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(3 * (s.stepTimeoutMs + o.watchdogSlackMs)));
-    ASSERT_TRUE(session->step()) << "the paused lab was gone after the pause";
-    ASSERT_TRUE(session->pump(sink, &error)) << error;
-    ASSERT_TRUE(session->paused()) << error;
-    EXPECT_EQ(session->nextStep(), 2);
-    ASSERT_TRUE(session->resume());
-    while (session->pump(sink, &error))
-        ASSERT_FALSE(session->paused()) << "paused after continue";
-    EXPECT_TRUE(error.empty()) << error;
-    ASSERT_EQ(events.back().kind(), EventKind::End);
-    EXPECT_TRUE(events.back().as<EndInfo>()->ok) << events.back().as<EndInfo>()->error;
-    session.reset();
+    ASSERT_TRUE(r.session->step()) << "the paused lab was gone after the pause";
+    ASSERT_TRUE(r.pumpToPause()) << r.error;
+    EXPECT_EQ(r.session->nextStep(), 2);
+    ASSERT_TRUE(r.session->resume());
+    while (r.session->pump(r.sink, &r.error))
+        ASSERT_FALSE(r.session->paused()) << "paused after continue";
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    ASSERT_EQ(r.events.back().kind(), EventKind::End);
+    EXPECT_TRUE(r.events.back().as<EndInfo>()->ok) << r.events.back().as<EndInfo>()->error;
+    r.session.reset();
     EXPECT_TRUE(noChildLeft());
 }
 
 // Killed while paused: the next command fails (without SIGPIPE killing this process) and pump() says how.
 TEST(LabSession, LabKilledWhilePausedIsReportedInWords)
 {
-    LabOptions o = realLab();
-    o.stepMode = true;
-    std::string error;
-    auto session = LabSession::start(test::loadBuiltin("close-unread-data"), o, &error);
-    ASSERT_TRUE(session) << error;
-    std::vector<Event> events;
-    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
-    ASSERT_TRUE(session->pump(sink, &error)) << error;
-    ASSERT_TRUE(session->paused());
+    SteppedRun r(test::loadBuiltin("close-unread-data"));
+    ASSERT_TRUE(r.session) << r.error;
+    ASSERT_TRUE(r.pumpToPause()) << r.error;
     const std::vector<pid_t> labs = children();
     ASSERT_EQ(labs.size(), 1u);
     ASSERT_EQ(::kill(labs.front(), SIGKILL), 0);
     siginfo_t info{}; // gone for good (a zombie, its pipes released), and still ours to reap
     ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(labs.front()), &info, WEXITED | WNOWAIT), 0);
-    EXPECT_FALSE(session->step()); // EPIPE, and this process is still here
-    EXPECT_FALSE(session->pump(sink, &error));
-    EXPECT_NE(error.find("killed by SIGKILL"), std::string::npos) << error;
-    ASSERT_FALSE(events.empty());
-    ASSERT_EQ(events.back().kind(), EventKind::End); // synthesised, with the reason
-    EXPECT_FALSE(events.back().as<EndInfo>()->ok);
+    EXPECT_FALSE(r.session->step()); // EPIPE, and this process is still here
+    EXPECT_FALSE(r.session->pump(r.sink, &r.error));
+    EXPECT_NE(r.error.find("killed by SIGKILL"), std::string::npos) << r.error;
+    ASSERT_FALSE(r.events.empty());
+    ASSERT_EQ(r.events.back().kind(), EventKind::End); // synthesised, with the reason
+    EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
     EXPECT_TRUE(noChildLeft()); // reaped by pump(), before the session is gone
 }
 
@@ -243,7 +259,8 @@ TEST(FakeLab, EndWithoutExitIsKilledAfterTheGrace)
     o.exitGraceMs = 300;
     const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(30));
     ASSERT_TRUE(r.returned) << "waited for a lab that never exits";
-    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_NE(r.error.find("wrote its end event but did not exit within 300 ms and was killed"), std::string::npos)
+        << r.error;
     ASSERT_EQ(r.events.size(), 2u);
     EXPECT_EQ(r.events.back().kind(), EventKind::End);
     EXPECT_TRUE(noChildLeft());
@@ -257,44 +274,102 @@ TEST(FakeLab, ExitInTheMiddleOfTheStreamIsReported)
     ASSERT_TRUE(r.returned);
     EXPECT_NE(r.error.find("exited with status 3"), std::string::npos) << r.error;
     EXPECT_NE(r.error.find("crashed on purpose"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("its stream ended in the middle of a line (26 bytes without a newline)"), std::string::npos)
+        << r.error;
     ASSERT_EQ(r.events.size(), 2u); // the run event and the synthesised end
     ASSERT_EQ(r.events.back().kind(), EventKind::End);
     EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
     EXPECT_TRUE(noChildLeft());
 }
 
+// A lab that floods its pipe with valid events: stopped at the output limit, not when the parent's memory is gone.
+TEST(FakeLab, FloodIsStoppedAtTheOutputLimit)
+{
+    FakeLab fake("flood.sh");
+    LabOptions o;
+    o.maxStreamBytes = 4 << 20;
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(60));
+    ASSERT_TRUE(r.returned) << "a flooding lab was never stopped";
+    EXPECT_NE(r.error.find("the lab wrote more than 4194304 bytes"), std::string::npos) << r.error;
+    EXPECT_LT(r.events.size(), (4u << 20) / 60); // about 80 bytes an event
+    ASSERT_FALSE(r.events.empty());
+    EXPECT_FALSE(r.events.back().as<EndInfo>()->ok);
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A line that never ends: stopped at the line limit (16 MiB), the buffer does not grow past it.
+TEST(FakeLab, EndlessLineIsStoppedAtTheLineLimit)
+{
+    FakeLab fake("endless-line.sh");
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), LabOptions{}, std::chrono::seconds(60));
+    ASSERT_TRUE(r.returned) << "a lab writing an endless line was never stopped";
+    EXPECT_NE(r.error.find("the lab sent a line longer than 16777216 bytes without a newline and was stopped"),
+              std::string::npos)
+        << r.error;
+    EXPECT_TRUE(noChildLeft());
+}
+
+// A lab that keeps talking (so the watchdog never fires) and never ends: the parent stops it at the run's bound
+// plus kRunBoundGraceMs, not sooner and not much later.
+TEST(FakeLab, NeverEndingLabIsStoppedAtTheRunBound)
+{
+    FakeLab fake("never-ends.sh");
+    LabOptions o;
+    o.runBoundMs = 1000;
+    const auto t0 = std::chrono::steady_clock::now();
+    const BoundedRun r = runBounded(test::loadBuiltin("close-unread-data"), o, std::chrono::seconds(60));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_TRUE(r.returned) << "a lab that never ends was never stopped";
+    EXPECT_NE(r.error.find("the lab exceeded its 1 s bound and was stopped"), std::string::npos) << r.error;
+    EXPECT_GE(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs));
+    EXPECT_LT(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs + 5000));
+    EXPECT_GT(r.events.size(), 5u); // it did talk all along
+    EXPECT_TRUE(noChildLeft());
+}
+
+// The real lab ends itself at its bound: a wait of 20 s against a bound of 1 s ends at about 1 s (exit 3, the
+// reason on stderr), before the parent would stop it.
+TEST(LabSession, LabEndsItselfAtItsBound)
+{
+    auto parsed = parseScenario("title: t\ntopic: t\nsummary: s\nactors: a\n\na  wait(20000)\n", "bound.scn");
+    ASSERT_TRUE(parsed.scenario);
+    LabOptions o = realLab();
+    o.runBoundMs = 1000;
+    const auto t0 = std::chrono::steady_clock::now();
+    const BoundedRun r = runBounded(*parsed.scenario, o, std::chrono::seconds(60));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_TRUE(r.returned);
+    EXPECT_NE(r.error.find("exited with status 3"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("sockscope-lab: the run exceeded its 1 s bound"), std::string::npos) << r.error;
+    EXPECT_LT(took, std::chrono::milliseconds(1000 + kRunBoundGraceMs)) << "the parent had to stop it";
+    EXPECT_TRUE(noChildLeft());
+}
+
 // Stepping with a 1.5 s pause: the stream's times leave the pause out, and never go backwards.
 TEST(LabSession, StepTimesLeaveOutThePause)
 {
-    LabOptions o = realLab();
-    o.stepMode = true;
-    std::string error;
-    auto session = LabSession::start(test::loadBuiltin("close-unread-data"), o, &error);
-    ASSERT_TRUE(session) << error;
-    std::vector<Event> events;
-    const EventSink sink = [&](Event &&e) { events.push_back(std::move(e)); };
+    SteppedRun r(test::loadBuiltin("close-unread-data"));
+    ASSERT_TRUE(r.session) << r.error;
     for (int k = 0; k < 3; ++k) {
-        ASSERT_TRUE(session->pump(sink, &error)) << error;
-        ASSERT_TRUE(session->paused());
-        ASSERT_TRUE(session->step());
+        ASSERT_TRUE(r.pumpToPause()) << r.error;
+        ASSERT_TRUE(r.session->step());
     }
-    ASSERT_TRUE(session->pump(sink, &error)) << error;
-    ASSERT_TRUE(session->paused());
-    const std::int64_t beforePause = events.back().tNs;
+    ASSERT_TRUE(r.pumpToPause()) << r.error;
+    const std::int64_t beforePause = r.events.back().tNs;
     constexpr std::int64_t kPauseNs = 1'500'000'000;
     std::this_thread::sleep_for(std::chrono::nanoseconds(kPauseNs));
-    ASSERT_TRUE(session->resume());
-    while (session->pump(sink, &error)) {
+    ASSERT_TRUE(r.session->resume());
+    while (r.session->pump(r.sink, &r.error)) {
     }
-    ASSERT_TRUE(error.empty()) << error;
+    ASSERT_TRUE(r.error.empty()) << r.error;
     std::int64_t nextStepT = -1;
-    for (size_t i = 1; i < events.size(); ++i) {
-        EXPECT_GE(events[i].tNs, events[i - 1].tNs) << "event " << i;
-        if (const auto *s = events[i].as<StepInfo>(); s && s->step == 3 && nextStepT < 0)
-            nextStepT = events[i].tNs;
+    for (size_t i = 1; i < r.events.size(); ++i) {
+        EXPECT_GE(r.events[i].tNs, r.events[i - 1].tNs) << "event " << i;
+        if (const auto *s = r.events[i].as<StepInfo>(); s && s->step == 3 && nextStepT < 0)
+            nextStepT = r.events[i].tNs;
     }
     ASSERT_GE(nextStepT, 0);
     EXPECT_LT(nextStepT - beforePause, kPauseNs) << "the pause is in the step's time";
-    const EndInfo &end = *events.back().as<EndInfo>();
+    const EndInfo &end = *r.events.back().as<EndInfo>();
     EXPECT_LT(end.durationNs, kPauseNs) << "the pause is in the run's duration";
 }

@@ -89,6 +89,53 @@ std::string render(const Event &e)
     return out + "?";
 }
 
+// A test's scenario, parsed; a parse error fails the test.
+Scenario parsed(const std::string &text, const char *file)
+{
+    ParseResult parsed = parseScenario(text, file);
+    for (const auto &err : parsed.errors)
+        ADD_FAILURE() << err.format();
+    return *parsed.scenario;
+}
+
+// The run event of an isolated run with capture.
+RunInfo capturedRun()
+{
+    RunInfo info;
+    info.isolation = "netns";
+    info.capture = true;
+    return info;
+}
+
+// One call's records: its step mark at t, its entry at t+1; then its exit.
+void addCall(RawBatch &b, const Scenario &sc, int step, std::int64_t id, std::int64_t t, int fd)
+{
+    b.steps.push_back({t, step});
+    b.enters.push_back({id, t + 1, &sc.steps[step], fd});
+}
+CallExit &addExit(RawBatch &b, std::int64_t id, std::int64_t t, std::int64_t value, int fd, int newFd = -1, int err = 0)
+{
+    CallExit x;
+    x.id = id;
+    x.tNs = t;
+    x.ret = value;
+    x.err = err;
+    x.fd = fd;
+    x.newFd = newFd;
+    b.exits.push_back(x);
+    return b.exits.back();
+}
+
+// A socket bound to local (kernel state 7: TCP_CLOSE), and one connected (1: TCP_ESTABLISHED).
+FdSnapshot boundTo(const std::string &local)
+{
+    return FdSnapshot{7, 0, local, "", 0, 0};
+}
+FdSnapshot connected(const std::string &local, const std::string &remote)
+{
+    return FdSnapshot{1, 0, local, remote, 0, 0};
+}
+
 struct Built
 {
     std::vector<std::string> lines;
@@ -99,43 +146,27 @@ struct Built
 // clientDiagState: what sock_diag says of the client at 700..710 ns.
 Built build(TcpState clientDiagState, int clientDiagKernel)
 {
-    ParseResult parsed = parseScenario(kScenario, "handmade.scn");
-    for (const auto &err : parsed.errors)
-        ADD_FAILURE() << err.format();
-    const Scenario &sc = *parsed.scenario;
-    RunInfo info;
-    info.isolation = "netns";
-    info.capture = true;
+    const Scenario sc = parsed(kScenario, "handmade.scn");
     Built run;
-    EventBuilder builder(sc, info, [&](Event &&e) { run.lines.push_back(render(e)); });
+    EventBuilder builder(sc, capturedRun(), [&](Event &&e) { run.lines.push_back(render(e)); });
 
     RawBatch b;
-    auto call = [&](int step, std::int64_t id, std::int64_t t, int fd) {
-        b.steps.push_back({t, step});
-        b.enters.push_back({id, t + 1, &sc.steps[step], fd});
-    };
+    auto call = [&](int step, std::int64_t id, std::int64_t t, int fd) { addCall(b, sc, step, id, t, fd); };
     auto ret = [&](std::int64_t id, std::int64_t t, std::int64_t value, int fd, int newFd = -1) {
-        CallExit x;
-        x.id = id;
-        x.tNs = t;
-        x.ret = value;
-        x.fd = fd;
-        x.newFd = newFd;
-        b.exits.push_back(x);
-        return &b.exits.back();
+        return &addExit(b, id, t, value, fd, newFd);
     };
     call(0, 1, 100, -1);
     ret(1, 102, 3, -1, 3);
     call(1, 2, 200, 3);
     ret(2, 202, 0, 3);
-    b.fds.push_back({203, 3, FdSnapshot{7, 0, "127.0.0.1:5000", "", 0, 0}});
+    b.fds.push_back({203, 3, boundTo("127.0.0.1:5000")});
     call(2, 3, 300, 3);
     ret(3, 302, 0, 3);
     call(3, 4, 400, -1);
     ret(4, 402, 4, -1, 4);
     call(4, 5, 500, 4);
     ret(5, 540, 0, 4);
-    b.fds.push_back({550, 4, FdSnapshot{1, 0, "127.0.0.1:40000", "127.0.0.1:5000", 0, 0}});
+    b.fds.push_back({550, 4, connected("127.0.0.1:40000", "127.0.0.1:5000")});
     call(5, 6, 600, 3);
     CallExit *accepted = ret(6, 602, 5, 3, 5);
     accepted->newFdAfter = FdSnapshot{1, 9, "127.0.0.1:5000", "127.0.0.1:40000", 0, 0};
@@ -148,7 +179,7 @@ Built build(TcpState clientDiagState, int clientDiagKernel)
     std::vector<RawPacket> packets = {segment(510, 40000, 5000, 0x02, 1000, 0),
                                       segment(520, 5000, 40000, 0x12, 5000, 1001),
                                       segment(530, 40000, 5000, 0x10, 1001, 5001)};
-    builder.addBatch(std::move(b), std::move(packets), {});
+    builder.addBatch(std::move(b), std::move(packets));
     EndInfo end;
     end.ok = true;
     end.durationNs = 800;
@@ -240,18 +271,32 @@ struct MiniCall
     std::optional<FdSnapshot> after; // the scheduler's snapshot of fd at t+11
 };
 
-std::vector<std::string> mini(const char *scenario, const std::vector<MiniCall> &calls, std::vector<RawPacket> packets,
-                              std::vector<FdRecord> fds = {}, std::vector<DiagRecord> diags = {})
+MiniCall socketCall(int step, std::int64_t t, int fd)
 {
-    ParseResult parsed = parseScenario(scenario, "mini.scn");
-    for (const auto &err : parsed.errors)
-        ADD_FAILURE() << err.format();
-    const Scenario &sc = *parsed.scenario;
-    RunInfo info;
-    info.isolation = "netns";
-    info.capture = true;
+    return {step, t, fd, 0, -1, fd};
+}
+// A call on fd that returns ret (err when it fails), with the scheduler's snapshot after it when there is one.
+MiniCall callOn(int step, std::int64_t t, int fd, std::int64_t ret = 0, int err = 0,
+                std::optional<FdSnapshot> after = std::nullopt)
+{
+    return {step, t, ret, err, fd, -1, std::move(after)};
+}
+// socket() at 100 as fd 3, a call at secondT that leaves the snapshot after, a third call at thirdT.
+std::vector<MiniCall> socketThenTwoCalls(std::int64_t secondT, FdSnapshot after, std::int64_t thirdT)
+{
+    return {socketCall(0, 100, 3), callOn(1, secondT, 3, 0, 0, std::move(after)), callOn(2, thirdT, 3)};
+}
+
+const std::string kMiniHeader = "title: t\ntopic: t\nsummary: t\nactors: ";
+
+// The scenario is kMiniHeader, its actors line and its steps.
+std::vector<std::string> mini(const std::string &actors, const std::string &steps, const std::vector<MiniCall> &calls,
+                              std::vector<RawPacket> packets, std::vector<FdRecord> fds = {},
+                              std::vector<DiagRecord> diags = {})
+{
+    const Scenario sc = parsed(kMiniHeader + actors + "\n\n" + steps, "mini.scn");
     std::vector<std::string> lines;
-    EventBuilder builder(sc, info, [&](Event &&e) {
+    EventBuilder builder(sc, capturedRun(), [&](Event &&e) {
         std::string line = render(e);
         line = line.substr(line.find(' ') + 1);
         if (e.as<SocketInfo>() || e.as<PacketInfo>() || e.as<StateInfo>())
@@ -261,23 +306,15 @@ std::vector<std::string> mini(const char *scenario, const std::vector<MiniCall> 
     std::int64_t id = 0;
     for (const auto &c : calls) {
         ++id;
-        b.steps.push_back({c.t, c.step});
-        b.enters.push_back({id, c.t + 1, &sc.steps[c.step], c.fd});
-        CallExit x;
-        x.id = id;
-        x.tNs = c.t + 10;
-        x.ret = c.ret;
-        x.err = c.err;
-        x.fd = c.fd;
-        x.newFd = c.newFd;
-        b.exits.push_back(x);
+        addCall(b, sc, c.step, id, c.t, c.fd);
+        addExit(b, id, c.t + 10, c.ret, c.fd, c.newFd, c.err);
         if (c.after)
             b.fds.push_back({c.t + 11, c.fd, *c.after});
     }
     for (auto &f : fds)
         b.fds.push_back(std::move(f));
     b.diags = std::move(diags);
-    builder.addBatch(std::move(b), std::move(packets), {});
+    builder.addBatch(std::move(b), std::move(packets));
     builder.finish(EndInfo{});
     return lines;
 }
@@ -287,12 +324,8 @@ constexpr std::uint8_t kF = 0x01, kS = 0x02, kR = 0x04, kA = 0x10;
 // shutdown(SHUT_RDWR) takes a listener out of LISTEN; SHUT_WR does not; listen() again afterwards works.
 TEST(EventBuilder, ShutdownOfAListener)
 {
-    const char *scn = R"(title: t
-topic: t
-summary: t
-actors: server
-
-server  L = socket(v4)
+    const char *actors = "server";
+    const char *steps = R"(server  L = socket(v4)
 server  listen(L, 5)
 server  shutdown(L, SHUT_WR)
 server  shutdown(L, SHUT_RDWR)
@@ -304,8 +337,8 @@ server  listen(L, 5)
         "@410 state server.listen LISTEN>CLOSED cause=14",
         "@510 state server.listen CLOSED>LISTEN cause=18",
     };
-    EXPECT_EQ(mini(scn,
-                   {{0, 100, 3, 0, -1, 3}, {1, 200, 0, 0, 3}, {2, 300, 0, 0, 3}, {3, 400, 0, 0, 3}, {4, 500, 0, 0, 3}},
+    EXPECT_EQ(mini(actors, steps,
+                   {socketCall(0, 100, 3), callOn(1, 200, 3), callOn(2, 300, 3), callOn(3, 400, 3), callOn(4, 500, 3)},
                    {}),
               want);
 }
@@ -314,12 +347,8 @@ server  listen(L, 5)
 // segments); a failed connect() on a 4-tuple in use gives the tuple back to its owner.
 TEST(EventBuilder, FailedCallsChangeNoRoleNameOrAddress)
 {
-    const char *scn = R"(title: t
-topic: t
-summary: t
-actors: client
-
-client  C = socket(v4)
+    const char *actors = "client";
+    const char *steps = R"(client  C = socket(v4)
 client  bind(C, 127.0.0.1:6020)
 client  connect(C, 127.0.0.1:5000)
 client  listen(C, 4)
@@ -327,7 +356,6 @@ client  D = socket(v4)
 client  bind(D, 127.0.0.1:6020)
 client  connect(D, 127.0.0.1:5000)
 )";
-    const FdSnapshot bound{7, 0, "127.0.0.1:6020", "", 0, 0};
     std::vector<RawPacket> packets = {segment(205, 6020, 5000, kS, 1000, 0), segment(700, 6020, 5000, kA, 1001, 1)};
     const std::vector<std::string> want = {
         "@110 socket client.1 connect fd=3  ",
@@ -341,14 +369,10 @@ client  connect(D, 127.0.0.1:5000)
         "@510 socket client.2 connect fd=4 127.0.0.1:6020 ", // EADDRNOTAVAIL: no SYN left, nothing changed
         "@700 packet client.1> flags=16 seq=1 ack=1",
     };
-    EXPECT_EQ(mini(scn,
-                   {{0, 100, 3, 0, -1, 3},
-                    {1, 100, 0, 0, 3, -1, bound},
-                    {2, 200, -1, 115, 3},
-                    {3, 300, -1, 22, 3},
-                    {4, 400, 4, 0, -1, 4},
-                    {5, 400, 0, 0, 4, -1, FdSnapshot{7, 0, "127.0.0.1:6020", "", 0, 0}},
-                    {6, 500, -1, 99, 4}},
+    EXPECT_EQ(mini(actors, steps,
+                   {socketCall(0, 100, 3), callOn(1, 100, 3, 0, 0, boundTo("127.0.0.1:6020")),
+                    callOn(2, 200, 3, -1, 115), callOn(3, 300, 3, -1, 22), socketCall(4, 400, 4),
+                    callOn(5, 400, 4, 0, 0, boundTo("127.0.0.1:6020")), callOn(6, 500, 4, -1, 99)},
                    std::move(packets)),
               want);
 }
@@ -356,12 +380,8 @@ client  connect(D, 127.0.0.1:5000)
 // A socket connected to itself sends and receives each segment: simultaneous open with itself.
 TEST(EventBuilder, SelfConnect)
 {
-    const char *scn = R"(title: t
-topic: t
-summary: t
-actors: client
-
-client  S = socket(v4)
+    const char *actors = "client";
+    const char *steps = R"(client  S = socket(v4)
 client  bind(S, 127.0.0.1:7020)
 client  connect(S, 127.0.0.1:7020)
 )";
@@ -380,23 +400,14 @@ client  connect(S, 127.0.0.1:7020)
         "@204 state client.1 SYN_RECEIVED>ESTABLISHED cause=16",
         "@205 packet client.1>client.1 flags=16 seq=1 ack=1",
     };
-    EXPECT_EQ(mini(scn,
-                   {{0, 100, 3, 0, -1, 3},
-                    {1, 100, 0, 0, 3, -1, FdSnapshot{7, 0, "127.0.0.1:7020", "", 0, 0}},
-                    {2, 200, 0, 0, 3}},
-                   std::move(packets)),
-              want);
+    EXPECT_EQ(mini(actors, steps, socketThenTwoCalls(100, boundTo("127.0.0.1:7020"), 200), std::move(packets)), want);
 }
 
 // A SYN on the 4-tuple of a connection that ended is a new connection: a new socket, not the old one revived.
 TEST(EventBuilder, NewConnectionOnAnEndedTupleIsANewSocket)
 {
-    const char *scn = R"(title: t
-topic: t
-summary: t
-actors: server
-
-server  L = socket(v4)
+    const char *actors = "server";
+    const char *steps = R"(server  L = socket(v4)
 server  bind(L, 127.0.0.1:5000)
 server  listen(L, 5)
 )";
@@ -422,23 +433,14 @@ server  listen(L, 5)
         "@400 state server.2 LISTEN>SYN_RECEIVED cause=22",
         "@401 packet server.2> flags=18 seq=0 ack=1",
     };
-    EXPECT_EQ(mini(scn,
-                   {{0, 100, 3, 0, -1, 3},
-                    {1, 100, 0, 0, 3, -1, FdSnapshot{7, 0, "127.0.0.1:5000", "", 0, 0}},
-                    {2, 200, 0, 0, 3}},
-                   std::move(packets)),
-              want);
+    EXPECT_EQ(mini(actors, steps, socketThenTwoCalls(100, boundTo("127.0.0.1:5000"), 200), std::move(packets)), want);
 }
 
 // close() behind unsent data returns before its FIN leaves: FIN_WAIT_1 begins at close().
 TEST(EventBuilder, CloseBehindUnsentDataIsFinWait1FromTheCall)
 {
-    const char *scn = R"(title: t
-topic: t
-summary: t
-actors: client
-
-client  C = socket(v4)
+    const char *actors = "client";
+    const char *steps = R"(client  C = socket(v4)
 client  connect(C, 127.0.0.1:5000)
 client  close(C)
 )";
@@ -458,12 +460,93 @@ client  close(C)
         "@310 socket client.1 connect fd=-1 127.0.0.1:40000 127.0.0.1:5000",
         "@900 packet client.1> flags=17 seq=300001 ack=1",
     };
-    EXPECT_EQ(mini(scn,
-                   {{0, 100, 3, 0, -1, 3},
-                    {1, 200, 0, 0, 3, -1, FdSnapshot{1, 0, "127.0.0.1:40000", "127.0.0.1:5000", 0, 0}},
-                    {2, 300, 0, 0, 3}},
+    EXPECT_EQ(mini(actors, steps, socketThenTwoCalls(200, connected("127.0.0.1:40000", "127.0.0.1:5000"), 300),
                    std::move(packets)),
               want);
 }
 
 } // namespace
+
+// `= blocked` means the call was still in the kernel when the next step started (docs/scenario-format.md):
+// judged against the step marks of the stream, never against what the scheduler believed. Each batch is a
+// list of records: a step mark "s", a call entry "e", a return "r" (step index, time, value).
+struct Rec
+{
+    char kind; // 's' step mark, 'e' call entered, 'r' call returned
+    int step;
+    std::int64_t t;
+    std::int64_t ret = 0;
+    int err = 0;
+};
+
+std::vector<std::string> checks(const char *scenario, const std::vector<std::vector<Rec>> &batches)
+{
+    const Scenario sc = parsed(scenario, "blocked.scn");
+    std::vector<std::string> lines;
+    EventBuilder builder(sc, capturedRun(), [&](Event &&e) {
+        if (e.as<CheckInfo>()) {
+            std::string line = render(e);
+            lines.push_back(line.substr(line.find(' ') + 1));
+        }
+    });
+    for (const auto &recs : batches) {
+        RawBatch b;
+        for (const Rec &r : recs) {
+            if (r.kind == 's') {
+                b.steps.push_back({r.t, r.step});
+            } else if (r.kind == 'e') {
+                b.enters.push_back({r.step + 1, r.t, &sc.steps[r.step], -1});
+            } else {
+                CallExit x;
+                x.id = r.step + 1;
+                x.tNs = r.t;
+                x.ret = r.ret;
+                x.err = r.err;
+                b.exits.push_back(x);
+            }
+        }
+        builder.addBatch(std::move(b), {});
+    }
+    builder.finish(EndInfo{});
+    return lines;
+}
+
+const char *kBlockedScenario = R"(title: t
+topic: t
+summary: t
+actors: server client
+
+server  sleep(1)                = blocked
+client  sleep(1)                = 0
+server  sleep(1)                = blocked &
+client  sleep(1)                = blocked
+)";
+
+TEST(EventBuilder, BlockedIsMetOnlyWhenTheNextStepStartsFirst)
+{
+    // Still in the kernel when step 1 starts: met, at step 1's start.
+    EXPECT_EQ(checks(kBlockedScenario,
+                     {{{'s', 0, 100}, {'e', 0, 101}, {'s', 1, 200}, {'e', 1, 201}, {'r', 1, 210}}, {{'r', 0, 300}}}),
+              (std::vector<std::string>{"@200 check 0 ok blocked", "@210 check 1 ok 0"}));
+    // Returned before step 1 started (even if the scheduler had thought it blocked): not met.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 0, 100}, {'e', 0, 101}, {'r', 0, 150}, {'s', 1, 200}}}),
+              (std::vector<std::string>{"@150 check 0 FAIL returned 0"}));
+}
+
+TEST(EventBuilder, BlockedCallMeetsNoOtherExpectation)
+{
+    // A call still in the kernel at the end of its batch is judged by its return, however late it comes.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 1, 100}, {'e', 1, 101}, {'s', 2, 200}}, {{'r', 1, 300, -1, 104}}}),
+              (std::vector<std::string>{"@300 check 1 FAIL -1 ECONNRESET"}));
+}
+
+TEST(EventBuilder, BlockedInAGroupWaitsForTheNextGroup)
+{
+    // Step 3 is released with step 2: its start does not meet step 2's `= blocked`, and with no later step the
+    // call of the group still in the kernel when the run ends is the one blocked.
+    EXPECT_EQ(checks(kBlockedScenario, {{{'s', 2, 100}, {'e', 2, 101}, {'s', 3, 102}, {'e', 3, 103}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@110 check 2 FAIL returned 0", "@110 check 3 ok blocked"}));
+    EXPECT_EQ(checks(kBlockedScenario,
+                     {{{'s', 2, 100}, {'e', 2, 101}, {'s', 3, 102}, {'e', 3, 103}, {'r', 3, 105}, {'r', 2, 110}}}),
+              (std::vector<std::string>{"@105 check 3 FAIL returned 0", "@110 check 2 FAIL returned 0"}));
+}

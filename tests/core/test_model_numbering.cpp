@@ -42,9 +42,9 @@ TEST(BatchMerge, TimeOrderThenKindOrder)
     packets[1].tNs = 30;
     packets[2].tNs = 50;
     EXPECT_EQ(describe(mergeBatch(b, packets)),
-              // a dump sits at its start; at one time: step, enter, packets in capture order, exit, fd, diag
-              "fd1@10 diag1@10 packet1@30 exit1@40 step0@50 enter0@50 packet0@50 packet2@50 exit0@50 fd0@50 "
-              "diag0@50");
+              // a dump sits at its end; at one time: step, enter, packets in capture order, exit, fd, diag
+              "fd1@10 diag1@20 packet1@30 exit1@40 step0@50 enter0@50 packet0@50 packet2@50 exit0@50 fd0@50 "
+              "diag0@90");
 }
 
 TEST(BatchMerge, EmptyBatch)

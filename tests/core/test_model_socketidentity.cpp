@@ -23,6 +23,15 @@ Step step(const std::string &actor, Call call, const std::string &assign, const 
     return s;
 }
 
+// A socket of the actor with its 4-tuple already known.
+int added(SocketIdentity &ids, const std::string &actor, SocketRole role, const std::string &local,
+          const std::string &remote)
+{
+    const int sock = ids.add(actor, role);
+    ids.setTuple(sock, local, remote);
+    return sock;
+}
+
 // server: L = socket; M = socket; listen(L); listen(L); listen(M). client: C = socket.
 Scenario twoListeners()
 {
@@ -93,12 +102,10 @@ TEST(SocketIdentity, NewestSocketOwnsAReusedTuple)
 {
     SocketIdentity ids(Scenario{});
     const std::string local = "127.0.0.1:40000", remote = "127.0.0.1:5000";
-    int oldConn = ids.add("client", SocketRole::Connect);
-    ids.setTuple(oldConn, local, remote);
+    int oldConn = added(ids, "client", SocketRole::Connect, local, remote);
     EXPECT_EQ(ids.byTuple(local, remote), oldConn);
     EXPECT_EQ(ids.byTuple(remote, local), -1); // a tuple has a direction
-    int newConn = ids.add("client", SocketRole::Connect);
-    ids.setTuple(newConn, local, remote);
+    int newConn = added(ids, "client", SocketRole::Connect, local, remote);
     EXPECT_EQ(ids.byTuple(local, remote), newConn);
     EXPECT_EQ(ids.at(oldConn).local, local); // the old one keeps its addresses
     // Moving the old socket elsewhere must not free the tuple the new one owns...
@@ -164,15 +171,12 @@ TEST(SocketIdentity, DiagEntriesFollowTheCookieFirst)
 {
     SocketIdentity ids(Scenario{});
     const std::string local = "127.0.0.1:5000", remote = "127.0.0.1:40000";
-    int listener = ids.add("server", SocketRole::Listen);
-    ids.setTuple(listener, "0.0.0.0:5000", "");
-    int bound = ids.add("server", SocketRole::Connect); // bound to the same address, not listening
-    ids.setTuple(bound, "0.0.0.0:5000", "127.0.0.1:6000");
-    int timeWait = ids.add("server", SocketRole::Accepted);
-    ids.setTuple(timeWait, local, remote);
+    int listener = added(ids, "server", SocketRole::Listen, "0.0.0.0:5000", "");
+    // Bound to the same address, not listening.
+    int bound = added(ids, "server", SocketRole::Connect, "0.0.0.0:5000", "127.0.0.1:6000");
+    int timeWait = added(ids, "server", SocketRole::Accepted, local, remote);
     ids.setCookie(timeWait, 77);
-    int reuse = ids.add("server", SocketRole::Accepted); // a new connection on the same 4-tuple
-    ids.setTuple(reuse, local, remote);
+    int reuse = added(ids, "server", SocketRole::Accepted, local, remote); // a new connection on the same 4-tuple
     struct Row
     {
         std::string name;
@@ -199,19 +203,48 @@ TEST(SocketIdentity, DiagEntriesFollowTheCookieFirst)
         EXPECT_EQ(ids.forDiag(r.entry), r.sock) << r.name;
 }
 
+TEST(SocketIdentity, DiagEntryWithAnotherCookieIsNotTheTuplesOwner)
+{
+    // A dump that lists a new connection on the 4-tuple of one in TIME_WAIT before the model met it: the
+    // entry's cookie says it is not the old socket.
+    SocketIdentity ids(Scenario{});
+    int timeWait = ids.add("server", SocketRole::Accepted);
+    ids.setTuple(timeWait, "127.0.0.1:5000", "127.0.0.1:6000");
+    ids.setCookie(timeWait, 77);
+    DiagSocket d;
+    d.state = TcpState::Established;
+    d.local = "127.0.0.1:5000";
+    d.remote = "127.0.0.1:6000";
+    d.cookie = 99;
+    EXPECT_EQ(ids.forDiag(d), -1);
+    d.cookie = 0; // no cookie: the tuple is all there is
+    EXPECT_EQ(ids.forDiag(d), timeWait);
+}
+
+TEST(SocketIdentity, ALingeringCloseLeavesItsFdNumberToTheNextOwner)
+{
+    // close(5) lingers; accept() meanwhile gets 5 for another socket; then the close returns.
+    SocketIdentity ids(Scenario{});
+    int closing = ids.add("peer", SocketRole::Connect);
+    ids.attachFd(closing, 5);
+    int accepted = ids.add("server", SocketRole::Accepted);
+    ids.attachFd(accepted, 5);
+    ids.detachFd(closing, 5);
+    EXPECT_EQ(ids.byFd(5), accepted);
+    EXPECT_EQ(ids.at(accepted).fd, 5);
+    EXPECT_EQ(ids.at(closing).fd, -1);
+    ids.detachFd(accepted, 5);
+    EXPECT_EQ(ids.byFd(5), -1);
+}
+
 TEST(SocketIdentity, ListenerForADestination)
 {
     SocketIdentity ids(Scenario{});
-    int any4 = ids.add("server", SocketRole::Listen);
-    ids.setTuple(any4, "0.0.0.0:5000", "");
-    int lo2 = ids.add("server", SocketRole::Listen);
-    ids.setTuple(lo2, "127.0.0.2:6000", "");
-    int any6 = ids.add("server", SocketRole::Listen);
-    ids.setTuple(any6, "[::]:7000", "");
-    int closed = ids.add("server", SocketRole::Listen);
-    ids.setTuple(closed, "0.0.0.0:8000", "");
-    int newer = ids.add("server", SocketRole::Listen);
-    ids.setTuple(newer, "127.0.0.1:5000", "");
+    int any4 = added(ids, "server", SocketRole::Listen, "0.0.0.0:5000", "");
+    int lo2 = added(ids, "server", SocketRole::Listen, "127.0.0.2:6000", "");
+    int any6 = added(ids, "server", SocketRole::Listen, "[::]:7000", "");
+    int closed = added(ids, "server", SocketRole::Listen, "0.0.0.0:8000", "");
+    int newer = added(ids, "server", SocketRole::Listen, "127.0.0.1:5000", "");
     auto listening = [&](int sock) { return sock != closed; };
     struct Row
     {
@@ -231,12 +264,9 @@ TEST(SocketIdentity, ListenerForADestination)
 TEST(SocketIdentity, AcceptHandsOutQueuedChildren)
 {
     SocketIdentity ids(Scenario{});
-    int first = ids.add("server", SocketRole::Accepted);
-    ids.setTuple(first, "127.0.0.1:5000", "127.0.0.1:40000");
-    int second = ids.add("server", SocketRole::Accepted);
-    ids.setTuple(second, "127.0.0.1:5000", "127.0.0.1:40001");
-    int other = ids.add("relay", SocketRole::Accepted);
-    ids.setTuple(other, "127.0.0.1:5000", "127.0.0.1:40002");
+    int first = added(ids, "server", SocketRole::Accepted, "127.0.0.1:5000", "127.0.0.1:40000");
+    int second = added(ids, "server", SocketRole::Accepted, "127.0.0.1:5000", "127.0.0.1:40001");
+    int other = added(ids, "relay", SocketRole::Accepted, "127.0.0.1:5000", "127.0.0.1:40002");
     auto after = [](std::string local, std::string remote) { return FdSnapshot{1, 0, local, remote, 0, 0}; };
     EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "127.0.0.1:40001")), second);
     EXPECT_EQ(ids.acceptedChild("server", after("127.0.0.1:5000", "127.0.0.1:49999")), -1); // never seen arriving

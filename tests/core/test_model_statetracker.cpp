@@ -91,37 +91,36 @@ TEST(StateTracker, PassiveChildAndListener)
     EXPECT_EQ(f.tracker.state(l), TcpState::Listen);
 }
 
-// The peer's FIN arrives while our close() holds the lock; our own FIN acknowledges it, so the kernel had
-// processed it first: CLOSE_WAIT at the FIN's own time, then LAST_ACK.
-TEST(StateTracker, DeferredFinAcknowledgedByOurSendCountsFirst)
+// The peer's FIN arrives while our close() holds the lock. When our own FIN acknowledges it, the kernel had
+// processed it first: CLOSE_WAIT at the FIN's own time, then LAST_ACK. When it does not, ours went first and
+// theirs was processed when the lock was released, at our segment's time: a simultaneous close.
+TEST(StateTracker, DeferredFinCountsFirstOnlyWhenOurSendAcknowledgesIt)
 {
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(1, s, Call::Close, 100);
-    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
-    EXPECT_TRUE(f.changes.empty()) << "waits for the lock";
-    f.tracker.sent(s, {F | A, 1001, 5002, 0}, 110, 11);
-    const std::vector<Change> want = {
-        {s, TcpState::Established, TcpState::CloseWait, 105, 10},
-        {s, TcpState::CloseWait, TcpState::LastAck, 110, 11},
+    struct Row
+    {
+        std::uint32_t ourAck;
+        TcpState first, second; // from ESTABLISHED to first, then to second
+        std::int64_t firstT;
+        long firstCause, secondCause;
     };
-    EXPECT_EQ(f.changes, want);
-}
-
-// Our FIN does not acknowledge the peer's: ours went first, theirs was processed when the lock was released,
-// at our segment's time: a simultaneous close.
-TEST(StateTracker, DeferredFinNotAcknowledgedCountsAfterOurSend)
-{
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(1, s, Call::Close, 100);
-    f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
-    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 110, 11);
-    const std::vector<Change> want = {
-        {s, TcpState::Established, TcpState::FinWait1, 110, 11},
-        {s, TcpState::FinWait1, TcpState::Closing, 110, 10},
+    const Row rows[] = {
+        {5002, TcpState::CloseWait, TcpState::LastAck, 105, 10, 11},
+        {5001, TcpState::FinWait1, TcpState::Closing, 110, 11, 10},
     };
-    EXPECT_EQ(f.changes, want);
+    for (const Row &r : rows) {
+        SCOPED_TRACE(r.ourAck);
+        Fixture f;
+        int s = f.established();
+        f.tracker.callEntered(1, s, Call::Close, 100);
+        f.tracker.received(s, {F | A, 5001, 1001, 0}, 105, 10);
+        EXPECT_TRUE(f.changes.empty()) << "waits for the lock";
+        f.tracker.sent(s, {F | A, 1001, r.ourAck, 0}, 110, 11);
+        const std::vector<Change> want = {
+            {s, TcpState::Established, r.first, r.firstT, r.firstCause},
+            {s, r.first, r.second, 110, r.secondCause},
+        };
+        EXPECT_EQ(f.changes, want);
+    }
 }
 
 TEST(StateTracker, DeferredReceiveAppliesAtItsOwnTimeWhenTheCallReturns)
@@ -242,6 +241,11 @@ INSTANTIATE_TEST_SUITE_P(
         // reported is the one sock_diag lists, TIME_WAIT.
         JudgeRow{"TimeWaitFdReadsClose", 20 * kMs, 20 * kMs, TcpState::Closed, true, false, true, TcpState::TimeWait},
         JudgeRow{"CloseFromDiagIsNotTimeWait", 20 * kMs, 21 * kMs, TcpState::Closed, false, true},
+        // ... except from a dump that ran while the minisocket took over: it caught the full socket ending.
+        JudgeRow{"CloseFromDiagAtTheHandover", 10 * kMs, 10 * kMs + 300000, TcpState::Closed, false, false, true,
+                 TcpState::TimeWait},
+        JudgeRow{"CloseFromDiagJustAfterTheHandover", 11 * kMs, 11 * kMs, TcpState::Closed, false, false, true,
+                 TcpState::TimeWait},
         // Linux passes FIN_WAIT_2 for an instant between FIN_WAIT_1 and TIME_WAIT.
         JudgeRow{"FinWait2BetweenFinWait1AndTimeWait", 10 * kMs + 100000, 10 * kMs + 100000, TcpState::FinWait2, true,
                  false},
@@ -316,27 +320,33 @@ TEST(StateTracker, FinQueuedBehindDataChangesTheStateAtTheCall)
     EXPECT_EQ(f.changes[1], (Change{s, TcpState::FinWait1, TcpState::FinWait2, 51 * kMs, 22}));
 }
 
-TEST(StateTracker, FinInsideTheCallChangesTheStateAtTheFin)
+// A FIN or RST that leaves inside the call changes the state at the segment: shutdown()'s FIN, or close()'s RST
+// with unread data (which is no FIN_WAIT_1).
+TEST(StateTracker, SegmentInsideTheCallChangesTheStateAtTheSegment)
 {
-    Fixture f;
-    int s = f.established();
-    f.tracker.callEntered(7, s, Call::Shutdown, 10 * kMs);
-    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
-    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs + 5, 21);
-    f.tracker.callReturned(7, s, true);
-    const std::vector<Change> want = {{s, TcpState::Established, TcpState::FinWait1, 10 * kMs + 5, 21}};
-    EXPECT_EQ(f.changes, want);
-}
-
-TEST(StateTracker, RstInsideTheCallIsNoFinWait1)
-{
-    Fixture f;
-    int s = f.established();
-    f.tracker.finCallEntered(7, s, 10 * kMs, 20);
-    f.tracker.sent(s, {R | A, 1001, 5001, 0}, 10 * kMs + 5, 21); // close() with unread data
-    f.tracker.callReturned(7, s, true);
-    const std::vector<Change> want = {{s, TcpState::Established, TcpState::Closed, 10 * kMs + 5, 21}};
-    EXPECT_EQ(f.changes, want);
+    struct Row
+    {
+        const char *what;
+        std::optional<Call> entered; // the call's entry as the scheduler saw it, if it did
+        std::uint8_t flags;
+        TcpState to;
+    };
+    const Row rows[] = {
+        {"FIN inside shutdown()", Call::Shutdown, F | A, TcpState::FinWait1},
+        {"RST inside close()", std::nullopt, R | A, TcpState::Closed},
+    };
+    for (const Row &r : rows) {
+        SCOPED_TRACE(r.what);
+        Fixture f;
+        int s = f.established();
+        if (r.entered)
+            f.tracker.callEntered(7, s, *r.entered, 10 * kMs);
+        f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+        f.tracker.sent(s, {r.flags, 1001, 5001, 0}, 10 * kMs + 5, 21);
+        f.tracker.callReturned(7, s, true);
+        const std::vector<Change> want = {{s, TcpState::Established, r.to, 10 * kMs + 5, 21}};
+        EXPECT_EQ(f.changes, want);
+    }
 }
 
 TEST(StateTracker, LingeringCloseIsInFinWait1WhileItBlocks)
@@ -367,3 +377,49 @@ TEST(StateTracker, FailedShutdownChangesNothing)
 }
 
 } // namespace
+
+// An orphan entering FIN_WAIT_2 becomes a minisocket too: a dump that caught the full socket ending reads
+// CLOSE, reported as FIN_WAIT_2; a CLOSE long after the handover is a contradiction.
+TEST(StateTracker, OrphanFinWait2HandoverReadsCloseOnlyAtTheHandover)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 10 * kMs, 2);
+    f.tracker.received(s, {A, 5001, 1002, 0}, 10 * kMs + 100000, 3);
+    ASSERT_EQ(f.tracker.state(s), TcpState::FinWait2);
+    f.tracker.observe({s, 10 * kMs + 120000, 10 * kMs + 150000, TcpState::Closed, false});
+    auto v = f.tracker.judgeObservations();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_FALSE(v[0].conflict);
+    EXPECT_EQ(v[0].to, TcpState::FinWait2);
+    f.tracker.observe({s, 10 * kMs + 200000, 10 * kMs + 210000, TcpState::FinWait2, false});
+    EXPECT_TRUE(f.tracker.judgeObservations().empty()) << "the minisocket's FIN_WAIT_2 is no news: no flapping";
+    f.tracker.observe({s, 30 * kMs, 31 * kMs, TcpState::Closed, false});
+    v = f.tracker.judgeObservations();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].conflict);
+    EXPECT_EQ(f.tracker.conflicts(), 1);
+}
+
+// A segment that waited for the socket lock is dated at its arrival, but the kernel processed it when the
+// lock was released, at the latest when the call returned: until then a snapshot of the state before it is
+// consistent; after that it is a contradiction.
+TEST(StateTracker, DeferredReceiveMayShowTheOldStateUntilTheCallReturns)
+{
+    for (std::int64_t snapshotAt : {3 * kMs, 7 * kMs}) {
+        Fixture f;
+        int s = f.tracker.add(TcpState::Closed, 0);
+        f.tracker.callEntered(1, s, Call::Connect, 10);
+        f.tracker.sent(s, {S, 1000, 0, 0}, 20, 0);
+        f.tracker.received(s, {S, 5000, 0, 0}, 30, 1); // simultaneous open: the peer's SYN
+        f.tracker.sent(s, {S | A, 1000, 5001, 0}, 40, 2);
+        f.tracker.received(s, {S | A, 5000, 1001, 0}, 150, 3); // waits for connect()'s lock
+        f.tracker.callReturned(1, s, true, 5 * kMs);
+        ASSERT_EQ(f.tracker.state(s), TcpState::Established);
+        EXPECT_EQ(f.tracker.history(s).back().first, 150) << "dated at its arrival";
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::SynReceived, false});
+        auto v = f.tracker.judgeObservations();
+        ASSERT_EQ(v.size(), 1u);
+        EXPECT_EQ(v[0].conflict, snapshotAt > 6 * kMs) << "snapshot at " << snapshotAt;
+    }
+}

@@ -25,6 +25,7 @@ enum class Do
     ShutRd,
     ShutWr,
     FinQueued,
+    TupleTaken,
     Passive
 };
 
@@ -84,6 +85,9 @@ std::vector<Row> rows()
         {"SynSentRetransmittedSynStays", {send(S, 1000, 0, St::SynSent), send(S, 1000, 0, St::SynSent)}},
         {"SynSentRstWithAcceptableAckCloses", {send(S, 1000, 0, St::SynSent), recv(R | A, 0, 1001, St::Closed)}},
         {"SynSentRstWithUnacceptableAckIsIgnored", {send(S, 1000, 0, St::SynSent), recv(R | A, 0, 1000, St::SynSent)}},
+        {"SynSentAnswersUnacceptableAckWithRstAndStays",
+         {send(S, 1000, 0, St::SynSent), recv(A, 5000, 777, St::SynSent), send(R, 777, 0, St::SynSent),
+          send(S, 1000, 0, St::SynSent), recv(S | A, 5000, 1001, St::Established)}},
         {"SynSentRstWithoutAckIsIgnored", {send(S, 1000, 0, St::SynSent), recv(R, 5000, 0, St::SynSent)}},
         {"SynSentFinWithoutSynIsIgnored", {send(S, 1000, 0, St::SynSent), recv(F | A, 5001, 1001, St::SynSent)}},
         {"SynSentCloseEndsTheAttempt", {send(S, 1000, 0, St::SynSent), call(Do::Close, St::Closed)}},
@@ -182,6 +186,15 @@ std::vector<Row> rows()
         {"ListenFinQueuedDoesNothing", {call(Do::Listen, St::Listen), call(Do::FinQueued, St::Listen)}},
         {"FinWait1FinQueuedAgainStays",
          established({call(Do::FinQueued, St::FinWait1), call(Do::FinQueued, St::FinWait1)})},
+        // A new connect() took the 4-tuple: the TIME_WAIT minisocket (also an orphan's FIN_WAIT_2) is killed; a
+        // full socket keeps it (the connect() fails with EADDRNOTAVAIL, so this never happens to one).
+        {"TimeWaitTupleTakenCloses",
+         established({send(F | A, 1001, 5001, St::FinWait1), recv(F | A, 5001, 1002, St::TimeWait),
+                      call(Do::TupleTaken, St::Closed)})},
+        {"FinWait2TupleTakenCloses",
+         established({send(F | A, 1001, 5001, St::FinWait1), recv(A, 5001, 1002, St::FinWait2),
+                      call(Do::TupleTaken, St::Closed)})},
+        {"EstablishedTupleTakenStays", established({call(Do::TupleTaken, St::Established)})},
         // A socket connected to itself: each segment is sent and received by the same machine.
         {"SelfConnectThroughClosingToTimeWait",
          {send(S, 1000, 0, St::SynSent), recv(S, 1000, 0, St::SynReceived), send(S | A, 1000, 1001, St::SynReceived),
@@ -233,6 +246,9 @@ TEST_P(Transitions, FollowRfc9293)
             break;
         case Do::FinQueued:
             changed = m.onCall(MachineCall::FinQueued);
+            break;
+        case Do::TupleTaken:
+            changed = m.onCall(MachineCall::TupleTaken);
             break;
         case Do::Passive:
             m.startPassive();

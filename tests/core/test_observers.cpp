@@ -77,15 +77,25 @@ void runInNetns(const std::function<void()> &body, Ehash ehash = Ehash::Private)
     ASSERT_GE(pid, 0) << strerror(errno);
     if (pid == 0) {
         alarm(60); // a stuck kernel call must not hang the suite
+        bool ownUserns = true;
         if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
-            // EINVAL also means "multi-threaded": ThreadSanitizer restarts its background thread in a fork child.
-            std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s%s\n", strerror(errno),
-                         errno == EINVAL ? " (a multi-threaded process, e.g. under TSan, cannot unshare)" : "");
-            _exit(kSkipExit);
+            // EINVAL also means "multi-threaded": ThreadSanitizer restarts its background thread in a fork child,
+            // and a multi-threaded process cannot take a user namespace. Started inside one where it is root
+            // (scripts/test-sanitizers.sh runs the TSan suite under `unshare -Urn`), it can take a network
+            // namespace alone, with the same checks.
+            const int userErr = errno;
+            if (userErr != EINVAL || geteuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+                std::fprintf(stderr, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s%s\n", strerror(userErr),
+                             userErr == EINVAL ? " (a multi-threaded process, e.g. under TSan, cannot unshare; "
+                                                 "run it as root in a user namespace: unshare -Urn)"
+                                               : "");
+                _exit(kSkipExit);
+            }
+            ownUserns = false;
         }
-        if (!writeFile("/proc/self/setgroups", "deny") ||
-            !writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-            !writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+        if (ownUserns && (!writeFile("/proc/self/setgroups", "deny") ||
+                          !writeFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+                          !writeFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"))) {
             std::fprintf(stderr, "namespace set-up failed: %s\n", strerror(errno));
             _exit(2);
         }
@@ -142,23 +152,29 @@ struct Listener
     std::uint16_t port = 0;
 };
 
+// Fills ss with the loopback address and port (0: any) of the family; returns its length.
+socklen_t loopback(sockaddr_storage &ss, bool v6, std::uint16_t port)
+{
+    if (v6) {
+        auto &a = reinterpret_cast<sockaddr_in6 &>(ss);
+        a.sin6_family = AF_INET6;
+        a.sin6_addr = in6addr_loopback;
+        a.sin6_port = htons(port);
+        return sizeof a;
+    }
+    auto &a = reinterpret_cast<sockaddr_in &>(ss);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    return sizeof a;
+}
+
 Listener listenOn(bool v6)
 {
     Listener l;
     l.fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (v6) {
-        auto &a = reinterpret_cast<sockaddr_in6 &>(ss);
-        a.sin6_family = AF_INET6;
-        a.sin6_addr = in6addr_loopback;
-        len = sizeof a;
-    } else {
-        auto &a = reinterpret_cast<sockaddr_in &>(ss);
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        len = sizeof a;
-    }
+    socklen_t len = loopback(ss, v6, 0);
     EXPECT_EQ(bind(l.fd, reinterpret_cast<sockaddr *>(&ss), len), 0) << strerror(errno);
     EXPECT_EQ(listen(l.fd, 16), 0) << strerror(errno);
     EXPECT_EQ(getsockname(l.fd, reinterpret_cast<sockaddr *>(&ss), &len), 0);
@@ -170,20 +186,7 @@ int connectTo(const Listener &l, bool v6)
 {
     const int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (v6) {
-        auto &a = reinterpret_cast<sockaddr_in6 &>(ss);
-        a.sin6_family = AF_INET6;
-        a.sin6_addr = in6addr_loopback;
-        a.sin6_port = htons(l.port);
-        len = sizeof a;
-    } else {
-        auto &a = reinterpret_cast<sockaddr_in &>(ss);
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(l.port);
-        len = sizeof a;
-    }
+    const socklen_t len = loopback(ss, v6, l.port);
     EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr *>(&ss), len), 0) << strerror(errno);
     return fd;
 }
@@ -193,6 +196,42 @@ int acceptOne(const Listener &l)
     const int fd = accept4(l.fd, nullptr, nullptr, SOCK_CLOEXEC);
     EXPECT_GE(fd, 0) << strerror(errno);
     return fd;
+}
+
+// A listener on loopback and one accepted connection to it.
+struct Connection
+{
+    Listener l;
+    int client = -1;
+    int server = -1;
+};
+
+// noDelay: Nagle off on the client. With Nagle, each small send waits until the previous one is acknowledged,
+// and once the connection leaves quick-ack mode (~16 segments) that ACK is delayed by up to 40 ms.
+Connection connectPair(bool v6, bool noDelay = false)
+{
+    Connection c;
+    c.l = listenOn(v6);
+    c.client = connectTo(c.l, v6);
+    c.server = acceptOne(c.l);
+    if (noDelay) {
+        const int one = 1;
+        setsockopt(c.client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return c;
+}
+
+// A started capture; null, with the reason as a test failure, when it cannot open.
+std::unique_ptr<PacketCapture> startCapture()
+{
+    std::string error;
+    auto capture = PacketCapture::open(&error);
+    if (!capture) {
+        ADD_FAILURE() << error;
+        return nullptr;
+    }
+    capture->start();
+    return capture;
 }
 
 void sendBytes(int fd, std::size_t n)
@@ -223,14 +262,10 @@ std::uint64_t cookieOf(int fd)
 
 void checkLifecycleCapture(bool v6)
 {
-    std::string error;
-    auto capture = PacketCapture::open(&error);
-    ASSERT_TRUE(capture) << error;
-    capture->start();
+    auto capture = startCapture();
+    ASSERT_TRUE(capture);
     const std::int64_t before = nowNs();
-    const Listener l = listenOn(v6);
-    const int client = connectTo(l, v6);
-    const int server = acceptOne(l);
+    const auto [l, client, server] = connectPair(v6);
     sendBytes(client, 10);
     char buf[64];
     EXPECT_EQ(recv(server, buf, sizeof buf, 0), 10);
@@ -306,17 +341,9 @@ TEST(PacketCapture, OpenWithoutCapNetRawIsRefusedWithAReason)
 TEST(PacketCapture, SyncReturnsWithTheSegmentAlreadyTaken)
 {
     runInNetns([] {
-        std::string error;
-        auto capture = PacketCapture::open(&error);
-        ASSERT_TRUE(capture) << error;
-        capture->start();
-        const Listener l = listenOn(false);
-        const int client = connectTo(l, false);
-        const int server = acceptOne(l);
-        // Without it, Nagle holds each small send until the previous one is acknowledged, and once the
-        // connection leaves quick-ack mode (~16 segments) that ACK is delayed by up to 40 ms.
-        const int one = 1;
-        setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        auto capture = startCapture();
+        ASSERT_TRUE(capture);
+        const auto [l, client, server] = connectPair(false, true);
         capture->sync();
         capture->take();
         std::vector<std::int64_t> costs;
@@ -356,15 +383,9 @@ TEST(PacketCapture, SyncReturnsWithTheSegmentAlreadyTaken)
 TEST(PacketCapture, BurstOf20000SegmentsWithoutDrops)
 {
     runInNetns([] {
-        std::string error;
-        auto capture = PacketCapture::open(&error);
-        ASSERT_TRUE(capture) << error;
-        capture->start();
-        const Listener l = listenOn(false);
-        const int client = connectTo(l, false);
-        const int server = acceptOne(l);
-        const int one = 1;
-        setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        auto capture = startCapture();
+        ASSERT_TRUE(capture);
+        const auto [l, client, server] = connectPair(false, true);
         // Autocorking would merge small sends into fewer segments; the namespace is ours, so turn it off.
         const bool noCork = [] {
             const int fd = ::open("/proc/sys/net/ipv4/tcp_autocorking", O_WRONLY | O_CLOEXEC);
@@ -576,9 +597,7 @@ void measureDump(const char *setup)
     std::string error;
     auto diag = SockDiag::open(&error);
     ASSERT_TRUE(diag) << error;
-    const Listener l = listenOn(false);
-    const int c = connectTo(l, false);
-    const int s = acceptOne(l);
+    const auto [l, c, s] = connectPair(false);
     const std::size_t sockets = diag->dump().size();
     EXPECT_EQ(sockets, 3u);
     // The sampler calls dump() every ~1 ms: report what one costs.
@@ -610,9 +629,7 @@ TEST(SockDiag, IPv6SocketsAreListedWithBracketedEndpoints)
         std::string error;
         auto diag = SockDiag::open(&error);
         ASSERT_TRUE(diag) << error;
-        const Listener l = listenOn(true);
-        const int c = connectTo(l, true);
-        const int s = acceptOne(l);
+        const auto [l, c, s] = connectPair(true);
         const auto all = diag->dump(&error);
         const std::string server = "[::1]:" + std::to_string(l.port);
         const DiagSocket *listener = findDiag(all, server, "[::]:0");
@@ -630,9 +647,7 @@ TEST(SockDiag, IPv6SocketsAreListedWithBracketedEndpoints)
 TEST(SnapshotFd, ReadsStateQueuesAndEndpoints)
 {
     runInNetns([] {
-        const Listener l = listenOn(false);
-        const int c = connectTo(l, false);
-        const int s = acceptOne(l);
+        const auto [l, c, s] = connectPair(false);
         sendBytes(c, 10);
         const FdSnapshot snap = snapshotFd(s);
         EXPECT_EQ(snap.kernelState, 1);

@@ -326,185 +326,111 @@ TEST(ParserForms, ExpectationForms)
 
 // --- metadata errors -------------------------------------------------------------------------------------------
 
-TEST(ParserErrors, UnknownKey)
+// Texts that fail with exactly one error.
+struct TextError
 {
-    expectError(std::string(kHeader) + "colour: red\nserver wait(1)\n", 5, 1, "unknown metadata key 'colour'");
-}
+    std::string text;
+    int line;
+    int column;
+    const char *message;
+};
 
-TEST(ParserErrors, DuplicateKey)
-{
-    expectError(std::string(kHeader) + "  \ntopic: again\nserver wait(1)\n", 6, 1,
-                "duplicate metadata 'topic:' (first given on line 2)");
-}
+const TextError kTextErrors[] = {
+    {std::string(kHeader) + "colour: red\nserver wait(1)\n", 5, 1, "unknown metadata key 'colour'"},
+    {std::string(kHeader) + "  \ntopic: again\nserver wait(1)\n", 6, 1,
+     "duplicate metadata 'topic:' (first given on line 2)"},
+    {"title: T\ntopic: X\nactors: a\na wait(1)\n", 1, 1, "missing required metadata 'summary:'"},
+    {std::string(kHeader) + "notes:\nserver wait(1)\n", 5, 1, "expected a value after 'notes:'"},
+    {std::string(kHeader) + "server wait(1)\n  timeout: 5\n", 6, 3, "'timeout:' must come before the first step"},
+    {std::string(kHeader) + "timeout:   0\nserver wait(1)\n", 5, 12, "the step timeout in ms out of range: 0"},
+    {std::string(kHeader) + "timeout: 3s\nserver wait(1)\n", 5, 10, "expected the step timeout in ms, found '3s'"},
+    {std::string(kHeader) + "timeout: 3 4\nserver wait(1)\n", 5, 12,
+     "expected the end of the timeout value, found '4'"},
+    {"title: T\ntopic: X\nsummary: S\nactors: a\n  b 9c\na wait(1)\n", 5, 5, "expected an actor name"},
+    {"title: T\ntopic: X\nsummary: S\nactors: a b a\na wait(1)\n", 4, 13, "actor 'a' is declared twice"},
+    {std::string(kHeader) + "  > hello\nserver wait(1)\n", 5, 3, "a '>' note must follow a step"},
+    {kSockets + "server close(L)   &  \n# end\n", 7, 19,
+     "expected a step of another actor after '&', found the end of the file"},
+    {kSockets + "server close(L) &\n client close(C) &\n  server wait(1)\n", 9, 3,
+     "actor 'server' already has the step on line 7 in this group"},
+    {std::string(kHeader) + "\n# nothing\n", 6, 1, "expected at least one step"},
+};
 
-TEST(ParserErrors, MissingKey)
+TEST(ParserErrors, OneErrorEach)
 {
-    expectError("title: T\ntopic: X\nactors: a\na wait(1)\n", 1, 1, "missing required metadata 'summary:'");
-}
-
-TEST(ParserErrors, EmptyValue)
-{
-    expectError(std::string(kHeader) + "notes:\nserver wait(1)\n", 5, 1, "expected a value after 'notes:'");
-}
-
-TEST(ParserErrors, MetadataAfterStep)
-{
-    expectError(std::string(kHeader) + "server wait(1)\n  timeout: 5\n", 6, 3,
-                "'timeout:' must come before the first step");
-}
-
-TEST(ParserErrors, BadTimeout)
-{
-    expectError(std::string(kHeader) + "timeout:   0\nserver wait(1)\n", 5, 12,
-                "the step timeout in ms out of range: 0");
-    expectError(std::string(kHeader) + "timeout: 3s\nserver wait(1)\n", 5, 10,
-                "expected the step timeout in ms, found '3s'");
-    expectError(std::string(kHeader) + "timeout: 3 4\nserver wait(1)\n", 5, 12,
-                "expected the end of the timeout value, found '4'");
-}
-
-TEST(ParserErrors, BadActorName)
-{
-    expectError("title: T\ntopic: X\nsummary: S\nactors: a\n  b 9c\na wait(1)\n", 5, 5, "expected an actor name");
-    expectError("title: T\ntopic: X\nsummary: S\nactors: a b a\na wait(1)\n", 4, 13, "actor 'a' is declared twice");
+    for (const TextError &e : kTextErrors) {
+        SCOPED_TRACE(e.message);
+        expectError(e.text, e.line, e.column, e.message);
+    }
 }
 
 // --- step errors -----------------------------------------------------------------------------------------------
 
-TEST(ParserErrors, UnknownActor)
+// One step under kSockets (line 7) that fails with exactly one error at column.
+struct StepError
 {
-    expectStepError("  servr wait(1)", 3, "unknown actor 'servr' (declared in 'actors:': server client)");
-}
+    const char *step;
+    int column;
+    const char *message;
+};
 
-TEST(ParserErrors, NotAnActor)
-{
-    expectStepError("(wait)", 1, "expected an actor name or 'key: value', found '('");
-}
+constexpr const char *kNotLoopback = "only loopback addresses are allowed (127.0.0.0/8 or [::1])";
 
-TEST(ParserErrors, UnknownCall)
-{
-    expectStepError("server  sned(L, 1)", 9, "unknown call 'sned'");
-}
+const StepError kStepErrors[] = {
+    {"  servr wait(1)", 3, "unknown actor 'servr' (declared in 'actors:': server client)"},
+    {"(wait)", 1, "expected an actor name or 'key: value', found '('"},
+    {"server  sned(L, 1)", 9, "unknown call 'sned'"},
+    {"server send(X, 1)", 13, "socket variable X is not defined"},
+    {"server send(C, 1)", 13, "socket variable C belongs to actor 'client', not 'server'"},
+    {"server L = socket(v6)", 8, "socket variable L is still open (assigned on line 5)"},
+    {"server X = close(L)", 8, "only socket() and accept() can be assigned"},
+    {"server accept(L)", 8, "expected a variable to assign the new socket to"},
+    {"server close(L(", 15, "expected ')' after the socket variable, found '('"},
+    {"server send L", 13, "expected '(' after the call name, found 'L'"},
+    {"server send(L 1)", 15, "expected ',' after the socket variable, found '1'"},
+    {"server recv(L, 1", 17, "expected ',' or ')' after the byte count, found the end of the line"},
+    {"server L2 = socket(v5)", 20, "expected an address family (v4 or v6), found 'v5'"},
+    {"server setsockopt(L, SO_KEEPALIVE, 1)", 22, "expected a socket option"},
+    {"server shutdown(L, SHUT_BOTH)", 20, "SHUT_RD, SHUT_WR or SHUT_RDWR"},
+    {"server send(L, 1, MSG_PEEK)", 19, "expected a flag (MSG_NOSIGNAL or MSG_DONTWAIT), found 'MSG_PEEK'"},
+    {"server send(L, 1, MSG_NOSIGNAL, MSG_NOSIGNAL)", 33, "flag MSG_NOSIGNAL is given twice"},
+    {"server poll(L, POLLIN|EPOLLIN, 10)", 23, "expected an event (POLLIN, POLLOUT or POLLRDHUP), found 'EPOLLIN'"},
+    {"server epoll_wait(L, EPOLLIN|EPOLLIN, 10)", 30, "event EPOLLIN is given twice"},
+    {"server poll(L, POLLIN, -1)", 24, "the timeout in ms out of range: -1 (expected 0..60000)"},
+    {"server bind(L, 10.0.0.1:80)", 16, kNotLoopback},
+    {"server bind(L,  localhost:80)", 17, kNotLoopback},
+    {"client connect(C, 127.0.0.1:0)", 19, kNotLoopback},
+    {"client connect(C, 127.0.0.1:65536)", 19, kNotLoopback},
+    {"client connect(C, 127.0.0.1)", 19, kNotLoopback},
+    {"client connect(C, 127.0.0.256:80)", 19, kNotLoopback},
+    {"client connect(C, [::2]:80)", 19, kNotLoopback},
+    {"server send(L, 0)", 16, "the byte count or a \"string\" out of range: 0 (expected 1..16777216)"},
+    {"server send(L, 16777217)", 16, "out of range: 16777217"},
+    {"server read(L, 99999999999999999999999999)", 16, "out of range"},
+    {"server listen(L, 4097)", 18, "the backlog out of range: 4097 (expected 0..4096)"},
+    {"server sleep(60001)", 14, "the time in ms out of range: 60001"},
+    {"server setsockopt(L, SO_LINGER, 2, 0)", 33, "the linger on/off value out of range"},
+    {"server send(L, 10k)", 16, "expected the byte count or a \"string\", found '10k'"},
+    {"server send(L, \"abc)", 16, "unterminated string"},
+    {"server send(L, \"a\\qb\")", 18, "unknown escape in string"},
+    {"server send(L, \"\")", 16, "expected at least one byte in the string"},
+    {"server send(L, 1) = -1 EFOO", 24, "unknown errno name 'EFOO'"},
+    {"server send(L, 1) = -2 EPIPE", 24, "an errno name must follow -1, not -2"},
+    {"server send(L, 1) = maybe", 21, "expected a result (N, -1 ENAME, fd or blocked), found 'maybe'"},
+    {"server send(L, 1) =", 20, "expected a result (N, -1 ENAME, fd or blocked), found the end of the line"},
+    {"server send(L, 1) = 1 [a b", 27, "expected ']' to close the data list"},
+    {"server send(L, 1) = 1, SIGSEGV", 24, "expected a signal (SIGPIPE), found 'SIGSEGV'"},
+    {"server close(L) junk", 17, "expected '=', '&' or the end of the line after ')', found 'junk'"},
+    {"server close(L) = 0 0", 21, "expected '&' or the end of the line after the result, found '0'"},
+    {"server close(L) & &", 19, "expected the end of the line after '&', found '&'"},
+};
 
-TEST(ParserErrors, UndefinedVariable)
+TEST(ParserErrors, OneStepErrorEach)
 {
-    expectStepError("server send(X, 1)", 13, "socket variable X is not defined");
-}
-
-TEST(ParserErrors, OtherActorsVariable)
-{
-    expectStepError("server send(C, 1)", 13, "socket variable C belongs to actor 'client', not 'server'");
-}
-
-TEST(ParserErrors, ReassignOpenVariable)
-{
-    expectStepError("server L = socket(v6)", 8, "socket variable L is still open (assigned on line 5)");
-}
-
-TEST(ParserErrors, AssignNonSocketCall)
-{
-    expectStepError("server X = close(L)", 8, "only socket() and accept() can be assigned");
-}
-
-TEST(ParserErrors, UnassignedSocket)
-{
-    expectStepError("server accept(L)", 8, "expected a variable to assign the new socket to");
-}
-
-TEST(ParserErrors, MissingParenthesis)
-{
-    expectStepError("server close(L(", 15, "expected ')' after the socket variable, found '('");
-    expectStepError("server send L", 13, "expected '(' after the call name, found 'L'");
-    expectStepError("server send(L 1)", 15, "expected ',' after the socket variable, found '1'");
-    expectStepError("server recv(L, 1", 17, "expected ',' or ')' after the byte count, found the end of the line");
-}
-
-TEST(ParserErrors, BadArgumentName)
-{
-    expectStepError("server L2 = socket(v5)", 20, "expected an address family (v4 or v6), found 'v5'");
-    expectStepError("server setsockopt(L, SO_KEEPALIVE, 1)", 22, "expected a socket option");
-    expectStepError("server shutdown(L, SHUT_BOTH)", 20, "SHUT_RD, SHUT_WR or SHUT_RDWR");
-    expectStepError("server send(L, 1, MSG_PEEK)", 19,
-                    "expected a flag (MSG_NOSIGNAL or MSG_DONTWAIT), found 'MSG_PEEK'");
-    expectStepError("server send(L, 1, MSG_NOSIGNAL, MSG_NOSIGNAL)", 33, "flag MSG_NOSIGNAL is given twice");
-}
-
-TEST(ParserErrors, BadEvents)
-{
-    expectStepError("server poll(L, POLLIN|EPOLLIN, 10)", 23,
-                    "expected an event (POLLIN, POLLOUT or POLLRDHUP), found 'EPOLLIN'");
-    expectStepError("server epoll_wait(L, EPOLLIN|EPOLLIN, 10)", 30, "event EPOLLIN is given twice");
-    expectStepError("server poll(L, POLLIN, -1)", 24, "the timeout in ms out of range: -1 (expected 0..60000)");
-}
-
-TEST(ParserErrors, NonLoopbackAddress)
-{
-    const std::string msg = "only loopback addresses are allowed (127.0.0.0/8 or [::1])";
-    expectStepError("server bind(L, 10.0.0.1:80)", 16, msg);
-    expectStepError("server bind(L,  localhost:80)", 17, msg);
-    expectStepError("client connect(C, 127.0.0.1:0)", 19, msg);
-    expectStepError("client connect(C, 127.0.0.1:65536)", 19, msg);
-    expectStepError("client connect(C, 127.0.0.1)", 19, msg);
-    expectStepError("client connect(C, 127.0.0.256:80)", 19, msg);
-    expectStepError("client connect(C, [::2]:80)", 19, msg);
-}
-
-TEST(ParserErrors, NumbersOutOfRange)
-{
-    expectStepError("server send(L, 0)", 16, "the byte count or a \"string\" out of range: 0 (expected 1..16777216)");
-    expectStepError("server send(L, 16777217)", 16, "out of range: 16777217");
-    expectStepError("server read(L, 99999999999999999999999999)", 16, "out of range");
-    expectStepError("server listen(L, 4097)", 18, "the backlog out of range: 4097 (expected 0..4096)");
-    expectStepError("server sleep(60001)", 14, "the time in ms out of range: 60001");
-    expectStepError("server setsockopt(L, SO_LINGER, 2, 0)", 33, "the linger on/off value out of range");
-    expectStepError("server send(L, 10k)", 16, "expected the byte count or a \"string\", found '10k'");
-}
-
-TEST(ParserErrors, BadStrings)
-{
-    expectStepError("server send(L, \"abc)", 16, "unterminated string");
-    expectStepError("server send(L, \"a\\qb\")", 18, "unknown escape in string");
-    expectStepError("server send(L, \"\")", 16, "expected at least one byte in the string");
-}
-
-TEST(ParserErrors, BadExpectations)
-{
-    expectStepError("server send(L, 1) = -1 EFOO", 24, "unknown errno name 'EFOO'");
-    expectStepError("server send(L, 1) = -2 EPIPE", 24, "an errno name must follow -1, not -2");
-    expectStepError("server send(L, 1) = maybe", 21, "expected a result (N, -1 ENAME, fd or blocked), found 'maybe'");
-    expectStepError("server send(L, 1) =", 20,
-                    "expected a result (N, -1 ENAME, fd or blocked), found the end of the line");
-    expectStepError("server send(L, 1) = 1 [a b", 27, "expected ']' to close the data list");
-    expectStepError("server send(L, 1) = 1, SIGSEGV", 24, "expected a signal (SIGPIPE), found 'SIGSEGV'");
-}
-
-TEST(ParserErrors, TrailingText)
-{
-    expectStepError("server close(L) junk", 17, "expected '=', '&' or the end of the line after ')', found 'junk'");
-    expectStepError("server close(L) = 0 0", 21, "expected '&' or the end of the line after the result, found '0'");
-    expectStepError("server close(L) & &", 19, "expected the end of the line after '&', found '&'");
-}
-
-TEST(ParserErrors, NoteBeforeAnyStep)
-{
-    expectError(std::string(kHeader) + "  > hello\nserver wait(1)\n", 5, 3, "a '>' note must follow a step");
-}
-
-TEST(ParserErrors, TogetherAtEnd)
-{
-    expectError(kSockets + "server close(L)   &  \n# end\n", 7, 19,
-                "expected a step of another actor after '&', found the end of the file");
-}
-
-TEST(ParserErrors, TogetherSameActor)
-{
-    expectError(kSockets + "server close(L) &\n client close(C) &\n  server wait(1)\n", 9, 3,
-                "actor 'server' already has the step on line 7 in this group");
-}
-
-TEST(ParserErrors, NoSteps)
-{
-    expectError(std::string(kHeader) + "\n# nothing\n", 6, 1, "expected at least one step");
+    for (const StepError &e : kStepErrors) {
+        SCOPED_TRACE(e.step);
+        expectStepError(e.step, e.column, e.message);
+    }
 }
 
 TEST(ParserErrors, EmptyFile)

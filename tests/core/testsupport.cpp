@@ -3,10 +3,23 @@
 
 #include "core/lab/parent/labclient.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <stdexcept>
 
 namespace sockscope::test {
+
+TempDir::TempDir()
+{
+    std::string tmpl = ::testing::TempDir() + "sockscope-test-XXXXXX";
+    m_path = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
+}
+
+TempDir::~TempDir()
+{
+    std::system(("rm -rf '" + m_path + "'").c_str());
+}
 
 std::string builtinScenarioPath(const std::string &name)
 {

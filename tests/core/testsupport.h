@@ -10,6 +10,21 @@
 
 namespace sockscope::test {
 
+// A scratch directory per test (under gtest's temporary directory), removed with its files.
+class TempDir
+{
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    std::string file(const std::string &name) const { return m_path + "/" + name; }
+    const std::string &path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
 std::string builtinScenarioPath(const std::string &name);
 core::Scenario loadBuiltin(const std::string &name);
 // SOCKSCOPE_NO_USERNS=1: the environment declares that it has no user namespaces (the documented host-fallback

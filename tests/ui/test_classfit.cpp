@@ -30,11 +30,7 @@ class TestClassFit : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-classfit"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-classfit")); }
 
     void wrapsAfterCommasThenTheResult()
     {
@@ -92,10 +88,7 @@ private slots:
         QFETCH(QString, scenario);
         QFETCH(QSize, size);
         ui::MainWindow w;
-        w.resize(size);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w, size));
         w.runModel()->reset(uitest::loadFixture(fixture.toStdString()));
         w.runModel()->setScenario(builtin(scenario.toUtf8().constData()));
         auto *teach = w.findChild<ui::TeachActions *>();
@@ -148,10 +141,7 @@ private slots:
     void followsTheCursorAndScrollsSideways()
     {
         ui::MainWindow w;
-        w.resize(1024, 768);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w, {1024, 768}));
         w.runModel()->reset(uitest::loadFixture("run-backlog-full.jsonl"));
         w.runModel()->setScenario(builtin("backlog-full"));
         ui::SequenceView *view = w.sequenceView();
@@ -193,15 +183,8 @@ private slots:
     void choosesAnotherScenarioInClassMode()
     {
         ui::MainWindow w;
-        w.resize(1024, 768);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
-        w.labWorker()->setOptions([] {
-            core::LabOptions o;
-            o.labBinary = SOCKSCOPE_LAB_BINARY;
-            return o;
-        }());
+        QVERIFY(uitest::showComplete(w, {1024, 768}));
+        w.labWorker()->setOptions(uitest::realLab());
         auto *teach = w.findChild<ui::TeachActions *>();
         teach->classMode()->setActive(true);
         QSignalSpy paused(w.labWorker(), &ui::LabWorker::runPaused);

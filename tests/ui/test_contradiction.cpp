@@ -40,6 +40,31 @@ int redPixels(const QImage &img, const QColor &red, int y0, int y1, int x0 = 0, 
     return n;
 }
 
+// The run in a shown 1200x600 sequence view.
+struct ShownRun
+{
+    ui::RunModel run;
+    ui::ViewState view;
+    ui::SequenceView seq{&run, &view};
+
+    // Loads events; true once the layout reached the last one.
+    bool load(std::vector<core::Event> events)
+    {
+        seq.resize(1200, 600);
+        seq.show();
+        run.reset(std::move(events));
+        return QTest::qWaitFor([&] { return seq.layout().lastEvent() == run.eventCount() - 1; });
+    }
+    // The diagram's viewport as painted; also saved as name under SOCKSCOPE_RENDER_DIR when that is set.
+    QImage shot(const char *name = nullptr)
+    {
+        const QImage img = seq.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); name && !dir.isEmpty())
+            img.save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + QLatin1String(name));
+        return img;
+    }
+};
+
 } // namespace
 
 class TestContradiction : public QObject
@@ -48,22 +73,16 @@ class TestContradiction : public QObject
 private slots:
     void bannerAndBand()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::SequenceView seq(&run, &view);
-        seq.resize(1200, 600);
-        seq.show();
-        run.reset(loadEvents(true));
-        QTRY_COMPARE(seq.layout().lastEvent(), run.eventCount() - 1);
+        ShownRun shown;
+        QVERIFY(shown.load(loadEvents(true)));
+        auto &[run, view, seq] = shown;
         QCOMPARE(run.contradictions().size(), size_t(1));
         const int spot = run.contradictions().front();
         QVERIFY(run.event(spot).as<core::StateInfo>()->conflict);
 
         const QColor red = view.theme().checkFailed;
         const int header = static_cast<int>(seq.headerHeight());
-        QImage img = seq.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
-        if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
-            img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/contradiction.png"));
+        QImage img = shown.shot("contradiction.png");
         // The banner: most of a strip just below the header is solid red.
         QVERIFY2(redPixels(img, red, header + 2, header + 8) > img.width() * 6 / 2, "no red banner below the header");
 
@@ -72,26 +91,18 @@ private slots:
         QTest::mouseClick(seq.viewport(), Qt::LeftButton, {}, QPoint(300, header + 5));
         QCOMPARE(view.cursor(), spot);
         // The spot's row: red edge markers at both ends of the diagram's width.
-        img = seq.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
-        if (const QByteArray dir = qgetenv("SOCKSCOPE_RENDER_DIR"); !dir.isEmpty())
-            img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/contradiction-spot.png"));
+        img = shown.shot("contradiction-spot.png");
         const int rowY = static_cast<int>(seq.layout().item(spot).y) - seq.verticalScrollBar()->value() + header;
         QVERIFY2(redPixels(img, red, rowY - 3, rowY + 3, 0, 6) >= 6 * 4, "no red marker at the contradicted row");
     }
 
     void cleanRunHasNoBanner()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::SequenceView seq(&run, &view);
-        seq.resize(1200, 600);
-        seq.show();
-        run.reset(loadEvents(false));
-        QTRY_COMPARE(seq.layout().lastEvent(), run.eventCount() - 1);
-        QVERIFY(run.contradictions().empty());
-        const QImage img = seq.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
-        const int header = static_cast<int>(seq.headerHeight());
-        QCOMPARE(redPixels(img, view.theme().checkFailed, header + 2, header + 8), 0);
+        ShownRun shown;
+        QVERIFY(shown.load(loadEvents(false)));
+        QVERIFY(shown.run.contradictions().empty());
+        const int header = static_cast<int>(shown.seq.headerHeight());
+        QCOMPARE(redPixels(shown.shot(), shown.view.theme().checkFailed, header + 2, header + 8), 0);
     }
 };
 

@@ -7,6 +7,7 @@
 #include "ui/mainwindow.h"
 #include "ui/teach/scenarioeditor.h"
 #include "ui/teach/teachactions.h"
+#include "uifixture.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -37,11 +38,7 @@ class TestEditor : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-editor"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-editor")); }
 
     void saveKeysAreTheirOwnAndInTheFileMenu()
     {
@@ -123,10 +120,7 @@ private slots:
     void closingTheWindowAsks()
     {
         ui::MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w, {1280, 800}));
         ui::ScenarioEditor *editor = w.findChild<ui::TeachActions *>()->editor();
         editor->setText(ui::ScenarioEditor::templateText());
         editor->codeEdit()->appendPlainText(QStringLiteral("# unsaved"));
@@ -149,10 +143,7 @@ private slots:
     void opensWideEnoughToRead()
     {
         ui::MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w, {1280, 800}));
         ui::ScenarioEditor *editor = w.findChild<ui::TeachActions *>()->editor();
         editor->newFromTemplate();
         auto *dock = w.findChild<QDockWidget *>(QStringLiteral("editor"));

@@ -12,28 +12,15 @@ class TestExplanations : public QObject
 {
     Q_OBJECT
 private slots:
-    void errnoTexts_data()
-    {
-        QTest::addColumn<QString>("err");
-        QTest::addColumn<QString>("needle");
-        QTest::newRow("ECONNRESET") << "ECONNRESET"
-                                    << "RST";
-        QTest::newRow("EPIPE") << "EPIPE"
-                               << "SIGPIPE";
-        QTest::newRow("ECONNREFUSED") << "ECONNREFUSED"
-                                      << "nobody listens";
-        QTest::newRow("EAGAIN") << "EAGAIN"
-                                << "non-blocking";
-        QTest::newRow("EINPROGRESS") << "EINPROGRESS"
-                                     << "SO_ERROR";
-        QTest::newRow("ENOTCONN") << "ENOTCONN"
-                                  << "Not connected";
-    }
     void errnoTexts()
     {
-        QFETCH(QString, err);
-        QFETCH(QString, needle);
-        QVERIFY2(ui::errnoExplanation(err).contains(needle), qPrintable(ui::errnoExplanation(err)));
+        const char *const rows[][2] = {
+            {"ECONNRESET", "RST"},      {"EPIPE", "SIGPIPE"},        {"ECONNREFUSED", "nobody listens"},
+            {"EAGAIN", "non-blocking"}, {"EINPROGRESS", "SO_ERROR"}, {"ENOTCONN", "Not connected"}};
+        for (const auto &[err, needle] : rows) {
+            const QString text = ui::errnoExplanation(QString::fromLatin1(err));
+            QVERIFY2(text.contains(QLatin1String(needle)), qPrintable(QLatin1String(err) + QLatin1String(": ") + text));
+        }
     }
     void unknownErrnoIsEmpty() { QVERIFY(ui::errnoExplanation(QStringLiteral("EFOO")).isEmpty()); }
 

@@ -6,6 +6,7 @@
 
 #include "core/io/runfile.h"
 #include "core/stream/eventjson.h"
+#include "tests/ui/uilab.h"
 #include "ui/export/exportactions.h"
 #include "ui/export/exportdialog.h"
 #include "ui/export/exporter.h"
@@ -74,11 +75,7 @@ class TestExport : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void images_data()
     {
@@ -186,9 +183,7 @@ private slots:
     {
         QTemporaryDir dir;
         ui::MainWindow window;
-        core::LabOptions options;
-        options.labBinary = SOCKSCOPE_LAB_BINARY;
-        window.labWorker()->setOptions(options);
+        window.labWorker()->setOptions(uitest::realLab());
         auto *save = window.findChild<QAction *>(QStringLiteral("saveRunAction"));
         QVERIFY(save && !save->isEnabled()); // nothing to save yet
         QSignalSpy finished(window.labWorker(), &ui::LabWorker::runFinished);

@@ -23,11 +23,7 @@ class TestHelp : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-help"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-help")); }
 
     void keyReferenceIsTheDocsTable()
     {
@@ -68,9 +64,7 @@ private slots:
     void f1OpensTheKeyboardReference()
     {
         ui::MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w));
         QApplication::setActiveWindow(&w);
         QVERIFY(!w.findChild<QDialog *>(QStringLiteral("keyboardReference")));
         QTest::keyClick(&w, Qt::Key_F1);

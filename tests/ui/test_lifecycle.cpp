@@ -10,6 +10,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/model/runphase.h"
 #include "ui/panels/scenariobrowser.h"
+#include "uifixture.h"
 
 #include <QAction>
 #include <QSignalSpy>
@@ -45,28 +46,10 @@ std::vector<pid_t> labChildren()
 // A watchdog of about one second for every step (the lab keeps the scenario's own timeout).
 core::LabOptions shortWatchdog()
 {
-    core::LabOptions o;
-    o.labBinary = SOCKSCOPE_LAB_BINARY;
+    core::LabOptions o = uitest::realLab();
     o.watchdogSlackMs = 500;
     return o;
 }
-
-struct Worker
-{
-    ui::RunModel run;
-    ui::LabWorker worker{&run};
-    QSignalSpy paused{&worker, &ui::LabWorker::runPaused};
-    QSignalSpy finished{&worker, &ui::LabWorker::runFinished};
-    QSignalSpy failed{&worker, &ui::LabWorker::runFailed};
-    QSignalSpy stopped{&worker, &ui::LabWorker::runStopped};
-    explicit Worker(const core::LabOptions &o = shortWatchdog()) { worker.setOptions(o); }
-    bool waitPaused(int before)
-    {
-        return QTest::qWaitFor([&] { return paused.count() > before || !worker.isRunning(); }, 60000) &&
-               paused.count() > before;
-    }
-    QString failure() const { return failed.isEmpty() ? QString() : failed.last().first().toString(); }
-};
 
 } // namespace
 
@@ -74,11 +57,7 @@ class TestLifecycle : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void moves_data()
     {
@@ -181,7 +160,7 @@ private slots:
     void labKilledWhilePausedIsReported()
     {
         const core::Scenario s = builtin("close-unread-data");
-        Worker t;
+        uitest::SpiedWorker t(shortWatchdog());
         QVERIFY(t.worker.start(s, true));
         QVERIFY(t.waitPaused(0));
         QVERIFY(t.worker.step());
@@ -206,7 +185,7 @@ private slots:
     void stopSaysStopped()
     {
         const core::Scenario s = builtin("backlog-full");
-        Worker t;
+        uitest::SpiedWorker t(shortWatchdog());
         QVERIFY(t.worker.start(s));
         QTRY_VERIFY_WITH_TIMEOUT(t.run.eventCount() > 0, 60000);
         t.worker.stop();

@@ -2,11 +2,13 @@
 // The main window, offscreen: a real run streamed through the real lab into the open window, a lab that
 // cannot start (the previous run stays), a scenario file that does not parse (nothing added or run).
 
+#include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/scenariobrowser.h"
+#include "uifixture.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -18,19 +20,14 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true); // QSettings of the tests stay out of the user's
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
-    }
+    void initTestCase() { uitest::useTestModeSettings(); }
 
     void streamsARealRun()
     {
         ui::MainWindow window;
         window.resize(1400, 900);
         window.show();
-        core::LabOptions options;
-        options.labBinary = SOCKSCOPE_LAB_BINARY;
+        core::LabOptions options = uitest::realLab();
         window.labWorker()->setOptions(options);
         QSignalSpy finished(window.labWorker(), &ui::LabWorker::runFinished);
         QSignalSpy failed(window.labWorker(), &ui::LabWorker::runFailed);

@@ -2,6 +2,7 @@
 // The replay cursor on recorded runs (event, step, '&' group, home/end moves), reveal following the cursor,
 // play at a speed, and the step narrative as plain values.
 
+#include "tests/ui/uilab.h"
 #include "ui/model/replaycursor.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
@@ -30,6 +31,14 @@ QString joined(const ui::RunModel &run, int step)
 {
     const auto [first, last] = ui::stepRange(run.events(), run.stepEvent(step));
     return ui::narrateEvents(run.events(), first, last).join(QLatin1Char('\n'));
+}
+// The narrative of every step of run, a line per sentence.
+QString wholeNarrative(const ui::RunModel &run)
+{
+    QString all;
+    for (int s = 0; s < run.stepCount(); ++s)
+        all += joined(run, s) + QLatin1Char('\n');
+    return all;
 }
 } // namespace
 
@@ -99,6 +108,23 @@ private slots:
         QCOMPARE(range.second, run.stepEvent(9) - 1);
     }
 
+    // With the scenario at hand the groups are the scenario's own '&' groups (core/scenario/stepgroups).
+    void groupsFollowTheScenario()
+    {
+        ui::RunModel run;
+        load(run, "run-simultaneous-close.jsonl");
+        core::Scenario scenario = uitest::builtin("simultaneous-close");
+        QVERIFY(scenario.steps.size() > 7 && scenario.steps[7].together);
+        run.setScenario(scenario);
+        ui::ReplayCursor c(&run);
+        QCOMPARE(c.groupCount(), run.stepCount() - 1);
+        QCOMPARE(c.groupOf(run.stepEvent(8)), 8);
+        scenario.steps[7].together = false; // the same stream under a scenario without the '&'
+        run.setScenario(scenario);
+        QCOMPARE(c.groupCount(), run.stepCount());
+        QCOMPARE(c.groupOf(run.stepEvent(8)), 9);
+    }
+
     void revealFollowsTheCursor()
     {
         ui::RunModel run;
@@ -160,38 +186,32 @@ private slots:
                  qPrintable(joined(run, 5)));
     }
 
-    void narrativeEpipeSigpipeAndFin()
+    // Sentences the narrative of a recorded run must hold: EPIPE, SIGPIPE and FIN; a blocked call and its
+    // release; SO_LINGER {1, 0}.
+    void narrativeSays_data()
     {
-        ui::RunModel run;
-        load(run, "run-write-after-peer-closed.jsonl");
-        QString all;
-        for (int s = 0; s < run.stepCount(); ++s)
-            all += joined(run, s) + QLatin1Char('\n');
-        QVERIFY2(all.contains(QStringLiteral(
-                     "send() = -1 EPIPE: the connection was already reset; SIGPIPE would have killed the process.")),
-                 qPrintable(all));
-        QVERIFY2(all.contains(QStringLiteral("moves to CLOSE_WAIT; recv() will return 0.")), qPrintable(all));
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<QString>("sentence");
+        const char *const rows[][2] = {
+            {"run-write-after-peer-closed.jsonl",
+             "send() = -1 EPIPE: a RST from the peer had reset the connection; the kernel raised SIGPIPE, which kills a "
+             "process that does not ignore it."},
+            {"run-write-after-peer-closed.jsonl", "moves to CLOSE_WAIT; recv() will return 0."},
+            {"run-backlog-full.jsonl", "connect() blocks"},
+            {"run-backlog-full.jsonl", "blocked since an earlier step returns now"},
+            {"run-linger-zero-rst.jsonl", "SO_LINGER {1, 0}"},
+        };
+        for (const auto &[fixture, sentence] : rows)
+            QTest::newRow(sentence) << QString::fromLatin1(fixture) << QString::fromLatin1(sentence);
     }
-
-    void narrativeBlockedCallAndRelease()
+    void narrativeSays()
     {
+        QFETCH(QString, fixture);
+        QFETCH(QString, sentence);
         ui::RunModel run;
-        load(run, "run-backlog-full.jsonl");
-        QString all;
-        for (int s = 0; s < run.stepCount(); ++s)
-            all += joined(run, s) + QLatin1Char('\n');
-        QVERIFY2(all.contains(QStringLiteral("connect() blocks")), qPrintable(all));
-        QVERIFY2(all.contains(QStringLiteral("blocked since an earlier step returns now")), qPrintable(all));
-    }
-
-    void narrativeLingerZero()
-    {
-        ui::RunModel run;
-        load(run, "run-linger-zero-rst.jsonl");
-        QString all;
-        for (int s = 0; s < run.stepCount(); ++s)
-            all += joined(run, s) + QLatin1Char('\n');
-        QVERIFY2(all.contains(QStringLiteral("SO_LINGER {1, 0}")), qPrintable(all));
+        load(run, fixture.toLatin1().constData());
+        const QString all = wholeNarrative(run);
+        QVERIFY2(all.contains(sentence), qPrintable(all));
     }
 };
 

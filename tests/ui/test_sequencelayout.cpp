@@ -59,36 +59,33 @@ private slots:
         QTest::addColumn<QString>("lane");  // socket drawn on ("" for none)
         QTest::addColumn<QString>("lane2"); // packet receiver
         QTest::addColumn<bool>("merged");
-        QTest::newRow("server socket() merged") << 2 << 0 << ""
-                                                << "" << true;
-        QTest::newRow("its return has no row") << 3 << -1 << ""
-                                               << "" << true;
-        QTest::newRow("bind") << 6 << 1 << "server.listen"
-                              << "" << true;
-        QTest::newRow("LISTEN state") << 11 << 3 << "server.listen"
-                                      << "" << false;
-        QTest::newRow("accept blocks") << 14 << 4 << "server.listen"
-                                       << "" << false;
-        QTest::newRow("socket event: no row") << 18 << -1 << "client.1"
-                                              << "" << false;
-        QTest::newRow("connect, handshake follows") << 20 << 6 << "client.1"
-                                                    << "" << false;
-        QTest::newRow("SYN to the listener") << 21 << 7 << "client.1"
-                                             << "server.listen" << false;
-        QTest::newRow("SYN ACK from the child") << 23 << 9 << "server.1"
-                                                << "client.1" << false;
-        QTest::newRow("connect returns on its own row") << 28 << 14 << "client.1"
-                                                        << "" << false;
-        QTest::newRow("accept returns") << 30 << 15 << "server.listen"
-                                        << "" << false;
-        QTest::newRow("kernel state") << 32 << 16 << "client.1"
-                                      << "" << false;
-        QTest::newRow("RST") << 42 << 22 << "server.1"
-                             << "client.1" << false;
-        QTest::newRow("recv ECONNRESET merged") << 48 << 26 << "client.1"
-                                                << "" << true;
-        QTest::newRow("SIGPIPE") << 54 << 28 << "client.1"
-                                 << "" << false;
+        struct Row
+        {
+            const char *name;
+            int event, row;
+            const char *lane, *lane2;
+            bool merged;
+        };
+        const Row rows[] = {
+            {"server socket() merged", 2, 0, "", "", true},
+            {"its return has no row", 3, -1, "", "", true},
+            {"bind", 6, 1, "server.listen", "", true},
+            {"LISTEN state", 11, 3, "server.listen", "", false},
+            {"accept blocks", 14, 4, "server.listen", "", false},
+            {"socket event: no row", 18, -1, "client.1", "", false},
+            {"connect, handshake follows", 20, 6, "client.1", "", false},
+            {"SYN to the listener", 21, 7, "client.1", "server.listen", false},
+            {"SYN ACK from the child", 23, 9, "server.1", "client.1", false},
+            {"connect returns on its own row", 28, 14, "client.1", "", false},
+            {"accept returns", 30, 15, "server.listen", "", false},
+            {"kernel state", 32, 16, "client.1", "", false},
+            {"RST", 42, 22, "server.1", "client.1", false},
+            {"recv ECONNRESET merged", 48, 26, "client.1", "", true},
+            {"SIGPIPE", 54, 28, "client.1", "", false},
+        };
+        for (const Row &r : rows)
+            QTest::newRow(r.name) << r.event << r.row << QString::fromLatin1(r.lane) << QString::fromLatin1(r.lane2)
+                                  << r.merged;
     }
     void fixtureRows()
     {

@@ -27,31 +27,6 @@ int syscallOfStep(const ui::RunModel &run, int step)
     return -1;
 }
 
-struct Stepper
-{
-    ui::RunModel run;
-    ui::LabWorker worker{&run};
-    QSignalSpy paused{&worker, &ui::LabWorker::runPaused};
-    QSignalSpy finished{&worker, &ui::LabWorker::runFinished};
-    QSignalSpy failed{&worker, &ui::LabWorker::runFailed};
-    QSignalSpy stopped{&worker, &ui::LabWorker::runStopped};
-    QSignalSpy appended{&run, &ui::RunModel::eventsAppended};
-
-    Stepper()
-    {
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        worker.setOptions(o);
-    }
-    // Waits until the lab paused again or the run ended; true when paused.
-    bool waitPausedOrEnd(int pausesBefore)
-    {
-        return QTest::qWaitFor([&] { return paused.count() > pausesBefore || finished.count() || failed.count(); },
-                               60000) &&
-               paused.count() > pausesBefore;
-    }
-};
-
 } // namespace
 
 class TestStepping : public QObject
@@ -61,9 +36,8 @@ private slots:
     void closeUnreadDataOneStepPerPress()
     {
         const core::Scenario s = builtin("close-unread-data");
-        Stepper t;
-        QVERIFY(t.worker.start(s, true));
-        QVERIFY(t.waitPausedOrEnd(0));
+        uitest::SpiedWorker t;
+        QVERIFY(t.startStepping(s));
         QCOMPARE(t.paused.last().first().toInt(), 0);
         QCOMPARE(lastStepSeen(t.run), -1); // the run event only: no step yet
         for (int k = 0; k < static_cast<int>(s.steps.size()); ++k) {
@@ -112,9 +86,8 @@ private slots:
                 releaseStep = st.index;
         }
         QVERIFY(blockedStep > 0 && releaseStep > blockedStep + 1);
-        Stepper t;
-        QVERIFY(t.worker.start(s, true));
-        QVERIFY(t.waitPausedOrEnd(0));
+        uitest::SpiedWorker t;
+        QVERIFY(t.startStepping(s));
         int call = -1;
         for (int k = 0; k < static_cast<int>(s.steps.size()); ++k) {
             const int pauses = t.paused.count();
@@ -141,9 +114,8 @@ private slots:
         while (groupFirst < s.steps.size() && !s.steps[groupFirst].together)
             ++groupFirst;
         QVERIFY(groupFirst + 1 < s.steps.size());
-        Stepper t;
-        QVERIFY(t.worker.start(s, true));
-        QVERIFY(t.waitPausedOrEnd(0));
+        uitest::SpiedWorker t;
+        QVERIFY(t.startStepping(s));
         QList<int> nexts{t.worker.nextStep()};
         while (t.worker.isPaused()) {
             const int pauses = t.paused.count();
@@ -172,19 +144,16 @@ private slots:
     void continueAndStopFromAPause()
     {
         const core::Scenario s = builtin("close-unread-data");
-        Stepper t;
-        QVERIFY(t.worker.start(s, true));
-        QVERIFY(t.waitPausedOrEnd(0));
-        QVERIFY(t.worker.step());
-        QVERIFY(t.waitPausedOrEnd(1));
+        uitest::SpiedWorker t;
+        QVERIFY(t.startStepping(s));
+        QVERIFY(t.stepToPause());
         QVERIFY(t.worker.continueRun());
         QTRY_COMPARE_WITH_TIMEOUT(t.finished.count(), 1, 30000);
         QCOMPARE(t.paused.count(), 2); // no pause after continue
         QCOMPARE(lastStepSeen(t.run), static_cast<int>(s.steps.size()) - 1);
 
-        Stepper u;
-        QVERIFY(u.worker.start(s, true));
-        QVERIFY(u.waitPausedOrEnd(0));
+        uitest::SpiedWorker u;
+        QVERIFY(u.startStepping(s));
         u.worker.stop(); // a paused lab is told to stop: its end event arrives
         QTRY_COMPARE_WITH_TIMEOUT(u.stopped.count(), 1, 30000);
         QCOMPARE(u.failed.count(), 0); // a stop the user asked for is not a failure
@@ -193,11 +162,9 @@ private slots:
         QVERIFY(!u.worker.isRunning());
 
         // Restart while paused: the same scenario starts again in step mode.
-        Stepper v;
-        QVERIFY(v.worker.start(s, true));
-        QVERIFY(v.waitPausedOrEnd(0));
-        QVERIFY(v.worker.step());
-        QVERIFY(v.waitPausedOrEnd(1));
+        uitest::SpiedWorker v;
+        QVERIFY(v.startStepping(s));
+        QVERIFY(v.stepToPause());
         QVERIFY(v.worker.restart());
         QTRY_COMPARE_WITH_TIMEOUT(v.paused.count(), 3, 30000);
         QCOMPARE(v.worker.nextStep(), 0);

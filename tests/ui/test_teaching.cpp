@@ -41,11 +41,7 @@ class TestTeaching : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-teaching"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-teaching")); }
 
     void groupsSyntheticKeys()
     {
@@ -125,9 +121,7 @@ private slots:
     void runTwentyTimesAndChart()
     {
         ui::MultiRunner runner;
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        runner.setOptions(o);
+        runner.setOptions(uitest::realLab());
         QSignalSpy progress(&runner, &ui::MultiRunner::progressed);
         QSignalSpy finished(&runner, &ui::MultiRunner::finished);
         const core::Scenario s = builtin("simultaneous-close");
@@ -165,9 +159,7 @@ private slots:
     void cancelStopsTheSeries()
     {
         ui::MultiRunner runner;
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        runner.setOptions(o);
+        runner.setOptions(uitest::realLab());
         QSignalSpy finished(&runner, &ui::MultiRunner::finished);
         QVERIFY(runner.start(builtin("three-way-handshake"), 1000));
         QTRY_VERIFY_WITH_TIMEOUT(runner.results().size() + 1 > 0, 1000);
@@ -180,10 +172,7 @@ private slots:
     void classModeRestoresTheLayout()
     {
         ui::MainWindow w;
-        w.resize(1600, 1000);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete(); // the teaching actions come after the first frame
+        QVERIFY(uitest::showComplete(w, {1600, 1000})); // the teaching actions come after the first frame
         auto *teach = w.findChild<ui::TeachActions *>();
         QVERIFY(teach);
         const QByteArray state = w.saveState();

@@ -66,11 +66,7 @@ class TestTimelineAxis : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-timelineaxis"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-timelineaxis")); }
 
     void shortStatesBecomeBands_data()
     {
@@ -129,10 +125,7 @@ private slots:
     void classModeUsesTheEventAxis()
     {
         ui::MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.ensureComplete();
+        QVERIFY(uitest::showComplete(w, {1280, 800}));
         w.runModel()->reset(uitest::loadFixture("run-simultaneous-close.jsonl"));
         auto *teach = w.findChild<ui::TeachActions *>();
         QCOMPARE(w.timeline()->axis(), Axis::Time);

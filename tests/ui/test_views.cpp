@@ -33,9 +33,8 @@ private slots:
 
     void timeline()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::TimelineView timeline(&run, &view);
+        uitest::RunView<ui::TimelineView> f;
+        auto &[run, view, timeline] = f;
         timeline.resize(900, 260);
         for (std::size_t i = 0; i < m_events.size(); i += 9)
             run.appendEvents(
@@ -69,9 +68,8 @@ private slots:
 
     void queueChart()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::QueueChart chart(&run, &view);
+        uitest::RunView<ui::QueueChart> f;
+        auto &[run, view, chart] = f;
         chart.resize(700, 300);
         // A first batch with only the run event (t = 0), as a live run delivers it, then the rest.
         run.appendEvents(std::vector<core::Event>(m_events.begin(), m_events.begin() + 1));
@@ -93,9 +91,8 @@ private slots:
 
     void explanationFollowsCursor()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::ExplanationPanel panel(&run, &view);
+        uitest::RunView<ui::ExplanationPanel> f;
+        auto &[run, view, panel] = f;
         run.appendEvents(std::vector<core::Event>(m_events));
         view.setCursor(m_rst);
         QVERIFY2(panel.html().contains("unread"), qPrintable(panel.html()));
@@ -106,9 +103,8 @@ private slots:
 
     void tableFollowsCursorAndSetsIt()
     {
-        ui::RunModel run;
-        ui::ViewState view;
-        ui::EventTable table(&run, &view);
+        uitest::RunView<ui::EventTable> f;
+        auto &[run, view, table] = f;
         table.resize(900, 400);
         run.appendEvents(std::vector<core::Event>(m_events));
         view.setCursor(m_rst);

@@ -88,8 +88,7 @@ class TestWindowPrefs : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-tests"));
+        uitest::useTestModeSettings();
         QCoreApplication::setApplicationName(QStringLiteral("test_windowprefs"));
         m_lightPalette = QApplication::palette();
     }

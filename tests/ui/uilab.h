@@ -5,9 +5,12 @@
 
 #include "core/lab/parent/labclient.h"
 #include "core/scenario/builtins.h"
+#include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
 
+#include <QSignalSpy>
 #include <QtGlobal>
+#include <QtTest>
 
 #include <algorithm>
 
@@ -45,5 +48,49 @@ inline int lastStepSeen(const ui::RunModel &run)
             last = std::max(last, s->step);
     return last;
 }
+
+// Options that run the lab binary built with the tests.
+inline core::LabOptions realLab()
+{
+    core::LabOptions o;
+    o.labBinary = SOCKSCOPE_LAB_BINARY;
+    return o;
+}
+
+// A run model and its lab worker, with spies on the worker's run signals and on the model's appends.
+struct SpiedWorker
+{
+    ui::RunModel run;
+    ui::LabWorker worker{&run};
+    QSignalSpy paused{&worker, &ui::LabWorker::runPaused};
+    QSignalSpy finished{&worker, &ui::LabWorker::runFinished};
+    QSignalSpy failed{&worker, &ui::LabWorker::runFailed};
+    QSignalSpy stopped{&worker, &ui::LabWorker::runStopped};
+    QSignalSpy appended{&run, &ui::RunModel::eventsAppended};
+
+    explicit SpiedWorker(const core::LabOptions &o = realLab()) { worker.setOptions(o); }
+    // Waits until the lab paused again or the worker stopped running; true when paused.
+    bool waitPaused(int before)
+    {
+        return QTest::qWaitFor([&] { return paused.count() > before || !worker.isRunning(); }, 60000) &&
+               paused.count() > before;
+    }
+    // Waits until the lab paused again or the run finished or failed; true when paused.
+    bool waitPausedOrEnd(int before)
+    {
+        return QTest::qWaitFor([&] { return paused.count() > before || finished.count() || failed.count(); }, 60000) &&
+               paused.count() > before;
+    }
+    // Starts s in step mode and waits for the first pause.
+    bool startStepping(const core::Scenario &s) { return worker.start(s, true) && waitPausedOrEnd(0); }
+    // One step, then waits for the next pause.
+    bool stepToPause()
+    {
+        const int before = paused.count();
+        return worker.step() && waitPausedOrEnd(before);
+    }
+    // The last runFailed message, empty when the run did not fail.
+    QString failure() const { return failed.isEmpty() ? QString() : failed.last().first().toString(); }
+};
 
 } // namespace sockscope::uitest

@@ -255,22 +255,12 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case ColN:
-        return tr("n");
-    case ColTime:
-        return tr("time (s)");
-    case ColActor:
-        return tr("actor");
-    case ColSocket:
-        return tr("socket");
-    case ColKind:
-        return tr("kind");
-    case ColWhat:
-        return tr("what");
-    case ColResult:
-        return tr("result");
-    }
+    // Indexed by Column.
+    static const char *const kHeaders[ColumnCount] = {QT_TR_NOOP("n"),      QT_TR_NOOP("time (s)"), QT_TR_NOOP("actor"),
+                                                      QT_TR_NOOP("socket"), QT_TR_NOOP("kind"),     QT_TR_NOOP("what"),
+                                                      QT_TR_NOOP("result")};
+    if (section >= 0 && section < ColumnCount)
+        return tr(kHeaders[section]);
     return {};
 }
 

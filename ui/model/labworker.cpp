@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/labworker.h"
+#include "ui/model/threadcheck.h"
 
 #include "ui/model/runmodel.h"
 
@@ -31,7 +32,7 @@ LabWorker::~LabWorker()
 // The one place the lifecycle changes.
 void LabWorker::setPhase(RunPhase phase)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     Q_ASSERT_X(canMove(m_phase, phase), "LabWorker::setPhase",
                qPrintable(QStringLiteral("%1 -> %2").arg(phaseName(m_phase), phaseName(phase))));
     if (phase == m_phase)
@@ -42,7 +43,7 @@ void LabWorker::setPhase(RunPhase phase)
 
 bool LabWorker::start(const core::Scenario &scenario, bool stepMode)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (isLive(m_phase))
         return false;
     launch(scenario, stepMode);
@@ -73,7 +74,7 @@ void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
 
 void LabWorker::stop()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (m_phase == RunPhase::Restarting) {
         setPhase(RunPhase::Stopping); // the lab is already ending; it is not started again
         return;
@@ -116,7 +117,7 @@ bool LabWorker::continueRun()
 
 bool LabWorker::restart()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (!m_scenario)
         return false;
     if (!isLive(m_phase))
@@ -133,7 +134,7 @@ bool LabWorker::restart()
 
 void LabWorker::sendCommand(int command)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     LabJob *job = m_job;
     QMetaObject::invokeMethod(
         m_job, [job, command] { job->command(command); }, Qt::QueuedConnection);
@@ -141,7 +142,7 @@ void LabWorker::sendCommand(int command)
 
 void LabWorker::onJobPaused(int nextStep)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (m_phase == RunPhase::Stopping || m_phase == RunPhase::Restarting) {
         sendCommand(LabJob::Stop); // it paused before it was killed or read the stop: tell it again
         return;
@@ -167,7 +168,7 @@ void LabWorker::push(core::Event &&event)
 
 void LabWorker::wake()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (m_drainTimer.isActive() || m_phase == RunPhase::Stepping)
         return; // stepping: the pause delivers the step's events in one batch
     const qint64 since = m_sinceDrain.isValid() ? m_sinceDrain.elapsed() : kDrainIntervalMs;
@@ -179,7 +180,7 @@ void LabWorker::wake()
 
 void LabWorker::drain()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     std::vector<core::Event> batch;
     bool more = false;
     {
@@ -212,7 +213,7 @@ void LabWorker::drain()
 
 void LabWorker::onJobFinished(bool ok, const QString &error)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     flushPending();
     switch (m_phase) {
     case RunPhase::Restarting:
@@ -260,7 +261,7 @@ LabJob::~LabJob()
 
 void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     m_ok = true;
     m_sawEnd = false;
     m_error.clear();
@@ -280,7 +281,7 @@ void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options
 
 void LabJob::command(int command)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (!m_owned)
         return;
     watchWhilePaused(false);

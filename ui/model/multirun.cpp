@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/multirun.h"
+#include "ui/model/threadcheck.h"
 
 #include "core/model/outcome.h"
 
@@ -22,7 +23,7 @@ MultiRunner::~MultiRunner()
 
 bool MultiRunner::start(const core::Scenario &scenario, int runs)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (m_running || runs < 1)
         return false;
     m_running = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/replaycursor.h"
 
+#include "core/scenario/stepgroups.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
 
@@ -9,10 +10,19 @@
 namespace sockscope::ui {
 
 namespace {
-// The first step event of a group: steps of one '&' group arrive as consecutive step events.
+// The first step event of an '&' group: by the scenario's own rule when the run has its scenario, else by the
+// recorded stream (the steps of one group arrive as consecutive step events).
 bool isGroupStart(const RunModel &run, int i)
 {
-    return run.event(i).kind() == core::EventKind::Step && (i == 0 || run.event(i - 1).kind() != core::EventKind::Step);
+    const auto *step = run.event(i).as<core::StepInfo>();
+    if (!step)
+        return false;
+    const core::Scenario *scenario = run.scenario();
+    if (scenario && step->step >= 0 && static_cast<std::size_t>(step->step) < scenario->steps.size()) {
+        const auto k = static_cast<std::size_t>(step->step);
+        return core::stepGroupFirst(scenario->steps, k) == k;
+    }
+    return stepRange(run.events(), i).first == i;
 }
 } // namespace
 

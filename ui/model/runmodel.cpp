@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/runmodel.h"
+#include "ui/model/threadcheck.h"
 
 #include "core/io/runfile.h"
 #include "core/stream/eventjson.h"
@@ -31,7 +32,7 @@ RunModel::RunModel(QObject *parent) : QObject(parent) {}
 
 void RunModel::appendEvents(std::vector<Event> &&batch)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (batch.empty())
         return;
     const int first = eventCount();
@@ -51,7 +52,7 @@ void RunModel::appendEvents(std::vector<Event> &&batch)
 
 void RunModel::clear()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     m_events.clear();
     clearIndexes();
     Q_EMIT runReset();
@@ -59,7 +60,7 @@ void RunModel::clear()
 
 void RunModel::reset(std::vector<Event> events)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     m_events = std::move(events);
     clearIndexes();
     bool grew = false;

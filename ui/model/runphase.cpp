@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/runphase.h"
 
+#include <iterator>
+
 namespace sockscope::ui {
 
 bool isLive(RunPhase phase)
@@ -50,27 +52,12 @@ bool canMove(RunPhase from, RunPhase to)
 
 const char *phaseName(RunPhase phase)
 {
-    switch (phase) {
-    case RunPhase::Idle:
-        return "idle";
-    case RunPhase::Running:
-        return "running";
-    case RunPhase::Stepping:
-        return "stepping";
-    case RunPhase::Paused:
-        return "paused";
-    case RunPhase::Stopping:
-        return "stopping";
-    case RunPhase::Restarting:
-        return "restarting";
-    case RunPhase::Finished:
-        return "finished";
-    case RunPhase::Stopped:
-        return "stopped";
-    case RunPhase::Failed:
-        return "failed";
-    }
-    return "?";
+    // Indexed by RunPhase, in its order.
+    static constexpr const char *kNames[] = {"idle",       "running",  "stepping", "paused", "stopping",
+                                             "restarting", "finished", "stopped",  "failed"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(RunPhase::Failed) + 1);
+    const auto i = static_cast<std::size_t>(phase);
+    return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 } // namespace sockscope::ui

@@ -3,59 +3,55 @@
 
 namespace sockscope::ui {
 
+namespace {
+// Sets member to value; true when that changed it (the setter then emits its signal once).
+template <typename T> bool changed(T &member, const T &value)
+{
+    if (member == value)
+        return false;
+    member = value;
+    return true;
+}
+} // namespace
+
 ViewState::ViewState(QObject *parent) : QObject(parent), m_theme(Theme::system()) {}
 
 void ViewState::setCursor(int eventIndex)
 {
-    eventIndex = std::max(eventIndex, -1);
-    if (eventIndex == m_cursor)
-        return;
-    m_cursor = eventIndex;
-    Q_EMIT cursorChanged(m_cursor);
+    if (changed(m_cursor, std::max(eventIndex, -1)))
+        Q_EMIT cursorChanged(m_cursor);
 }
 
 void ViewState::setHover(int eventIndex, const QString &socket)
 {
-    eventIndex = std::max(eventIndex, -1);
-    if (eventIndex == m_hoveredEvent && socket == m_hoveredSocket)
-        return;
-    m_hoveredEvent = eventIndex;
-    m_hoveredSocket = socket;
-    Q_EMIT hoverChanged(m_hoveredEvent, m_hoveredSocket);
+    const bool event = changed(m_hoveredEvent, std::max(eventIndex, -1));
+    if (changed(m_hoveredSocket, socket) || event)
+        Q_EMIT hoverChanged(m_hoveredEvent, m_hoveredSocket);
 }
 
 void ViewState::setVisibleRange(qint64 t0, qint64 t1)
 {
-    if (t0 == m_t0 && t1 == m_t1)
-        return;
-    m_t0 = t0;
-    m_t1 = t1;
-    Q_EMIT visibleRangeChanged(m_t0, m_t1);
+    const bool start = changed(m_t0, t0);
+    if (changed(m_t1, t1) || start)
+        Q_EMIT visibleRangeChanged(m_t0, m_t1);
 }
 
 void ViewState::setTimeMode(TimeMode mode)
 {
-    if (mode == m_timeMode)
-        return;
-    m_timeMode = mode;
-    Q_EMIT timeModeChanged(m_timeMode);
+    if (changed(m_timeMode, mode))
+        Q_EMIT timeModeChanged(m_timeMode);
 }
 
 void ViewState::setRevealLimit(int lastVisibleEvent)
 {
-    lastVisibleEvent = std::max(lastVisibleEvent, -1);
-    if (lastVisibleEvent == m_revealLimit)
-        return;
-    m_revealLimit = lastVisibleEvent;
-    Q_EMIT revealChanged(m_revealLimit);
+    if (changed(m_revealLimit, std::max(lastVisibleEvent, -1)))
+        Q_EMIT revealChanged(m_revealLimit);
 }
 
 void ViewState::setClassMode(bool on)
 {
-    if (on == m_classMode)
-        return;
-    m_classMode = on;
-    Q_EMIT classModeChanged(m_classMode);
+    if (changed(m_classMode, on))
+        Q_EMIT classModeChanged(m_classMode);
 }
 
 void ViewState::setPredicting(bool on)

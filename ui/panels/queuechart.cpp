@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/panels/queuechart.h"
+#include "ui/model/threadcheck.h"
 
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -126,7 +127,7 @@ double QueueChart::endMs() const
 
 void QueueChart::onEventsAppended(int first, int last)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     last = std::min(last, lastShown());
     for (int i = first; i <= last; ++i) {
         const core::Event &e = m_run->event(i);

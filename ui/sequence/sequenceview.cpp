@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/sequence/sequenceview.h"
+#include "ui/model/threadcheck.h"
 
 #include "ui/model/refreshrate.h"
 #include "ui/model/runmodel.h"
@@ -103,7 +104,7 @@ double SequenceView::headerHeight() const
 
 void SequenceView::scheduleRelayout()
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     if (!m_relayoutTimer->isActive())
         m_relayoutTimer->start();
 }

@@ -31,6 +31,38 @@ void setStates(Theme &t, bool dark)
     set(TcpState::TimeWait, "#a8926b", "#85714d", dark);
 }
 
+// The colours of the three full presets, one row per colour: screen light, screen dark, high contrast
+// (#aarrggbb where a colour is see-through). Print starts from screen light.
+struct ColourRow
+{
+    QColor Theme::*colour;
+    const char *light;
+    const char *dark;
+    const char *highContrast;
+};
+
+const ColourRow kColours[] = {
+    {&Theme::background, "#ffffff", "#1e2126", "#000000"},
+    {&Theme::alternateBackground, "#f3f5f8", "#262a30", "#141414"},
+    {&Theme::grid, "#9aa3ad", "#5a626c", "#c0c0c0"},
+    {&Theme::text, "#1b1f24", "#e6e9ed", "#ffffff"},
+    {&Theme::mutedText, "#5f6b78", "#9aa5b1", "#e0e0e0"},
+    {&Theme::selection, "#3c307fe0", "#504d9bff", "#5affff00"},
+    {&Theme::hover, "#1c307fe0", "#244d9bff", "#28ffff00"},
+    {&Theme::gapMarker, "#8a939c", "#7d8792", "#ffffff"},
+    {&Theme::syscallOk, "#1f5fa8", "#7fb4ff", "#00e5ff"},
+    {&Theme::syscallError, "#d0021b", "#ff5c5c", "#ff3030"},
+    {&Theme::syscallBlocked, "#d08700", "#ffb340", "#ffd600"},
+    {&Theme::segmentSyn, "#1565c0", "#64a8ff", "#40c4ff"},
+    {&Theme::segmentFin, "#6a1b9a", "#c792ea", "#ea80fc"},
+    {&Theme::segmentRst, "#d0021b", "#ff5c5c", "#ff3030"},
+    {&Theme::segmentData, "#2e7d32", "#7ccf7f", "#69f0ae"},
+    {&Theme::segmentAck, "#6d7680", "#98a2ad", "#e0e0e0"},
+    {&Theme::signalMarker, "#e65100", "#ff9e40", "#ff9100"},
+    {&Theme::checkOk, "#2e7d32", "#7ccf7f", "#69f0ae"},
+    {&Theme::checkFailed, "#d0021b", "#ff5c5c", "#ff3030"},
+};
+
 void setFonts(Theme &t, qreal basePt)
 {
     t.font = QFont();
@@ -40,6 +72,20 @@ void setFonts(Theme &t, qreal basePt)
     t.titleFont = t.font;
     t.titleFont.setBold(true);
     t.titleFont.setPointSizeF(basePt * 1.1);
+}
+
+// A preset from its column of kColours, its state hues and its type size.
+Theme fromTable(Theme::Preset preset, const QString &name, const char *ColourRow::*column, bool darkStates,
+                qreal basePt)
+{
+    Theme t;
+    t.preset = preset;
+    t.name = name;
+    for (const ColourRow &row : kColours)
+        t.*row.colour = QColor(row.*column);
+    setStates(t, darkStates);
+    setFonts(t, basePt);
+    return t;
 }
 
 } // namespace
@@ -65,59 +111,12 @@ QColor Theme::segment(std::uint8_t flags, std::uint32_t len) const
 
 Theme Theme::screenLight()
 {
-    Theme t;
-    t.preset = Preset::ScreenLight;
-    t.name = QStringLiteral("Light");
-    t.background = QColor("#ffffff");
-    t.alternateBackground = QColor("#f3f5f8");
-    t.grid = QColor("#9aa3ad");
-    t.text = QColor("#1b1f24");
-    t.mutedText = QColor("#5f6b78");
-    t.selection = QColor(0x30, 0x7f, 0xe0, 60);
-    t.hover = QColor(0x30, 0x7f, 0xe0, 28);
-    t.gapMarker = QColor("#8a939c");
-    t.syscallOk = QColor("#1f5fa8");
-    t.syscallError = QColor("#d0021b");
-    t.syscallBlocked = QColor("#d08700");
-    t.segmentSyn = QColor("#1565c0");
-    t.segmentFin = QColor("#6a1b9a");
-    t.segmentRst = QColor("#d0021b");
-    t.segmentData = QColor("#2e7d32");
-    t.segmentAck = QColor("#6d7680");
-    t.signalMarker = QColor("#e65100");
-    t.checkOk = QColor("#2e7d32");
-    t.checkFailed = QColor("#d0021b");
-    setStates(t, false);
-    setFonts(t, 9.0);
-    return t;
+    return fromTable(Preset::ScreenLight, QStringLiteral("Light"), &ColourRow::light, false, 9.0);
 }
 
 Theme Theme::screenDark()
 {
-    Theme t = screenLight();
-    t.preset = Preset::ScreenDark;
-    t.name = QStringLiteral("Dark");
-    t.background = QColor("#1e2126");
-    t.alternateBackground = QColor("#262a30");
-    t.grid = QColor("#5a626c");
-    t.text = QColor("#e6e9ed");
-    t.mutedText = QColor("#9aa5b1");
-    t.selection = QColor(0x4d, 0x9b, 0xff, 80);
-    t.hover = QColor(0x4d, 0x9b, 0xff, 36);
-    t.gapMarker = QColor("#7d8792");
-    t.syscallOk = QColor("#7fb4ff");
-    t.syscallError = QColor("#ff5c5c");
-    t.syscallBlocked = QColor("#ffb340");
-    t.segmentSyn = QColor("#64a8ff");
-    t.segmentFin = QColor("#c792ea");
-    t.segmentRst = QColor("#ff5c5c");
-    t.segmentData = QColor("#7ccf7f");
-    t.segmentAck = QColor("#98a2ad");
-    t.signalMarker = QColor("#ff9e40");
-    t.checkOk = QColor("#7ccf7f");
-    t.checkFailed = QColor("#ff5c5c");
-    setStates(t, true);
-    return t;
+    return fromTable(Preset::ScreenDark, QStringLiteral("Dark"), &ColourRow::dark, true, 9.0);
 }
 
 Theme Theme::print()
@@ -136,31 +135,8 @@ Theme Theme::print()
 
 Theme Theme::highContrast()
 {
-    Theme t;
-    t.preset = Preset::HighContrast;
-    t.name = QStringLiteral("High contrast");
-    t.background = QColor("#000000");
-    t.alternateBackground = QColor("#141414");
-    t.grid = QColor("#c0c0c0");
-    t.text = QColor("#ffffff");
-    t.mutedText = QColor("#e0e0e0");
-    t.selection = QColor(0xff, 0xff, 0x00, 90);
-    t.hover = QColor(0xff, 0xff, 0x00, 40);
-    t.gapMarker = QColor("#ffffff");
-    t.syscallOk = QColor("#00e5ff");
-    t.syscallError = QColor("#ff3030");
-    t.syscallBlocked = QColor("#ffd600");
-    t.segmentSyn = QColor("#40c4ff");
-    t.segmentFin = QColor("#ea80fc");
-    t.segmentRst = QColor("#ff3030");
-    t.segmentData = QColor("#69f0ae");
-    t.segmentAck = QColor("#e0e0e0");
-    t.signalMarker = QColor("#ff9100");
-    t.checkOk = QColor("#69f0ae");
-    t.checkFailed = QColor("#ff3030");
-    setStates(t, false);
+    Theme t = fromTable(Preset::HighContrast, QStringLiteral("High contrast"), &ColourRow::highContrast, false, 11.0);
     t.states[static_cast<size_t>(TcpState::Closed)] = QColor("#9e9e9e");
-    setFonts(t, 11.0);
     t.font.setBold(true);
     t.lineWidth = 2.0;
     return t;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/timeline/timelineview.h"
+#include "ui/model/threadcheck.h"
 
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -155,7 +156,7 @@ bool TimelineView::eventFilter(QObject *watched, QEvent *event)
 
 void TimelineView::onEventsAppended(int first, int last)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
     m_plottable->appendEvents(first, last);
     if (m_followEnd)
         showWholeRun(); // growing with the run is not a user zoom

@@ -40,4 +40,30 @@ int runBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
     return ms;
 }
 
+int runBoundMs(const Scenario &scenario, int slackMs)
+{
+    std::int64_t lingerMs = 0;
+    for (const Step &step : scenario.steps)
+        if (step.call == Call::Setsockopt && step.option == "SO_LINGER" && step.number != 0)
+            lingerMs = std::max<std::int64_t>(lingerMs, step.number2 * 1000);
+    long ms = slackMs;
+    for (const Step &step : scenario.steps) {
+        ms += scenario.stepTimeoutMs;
+        if (step.call == Call::Sleep || step.call == Call::Wait)
+            ms += static_cast<long>(std::min<std::int64_t>(step.number, kWatchdogCeilingMs));
+        if (step.call == Call::Poll || step.call == Call::EpollWait)
+            ms += std::max(0, step.timeoutMs);
+        if (step.call == Call::Close || step.call == Call::Shutdown)
+            ms += static_cast<long>(std::min<std::int64_t>(lingerMs, kWatchdogCeilingMs));
+        if (ms >= kWatchdogCeilingMs)
+            break;
+    }
+    return capped(ms);
+}
+
+std::string boundText(int ms)
+{
+    return std::to_string((std::max(0, ms) + 999) / 1000) + " s";
+}
+
 } // namespace sockscope::core

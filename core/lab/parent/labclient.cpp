@@ -155,11 +155,14 @@ std::unique_ptr<LabSession> LabSession::start(const Scenario &scenario, const La
     }
     s->m_scenario = scenario;
     s->m_options = options;
+    s->m_runBoundMs = options.runBoundMs > 0 ? options.runBoundMs : runBoundMs(scenario, options.watchdogSlackMs);
+    s->startRunning();
     s->arm(runBudgetMs(scenario, 0, options.watchdogSlackMs));
     s->m_reader = EventStreamReader(static_cast<int>(scenario.steps.size()));
     nlohmann::json header = {{"name", scenario.name},         {"path", scenario.path},
                              {"source", scenario.source},     {"step_mode", options.stepMode},
-                             {"settle_us", options.settleUs}, {"block_ms", options.blockDetectMs}};
+                             {"settle_us", options.settleUs}, {"block_ms", options.blockDetectMs},
+                             {"bound_ms", s->m_runBoundMs}};
     s->send(header.dump()); // a lab that died at once is reported by pump()
     return s;
 }
@@ -195,6 +198,7 @@ int LabSession::reap(int graceMs)
     }
     int status = 0;
     if (::waitpid(m_pid, &status, WNOHANG) != m_pid) {
+        m_killed = true;
         pidfdKill(m_pidfd);
         while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
         }
@@ -202,6 +206,37 @@ int LabSession::reap(int graceMs)
     m_pid = -1;
     m_status = status;
     return status;
+}
+
+bool LabSession::awaitExit(std::string *error)
+{
+    if (m_pid <= 0 || m_phase != Phase::Finished)
+        return true;
+    reap(m_options.exitGraceMs);
+    if (!m_killed)
+        return true;
+    *error = "the lab wrote its end event but did not exit within " + std::to_string(m_options.exitGraceMs) +
+             " ms and was killed";
+    return false;
+}
+
+// The run's bound counts only the stretches the lab runs: from start(), step(), resume() or stop() to a pause.
+void LabSession::startRunning()
+{
+    m_runningSince = std::chrono::steady_clock::now();
+}
+
+void LabSession::stopRunning()
+{
+    m_ranMs += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_runningSince);
+}
+
+// The lab ends itself at its bound; the parent stops it kRunBoundGraceMs later.
+std::chrono::milliseconds LabSession::runLeft() const
+{
+    const auto running = m_ranMs + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - m_runningSince);
+    return std::chrono::milliseconds(m_runBoundMs + kRunBoundGraceMs) - running;
 }
 
 void LabSession::arm(int budgetMs)
@@ -224,6 +259,8 @@ bool LabSession::send(const std::string &line)
 // A command starts the watchdog again: only the time the lab spends running counts, never a pause.
 bool LabSession::step()
 {
+    if (m_phase == Phase::Paused)
+        startRunning();
     m_phase = Phase::Running;
     arm(groupBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
     return send("step");
@@ -231,6 +268,8 @@ bool LabSession::step()
 
 bool LabSession::resume()
 {
+    if (m_phase == Phase::Paused)
+        startRunning();
     m_phase = Phase::Running;
     arm(runBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
     return send("continue");
@@ -238,6 +277,8 @@ bool LabSession::resume()
 
 bool LabSession::stop()
 {
+    if (m_phase == Phase::Paused)
+        startRunning();
     m_phase = Phase::Running;
     arm(groupBudgetMs(m_scenario, m_scenario.steps.size(), m_options.watchdogSlackMs));
     return send("stop");
@@ -285,6 +326,8 @@ bool LabSession::handleLine(const std::string &line, const EventSink &sink, std:
             if (auto next = ctl->find("next"); next != ctl->end() && next->is_number_unsigned() &&
                                                next->get<std::uint64_t>() < std::uint64_t(kMaxSteps))
                 m_nextStep = next->get<int>();
+        if (m_phase != Phase::Paused)
+            stopRunning();
         m_phase = Phase::Paused;
         return true;
     }
@@ -325,16 +368,24 @@ bool LabSession::pump(const EventSink &sink, std::string *error)
             if (!more)
                 return result;
         }
-        const auto left =
+        if (m_buffer.size() > kMaxJsonLineBytes)
+            return fail(sink,
+                        "the lab sent a line longer than " + std::to_string(kMaxJsonLineBytes) +
+                            " bytes without a newline and was stopped",
+                        error);
+        const auto silence =
             std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
+        const auto bound = runLeft();
+        if (bound.count() <= 0)
+            return fail(sink, "the lab exceeded its " + boundText(m_runBoundMs) + " bound and was stopped", error);
         pollfd p{m_out, POLLIN, 0};
-        int r = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+        int r = silence.count() > 0 ? ::poll(&p, 1, static_cast<int>(std::min(silence, bound).count())) : 0;
         if (r < 0 && errno == EINTR)
             continue;
+        if (r == 0 && silence <= bound)
+            return fail(sink, "the lab did not answer for " + boundText(m_budgetMs) + " and was stopped", error);
         if (r == 0)
-            return fail(
-                sink, "the lab did not answer for " + std::to_string((m_budgetMs + 999) / 1000) + " s and was stopped",
-                error);
+            continue; // the run's bound: reported above
         char buf[65536];
         ssize_t n = ::read(m_out, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
@@ -345,8 +396,19 @@ bool LabSession::pump(const EventSink &sink, std::string *error)
             std::string why = drainStderr();
             if (why.empty())
                 why = m_sendError;
-            return fail(sink, "the lab process " + describeStatus(status) + (why.empty() ? "" : ": " + why), error);
+            const std::string cut = m_buffer.empty()
+                                        ? ""
+                                        : "; its stream ended in the middle of a line (" +
+                                              std::to_string(m_buffer.size()) + " bytes without a newline)";
+            return fail(sink, "the lab process " + describeStatus(status) + cut + (why.empty() ? "" : ": " + why),
+                        error);
         }
+        m_streamBytes += n;
+        if (m_streamBytes > m_options.maxStreamBytes)
+            return fail(sink,
+                        "the lab wrote more than " + std::to_string(m_options.maxStreamBytes) +
+                            " bytes, more than any run can, and was stopped",
+                        error);
         m_buffer.append(buf, static_cast<size_t>(n));
         arm(m_budgetMs); // it is alive: the silence starts again
     }
@@ -361,6 +423,8 @@ bool runLab(const Scenario &scenario, const LabOptions &options, const EventSink
         if (session->paused())
             session->resume();
     }
+    if (error->empty())
+        session->awaitExit(error);
     return error->empty();
 }
 

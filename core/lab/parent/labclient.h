@@ -9,6 +9,7 @@
 #include "core/lab/parent/labbudget.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
+#include "core/stream/eventlimits.h"
 #include "core/stream/eventreader.h"
 
 #include <chrono>
@@ -30,6 +31,8 @@ struct LabOptions
     int blockDetectMs = 15; // a call still running after this is shown as blocked
     int watchdogSlackMs = kWatchdogSlackMs; // see labbudget.h; tests shorten it
     int exitGraceMs = kLabExitGraceMs;
+    int runBoundMs = 0; // the whole run's bound, pauses left out; 0 = from the scenario (runBoundMs()); tests set it
+    std::int64_t maxStreamBytes = kMaxLabStreamBytes; // all the lab may write; tests lower it
 };
 
 // Default path of the lab runner binary: $SOCKSCOPE_LAB_BINARY when set (a fake lab for fault tests), else
@@ -47,8 +50,9 @@ public:
     ~LabSession(); // kills a run still going; a finished lab gets exitGraceMs to exit; always reaps the child
 
     // Reads events until the run ends (end event), the child pauses waiting for a command (step mode),
-    // or the child dies. Returns false when no more events will come. The watchdog runs only in here: a
-    // paused lab is never timed out, however long the pause.
+    // or the child dies. Returns false when no more events will come. The watchdog and the run's bound run
+    // only in here: a paused lab is never timed out, however long the pause. A line longer than
+    // kMaxJsonLineBytes, more than maxStreamBytes in all, or a last line without its newline stop the lab.
     bool pump(const EventSink &sink, std::string *error);
     bool paused() const { return m_phase == Phase::Paused; }
     // While paused: the index of the step the lab will run on step() (-1 when unknown).
@@ -63,6 +67,10 @@ public:
     bool stop();      // end the run now (blocked calls are interrupted), an end event follows
     void interrupt(); // from any thread: kill the child; pump() returns false
 
+    // After the end event: waits up to exitGraceMs for the lab to exit. False with *error when it had to be
+    // killed (a lab that says `end` and stays is a fault, though its run is complete).
+    bool awaitExit(std::string *error);
+
 private:
     enum class Phase
     {
@@ -74,6 +82,9 @@ private:
     bool send(const std::string &line);
     void arm(int budgetMs);
     int reap(int graceMs);
+    void startRunning();
+    void stopRunning();
+    std::chrono::milliseconds runLeft() const;
     std::string drainStderr();
     bool fail(const EventSink &sink, const std::string &message, std::string *error);
     bool handleLine(const std::string &line, const EventSink &sink, std::string *error, bool *more);
@@ -88,6 +99,11 @@ private:
     int m_err = -1;   // child's stderr
     int m_budgetMs = 0;
     std::chrono::steady_clock::time_point m_deadline;
+    int m_runBoundMs = 0;                                 // the whole run, pauses left out
+    std::chrono::milliseconds m_ranMs{0};                 // running time before the current stretch
+    std::chrono::steady_clock::time_point m_runningSince; // start of the current stretch (while not paused)
+    std::int64_t m_streamBytes = 0;
+    bool m_killed = false; // reap() had to kill the child
     std::int64_t m_lastN = 0;
     std::int64_t m_lastT = 0;
     bool m_sawRun = false;
