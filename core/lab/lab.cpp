@@ -224,7 +224,6 @@ void Lab::flush()
 bool Lab::waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, const Step &step)
 {
     const auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] { return std::chrono::steady_clock::now() - start; };
     if (step.call == Call::Sleep) {
         m_recorder.waitExit(calls.front().second, std::chrono::milliseconds(step.number + m_scenario.stepTimeoutMs));
         return true;

@@ -74,11 +74,14 @@ int EventBuilder::resolveEndpoint(const std::string &local, const std::string &r
     if (int s = m_ids.byTuple(local, remote); s >= 0)
         return s;
     // The socket's own address may only be read after the call that sent this segment returned (a connect's
-    // SYN leaves inside connect()): look for that snapshot further on in the batch.
-    for (size_t j = pos + 1; j < items.size() && j < pos + kLookahead; ++j) {
-        if (items[j].kind != BatchItem::Kind::Fd)
-            continue;
-        const FdRecord &r = m_batchFds->at(items[j].index);
+    // SYN leaves inside connect()): look for that snapshot further on in the batch, among the snapshots that
+    // show the segment's source port (however many other fds were read between: a step snapshots every fd).
+    const auto candidates = m_fdItemsByPort.find(endpointPort(local));
+    if (candidates == m_fdItemsByPort.end())
+        return -1;
+    const std::vector<size_t> &at = candidates->second;
+    for (auto j = std::upper_bound(at.begin(), at.end(), pos); j != at.end(); ++j) {
+        const FdRecord &r = m_batchFds->at(items[*j].index);
         if (int s = m_ids.matchSnapshot(local, remote, r.fd, r.snap); s >= 0) {
             learnAddresses(s, FdSnapshot{-1, 0, local, remote, 0, 0}, items[pos].tNs);
             return s;
@@ -106,6 +109,10 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
     const std::vector<BatchItem> items = mergeBatch(batch, packets);
     m_batchFds = &batch.fds;
     m_batchPackets = &packets;
+    m_fdItemsByPort.clear();
+    for (size_t i = 0; i < items.size(); ++i)
+        if (items[i].kind == BatchItem::Kind::Fd)
+            m_fdItemsByPort[endpointPort(batch.fds[items[i].index].snap.local)].push_back(i);
     for (size_t i = 0; i < items.size(); ++i) {
         const BatchItem &it = items[i];
         switch (it.kind) {
@@ -133,6 +140,7 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
     }
     m_batchFds = nullptr;
     m_batchPackets = nullptr;
+    m_fdItemsByPort.clear();
     m_states.applyDeferred();
     for (const KernelVerdict &v : m_states.judgeObservations())
         m_out.add(v.tNs, StateInfo{m_ids.name(v.sock), v.from, v.to, StateSource::Kernel, -1, v.conflict, v.derived});

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,9 @@ private:
     // The batch being processed, for look-ahead (valid during addBatch only).
     const std::vector<FdRecord> *m_batchFds = nullptr;
     const std::vector<RawPacket> *m_batchPackets = nullptr;
+    // The batch's fd snapshots by the port of their local address: item positions, ascending. A connect()'s
+    // SYN is matched to the snapshot that shows its source port, however many other fds were read between.
+    std::unordered_map<std::string, std::vector<size_t>> m_fdItemsByPort;
     std::map<std::int64_t, PendingCall> m_calls;                 // calls without a return yet
     std::vector<std::pair<std::int64_t, std::int64_t>> m_queues; // per sock: last recv-Q, send-Q shown
 };

@@ -12,7 +12,7 @@ bool unbound(const std::string &addr)
 }
 std::string portOf(const std::string &endpoint)
 {
-    return endpoint.substr(endpoint.rfind(':') + 1);
+    return endpointPort(endpoint);
 }
 std::string hostOf(const std::string &endpoint)
 {
@@ -23,6 +23,11 @@ bool wildcardHost(const std::string &host)
     return host == "0.0.0.0" || host == "[::]";
 }
 } // namespace
+
+std::string endpointPort(const std::string &endpoint)
+{
+    return endpoint.substr(endpoint.rfind(':') + 1);
+}
 
 std::string_view socketRoleName(SocketRole role)
 {

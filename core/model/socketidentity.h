@@ -28,6 +28,9 @@ enum class SocketRole
 // The text the event stream carries: "listen", "accepted", "connect".
 std::string_view socketRoleName(SocketRole role);
 
+// The port of an endpoint's text ("127.0.0.1:5000", "[::1]:5000"): "5000".
+std::string endpointPort(const std::string &endpoint);
+
 struct SocketId
 {
     std::string name;

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -143,8 +144,9 @@ struct Built
     bool checksOk = false;
 };
 
-// clientDiagState: what sock_diag says of the client at 700..710 ns.
-Built build(TcpState clientDiagState, int clientDiagKernel)
+// clientDiagState: what sock_diag says of the client at 700..710 ns. padding: how many snapshots of the
+// listener are read between the SYN and the client's own snapshot (a step snapshots every fd).
+Built build(TcpState clientDiagState, int clientDiagKernel, int padding = 0)
 {
     const Scenario sc = parsed(kScenario, "handmade.scn");
     Built run;
@@ -166,6 +168,8 @@ Built build(TcpState clientDiagState, int clientDiagKernel)
     ret(4, 402, 4, -1, 4);
     call(4, 5, 500, 4);
     ret(5, 540, 0, 4);
+    for (int i = 0; i < padding; ++i)
+        b.fds.push_back({545, 3, FdSnapshot{10, 0, "127.0.0.1:5000", "", 0, 0}});
     b.fds.push_back({550, 4, connected("127.0.0.1:40000", "127.0.0.1:5000")});
     call(5, 6, 600, 3);
     CallExit *accepted = ret(6, 602, 5, 3, 5);
@@ -246,6 +250,21 @@ TEST(EventBuilder, HandshakeFromAHandMadeBatch)
     EXPECT_EQ(run.lines, want);
     EXPECT_EQ(run.conflicts, 0);
     EXPECT_TRUE(run.checksOk);
+}
+
+// With a thousand sockets open, hundreds of other fds' snapshots lie between a connect()'s SYN and the
+// snapshot that shows its source port; the SYN is still the connecting socket's (issue 9: 1000 connects into
+// a full backlog read "kernel SYN_SENT, model CLOSED" from the 456th on).
+TEST(EventBuilder, SynFoundItsSocketBehindManyOtherSnapshots)
+{
+    Built run = build(TcpState::Established, 1, 1500);
+    const auto has = [&](const std::string &line) {
+        return std::find(run.lines.begin(), run.lines.end(), line) != run.lines.end();
+    };
+    EXPECT_TRUE(has("21 @510 socket client.1 connect fd=4 127.0.0.1:40000 127.0.0.1:5000"));
+    EXPECT_TRUE(has("23 @510 packet client.1>server.1 flags=2 seq=0 ack=0"));
+    EXPECT_TRUE(has("24 @510 state client.1 CLOSED>SYN_SENT cause=23"));
+    EXPECT_EQ(run.conflicts, 0);
 }
 
 TEST(EventBuilder, ContradictingSnapshotIsFlagged)
