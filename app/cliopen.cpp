@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// sockscope [open [SCENARIO|RUNFILE] [--step] [--class] [--reveal]]: the window (a lesson in one command). Without a display nothing is written unless asked
+// sockscope [open [SCENARIO|RUNFILE] [--step] [--class] [--reveal]]: the window (a lesson in one command). Without a
+// display nothing is written unless asked
 // (--headless-export FILE): a figure dropped into the current directory is a side effect nobody asked for.
 #include "app/cli.h"
 #include "app/clistdout.h"

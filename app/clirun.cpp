@@ -247,7 +247,9 @@ Command runCommand()
              1,
              "a built-in name (see 'sockscope list') or a .scn file",
              {{"json", 0, "", "write the event stream as JSON Lines (" + docPath("events.md") + ") instead of the log"},
-              {"runs", 0, "N", "run N times (1 to 10000), group the runs by what TCP did (state paths, call results), count contradictions"},
+              {"runs", 0, "N",
+               "run N times (1 to 10000), group the runs by what TCP did (state paths, call results), count "
+               "contradictions"},
               hostOption(),
               quietOption(),
               colorOption()},

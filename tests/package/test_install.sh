@@ -59,8 +59,8 @@ expect_grep "^title: " "$tmp/out" "show prints the source"
 expect_rc 0 "installed run finds its runner in libexec" "$root/bin/sockscope" run three-way-handshake
 expect_grep "SYN" "$tmp/out" "the installed run captured the handshake"
 mv "$root/libexec/sockscope/sockscope-lab" "$tmp/lab"
-expect_rc 1 "without its runner the run fails" "$root/bin/sockscope" run three-way-handshake
-expect_grep "libexec/sockscope/sockscope-lab" "$tmp/out" "the failure names the runner's path"
+expect_rc 2 "without its runner the run fails (a fault of the tool: exit 2)" "$root/bin/sockscope" run three-way-handshake
+expect_grep "the lab failed: .*libexec/sockscope/sockscope-lab" "$tmp/err" "the failure names the runner's path on stderr"
 
 # A double-click in a file manager: the MIME database says what a .scn is, the desktop entry says who opens it
 # (gio open is what GNOME's Files does), and the window comes up on that file.

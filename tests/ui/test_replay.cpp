@@ -193,9 +193,9 @@ private slots:
         QTest::addColumn<QString>("fixture");
         QTest::addColumn<QString>("sentence");
         const char *const rows[][2] = {
-            {"run-write-after-peer-closed.jsonl",
-             "send() = -1 EPIPE: a RST from the peer had reset the connection; the kernel raised SIGPIPE, which kills a "
-             "process that does not ignore it."},
+            {"run-write-after-peer-closed.jsonl", "send() = -1 EPIPE: a RST from the peer had reset the connection; "
+                                                  "the kernel raised SIGPIPE, which kills a "
+                                                  "process that does not ignore it."},
             {"run-write-after-peer-closed.jsonl", "moves to CLOSE_WAIT; recv() will return 0."},
             {"run-backlog-full.jsonl", "connect() blocks"},
             {"run-backlog-full.jsonl", "blocked since an earlier step returns now"},
