@@ -8,14 +8,27 @@
 #   4. a scenario with 1000 connections into a full backlog and one with over 100k events: 0 capture drops,
 #      and the end event's packet count equals the packet events in the stream.
 # Descriptors, threads, children and RSS are printed at the start and the end of 1 and 2; growth fails.
-# Usage: scripts/soak.sh [ENGINE_RUNS [WINDOW_RUNS [CLI_ROUNDS]]]   (defaults 1000 200 200)
+# Usage: scripts/soak.sh [--only PART,...] [ENGINE_RUNS [WINDOW_RUNS [CLI_ROUNDS]]]   (defaults 1000 200 200)
+#   PART: engine, window, cli, backlog, events (the 100k-event run); default all of them.
 set -u
 cd "$(dirname "$0")/.."
+parts="engine,window,cli,backlog,events"
+if [ "${1:-}" = --only ]; then
+    parts="${2:?--only needs a list of parts}"; shift 2
+fi
+for p in ${parts//,/ }; do
+    case "$p" in engine|window|cli|backlog|events) ;; *) echo "soak: unknown part $p"; exit 2 ;; esac
+done
+want() { [[ ",$parts," == *",$1,"* ]]; }
 engine_runs="${1:-1000}"; window_runs="${2:-200}"; cli_rounds="${3:-200}"
 build=build
 [ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets="soak_engine sockscope sockscope-lab"
-grep -q 'SOCKSCOPE_GUI:BOOL=ON' "$build/CMakeCache.txt" && targets="$targets soak_window"
+targets="sockscope sockscope-lab"
+want engine && targets="$targets soak_engine"
+if want window; then
+    grep -q 'SOCKSCOPE_GUI:BOOL=ON' "$build/CMakeCache.txt" || { echo "soak: window part needs the GUI build"; exit 2; }
+    targets="$targets soak_window"
+fi
 cmake --build "$build" -j2 --target $targets >/dev/null || { echo "soak: build failed"; exit 2; }
 bin="$build/app/sockscope"
 # The soak programs live in tests/soak/, not beside the lab runner.
@@ -24,14 +37,17 @@ fails=0
 fail() { echo "soak: FAILED: $*"; fails=$((fails+1)); }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
-echo "== 1. $engine_runs runs through the engine API"
-"$build/tests/soak/soak_engine" "$engine_runs" || fail "engine soak"
+if want engine; then
+    echo "== 1. $engine_runs runs through the engine API"
+    "$build/tests/soak/soak_engine" "$engine_runs" || fail "engine soak"
+fi
 
-if [ -x "$build/tests/soak/soak_window" ]; then
+if want window; then
     echo "== 2. $window_runs runs through the window's runner"
     QT_QPA_PLATFORM=offscreen "$build/tests/soak/soak_window" "$window_runs" || fail "window soak"
 fi
 
+cli_soak() {
 echo "== 3. 8 CLI runs in parallel, $cli_rounds times"
 # The first 8 built-ins of the catalogue, one per parallel slot.
 mapfile -t names < <("$bin" list | awk 'NR > 1 { print $1 }' | head -8)
@@ -56,8 +72,10 @@ echo "soak: $((cli_rounds * 8)) CLI runs ($cli_rounds rounds of 8 in parallel: $
      "$bad failed or crossed; sockscope-lab processes before $labs_before, after $labs_after"
 [ "$bad" -eq 0 ] || fail "CLI runs in parallel"
 [ "$labs_after" -le "$labs_before" ] || fail "lab processes left after the CLI runs"
+}
+want cli && cli_soak
 
-echo "== 4. big runs"
+want backlog || want events && echo "== 4. big runs"
 # $1 scenario file, $2 least number of events. The end's packet count must equal the packet events, 0 drops.
 big_run() {
     local scn="$1" least="$2"
@@ -79,8 +97,8 @@ sys.exit(0 if ok else 1)
 PY
 }
 python3 tests/soak/bigscenarios.py "$tmp"
-big_run "$tmp/backlog-1000.scn" 8000
-big_run "$tmp/events-100k.scn" 100000
+want backlog && big_run "$tmp/backlog-1000.scn" 8000
+want events && big_run "$tmp/events-100k.scn" 100000
 
 [ "$fails" -eq 0 ] && echo "soak: all passed" || echo "soak: $fails part(s) failed"
 [ "$fails" -eq 0 ]

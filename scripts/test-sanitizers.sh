@@ -36,8 +36,9 @@ if [ "$which" = tsan ] || [ "$which" = all ]; then
     targets="sockscope sockscope-lab $(for f in tests/core/test_*.cpp; do printf 'core_%s ' "$(basename "$f" .cpp)"; done)"
     grep -q 'SOCKSCOPE_GUI:BOOL=ON' build-tsan/CMakeCache.txt && targets="$targets ui_test_labworker ui_test_threadcheck"
     cmake --build build-tsan -j"$jobs" --target $targets || exit 2
+    # The namespace's lo is up, as on a host: the host-fallback test (Lab.HostFallbackSaysSo) runs there.
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 QT_QPA_PLATFORM=offscreen \
-        unshare -Urn ctest -j"$jobs" --timeout 900 --output-on-failure \
-        -R '^(core\.test_|ui\.test_labworker|ui\.test_threadcheck)') || rc=1
+        unshare -Urn sh -c 'ip link set lo up && exec ctest -j"$0" --timeout 900 --output-on-failure -R "$1"' \
+        "$jobs" '^(core\.test_|ui\.test_labworker|ui\.test_threadcheck)') || rc=1
 fi
 exit "$rc"

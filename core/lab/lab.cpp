@@ -446,7 +446,11 @@ int Lab::run()
     end.ok = true;
     end.error = error;
     if (m_capture) {
+        // The kernel goes on sending after the last step (a send buffer still full, a window update): what the
+        // capture read up to its stop is part of the run and goes out in one last batch, so the end's packet
+        // count is the number of packet events (the soak's 100k-event run lost 106 of 118,011 without it).
         m_capture->stop();
+        flush();
         auto stats = m_capture->stats();
         end.packets = static_cast<std::int64_t>(stats.packets);
         end.drops = static_cast<std::int64_t>(stats.drops);
