@@ -39,6 +39,15 @@ std::string actorOf(const std::string &sock)
     return sock.substr(0, sock.find('.'));
 }
 
+// The parts joined by sep: "a, b, c".
+std::string joined(const std::vector<std::string> &parts, const std::string &sep)
+{
+    std::string out;
+    for (const auto &p : parts)
+        out += (out.empty() ? "" : sep) + p;
+    return out;
+}
+
 // "both sides" when every connected socket is in `socks`, else "the client", "the client and the server".
 std::string sides(const std::set<std::string> &socks, const std::set<std::string> &connected)
 {
@@ -81,28 +90,21 @@ TcpBehaviour tcpBehaviour(const std::vector<Event> &events)
     }
     TcpBehaviour b;
     auto add = [&b](const std::string &part) { b.key += (b.key.empty() ? "" : " | ") + part; };
-    std::set<std::string> connected, closing, timeWait, lastAck, finWait1, finWait2, synCrossed;
+    std::map<TcpState, std::set<std::string>> entered; // state -> the sockets whose path went through it
+    std::set<std::string> synCrossed;
     for (const auto &[sock, path] : paths) {
         std::string text = sock + " ";
         for (size_t i = 0; i < path.size(); ++i)
             text += (i ? ">" : "") + std::string(stateName(path[i]));
         add(text);
-        auto has = [&path](TcpState s) { return std::find(path.begin(), path.end(), s) != path.end(); };
-        if (has(TcpState::Established))
-            connected.insert(sock);
-        if (has(TcpState::Closing))
-            closing.insert(sock);
-        if (has(TcpState::TimeWait))
-            timeWait.insert(sock);
-        if (has(TcpState::LastAck))
-            lastAck.insert(sock);
-        if (has(TcpState::FinWait1))
-            finWait1.insert(sock);
-        if (has(TcpState::FinWait2))
-            finWait2.insert(sock);
-        if (has(TcpState::SynSent) && has(TcpState::SynReceived))
+        for (TcpState s : path)
+            entered[s].insert(sock);
+        if (entered[TcpState::SynSent].contains(sock) && entered[TcpState::SynReceived].contains(sock))
             synCrossed.insert(sock);
     }
+    const std::set<std::string> &connected = entered[TcpState::Established], &closing = entered[TcpState::Closing],
+                                &timeWait = entered[TcpState::TimeWait], &lastAck = entered[TcpState::LastAck],
+                                &finWait1 = entered[TcpState::FinWait1], &finWait2 = entered[TcpState::FinWait2];
     std::vector<std::string> failed;
     for (const auto &[at, result] : results) {
         add("step " + std::to_string(at.first + 1) + " " + at.second + " " + result);
@@ -124,22 +126,13 @@ TcpBehaviour tcpBehaviour(const std::vector<Event> &events)
                         "), " + sides(lastAck, connected) + " followed (LAST_ACK)");
     else if (!finWait1.empty() && resetBy.empty())
         words.push_back("closed by " + sides(finWait1, connected));
-    if (!resetBy.empty()) {
-        std::string who;
-        for (const auto &r : resetBy)
-            who += (who.empty() ? "" : " and ") + r;
-        words.push_back("reset: RST from " + who);
-    }
-    if (!failed.empty()) {
-        std::string list;
-        for (const auto &f : failed)
-            list += (list.empty() ? "" : ", ") + f;
-        words.push_back("failed calls: " + list);
-    }
+    if (!resetBy.empty())
+        words.push_back("reset: RST from " + joined({resetBy.begin(), resetBy.end()}, " and "));
+    if (!failed.empty())
+        words.push_back("failed calls: " + joined(failed, ", "));
     if (words.empty())
         words.push_back(connected.empty() ? "no connection" : "connection left open");
-    for (const auto &w : words)
-        b.label += (b.label.empty() ? "" : "; ") + w;
+    b.label = joined(words, "; ");
     return b;
 }
 

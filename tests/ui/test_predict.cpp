@@ -49,6 +49,23 @@ void showRun(ui::MainWindow &w, const std::vector<core::Event> &events, const co
     w.runModel()->setScenario(s);
 }
 
+// close-unread-data's real run on show, with the window's teaching actions and explanation panel.
+struct ShownLesson
+{
+    const core::Scenario s = uitest::builtin("close-unread-data");
+    const std::vector<core::Event> events = runBuiltinEvents("close-unread-data");
+    ui::MainWindow w;
+    ui::TeachActions *teach = nullptr;
+    ui::ExplanationPanel *panel = nullptr;
+
+    ShownLesson()
+    {
+        showRun(w, events, s);
+        teach = w.findChild<ui::TeachActions *>();
+        panel = w.findChild<ui::ExplanationPanel *>();
+    }
+};
+
 QString truthOf(const ui::Prediction &p)
 {
     return p.choices.value(p.truth);
@@ -106,12 +123,8 @@ private slots:
 
     void revealHidesLaterFacts()
     {
-        const core::Scenario s = uitest::builtin("close-unread-data");
-        const auto events = runBuiltinEvents("close-unread-data");
-        ui::MainWindow w;
-        showRun(w, events, s);
-        auto *teach = w.findChild<ui::TeachActions *>();
-        auto *panel = w.findChild<ui::ExplanationPanel *>();
+        ShownLesson lesson;
+        auto &[s, events, w, teach, panel] = lesson;
         teach->revealAction()->trigger();
         QVERIFY(teach->revealAction()->isChecked());
 
@@ -161,12 +174,8 @@ private slots:
 
     void predictHoldsTheCursorUntilTheAnswer()
     {
-        const core::Scenario s = uitest::builtin("close-unread-data");
-        const auto events = runBuiltinEvents("close-unread-data");
-        ui::MainWindow w;
-        showRun(w, events, s);
-        auto *teach = w.findChild<ui::TeachActions *>();
-        auto *panel = w.findChild<ui::ExplanationPanel *>();
+        ShownLesson lesson;
+        auto &[s, events, w, teach, panel] = lesson;
         teach->predictAction()->trigger();
         QVERIFY(w.viewState()->predicting());
         QVERIFY(teach->revealAction()->isChecked()); // predict needs reveal

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: the outcomes of N runs of one scenario: a bar chart of how often each outcome (core::outcomeKey)
+// Brief: the outcomes of N runs of one scenario: a bar chart of how often each TCP behaviour (core::tcpBehaviour)
 // happened, the key of each bar in words, and a histogram of one interval the user picks (from a kind of
 // event to the next of another kind, e.g. FIN to ACK). Clicking a bar asks for that group's first run.
 // The interval maths are pure functions, tested without a window.

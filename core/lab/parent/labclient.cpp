@@ -257,31 +257,30 @@ bool LabSession::send(const std::string &line)
 }
 
 // A command starts the watchdog again: only the time the lab spends running counts, never a pause.
-bool LabSession::step()
+bool LabSession::command(const char *word, int budgetMs)
 {
     if (m_phase == Phase::Paused)
         startRunning();
     m_phase = Phase::Running;
-    arm(groupBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
-    return send("step");
+    arm(budgetMs);
+    return send(word);
+}
+
+bool LabSession::step()
+{
+    return command("step",
+                   groupBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
 }
 
 bool LabSession::resume()
 {
-    if (m_phase == Phase::Paused)
-        startRunning();
-    m_phase = Phase::Running;
-    arm(runBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
-    return send("continue");
+    return command("continue",
+                   runBudgetMs(m_scenario, static_cast<size_t>(std::max(0, m_nextStep)), m_options.watchdogSlackMs));
 }
 
 bool LabSession::stop()
 {
-    if (m_phase == Phase::Paused)
-        startRunning();
-    m_phase = Phase::Running;
-    arm(groupBudgetMs(m_scenario, m_scenario.steps.size(), m_options.watchdogSlackMs));
-    return send("stop");
+    return command("stop", groupBudgetMs(m_scenario, m_scenario.steps.size(), m_options.watchdogSlackMs));
 }
 
 void LabSession::interrupt()

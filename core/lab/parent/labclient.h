@@ -83,6 +83,8 @@ private:
     void arm(int budgetMs);
     int reap(int graceMs);
     void startRunning();
+    // Sends a command that sets the lab running, with the watchdog armed at budgetMs.
+    bool command(const char *word, int budgetMs);
     void stopRunning();
     std::chrono::milliseconds runLeft() const;
     std::string drainStderr();
