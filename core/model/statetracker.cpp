@@ -9,6 +9,22 @@ namespace {
 // A kernel snapshot agrees with the derived model if the model was in that state within this much of the
 // snapshot: a segment's stamp and the state change it causes are microseconds apart.
 constexpr std::int64_t kKernelToleranceNs = 1000000;
+// A received segment is stamped when loopback queues it for the receive softirq (netdev_tstamp_prequeue, a
+// host-wide setting), not when TCP processes it. On a loaded machine the softirq can run milliseconds later
+// (6 ms seen under `ctest -j2`), so until the socket shows it processed the segment (its acknowledgement of it,
+// or a snapshot of the state it led to), the state before it stays possible for at most this long.
+constexpr std::int64_t kProcessingDelayNs = 50000000;
+
+// Sequence space a segment occupies: its data, plus one for SYN and one for FIN.
+std::uint32_t sequenceEnd(const Segment &seg)
+{
+    return seg.seq + seg.len + ((seg.flags & kTcpSyn) ? 1 : 0) + ((seg.flags & kTcpFin) ? 1 : 0);
+}
+
+bool acknowledges(const Segment &sent, std::uint32_t end)
+{
+    return (sent.flags & kTcpAck) && static_cast<std::int32_t>(sent.ack - end) >= 0;
+}
 } // namespace
 
 StateTracker::StateTracker(bool capture, Changed changed) : m_capture(capture), m_changed(std::move(changed)) {}
@@ -50,6 +66,9 @@ void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long c
 {
     if (seg.flags & (kTcpFin | kTcpRst))
         std::erase_if(m_finCalls, [sock](const auto &entry) { return entry.second.sock == sock; });
+    for (StillPossible &l : m_socks[sock].stillPossible)
+        if (l.ackedAt && l.fromNs <= absNs && acknowledges(seg, *l.ackedAt))
+            l.untilNs = std::min(l.untilNs, absNs); // our acknowledgement: it was processed by now
     resolve(sock, &seg, absNs, true);
     TcpState before = state(sock);
     record(sock, before, m_socks[sock].machine.onSend(seg.flags, seg.seq, seg.ack, seg.len), absNs, cause);
@@ -118,7 +137,13 @@ void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs, std::i
     TcpState before = state(sock);
     std::optional<TcpState> to = m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len);
     if (to && releasedNs > absNs)
-        m_socks[sock].stillPossible.push_back({absNs, releasedNs, before});
+        m_socks[sock].stillPossible.push_back({absNs, releasedNs, before, std::nullopt, std::nullopt});
+    if (to) {
+        const std::uint32_t end = sequenceEnd(d.seg);
+        const bool occupies = end != d.seg.seq;
+        m_socks[sock].stillPossible.push_back(
+            {absNs, absNs + kProcessingDelayNs, before, *to, occupies ? std::optional(end) : std::nullopt});
+    }
     record(sock, before, to, absNs, d.cause);
 }
 
@@ -132,10 +157,7 @@ void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, b
     std::vector<Deferred> keep;
     bool stopped = false; // FIFO: after the first segment our own send does not acknowledge, the rest wait too
     for (const auto &d : waiting) {
-        // Sequence space the deferred segment occupies: its data, plus one for SYN and one for FIN.
-        std::uint32_t end =
-            d.seg.seq + d.seg.len + ((d.seg.flags & kTcpSyn) ? 1 : 0) + ((d.seg.flags & kTcpFin) ? 1 : 0);
-        bool acked = sent && (sent->flags & kTcpAck) && static_cast<std::int32_t>(sent->ack - end) >= 0;
+        bool acked = sent && acknowledges(*sent, sequenceEnd(d.seg));
         if (!sent)
             apply(sock, d, d.tNs, releasedNs); // the call returned first: dated at its own time
         else if (before && acked && !stopped)
@@ -191,6 +213,10 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
     else if (obs.state == TcpState::Closed && !obs.fromFd && (enteredTimeWait || enteredFinWait2))
         seen = enteredTimeWait ? TcpState::TimeWait : TcpState::FinWait2;
     bool consistent = !m_capture || has(seen);
+    // The kernel showed where a received segment led: it was processed by the end of this snapshot.
+    for (StillPossible &l : s.stillPossible)
+        if (l.after == seen && l.fromNs <= obs.t0Ns)
+            l.untilNs = std::min(l.untilNs, obs.t1Ns);
     // Linux passes FIN_WAIT_2 for an instant on the way from FIN_WAIT_1 to TIME_WAIT.
     if (seen == TcpState::FinWait2 && has(TcpState::FinWait1) && has(TcpState::TimeWait))
         consistent = true;

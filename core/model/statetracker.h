@@ -91,11 +91,15 @@ private:
         long cause;
     };
     // A state the kernel may still have been in during [fromNs, untilNs]: a change dated at fromNs waited for
-    // the socket lock, released at the latest at untilNs.
+    // the socket lock, released at the latest at untilNs, or for the receive softirq (see apply()).
     struct StillPossible
     {
         std::int64_t fromNs, untilNs;
         TcpState state;
+        // The softirq case only: the state the change led to (a snapshot showing it proves it was processed),
+        // and the sequence number an acknowledgement from this socket must reach to prove it (none for an ACK).
+        std::optional<TcpState> after;
+        std::optional<std::uint32_t> ackedAt;
     };
     struct Tracked
     {
