@@ -159,7 +159,8 @@ TEST_P(Builtin, MeetsExpectationsWithoutContradictions)
 // A FIN or RST leaves during the call that caused it: the segment's stamp lies inside that call's
 // enter/return window, and a FIN's call is the close() or shutdown() of the socket that sent it. A RST that
 // answers a segment (data reaching a closed socket) is caused by the call that sent that segment: the
-// receiver processes it in a softirq, which under load runs in ksoftirqd after that call returned.
+// receiver processes it in a softirq, which under load runs in ksoftirqd after that call returned, and a
+// chain of answers can start there (backlog-full under load: a late ACK, the TIME_WAIT side's ACK, a RST).
 TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
 {
     auto events = test::runScenario(test::loadBuiltin(GetParam()));
@@ -175,22 +176,25 @@ TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
         }
         return inside;
     };
-    const PacketInfo *lastTo = nullptr; // per RST: the last segment that reached its sender from its peer
-    std::int64_t lastToNs = 0;
+    // A segment outside every call answers the last one that reached its sender from its peer; follow that
+    // chain back (a timer's ACK, the TIME_WAIT side's ACK of it, the RST of a socket that is gone: 3 hops).
+    auto answered = [&](const Event &seg) -> const Event * {
+        const auto *p = seg.as<PacketInfo>();
+        const Event *last = nullptr;
+        for (const auto &q : events)
+            if (const auto *qp = q.as<PacketInfo>(); qp && q.n < seg.n && qp->from == p->to && qp->to == p->from)
+                last = &q;
+        return last;
+    };
     for (const auto &e : events) {
         const auto *p = e.as<PacketInfo>();
         if (!p || !(hasFlag(p->flags, SegmentFlag::Fin) || hasFlag(p->flags, SegmentFlag::Rst)))
             continue;
         const CallWindow *inside = windowAt(e.tNs, p->from);
         if (!inside && hasFlag(p->flags, SegmentFlag::Rst) && !hasFlag(p->flags, SegmentFlag::Fin)) {
-            lastTo = nullptr;
-            for (const auto &q : events)
-                if (const auto *qp = q.as<PacketInfo>(); qp && q.n < e.n && qp->from == p->to && qp->to == p->from) {
-                    lastTo = qp;
-                    lastToNs = q.tNs;
-                }
-            if (lastTo)
-                inside = windowAt(lastToNs, lastTo->from);
+            const Event *cause = &e;
+            for (int hop = 0; hop < 3 && !inside && (cause = answered(*cause)); ++hop)
+                inside = windowAt(cause->tNs, cause->as<PacketInfo>()->from);
         }
         ASSERT_NE(inside, nullptr) << flagsText(p->flags) << " from " << p->from << " at n=" << e.n
                                    << " is outside every syscall";
