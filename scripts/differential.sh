@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The differential check on any number of generated scenarios: each seed's scenario runs once on the real kernel
 # and must be clean (tests/differential/runchecks.h). Each failing scenario is written to OUT/seed-N.scn with
-# its failures as comments; `sockscope run OUT/seed-N.scn` reproduces it.
+# its failures as comments, and the failing run to OUT/seed-N.sockrun (`sockscope open` it: a timing-dependent
+# failure may not come back); `sockscope run OUT/seed-N.scn` reproduces it.
 # Usage: scripts/differential.sh [--seeds A-B] [--out DIR] [--jobs N] [--build DIR]
 #        scripts/differential.sh --repro     the known failure families (tests/differential/repro/*.scn)
 #   defaults: --seeds 1-1000 --out BUILD/differential-failures --jobs 1 --build build

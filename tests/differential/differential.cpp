@@ -4,8 +4,11 @@
 #include "runchecks.h"
 #include "scenariogenerator.h"
 
+#include "core/io/runfile.h"
 #include "core/lab/parent/labclient.h"
 #include "core/scenario/scenario.h"
+
+#include <fstream>
 
 namespace sockscope::differential {
 
@@ -27,6 +30,7 @@ SeedResult runScenarioText(std::uint64_t seed, const std::string &text, const st
     result.failures = checkRun(events);
     if (!error.empty()) // the lab itself failed (could not start, died): say why first
         result.failures.insert(result.failures.begin(), "lab failed: " + error);
+    result.events = std::move(events);
     return result;
 }
 
@@ -43,6 +47,19 @@ std::string reproducer(const SeedResult &result)
     for (const auto &f : result.failures)
         out += "# FAILED " + f + "\n";
     return out + result.scenario;
+}
+
+std::string saveFailure(const SeedResult &result, const std::string &dir)
+{
+    const std::string stem = dir + "/seed-" + std::to_string(result.seed);
+    std::ofstream(stem + ".scn") << reproducer(result);
+    core::RunData run;
+    run.scenarioName = "seed-" + std::to_string(result.seed);
+    run.scenarioPath = stem + ".scn";
+    run.scenarioSource = result.scenario;
+    run.events = result.events;
+    core::saveRun(stem + core::kRunFileExtension, run, nullptr);
+    return stem + ".scn";
 }
 
 } // namespace sockscope::differential

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // sockscope-differential: runs generated scenarios on the real kernel and writes each failing one to
-// OUT/seed-N.scn (with the reasons as comments). scripts/differential.sh is the usual way in.
+// OUT/seed-N.scn (with the reasons as comments) and the failing run to OUT/seed-N.sockrun. scripts/differential.sh is
+// the usual way in.
 //   sockscope-differential --seeds 1-1000 [--out DIR] [--lab PATH]   exit 1 when any seed failed
 //   sockscope-differential --print N                                 the scenario of seed N
 //   sockscope-differential --check FILE...                           checks .scn files (e.g. reproducers)
@@ -76,8 +77,7 @@ int main(int argc, char **argv)
             continue;
         }
         ++failed;
-        const std::string path = out + "/seed-" + std::to_string(seed) + ".scn";
-        std::ofstream(path) << reproducer(r);
+        const std::string path = saveFailure(r, out);
         std::cout << "seed " << seed << ": FAILED " << r.failures.front()
                   << (r.failures.size() > 1 ? " (+" + std::to_string(r.failures.size() - 1) + " more)" : "") << " -> "
                   << path << "\n"
