@@ -377,6 +377,27 @@ TEST(StateTracker, FinQueuedBehindDataChangesTheStateAtTheCall)
 
 // A FIN or RST that leaves inside the call changes the state at the segment: shutdown()'s FIN, or close()'s RST
 // with unread data (which is no FIN_WAIT_1).
+// close() sets LAST_ACK before it builds the FIN; preempted in between, a snapshot taken after the call began
+// and before the FIN left shows LAST_ACK: no contradiction. Before the call began it would be one.
+TEST(StateTracker, FinCallsNewStateMayShowBeforeItsFinLeaves)
+{
+    for (std::int64_t snapshotAt : {11 * kMs, 8 * kMs}) { // 8 ms: before the call, beyond the 1 ms tolerance
+        Fixture f;
+        int s = f.established();
+        f.tracker.received(s, {F | A, 5001, 1001, 0}, 5 * kMs, 10);
+        f.tracker.sent(s, {A, 1001, 5002, 0}, 5 * kMs + 10, 10);
+        ASSERT_EQ(f.tracker.state(s), TcpState::CloseWait);
+        f.tracker.callEntered(7, s, Call::Close, 10 * kMs);
+        f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+        f.tracker.sent(s, {F | A, 1001, 5002, 0}, 13 * kMs, 21); // 3 ms after the call began
+        f.tracker.callReturned(7, s, true, 13 * kMs + 10);
+        ASSERT_EQ(f.tracker.history(s).back().first, 13 * kMs) << "still dated at the FIN";
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::LastAck, false});
+        f.tracker.judgeObservations();
+        EXPECT_EQ(f.tracker.conflicts(), snapshotAt < 10 * kMs ? 1 : 0) << "snapshot at " << snapshotAt;
+    }
+}
+
 TEST(StateTracker, SegmentInsideTheCallChangesTheStateAtTheSegment)
 {
     struct Row
