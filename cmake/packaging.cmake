@@ -34,7 +34,7 @@ if(SOCKSCOPE_DPKG_SHLIBDEPS)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # libqt6*6, libqcustomplot2.1-qt6, libstdc++6, ... from the ELF files
 else()
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libqt6core6, libqt6gui6, libqt6widgets6, libqt6svg6, "
-           "libqt6charts6, libqt6printsupport6, libqcustomplot2.1-qt6, libstdc++6, libc6")
+           "libqt6charts6, libqt6printsupport6, libqcustomplot2.1-qt6, libnftables1, libstdc++6, libc6")
 endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "wireshark | tshark")

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
 
 packages=(build-essential cmake pkg-config nlohmann-json3-dev libgtest-dev
-          qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqcustomplot-dev libgl-dev zlib1g-dev
+          qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqcustomplot-dev libgl-dev zlib1g-dev libnftables-dev
           xvfb xauth tshark iproute2 python3 fonts-dejavu-core poppler-utils clang-format
           desktop-file-utils appstream groff-base shared-mime-info libglib2.0-bin xdotool)
 

@@ -7,6 +7,7 @@
 #include "core/lab/pauseclock.h"
 #include "core/lab/runbound.h"
 #include "core/lab/sockdiag.h"
+#include "core/lab/wirefaults.h"
 #include "core/model/eventbuilder.h"
 #include "core/scenario/stepgroups.h"
 #include "core/stream/eventjson.h"
@@ -110,6 +111,7 @@ private:
     VarTable m_vars;
     std::unique_ptr<PacketCapture> m_capture;
     std::unique_ptr<SockDiag> m_diag;
+    std::unique_ptr<WireFaults> m_faults; // null when the scenario has no fault lines
     std::unique_ptr<EventBuilder> m_builder;
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
@@ -273,6 +275,8 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
     bool expectSegments = false;
     for (size_t i = first; i <= last; ++i) {
         const Step &step = m_scenario.steps[i];
+        if (m_faults && !m_faults->apply(step, error))
+            return false;
         m_recorder.pushStep(static_cast<int>(i));
         expectSegments = expectSegments || !quietCall(step.call);
         if (step.call == Call::Wait) {
@@ -414,6 +418,13 @@ int Lab::run()
                                                    m_portMap.empty() ? nullptr : &m_portMap));
 
     std::string error;
+    if (hasWireFaults(m_scenario)) {
+        // Rules on the host's loopback would reach every program there: faults run in the private namespace only.
+        if (!iso.netns)
+            error = "faults on the wire need the private network namespace (" + iso.note + ")";
+        else
+            m_faults = WireFaults::open(m_scenario, &error);
+    }
     for (size_t i = 0; i < m_scenario.steps.size() && error.empty();) {
         const size_t last = stepGroupLast(m_scenario.steps, i);
         if (m_stepMode) {

@@ -62,6 +62,30 @@ struct Expectation
     std::string text;     // as written, without the leading '='
 };
 
+// A fault on the wire, installed in the lab's namespace just before the step it is attached to is released
+// ("drop: ..." lines, "blackhole", "restore"; docs/scenario-format.md, "Faults on the wire").
+struct WireFault
+{
+    enum class Kind
+    {
+        Drop,      // drop: [FROM -> TO | any] (all | FLAGS [after FIN] [#N] | P% [seed S])
+        Blackhole, // every segment, both ways, until restore
+        Restore,   // removes every fault in force
+    };
+    Kind kind = Kind::Drop;
+    int line = 0;
+    int column = 1;
+    std::string from; // sending actor; "" with to "" = either direction
+    std::string to;
+    std::uint8_t flags = 0; // SegmentFlag bits that must all be set; 0 = every segment
+    bool onlyAck = false;   // "ACK" alone: no other flag set (a pure acknowledgment)
+    bool afterFin = false;  // only once a FIN came the other way (the ACK that answers it)
+    int nth = 0;            // "#N": the Nth matching segment only (1-based); 0 = every one
+    int percent = 0;        // "P%": 1..100 of the matching segments, chosen by a seeded pattern
+    std::uint32_t seed = 1; // "seed S"
+    std::string text;       // as written, trimmed
+};
+
 struct Step
 {
     int index = 0;  // 0-based position in Scenario::steps
@@ -82,8 +106,9 @@ struct Step
     int timeoutMs = 0;              // poll/epoll_wait timeout
     bool together = false;          // a trailing '&': released at the same moment as the next step
     std::optional<Expectation> expect;
-    std::string note; // '>' lines after the step, joined with '\n'
-    std::string text; // the step's source text, trimmed
+    std::string note;              // '>' lines after the step, joined with '\n'
+    std::vector<WireFault> faults; // installed just before the step, in this order (the lines above it)
+    std::string text;              // the step's source text, trimmed
 };
 
 struct Scenario

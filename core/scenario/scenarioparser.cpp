@@ -4,6 +4,7 @@
 #include "core/scenario/scenario.h"
 #include "core/scenario/scenariocalls.h"
 #include "core/scenario/scenariolexer.h"
+#include "core/scenario/wirefaultsyntax.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -35,6 +36,16 @@ struct MetaPiece
     std::string_view text;     // trimmed
 };
 
+// A fault line waits for the step it precedes: 'drop:' may stand among the metadata, before 'actors:' is known.
+struct FaultLine
+{
+    int line = 0;
+    std::string text;     // the line without its comment
+    std::size_t pos = 0;  // where the rule starts: after "drop:", or at "blackhole"/"restore"
+    std::size_t word = 0; // where the line's first word starts
+    WireFault::Kind kind = WireFault::Kind::Drop;
+};
+
 struct MetaEntry
 {
     int line = 0;
@@ -55,6 +66,9 @@ private:
     void applyActors(const MetaEntry &entry);
     void applyTimeout(const MetaEntry &entry);
     void parseNote(std::string_view line, std::size_t at);
+    void queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind);
+    std::vector<WireFault> takeFaults();
+    void checkFaultDirections();
     void parseStepLine(std::string_view line, std::string_view content);
     void checkGroup(const Step &step, std::size_t actorPos);
     void error(std::string_view line, std::size_t pos, std::string message);
@@ -78,7 +92,8 @@ private:
     scn::Variables m_vars;
     // Actors of the current group of steps joined by '&', with their lines; empty when the last step had no '&'.
     std::vector<std::pair<std::string, int>> m_group;
-    int m_ampLine = 0, m_ampColumn = 0; // position of the last step's '&', for "nothing follows it"
+    int m_ampLine = 0, m_ampColumn = 0;  // position of the last step's '&', for "nothing follows it"
+    std::vector<FaultLine> m_faultLines; // fault lines since the last step line
 };
 
 ParseResult Parser::run()
@@ -105,6 +120,13 @@ ParseResult Parser::run()
         finishMetadata();
     if (!m_group.empty())
         errorAt(m_ampLine, m_ampColumn, "expected a step of another actor after '&', found the end of the file");
+    if (!m_faultLines.empty()) {
+        const FaultLine &f = m_faultLines.front();
+        errorAt(f.line, scn::columnOf(f.text, f.word),
+                "expected a step after the fault line (a fault takes effect before the next step), found the end "
+                "of the file");
+    }
+    checkFaultDirections();
     if (!m_sawStepLine)
         errorAt(m_lineNo, 1, "expected at least one step ('ACTOR call(...)'), found the end of the file");
     // A file must not be able to tie up the lab (and a class) for hours.
@@ -156,7 +178,12 @@ void Parser::parseLine(std::string_view line)
         m_lastStep = nullptr;
         return;
     }
-    std::string_view content = line.substr(0, scn::commentStart(line));
+    std::size_t cut = scn::commentStart(line);
+    // In a drop line "#N" is the segment number, not a comment.
+    if (scn::trim(line).substr(0, 5) == "drop:")
+        while (cut + 1 < line.size() && scn::isDigit(line[cut + 1]))
+            cut += 1 + scn::commentStart(line.substr(cut + 1));
+    std::string_view content = line.substr(0, cut);
     std::string_view trimmed = scn::trim(content);
     if (trimmed.empty()) {
         if (content.size() == line.size())
@@ -175,6 +202,15 @@ void Parser::parseLine(std::string_view line)
     std::size_t keyEnd = first;
     while (keyEnd < line.size() && scn::isIdentChar(line[keyEnd]))
         ++keyEnd;
+    if (line.substr(first, keyEnd - first) == "drop" && keyEnd < line.size() && line[keyEnd] == ':') {
+        queueFault(content, first, keyEnd + 1, WireFault::Kind::Drop);
+        return;
+    }
+    if (trimmed == "blackhole" || trimmed == "restore") {
+        queueFault(content, first, first,
+                   trimmed == "blackhole" ? WireFault::Kind::Blackhole : WireFault::Kind::Restore);
+        return;
+    }
     if (keyEnd > first && scn::isIdentStart(line[first]) && keyEnd < line.size() && line[keyEnd] == ':') {
         parseMetadataLine(content, keyEnd);
         return;
@@ -315,10 +351,58 @@ void Parser::parseNote(std::string_view line, std::size_t at)
     m_lastStep->note += text;
 }
 
+void Parser::queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind)
+{
+    m_continued = nullptr;
+    m_lastStep = nullptr; // a '>' note after a fault line has no step to attach to
+    if (!m_group.empty()) {
+        error(line, first,
+              "a fault line cannot split steps joined by '&' (the '&' on line " + std::to_string(m_ampLine) + ")");
+        return;
+    }
+    m_faultLines.push_back({m_lineNo, std::string(line), pos, first, kind});
+}
+
+// Parses the fault lines queued since the last step, now that the actors are known.
+std::vector<WireFault> Parser::takeFaults()
+{
+    std::vector<WireFault> faults;
+    for (const auto &f : m_faultLines) {
+        WireFault fault;
+        fault.kind = f.kind;
+        fault.line = f.line;
+        fault.column = scn::columnOf(f.text, f.word);
+        fault.text = std::string(scn::trim(f.text));
+        if (f.kind == WireFault::Kind::Drop) {
+            scn::LineCursor cursor(f.text);
+            cursor.seek(f.pos);
+            try {
+                scn::parseDrop(cursor, m_scenario.actors, fault);
+            } catch (const LineError &e) {
+                errorAt(f.line, scn::columnOf(f.text, e.pos), e.message);
+                continue;
+            }
+        }
+        faults.push_back(std::move(fault));
+    }
+    m_faultLines.clear();
+    return faults;
+}
+
+// Directions need every bind of the file, so they are checked once all steps are in.
+void Parser::checkFaultDirections()
+{
+    for (const auto &step : m_scenario.steps)
+        for (const auto &fault : step.faults)
+            if (auto problem = wireDirectionProblem(m_scenario, fault); !problem.empty())
+                errorAt(fault.line, fault.column, problem);
+}
+
 void Parser::parseStepLine(std::string_view line, std::string_view content)
 {
     if (!m_metaDone)
         finishMetadata();
+    std::vector<WireFault> faults = takeFaults();
     m_sawStepLine = true;
     m_lastStep = nullptr;
     m_noteLines = 0;
@@ -354,6 +438,7 @@ void Parser::parseStepLine(std::string_view line, std::string_view content)
         return;
     }
     step.index = static_cast<int>(m_scenario.steps.size());
+    step.faults = std::move(faults);
     if (step.together) {
         m_ampLine = m_lineNo;
         m_ampColumn = scn::columnOf(line, content.find_last_of('&'));
