@@ -29,6 +29,7 @@ struct Item
     int from = 0;
     int to = 0;
     bool dashed = false; // pure ACKs
+    bool lost = false;   // dropped on the wire: an arrow ending in a cross
     std::string text;
 };
 
@@ -116,6 +117,7 @@ private:
         item.from = socketParticipant(from, "");
         item.to = socketParticipant(to, "");
         item.dashed = isPureAck(pk);
+        item.lost = pk.dropped;
         // Which socket, only where the participant alone does not say (an actor with several sockets).
         const bool ambiguous = m_diagram.participants[static_cast<std::size_t>(item.from)].sockets.size() > 1 ||
                                m_diagram.participants[static_cast<std::size_t>(item.to)].sockets.size() > 1;
@@ -293,7 +295,8 @@ std::string toMermaid(const std::vector<Event> &events)
             out += "    Note over " + pid(item.from) + ": " + mermaidText(item.text) + "\n";
             break;
         case Item::Kind::Message:
-            out += "    " + pid(item.from) + (item.dashed ? "-->>" : "->>") + pid(item.to) + ": " +
+            out += "    " + pid(item.from) +
+                   (item.lost ? (item.dashed ? "--x" : "-x") : (item.dashed ? "-->>" : "->>")) + pid(item.to) + ": " +
                    mermaidText(item.text) + "\n";
             break;
         }
@@ -322,8 +325,8 @@ std::string toPlantUml(const std::vector<Event> &events)
             out += "note over " + pid(item.from) + " : " + plantText(item.text) + "\n";
             break;
         case Item::Kind::Message:
-            out +=
-                pid(item.from) + (item.dashed ? " --> " : " -> ") + pid(item.to) + " : " + plantText(item.text) + "\n";
+            out += pid(item.from) + (item.dashed ? " --" : " -") + (item.lost ? ">x " : "> ") + pid(item.to) + " : " +
+                   plantText(item.text) + "\n";
             break;
         }
     }

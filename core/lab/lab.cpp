@@ -2,7 +2,9 @@
 #include "core/lab/lab.h"
 
 #include "core/lab/actor.h"
+#include "core/lab/dropmarker.h"
 #include "core/lab/netns.h"
+#include "core/lab/nftrules.h"
 #include "core/lab/packetcapture.h"
 #include "core/lab/pauseclock.h"
 #include "core/lab/runbound.h"
@@ -112,6 +114,7 @@ private:
     std::unique_ptr<PacketCapture> m_capture;
     std::unique_ptr<SockDiag> m_diag;
     std::unique_ptr<WireFaults> m_faults; // null when the scenario has no fault lines
+    std::unique_ptr<DropMarker> m_drops;  // with m_faults: marks what the rules dropped
     std::unique_ptr<EventBuilder> m_builder;
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
@@ -218,6 +221,8 @@ void Lab::flush()
     for (auto &p : m_pendingPackets)
         (p.tNs <= cutoff ? now : later).push_back(std::move(p));
     m_pendingPackets = std::move(later);
+    if (m_drops)
+        m_drops->mark(now);
     m_builder->addBatch(std::move(batch), std::move(now));
     writeAll(m_out);
     m_out.clear();
@@ -422,7 +427,9 @@ int Lab::run()
         // Rules on the host's loopback would reach every program there: faults run in the private namespace only.
         if (!iso.netns)
             error = "faults on the wire need the private network namespace (" + iso.note + ")";
-        else
+        else if (auto reader = NflogReader::open(kNflogGroup, &error))
+            m_drops = std::make_unique<DropMarker>(std::move(reader));
+        if (m_drops)
             m_faults = WireFaults::open(m_scenario, &error);
     }
     for (size_t i = 0; i < m_scenario.steps.size() && error.empty();) {

@@ -58,6 +58,7 @@ struct RawPacket
     std::vector<std::uint8_t> headers; // IP + TCP header bytes as captured (no payload)
     std::vector<std::uint8_t> payload; // the payload's first bytes as captured (the snap length cuts the rest)
     std::uint32_t wireLen = 0;         // IP packet length
+    bool dropped = false;              // a fault rule dropped it after the capture saw it (core/lab/wirefaults)
 };
 
 std::string ipText(const std::array<std::uint8_t, 16> &ip, bool v6);                           // "127.0.0.1", "::1"

@@ -136,13 +136,16 @@ struct PacketInfo
     std::string to;
     std::string src; // "ip:port"
     std::string dst;
-    std::uint8_t flags = 0; // SegmentFlag bits
-    std::uint32_t seq = 0;  // relative to the sender's ISN
-    std::uint32_t ack = 0;  // relative to the receiver's ISN
-    std::uint32_t len = 0;  // payload bytes
-    std::uint32_t win = 0;  // advertised window, unscaled
-    std::string hdr;        // hex of the captured IP + TCP headers (for pcapng export), may be ""
-    std::string payload;    // hex of the payload's captured first bytes (at most len, for pcapng), may be ""
+    std::uint8_t flags = 0;  // SegmentFlag bits
+    std::uint32_t seq = 0;   // relative to the sender's ISN
+    std::uint32_t ack = 0;   // relative to the receiver's ISN
+    std::uint32_t len = 0;   // payload bytes
+    std::uint32_t win = 0;   // advertised window, unscaled
+    std::string hdr;         // hex of the captured IP + TCP headers (for pcapng export), may be ""
+    std::string payload;     // hex of the payload's captured first bytes (at most len, for pcapng), may be ""
+    bool dropped = false;    // sent, captured, then dropped on the wire by a fault rule: it never arrived
+    int retx = 0;            // k > 0: the k-th retransmission (the sender sent this sequence number k times before)
+    std::int64_t retxNs = 0; // retransmissions: time since the first transmission of the same sequence number
 };
 
 struct StateInfo

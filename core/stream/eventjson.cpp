@@ -97,6 +97,12 @@ void putPayload(Json &j, const PacketInfo &p)
         j["hdr"] = p.hdr;
     if (!p.payload.empty())
         j["payload"] = p.payload;
+    if (p.dropped)
+        j["dropped"] = true;
+    if (p.retx > 0) {
+        j["retx"] = p.retx;
+        j["retx_ns"] = p.retxNs;
+    }
 }
 void putPayload(Json &j, const StateInfo &p)
 {
@@ -333,6 +339,12 @@ EventPayload readPayload(EventKind kind, Reader &r)
             }
         } else if (flags) {
             r.setError("flags", "field \"flags\" must be a list");
+        }
+        if (auto it = r.j.find("dropped"); it != r.j.end() && it->is_boolean())
+            p.dropped = it->get<bool>();
+        if (r.j.contains("retx")) {
+            p.retx = static_cast<int>(r.num("retx", 1, 1000000));
+            p.retxNs = r.num("retx_ns", 0, kMaxTimeNs);
         }
         return p;
     }

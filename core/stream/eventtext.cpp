@@ -82,6 +82,13 @@ std::string segmentText(const PacketInfo &p)
         out += " ack=" + std::to_string(p.ack);
     if (p.len > 0)
         out += " len=" + std::to_string(p.len);
+    if (p.retx > 0) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, " retx#%d +%.1f ms", p.retx, static_cast<double>(p.retxNs) / 1e6);
+        out += buf;
+    }
+    if (p.dropped)
+        out += " (dropped)";
     return out;
 }
 

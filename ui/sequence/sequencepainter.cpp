@@ -414,6 +414,10 @@ void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const
         return; // an arrow between the same lifelines is already on this pixel row
     c.lastArrowPixel[key] = px;
     const auto *pk = m_run.event(e).as<core::PacketInfo>();
+    if (pk->dropped) {
+        paintDroppedPacket(p, c, e, line);
+        return;
+    }
     const bool rst = core::hasFlag(pk->flags, core::SegmentFlag::Rst);
     const bool pureAck = core::isPureAck(*pk);
     const QColor color = m_theme.segment(pk->flags, pk->len);
@@ -443,6 +447,35 @@ void SequencePainter::paintPacket(QPainter &p, Ctx &c, int e) const
         p.drawRect(QRectF(line.x1() - lw, it.y - head / 2, 2 * lw, head));
     }
     p.setBrush(Qt::NoBrush);
+    paintSegmentLabel(p, c, e, line);
+}
+
+// A segment lost on the wire, drawn as textbooks do: the arrow stops halfway, at a cross.
+void SequencePainter::paintDroppedPacket(QPainter &p, Ctx &c, int e, const QLineF &line) const
+{
+    const SequenceItem &it = m_layout.item(e);
+    const auto *pk = m_run.event(e).as<core::PacketInfo>();
+    const QColor color = m_theme.segment(pk->flags, pk->len);
+    const double lw = m_theme.lineWidth * 1.5;
+    const double mid = (line.x1() + line.x2()) / 2;
+    QPen pen(color, lw, Qt::SolidLine);
+    pen.setCapStyle(Qt::FlatCap);
+    p.setPen(pen);
+    p.drawLine(QPointF(line.x1(), it.y), QPointF(mid, it.y));
+    if (c.dense)
+        return;
+    const double arm = 5 + lw;
+    p.setPen(QPen(m_theme.segmentRst, lw * 1.5));
+    p.drawLine(QPointF(mid - arm, it.y - arm), QPointF(mid + arm, it.y + arm));
+    p.drawLine(QPointF(mid - arm, it.y + arm), QPointF(mid + arm, it.y - arm));
+    paintSegmentLabel(p, c, e, QLineF(line.x1(), line.y1(), mid, line.y2()));
+}
+
+void SequencePainter::paintSegmentLabel(QPainter &p, Ctx &c, int e, const QLineF &line) const
+{
+    const SequenceItem &it = m_layout.item(e);
+    const auto *pk = m_run.event(e).as<core::PacketInfo>();
+    const bool rst = core::hasFlag(pk->flags, core::SegmentFlag::Rst);
     if (it.y - c.lastSegmentLabel < c.textH * 0.9)
         return;
     c.lastSegmentLabel = it.y;

@@ -71,6 +71,8 @@ private:
     void paintCall(QPainter &p, Ctx &c, int e) const;
     void paintReturn(QPainter &p, Ctx &c, int e) const;
     void paintPacket(QPainter &p, Ctx &c, int e) const;
+    void paintDroppedPacket(QPainter &p, Ctx &c, int e, const QLineF &line) const;
+    void paintSegmentLabel(QPainter &p, Ctx &c, int e, const QLineF &line) const;
     void paintState(QPainter &p, Ctx &c, int e) const;
     void paintSignal(QPainter &p, Ctx &c, int e) const;
     double segmentLabelX(double a, double b) const;
