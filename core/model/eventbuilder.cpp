@@ -142,15 +142,36 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
     m_batchPackets = nullptr;
     m_fdItemsByPort.clear();
     m_states.applyDeferred();
+    checkWireExpectations(m_batchLastNs);
     for (const KernelVerdict &v : m_states.judgeObservations())
         m_out.add(v.tNs, StateInfo{m_ids.name(v.sock), v.from, v.to, StateSource::Kernel, -1, v.conflict, v.derived});
     m_out.flush();
+}
+
+void EventBuilder::checkWireExpectations(std::int64_t absNs)
+{
+    auto stateOf = [this](const std::string &name) -> std::optional<TcpState> {
+        for (int i = 0; i < m_ids.count(); ++i)
+            if (m_ids.name(i) == name)
+                return m_states.state(i);
+        return std::nullopt;
+    };
+    for (int step : m_batchSteps)
+        for (const auto &x : m_scenario.steps[step].wireExpects) {
+            const CheckOutcome outcome = judgeWireExpectation(x, m_batchSegments, stateOf);
+            m_wireOk = m_wireOk && outcome.ok;
+            m_out.add(absNs, CheckInfo{step, "~ " + x.text, outcome.got, outcome.ok});
+        }
+    m_batchSteps.clear();
+    m_batchSegments.clear();
 }
 
 void EventBuilder::onStep(const StepMark &mark)
 {
     const Step &s = m_scenario.steps[mark.step];
     m_out.add(mark.tNs, StepInfo{s.index, s.actor, s.text, s.line, s.note});
+    m_batchSteps.push_back(mark.step);
+    m_batchLastNs = std::max(m_batchLastNs, mark.tNs);
     // A call of an earlier group still in the kernel as this step starts meets its `= blocked`.
     for (const auto &[id, pc] : m_calls) {
         const Step &waiting = m_scenario.steps[pc.step];
@@ -280,7 +301,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if ((to < 0 || ended) && syn && !ack) {
         if (int l = m_ids.listenerFor(dst, listening); l >= 0) {
             // A listener spawns a connection only when it answers; a SYN dropped on a full backlog spawns none.
-            if (answeredLater(src, dst, items, pos)) {
+            // A dropped SYN never reached the listener: the retransmission that gets through spawns the socket.
+            if (!p.dropped && answeredLater(src, dst, items, pos)) {
                 to = newSock(m_ids.at(l).actor, SocketRole::Accepted, p.tNs, TcpState::Listen);
                 m_ids.setTuple(to, dst, src);
                 emitSocket(to, p.tNs);
@@ -303,6 +325,13 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     info.win = p.window;
     info.hdr = hexText(p.headers);
     info.payload = hexText(p.payload);
+    info.dropped = p.dropped;
+    const auto retx = m_retransmits.see(src, dst, p.seq, syn || (p.flags & kTcpFin) || p.payloadLen > 0, p.tNs);
+    info.retx = retx.count;
+    info.retxNs = retx.sinceNs;
+    m_batchSegments.push_back(
+        {from >= 0 ? m_ids.at(from).actor : "", to >= 0 ? m_ids.at(to).actor : "", p.flags, p.dropped});
+    m_batchLastNs = std::max(m_batchLastNs, p.tNs);
     long idx = static_cast<long>(m_out.add(p.tNs, std::move(info)));
 
     if (syn && !ack && from >= 0 && m_states.state(from) == TcpState::Closed)
@@ -311,6 +340,8 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     // A socket connected to itself sends and receives each of its segments.
     if (from >= 0)
         m_states.sent(from, seg, p.tNs, idx);
+    if (p.dropped) // it never arrived: the receiver's state does not move
+        return;
     if (to >= 0 && m_states.state(to) != TcpState::Listen)
         m_states.received(to, seg, p.tNs, idx);
     else if (spawned)
@@ -367,7 +398,7 @@ void EventBuilder::finish(EndInfo end)
             emitCheck(step, judgeNeverReturned(*step.expect), t);
     }
     m_out.flush();
-    end.ok = end.ok && m_checks.allOk() && end.error.empty();
+    end.ok = end.ok && m_checks.allOk() && m_wireOk && end.error.empty();
     m_out.sendNow(std::max(m_out.lastRelNs(), end.durationNs), std::move(end));
 }
 

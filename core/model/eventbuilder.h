@@ -10,8 +10,10 @@
 #include "core/model/expectationcheck.h"
 #include "core/model/rawrecords.h"
 #include "core/model/relativeseq.h"
+#include "core/model/retransmits.h"
 #include "core/model/socketidentity.h"
 #include "core/model/statetracker.h"
+#include "core/model/wireexpectcheck.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
 
@@ -38,7 +40,7 @@ public:
     void finish(EndInfo end);
 
     std::int64_t startNs() const { return m_out.startNs(); }
-    bool checksOk() const { return m_checks.allOk(); }
+    bool checksOk() const { return m_checks.allOk() && m_wireOk; }
     int conflicts() const { return m_states.conflicts(); }
 
 private:
@@ -74,6 +76,7 @@ private:
     // sock's connect() sends its SYN: the socket whose 4-tuple it took (in TIME_WAIT) is gone.
     void endTakenTuple(int sock, std::int64_t absNs, long cause);
     void updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs);
+    void checkWireExpectations(std::int64_t absNs); // the '~' lines of the batch's steps
 
     const Scenario &m_scenario;
     bool m_netns;
@@ -82,6 +85,7 @@ private:
     SocketIdentity m_ids;
     StateTracker m_states;
     RelativeSeq m_seq;
+    Retransmits m_retransmits;
     ExpectationChecker m_checks;
     // The batch being processed, for look-ahead (valid during addBatch only).
     const std::vector<FdRecord> *m_batchFds = nullptr;
@@ -91,6 +95,10 @@ private:
     std::unordered_map<std::string, std::vector<size_t>> m_fdItemsByPort;
     std::map<std::int64_t, PendingCall> m_calls;                 // calls without a return yet
     std::vector<std::pair<std::int64_t, std::int64_t>> m_queues; // per sock: last recv-Q, send-Q shown
+    std::vector<int> m_batchSteps;                               // steps that started in the current batch
+    std::vector<SeenSegment> m_batchSegments;                    // segments of the current batch
+    std::int64_t m_batchLastNs = 0;                              // the latest step or segment stamp of the batch
+    bool m_wireOk = true;                                        // every '~' expectation met so far
 };
 
 } // namespace sockscope::core

@@ -86,6 +86,27 @@ struct WireFault
     std::string text;       // as written, trimmed
 };
 
+// A "~ ..." line after a step: what the wire or a socket must show once the step is done, checked like the
+// call's expectation (docs/scenario-format.md, "Expectations about segments and states").
+struct WireExpectation
+{
+    enum class Kind
+    {
+        Sent,    // ~ [FROM -> TO] FLAGS      a matching segment was captured during the step
+        NotSent, // ~ no [FROM -> TO] FLAGS   none was
+        State,   // ~ SOCK STATE              the socket's derived state after the step ("client.1 TIME_WAIT")
+    };
+    Kind kind = Kind::Sent;
+    int line = 0;
+    int column = 1;
+    std::string from, to;   // actors; "" = either way
+    std::uint8_t flags = 0; // SegmentFlag bits that must all be set
+    bool onlyAck = false;   // "ACK" alone: a pure acknowledgment
+    std::string sock;       // State: the stable socket name
+    std::string state;      // State: an RFC 9293 name, "TIME_WAIT"
+    std::string text;       // as written, without the '~'
+};
+
 struct Step
 {
     int index = 0;  // 0-based position in Scenario::steps
@@ -106,9 +127,10 @@ struct Step
     int timeoutMs = 0;              // poll/epoll_wait timeout
     bool together = false;          // a trailing '&': released at the same moment as the next step
     std::optional<Expectation> expect;
-    std::string note;              // '>' lines after the step, joined with '\n'
-    std::vector<WireFault> faults; // installed just before the step, in this order (the lines above it)
-    std::string text;              // the step's source text, trimmed
+    std::string note;                         // '>' lines after the step, joined with '\n'
+    std::vector<WireFault> faults;            // installed just before the step, in this order (the lines above it)
+    std::vector<WireExpectation> wireExpects; // '~' lines after the step
+    std::string text;                         // the step's source text, trimmed
 };
 
 struct Scenario

@@ -66,6 +66,7 @@ private:
     void applyActors(const MetaEntry &entry);
     void applyTimeout(const MetaEntry &entry);
     void parseNote(std::string_view line, std::size_t at);
+    void parseWireExpectation(std::string_view line, std::size_t at);
     void queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind);
     std::vector<WireFault> takeFaults();
     void checkFaultDirections();
@@ -193,6 +194,10 @@ void Parser::parseLine(std::string_view line)
     std::size_t first = line.find_first_not_of(" \t");
     if (line[first] == '>') {
         parseNote(content, first);
+        return;
+    }
+    if (line[first] == '~') {
+        parseWireExpectation(content, first);
         return;
     }
     if (!m_metaDone && first > 0 && m_continued) {
@@ -349,6 +354,29 @@ void Parser::parseNote(std::string_view line, std::size_t at)
     if (m_noteLines++ > 0)
         m_lastStep->note += '\n';
     m_lastStep->note += text;
+}
+
+void Parser::parseWireExpectation(std::string_view line, std::size_t at)
+{
+    m_continued = nullptr;
+    if (!m_lastStep) {
+        if (!m_sawStepLine || !m_faultLines.empty())
+            error(line, at, "a '~' expectation must follow a step");
+        return; // after a step line with an error there is nothing to attach to; that error is enough
+    }
+    WireExpectation expect;
+    expect.line = m_lineNo;
+    expect.column = scn::columnOf(line, at);
+    expect.text = std::string(scn::trim(line.substr(at + 1)));
+    scn::LineCursor cursor(line);
+    cursor.seek(at + 1);
+    try {
+        scn::parseWireExpectation(cursor, m_scenario.actors, expect);
+    } catch (const LineError &e) {
+        error(line, e.pos, e.message);
+        return;
+    }
+    m_lastStep->wireExpects.push_back(std::move(expect));
 }
 
 void Parser::queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind)

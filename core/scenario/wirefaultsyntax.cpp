@@ -148,6 +148,54 @@ void parseDrop(LineCursor &cursor, const std::vector<std::string> &actors, WireF
         cursor.failExpected("the end of the line after the drop rule");
 }
 
+void parseWireExpectation(LineCursor &cursor, const std::vector<std::string> &actors, WireExpectation &expect)
+{
+    cursor.skipSpace();
+    const std::size_t start = cursor.pos();
+    std::string_view word = cursor.identifier("a segment ('[no] [FROM -> TO] FLAGS') or a socket and its state");
+    if (cursor.pos() < cursor.line().size() && cursor.line()[cursor.pos()] == '.') {
+        // "client.1 TIME_WAIT": the socket's stable name, then a state.
+        std::size_t end = cursor.pos() + 1;
+        while (end < cursor.line().size() && isIdentChar(cursor.line()[end]))
+            ++end;
+        if (!isActor(actors, word) || end == cursor.pos() + 1)
+            LineCursor::failAt(start, "expected a socket name such as '" + (actors.empty() ? "A" : actors[0]) +
+                                          ".1' (an actor, '.', its socket's number), found '" +
+                                          std::string(cursor.line().substr(start, end - start)) + "'");
+        expect.kind = WireExpectation::Kind::State;
+        expect.sock = std::string(cursor.line().substr(start, end - start));
+        cursor.seek(end);
+        cursor.skipSpace();
+        const std::size_t statePos = cursor.pos();
+        std::size_t stateEnd = statePos;
+        while (stateEnd < cursor.line().size() && isIdentChar(cursor.line()[stateEnd]))
+            ++stateEnd;
+        std::string_view state = cursor.line().substr(statePos, stateEnd - statePos);
+        if (!stateFromName(state))
+            LineCursor::failAt(statePos, "expected a TCP state (CLOSED LISTEN SYN_SENT SYN_RECEIVED ESTABLISHED "
+                                         "FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT), found " +
+                                             (state.empty() ? cursor.describeHere() : "'" + std::string(state) + "'"));
+        expect.state = std::string(state);
+        cursor.seek(stateEnd);
+    } else {
+        expect.kind = WireExpectation::Kind::Sent;
+        if (word == "no")
+            expect.kind = WireExpectation::Kind::NotSent;
+        else
+            cursor.seek(start);
+        cursor.skipSpace();
+        WireFault pattern;
+        parseDirection(cursor, actors, pattern);
+        parseFlags(cursor, pattern);
+        expect.from = pattern.from;
+        expect.to = pattern.to;
+        expect.flags = pattern.flags;
+        expect.onlyAck = pattern.onlyAck;
+    }
+    if (!cursor.atEnd())
+        cursor.failExpected("the end of the line after the '~' expectation");
+}
+
 } // namespace scn
 
 ActorPorts actorPorts(const Scenario &scenario, const std::string &actor)

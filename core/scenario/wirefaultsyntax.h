@@ -31,6 +31,8 @@ namespace scn {
 
 // Parses the value after "drop:" (the cursor is after the ':') into fault. Throws LineError.
 void parseDrop(LineCursor &cursor, const std::vector<std::string> &actors, WireFault &fault);
+// Parses a '~' line after the '~' (docs/scenario-format.md): "[no] [FROM -> TO] FLAGS" or "SOCK STATE".
+void parseWireExpectation(LineCursor &cursor, const std::vector<std::string> &actors, WireExpectation &expect);
 
 } // namespace scn
 

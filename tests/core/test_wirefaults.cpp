@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include "core/lab/nftrules.h"
+#include "core/model/wireexpectcheck.h"
 #include "core/scenario/scenario.h"
 
 #include <gtest/gtest.h>
@@ -185,21 +186,105 @@ TEST(WireFaultLab, LostFinIsRetransmittedAndTheHostIsUntouched)
         GTEST_SKIP() << "SOCKSCOPE_NO_USERNS=1: faults on the wire need the private namespace";
     const std::string before = hostRuleset();
     auto events = test::runScenario(parseOk("drop: server -> client FIN #1\n"));
-    std::vector<std::int64_t> fins;
-    std::uint32_t seq = 0;
+    std::vector<const PacketInfo *> fins;
+    std::vector<std::int64_t> times;
     for (const auto &e : events)
         if (const auto *p = e.as<PacketInfo>();
             p && hasFlag(p->flags, SegmentFlag::Fin) && p->from.rfind("server", 0) == 0) {
-            if (fins.empty())
-                seq = p->seq;
-            EXPECT_EQ(p->seq, seq) << "a retransmitted FIN has the sequence number of the first";
-            fins.push_back(e.tNs);
+            fins.push_back(p);
+            times.push_back(e.tNs);
         }
     ASSERT_GE(fins.size(), 2u) << "the server's dropped FIN was not retransmitted";
-    // The first retransmission comes after the RTO, which is at least TCP_RTO_MIN (200 ms).
-    EXPECT_GE(fins[1] - fins[0], 200000000LL);
+    EXPECT_EQ(fins[1]->seq, fins[0]->seq) << "a retransmitted FIN has the sequence number of the first";
+    // The capture saw the FIN before the rule dropped it: the stream says so, and marks the one that got through
+    // as the first retransmission, after the RTO (at least TCP_RTO_MIN, 200 ms).
+    EXPECT_TRUE(fins[0]->dropped);
+    EXPECT_EQ(fins[0]->retx, 0);
+    EXPECT_FALSE(fins[1]->dropped);
+    EXPECT_EQ(fins[1]->retx, 1);
+    EXPECT_EQ(fins[1]->retxNs, times[1] - times[0]);
+    EXPECT_GE(fins[1]->retxNs, 200000000LL);
+    int dropped = 0;
+    for (const auto &e : events)
+        if (const auto *p = e.as<PacketInfo>(); p && p->dropped)
+            ++dropped;
+    EXPECT_EQ(dropped, 1) << "only the first FIN matches 'FIN #1'";
+    // The client's socket stays ESTABLISHED while the FIN is lost: CLOSE_WAIT only at the retransmission.
+    for (const auto &e : events)
+        if (const auto *s = e.as<StateInfo>(); s && s->source == StateSource::Derived && s->to == TcpState::CloseWait)
+            EXPECT_GE(e.tNs, times[1]) << s->sock << " entered CLOSE_WAIT on a FIN that never arrived";
+    for (const auto &e : events)
+        if (const auto *s = e.as<StateInfo>())
+            EXPECT_FALSE(s->conflict) << s->sock << ": the kernel's " << stateName(s->to) << " contradicts the derived "
+                                      << stateName(s->derived);
     for (const auto &e : events)
         if (const auto *c = e.as<CheckInfo>())
             EXPECT_TRUE(c->ok) << "step " << c->step << ": expected " << c->expected << ", got " << c->got;
     EXPECT_EQ(hostRuleset(), before) << "the host's nftables ruleset changed";
+}
+
+TEST(WireExpectationSyntax, SegmentsAndStates)
+{
+    ParseResult r = parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ no RST\n"
+                                                         "  ~ server -> client SYN|ACK\n  ~ client.1 TIME_WAIT\n"
+                                                         "  > a note\n  ~ server.listen LISTEN\n  ~ ACK\n",
+                                  "t.scn");
+    for (const auto &e : r.errors)
+        ADD_FAILURE() << e.format();
+    ASSERT_TRUE(r.scenario);
+    const auto &x = r.scenario->steps[0].wireExpects;
+    ASSERT_EQ(x.size(), 5u);
+    EXPECT_EQ(x[0].kind, WireExpectation::Kind::NotSent);
+    EXPECT_EQ(x[0].flags, static_cast<std::uint8_t>(SegmentFlag::Rst));
+    EXPECT_EQ(x[1].kind, WireExpectation::Kind::Sent);
+    EXPECT_EQ(x[1].from, "server");
+    EXPECT_EQ(x[1].to, "client");
+    EXPECT_EQ(x[2].kind, WireExpectation::Kind::State);
+    EXPECT_EQ(x[2].sock, "client.1");
+    EXPECT_EQ(x[2].state, "TIME_WAIT");
+    EXPECT_EQ(x[2].line, 8);
+    EXPECT_EQ(x[3].sock, "server.listen");
+    EXPECT_TRUE(x[4].onlyAck);
+    EXPECT_EQ(r.scenario->steps[0].note, "a note");
+}
+
+TEST(WireExpectationSyntax, ErrorsHaveTheirPosition)
+{
+    auto one = [](std::string_view lines, int line, int column, std::string_view message) {
+        ParseResult r = parseScenario(std::string(kHeader) + std::string(lines), "t.scn");
+        ASSERT_EQ(r.errors.size(), 1u) << (r.errors.empty() ? "no error" : r.errors.back().format());
+        EXPECT_EQ(r.errors[0].line, line) << r.errors[0].format();
+        EXPECT_EQ(r.errors[0].column, column) << r.errors[0].format();
+        EXPECT_NE(r.errors[0].message.find(message), std::string::npos) << r.errors[0].format();
+    };
+    one("~ RST\nserver L = socket(v4)\n", 5, 1, "a '~' expectation must follow a step");
+    one("server L = socket(v4)\n  ~ client.1 TIMEWAIT\n", 6, 14, "expected a TCP state");
+    one("server L = socket(v4)\n  ~ clnt.1 CLOSED\n", 6, 5, "expected a socket name such as 'server.1'");
+    one("server L = socket(v4)\n  ~ server -> client FYN\n", 6, 22, "expected a segment flag");
+    one("server L = socket(v4)\n  ~ no FIN please\n", 6, 12, "expected the end of the line after the '~'");
+}
+
+TEST(WireExpectationCheck, JudgesSegmentsAndStates)
+{
+    ParseResult r = parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ server -> client FIN\n"
+                                                         "  ~ no RST\n  ~ client.1 TIME_WAIT\n  ~ ACK\n",
+                                  "t.scn");
+    ASSERT_TRUE(r.scenario);
+    const auto &x = r.scenario->steps[0].wireExpects;
+    const std::uint8_t finAck =
+        static_cast<std::uint8_t>(SegmentFlag::Fin) | static_cast<std::uint8_t>(SegmentFlag::Ack);
+    const std::uint8_t rst = static_cast<std::uint8_t>(SegmentFlag::Rst);
+    const std::vector<SeenSegment> fin{{"server", "client", finAck, true}};
+    const std::vector<SeenSegment> wrongWay{{"client", "server", finAck, false}, {"", "client", rst, false}};
+    auto timeWait = [](const std::string &name) -> std::optional<TcpState> {
+        return name == "client.1" ? std::optional(TcpState::TimeWait) : std::nullopt;
+    };
+    auto closed = [](const std::string &) -> std::optional<TcpState> { return TcpState::Closed; };
+    EXPECT_TRUE(judgeWireExpectation(x[0], fin, timeWait).ok) << "a dropped FIN was still sent";
+    EXPECT_FALSE(judgeWireExpectation(x[0], wrongWay, timeWait).ok);
+    EXPECT_TRUE(judgeWireExpectation(x[1], fin, timeWait).ok);
+    EXPECT_FALSE(judgeWireExpectation(x[1], wrongWay, timeWait).ok);
+    EXPECT_TRUE(judgeWireExpectation(x[2], fin, timeWait).ok);
+    EXPECT_EQ(judgeWireExpectation(x[2], fin, closed).got, "client.1 CLOSED");
+    EXPECT_FALSE(judgeWireExpectation(x[3], fin, timeWait).ok) << "FIN|ACK is not a pure ACK";
 }
