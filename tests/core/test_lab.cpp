@@ -190,6 +190,8 @@ TEST_P(Builtin, FinAndRstFallInsideTheirSyscall)
         const auto *p = e.as<PacketInfo>();
         if (!p || !(hasFlag(p->flags, SegmentFlag::Fin) || hasFlag(p->flags, SegmentFlag::Rst)))
             continue;
+        if (p->retx > 0)
+            continue; // a retransmission leaves when the RTO fires (lost-fin, lost-final-ack), not in a call
         const CallWindow *inside = windowAt(e.tNs, p->from);
         if (!inside && hasFlag(p->flags, SegmentFlag::Rst) && !hasFlag(p->flags, SegmentFlag::Fin)) {
             const Event *cause = &e;
