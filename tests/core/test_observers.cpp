@@ -367,7 +367,7 @@ TEST(PacketCapture, SyncReturnsWithTheSegmentAlreadyTaken)
         std::sort(costs.begin(), costs.end());
         std::printf("[ info ] sync() after a send: median %.0f us, max %.0f us (50 runs)\n", costs[25] / 1e3,
                     costs.back() / 1e3);
-        // A quiet ring: sync must still return (the marker alone waits for the retire timer).
+        // A quiet ring: sync must still return (only the marker is read).
         const std::int64_t t0 = monoNs();
         capture->sync();
         std::printf("[ info ] sync() on a quiet ring: %.0f us\n", (monoNs() - t0) / 1e3);
