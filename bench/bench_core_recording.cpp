@@ -3,7 +3,12 @@
 // (strace -f: 5.5-7 x). Both loops run the same calls through the same code in a private namespace; the
 // recorded one also runs the capture ring and the 1 ms sock_diag sampler, records every enter/exit,
 // collects SIGPIPE and snapshots the fds after each call, as the lab does. A third figure adds turning the
-// records into the event stream (JSON), which the lab does between steps.
+// records into the event stream (JSON), which the lab does between steps. Each figure is the median over
+// ROUNDS interleaved rounds with its range, and its ratio to the unrecorded loop of the same rounds.
+// The strace reference: this program re-runs itself (--plain-loop) as a child, once as it is and once under
+// `strace -f -e trace=network -o /dev/null`, and each child reports the time of its own unrecorded loop (start-up
+// and strace's attach are not counted).
+// Usage: bench_core_recording [ROUNDS]   (default 9)
 #include "benchutil.h"
 
 #include "core/lab/actor.h"
@@ -16,6 +21,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
@@ -124,8 +131,46 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
 
 } // namespace
 
-int main()
+// The child of the strace comparison: the unrecorded loop once to warm up, then timed; prints the ms.
+int plainLoop()
 {
+    Isolation iso = enterPrivateNetns();
+    if (!iso.netns)
+        return 1;
+    VarTable vars;
+    for (const auto &s : listenerSteps()) {
+        CallResult r = executeCall(s, s.sock.empty() ? -1 : vars.fd(s.sock), nullptr);
+        if (r.newFd >= 0)
+            vars.set(s.assign, r.newFd);
+    }
+    unrecorded(vars);
+    std::printf("%.3f\n", unrecorded(vars));
+    return 0;
+}
+
+// Runs the --plain-loop child, under strace when asked; the loop time it reports, or -1.
+double childLoop(bool underStrace)
+{
+    std::string self(4096, '\0');
+    self.resize(static_cast<size_t>(std::max<ssize_t>(0, readlink("/proc/self/exe", self.data(), self.size()))));
+    const std::string command =
+        (underStrace ? "strace -f -e trace=network -o /dev/null " : "") + self + " --plain-loop";
+    FILE *p = popen(command.c_str(), "r");
+    if (!p)
+        return -1;
+    double ms = -1;
+    if (std::fscanf(p, "%lf", &ms) != 1)
+        ms = -1;
+    pclose(p);
+    return ms;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && std::string(argv[1]) == "--plain-loop")
+        return plainLoop();
+    const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 9;
+    const bool haveStrace = std::system("strace -V >/dev/null 2>&1") == 0;
     Isolation iso = enterPrivateNetns();
     if (!iso.netns) {
         std::fprintf(stderr, "bench_core_recording: no private namespace: %s\n", iso.note.c_str());
@@ -151,22 +196,44 @@ int main()
         if (r.newFd >= 0)
             vars.set(s.assign, r.newFd);
     }
-    std::vector<double> plain, rec, full, observersOnly, perCallOnly;
+    std::vector<double> plain, rec, full, observersOnly, perCallOnly, straceRef, straced;
+    // Ratios per round: each recorded loop against the unrecorded loop run just before it, so a burst of load
+    // on the machine moves both.
+    std::vector<double> recX, fullX, observersX, perCallX, straceX;
     unrecorded(vars); // warm-up
-    for (int round = 0; round < 5; ++round) {
+    for (int round = 0; round < rounds; ++round) {
         plain.push_back(unrecorded(vars));
         rec.push_back(recorded(vars, false, scenario));
+        recX.push_back(rec.back() / plain.back());
         full.push_back(recorded(vars, true, scenario));
+        fullX.push_back(full.back() / plain.back());
         observersOnly.push_back(recorded(vars, false, scenario, true, false));
+        observersX.push_back(observersOnly.back() / plain.back());
         perCallOnly.push_back(recorded(vars, false, scenario, false, true));
+        perCallX.push_back(perCallOnly.back() / plain.back());
+        if (haveStrace) {
+            straceRef.push_back(childLoop(false));
+            straced.push_back(childLoop(true));
+            straceX.push_back(straced.back() / straceRef.back());
+        }
     }
-    double p = bench::median(plain), r = bench::median(rec), f = bench::median(full);
-    std::printf("recording overhead, %d loopback connection lifecycles (7 calls each), median of 5:\n", kLifecycles);
-    std::printf("  unrecorded                               %8.1f ms\n", p);
-    std::printf("  recorded (capture, sampler, per call)    %8.1f ms   %.3f x   budget <= 1.05 x\n", r, r / p);
-    std::printf("  recorded + event stream built as JSON    %8.1f ms   %.3f x\n", f, f / p);
-    double o = bench::median(observersOnly), c = bench::median(perCallOnly);
-    std::printf("  of which: capture ring + sampler only    %8.1f ms   %.3f x\n", o, o / p);
-    std::printf("            per-call records only          %8.1f ms   %.3f x\n", c, c / p);
+    auto line = [](const char *what, const std::vector<double> &ms, const std::vector<double> &x, const char *budget) {
+        std::printf("  %-40s %-24s %-22s %s\n", what, bench::format(bench::spread(ms)).c_str(),
+                    x.empty() ? "" : (bench::format(bench::spread(x), 3) + " x").c_str(), budget);
+    };
+    std::printf("recording overhead, %d loopback connection lifecycles (7 calls each), %d rounds, ms and ratio to the "
+                "unrecorded loop of the same round: median (min-max)\n",
+                kLifecycles, rounds);
+    line("unrecorded", plain, {}, "");
+    line("recorded (capture, sampler, per call)", rec, recX, "budget <= 1.05 x");
+    line("recorded + event stream built as JSON", full, fullX, "budget <= 1.5 x");
+    line("of which: capture + sampler only", observersOnly, observersX, "");
+    line("          per-call records only", perCallOnly, perCallX, "");
+    if (haveStrace) {
+        line("reference: the loop in a child", straceRef, {}, "");
+        line("strace -f -e trace=network of that child", straced, straceX, "");
+    } else {
+        std::printf("  (strace is not installed: scripts/bench.sh installs it)\n");
+    }
     return 0;
 }
