@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <thread>
 #include <time.h>
@@ -25,25 +26,31 @@ namespace sockscope::core {
 
 namespace {
 
-// A plain AF_PACKET socket, no mmap ring: setting up a ring (PACKET_RX_RING) makes the kernel wait for an RCU
-// grace period (synchronize_net() in packet_set_ring), 8-20 ms of every run's start on a loaded machine, 3x the
-// whole `unshare -Urn`. The receive queue is read in batches with recvmmsg(); each frame is handed over as soon as
-// it is queued, so sync() waits for nothing but its marker (a TPACKET_V3 ring hands over whole blocks, the
-// partly filled one only when its retire timer fires: a jiffy, 4 ms at HZ=250, at every step). The queue's
-// budget counts the kernel's buffer sizes, not the snap length: 64 MiB hold tens of thousands of small
-// segments (a 20k-segment burst: no drop, tests/core/test_observers); CAP_NET_ADMIN in our own namespace lets it exceed
-// rmem_max.
-constexpr int kReceiveBuffer = 64 << 20;
-// The capture thread reads the socket this often; it is not woken per frame (that would cost a wake-up per
-// segment in the recorded program's softirq). sync() reads the socket itself.
+// TPACKET_V2: every frame is handed over on its own as soon as the kernel has filled it, so sync() waits for
+// nothing but the marker's own trip through lo (TPACKET_V3 hands over whole blocks, the partly filled one only
+// when its retire timer fires: a jiffy, 4 ms at HZ=250, at every step). Frames are fixed-size: the kernel puts a
+// frame's Ethernet header at offset 66 (tpacket2_hdr + sockaddr_ll, aligned), so 1024 bytes hold the snap
+// length below. 32768 frames ride out the capture thread being starved for ~300 ms at 100k segments/s. The
+// 32 MiB ring is not locked or pre-faulted: a short run touches a few of its pages only (MAP_LOCKED cost 2 ms at
+// 32 MiB, 5-12 ms at 64 MiB). Setting it up makes the kernel wait one RCU grace period
+// (synchronize_net() in packet_set_ring), 8-20 ms of every run's start under load; a plain AF_PACKET socket
+// avoids that but its queue is capped at 2 x net.core.rmem_max (SO_RCVBUFFORCE needs CAP_NET_ADMIN outside our
+// namespace), ~400 KiB on a default Debian: it dropped 16k of 82k segments at 41k segments/s under load.
+constexpr unsigned kBlockSize = 64u << 10;
+constexpr unsigned kBlockCount = 512;
+constexpr unsigned kFrameSize = 1024;
+constexpr unsigned kFramesPerBlock = kBlockSize / kFrameSize;
+constexpr unsigned kFrameCount = kFramesPerBlock * kBlockCount;
+// The capture thread reads the ring this often; it is not woken per frame (that would cost a wake-up per
+// segment in the recorded program's softirq). sync() reads the ring itself.
 constexpr int kDrainPeriodMs = 1;
 // The kernel copies at most this much of each frame: the headers (at most ~150 bytes with the Ethernet header,
 // IPv6 and TCP options) and the first ~600 payload bytes, for the pcapng export's Follow TCP Stream (scenario
-// data is a few bytes). Loopback segments are up to 64 KiB (GSO): the socket filter trims each to this length.
+// data is a few bytes). Loopback segments are up to 64 KiB (GSO) and copying them whole would need 64 KiB frames.
 constexpr unsigned kSnapLen = 768;
 constexpr int kMinFd = 100; // keeps the fds a scenario opens small and readable
 // Local experimental ethertype (IEEE 802): sync() sends one of these frames through `lo`; the stack drops it
-// as an unknown protocol, but the capture socket queues it after everything queued before it.
+// as an unknown protocol, but the ring records it after everything queued before it.
 constexpr std::uint16_t kMarkerEtherType = 0x88B5;
 constexpr auto kSyncBound = std::chrono::milliseconds(50);
 
@@ -136,6 +143,8 @@ struct PacketCapture::Impl
     int fd = -1;
     int wakeFd = -1; // eventfd: tells the capture thread to look at m_stopping
     int ifindex = 0;
+    std::uint8_t *ring = nullptr;
+    std::size_t ringSize = 0;
     std::uint64_t instanceId = 0; // tells our sync markers from those of another capture in the same netns
 
     std::mutex lifeMutex; // guards thread start/join
@@ -143,21 +152,23 @@ struct PacketCapture::Impl
     std::atomic<bool> stopping{false};
     std::atomic<bool> running{false};
 
-    // Both the capture thread and sync() read the socket, so sync() does not depend on the capture thread being
-    // scheduled (on a loaded machine that took tens of ms). Lock order: readMutex, then mutex.
-    std::mutex readMutex;
-    unsigned nextFrame = 0;       // guarded by readMutex: the next frame to read and hand back to the kernel
-    std::vector<RawPacket> batch; // guarded by readMutex: decoded packets before they are published
+    // Both the capture thread and sync() read the ring, so sync() does not depend on the capture thread being
+    // scheduled (on a loaded machine that took tens of ms). Lock order: ringMutex, then mutex.
+    std::mutex ringMutex;
+    unsigned nextFrame = 0;       // guarded by ringMutex: the next frame to read and hand back to the kernel
+    std::vector<RawPacket> batch; // guarded by ringMutex: decoded packets before they are published
 
     std::mutex mutex; // guards everything below
     std::vector<RawPacket> packets;
     std::uint64_t tcpSegments = 0;
     std::uint64_t drops = 0;
     std::uint64_t markerSent = 0; // generation counter: sync() n sends marker n
-    std::uint64_t markerRead = 0; // highest marker read from the socket
+    std::uint64_t markerRead = 0; // highest marker the capture thread has read from the ring
 
     ~Impl()
     {
+        if (ring)
+            munmap(ring, ringSize);
         if (fd >= 0)
             close(fd);
         if (wakeFd >= 0)
@@ -165,7 +176,7 @@ struct PacketCapture::Impl
     }
 
     void captureLoop();
-    void drain();
+    void drainRing();
     bool sendMarker(std::uint64_t generation);
     void readStatsLocked();
 };
@@ -184,7 +195,7 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
             *error = what;
         return nullptr;
     };
-    // Protocol 0 so nothing is queued until the filter is in place; bind() then asks for ETH_P_ALL.
+    // Protocol 0 so nothing is queued until the ring and filter are in place; bind() then asks for ETH_P_ALL.
     const int raw = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (raw < 0) {
         const int err = errno;
@@ -205,6 +216,9 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
     if (d.ifindex == 0)
         return sysFail("looking up interface lo");
 
+    const int version = TPACKET_V2;
+    if (setsockopt(d.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) < 0)
+        return sysFail("PACKET_VERSION TPACKET_V2");
     // lo hands every segment to packet sockets twice (on transmit and on receive); keep the receive copy only.
     const int one = 1;
     if (setsockopt(d.fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) < 0)
@@ -213,12 +227,19 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
     sock_fprog prog{1, snap};
     if (setsockopt(d.fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
         return sysFail("SO_ATTACH_FILTER");
-    if (setsockopt(d.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) < 0)
-        return sysFail("SO_TIMESTAMPNS");
-    // CAP_NET_ADMIN in our own namespace allows more than rmem_max; outside it, take what rmem_max allows.
-    const int rcvbuf = kReceiveBuffer;
-    if (setsockopt(d.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0)
-        setsockopt(d.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+
+    tpacket_req req{};
+    req.tp_block_size = kBlockSize;
+    req.tp_block_nr = kBlockCount;
+    req.tp_frame_size = kFrameSize;
+    req.tp_frame_nr = kFrameCount;
+    if (setsockopt(d.fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
+        return sysFail("PACKET_RX_RING");
+    d.ringSize = std::size_t(kBlockSize) * kBlockCount;
+    void *map = mmap(nullptr, d.ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+    if (map == MAP_FAILED)
+        return sysFail("mmap of the capture ring");
+    d.ring = static_cast<std::uint8_t *>(map);
 
     sockaddr_ll addr{};
     addr.sll_family = AF_PACKET;
@@ -279,13 +300,13 @@ bool PacketCapture::Impl::sendMarker(std::uint64_t generation)
     }
 }
 
-// A time-only rule ("no frame newer than X, so everything before X is read") would be wrong: a segment stamped
-// before X can still be on its way to the queue. Instead sync() sends a marker frame after its start and reads
-// the socket itself until the marker shows up; the queue is filled and read in arrival order, so every frame
-// queued before the marker has then been read. lo delivers the marker in the sending thread's own softirq, so
-// it is normally queued when sendto() returns: cost ~10 us, no timer.
+// A time-only rule ("no frame newer than X, so everything before X is read") would be wrong: a frame the kernel
+// is still copying is invisible until its status flips. Instead sync() sends a marker frame after its start and
+// reads the ring itself until the marker shows up; the kernel takes ring slots in arrival order and the ring is
+// read in slot order, so every frame queued before the marker has then been read. lo delivers the marker in
+// the sending thread's own softirq, so it is normally in the ring when sendto() returns: cost ~10 us, no timer.
 // Limit: a segment stamped on another CPU but still in that CPU's backlog (softirq deferred to ksoftirqd) can
-// land after the marker; a segment whose send() has returned is normally queued already, since lo delivers
+// land after the marker; a segment whose send() has returned is normally in the ring already, since lo delivers
 // it in the sender's own softirq unless that was deferred.
 void PacketCapture::sync()
 {
@@ -298,17 +319,17 @@ void PacketCapture::sync()
     if (!d.sendMarker(generation)) {
         // Without a marker there is no proof; give a deferred softirq a few ms instead.
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        d.drain();
+        d.drainRing();
         return;
     }
     const auto deadline = std::chrono::steady_clock::now() + kSyncBound;
     for (;;) {
-        d.drain();
+        d.drainRing();
         lock.lock();
         if (d.markerRead >= generation || std::chrono::steady_clock::now() >= deadline)
             return;
         lock.unlock();
-        // Woken as soon as a frame is queued (the marker, if its softirq was deferred). The timeout covers the
+        // Woken as soon as a frame lands (the marker, if its softirq was deferred). The timeout covers the
         // capture thread reading the marker between our check and this poll (no further wake-up would come).
         pollfd pfd{d.fd, POLLIN, 0};
         poll(&pfd, 1, 1);
@@ -340,52 +361,32 @@ PacketCapture::Stats PacketCapture::stats()
     return {m_impl->tcpSegments, m_impl->drops};
 }
 
-void PacketCapture::Impl::drain()
+void PacketCapture::Impl::drainRing()
 {
-    std::lock_guard readLock(readMutex);
+    std::lock_guard ringLock(ringMutex);
     std::uint64_t newestMarker = 0;
-    constexpr int kBatch = 64;
-    static thread_local std::uint8_t buffers[kBatch][kSnapLen];
-    static thread_local std::uint8_t controls[kBatch][CMSG_SPACE(sizeof(timespec))];
-    mmsghdr msgs[kBatch];
-    iovec iovs[kBatch];
     for (;;) {
-        for (int i = 0; i < kBatch; ++i) {
-            iovs[i] = {buffers[i], kSnapLen};
-            msgs[i] = {};
-            msgs[i].msg_hdr.msg_iov = &iovs[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
-            msgs[i].msg_hdr.msg_control = controls[i];
-            msgs[i].msg_hdr.msg_controllen = sizeof controls[i];
-        }
-        const int n = recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT, nullptr);
-        if (n <= 0)
+        auto *hdr = reinterpret_cast<tpacket2_hdr *>(ring + std::size_t(nextFrame / kFramesPerBlock) * kBlockSize +
+                                                     std::size_t(nextFrame % kFramesPerBlock) * kFrameSize);
+        // Acquire pairs with the kernel's barrier before it sets the status: the frame is complete once USER.
+        const std::uint32_t status = __atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE);
+        if (!(status & TP_STATUS_USER))
             break;
-        for (int i = 0; i < n; ++i) {
-            const std::uint8_t *frame = buffers[i];
-            const std::uint32_t caplen = msgs[i].msg_len;
-            std::int64_t tNs = 0;
-            for (cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-                    timespec ts{};
-                    std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-                    tNs = std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-                }
-            RawPacket packet;
-            if (decodeTcp(frame, caplen, packet)) {
-                packet.tNs = tNs ? tNs : realtimeNs();
-                batch.push_back(std::move(packet));
-            } else if (caplen >= ETH_HLEN + 16 && be16(frame + 12) == kMarkerEtherType) {
-                std::uint64_t id = 0;
-                std::uint64_t generation = 0;
-                std::memcpy(&id, frame + ETH_HLEN, 8);
-                std::memcpy(&generation, frame + ETH_HLEN + 8, 8);
-                if (id == instanceId)
-                    newestMarker = std::max(newestMarker, generation);
-            }
+        const std::uint8_t *frame = reinterpret_cast<const std::uint8_t *>(hdr) + hdr->tp_mac;
+        RawPacket packet;
+        if (decodeTcp(frame, hdr->tp_snaplen, packet)) {
+            packet.tNs = std::int64_t(hdr->tp_sec) * 1'000'000'000 + hdr->tp_nsec;
+            batch.push_back(std::move(packet));
+        } else if (hdr->tp_snaplen >= ETH_HLEN + 16 && be16(frame + 12) == kMarkerEtherType) {
+            std::uint64_t id = 0;
+            std::uint64_t generation = 0;
+            std::memcpy(&id, frame + ETH_HLEN, 8);
+            std::memcpy(&generation, frame + ETH_HLEN + 8, 8);
+            if (id == instanceId)
+                newestMarker = std::max(newestMarker, generation);
         }
-        if (n < kBatch)
-            break;
+        __atomic_store_n(&hdr->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        nextFrame = (nextFrame + 1) % kFrameCount;
     }
     if (batch.empty() && newestMarker == 0)
         return;
@@ -404,11 +405,11 @@ void PacketCapture::Impl::drain()
 void PacketCapture::Impl::captureLoop()
 {
     {
-        std::lock_guard readLock(readMutex);
+        std::lock_guard ringLock(ringMutex);
         batch.reserve(4096);
     }
     while (!stopping) {
-        // Only stop() wakes the thread early; waiting on the capture socket would wake it for every frame.
+        // Only stop() wakes the thread early; waiting on the ring's fd would wake it for every frame.
         pollfd wake{wakeFd, POLLIN, 0};
         const int n = poll(&wake, 1, kDrainPeriodMs);
         if (n < 0 && errno != EINTR)
@@ -417,9 +418,9 @@ void PacketCapture::Impl::captureLoop()
             std::uint64_t value = 0;
             [[maybe_unused]] auto r = read(wakeFd, &value, sizeof value);
         }
-        drain();
+        drainRing();
     }
-    drain();
+    drainRing();
     running = false;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: captures every TCP segment on `lo` once, through an AF_PACKET socket read with recvmmsg().
+// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V2 ring.
 // Thread-safety: open() and the destructor from one thread; start(), sync(), take(), stats() from any thread
 // after open(). The capture thread is internal.
 
@@ -18,14 +18,14 @@ namespace sockscope::core {
 class PacketCapture
 {
 public:
-    // Opens the capture socket on the current network namespace's `lo`. nullptr and *error set when refused
+    // Opens the ring on the current network namespace's `lo`. nullptr and *error set when refused
     // (e.g. EPERM without CAP_NET_RAW in the host namespace).
     static std::unique_ptr<PacketCapture> open(std::string *error);
-    ~PacketCapture(); // stops and joins the capture thread, closes the socket
+    ~PacketCapture(); // stops and joins the capture thread, unmaps the ring, closes the socket
 
     void start();
     void stop();
-    // Returns once every segment the kernel had stamped before the call has been read from the socket
+    // Returns once every segment the kernel had stamped before the call has been read from the ring
     // (normally within microseconds: it waits only for its own marker frame, bounded at 50 ms).
     void sync();
     // Moves out the packets read so far, in capture order.
