@@ -54,9 +54,11 @@ std::vector<Step> listenerSteps()
     return s;
 }
 
-double unrecorded(VarTable &vars)
+// Each loop returns its wall time in ms and adds its process CPU time to *cpu when given.
+double unrecorded(VarTable &vars, double *cpu = nullptr)
 {
     auto steps = lifecycle();
+    const double c0 = bench::cpuMs();
     double t0 = bench::nowMs();
     for (int i = 0; i < kLifecycles; ++i) {
         for (const auto &s : steps) {
@@ -65,10 +67,13 @@ double unrecorded(VarTable &vars)
                 vars.set(s.assign, r.newFd);
         }
     }
+    if (cpu)
+        *cpu = bench::cpuMs() - c0;
     return bench::nowMs() - t0;
 }
 
-double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool observers = true, bool perCall = true)
+double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, double *cpu, bool observers = true,
+                bool perCall = true)
 {
     std::string error;
     // The ring costs the kernel a copy of every segment as soon as the socket is bound, started or not.
@@ -101,6 +106,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
     auto steps = lifecycle();
     std::atomic<bool> publishing{false};
     std::int64_t id = 1;
+    const double c0 = bench::cpuMs();
     double t0 = bench::nowMs();
     for (int i = 0; i < kLifecycles; ++i) {
         for (const auto &s : steps) {
@@ -118,6 +124,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
         }
     }
     double elapsed = bench::nowMs() - t0;
+    *cpu = bench::cpuMs() - c0;
     quit = true;
     sampler.join();
     if (capture) {
@@ -198,37 +205,44 @@ int main(int argc, char **argv)
     }
     std::vector<double> plain, rec, full, observersOnly, perCallOnly, straceRef, straced;
     // Ratios per round: each recorded loop against the unrecorded loop run just before it, so a burst of load
-    // on the machine moves both.
+    // on the machine moves both. The same for the process CPU time of each loop.
     std::vector<double> recX, fullX, observersX, perCallX, straceX;
+    std::vector<double> recC, fullC, observersC, perCallC;
     unrecorded(vars); // warm-up
     for (int round = 0; round < rounds; ++round) {
-        plain.push_back(unrecorded(vars));
-        rec.push_back(recorded(vars, false, scenario));
-        recX.push_back(rec.back() / plain.back());
-        full.push_back(recorded(vars, true, scenario));
-        fullX.push_back(full.back() / plain.back());
-        observersOnly.push_back(recorded(vars, false, scenario, true, false));
-        observersX.push_back(observersOnly.back() / plain.back());
-        perCallOnly.push_back(recorded(vars, false, scenario, false, true));
-        perCallX.push_back(perCallOnly.back() / plain.back());
+        double plainCpu = 0, cpu = 0;
+        plain.push_back(unrecorded(vars, &plainCpu));
+        auto one = [&](std::vector<double> &ms, std::vector<double> &x, std::vector<double> &c, bool json,
+                       bool observers, bool perCall) {
+            ms.push_back(recorded(vars, json, scenario, &cpu, observers, perCall));
+            x.push_back(ms.back() / plain.back());
+            c.push_back(cpu / plainCpu);
+        };
+        one(rec, recX, recC, false, true, true);
+        one(full, fullX, fullC, true, true, true);
+        one(observersOnly, observersX, observersC, false, true, false);
+        one(perCallOnly, perCallX, perCallC, false, false, true);
         if (haveStrace) {
             straceRef.push_back(childLoop(false));
             straced.push_back(childLoop(true));
             straceX.push_back(straced.back() / straceRef.back());
         }
     }
-    auto line = [](const char *what, const std::vector<double> &ms, const std::vector<double> &x, const char *budget) {
-        std::printf("  %-40s %-24s %-22s %s\n", what, bench::format(bench::spread(ms)).c_str(),
-                    x.empty() ? "" : (bench::format(bench::spread(x), 3) + " x").c_str(), budget);
+    auto line = [](const char *what, const std::vector<double> &ms, const std::vector<double> &x, const char *budget,
+                   const std::vector<double> &c = {}) {
+        std::printf("  %-40s %-24s %-22s %-22s %s\n", what, bench::format(bench::spread(ms)).c_str(),
+                    x.empty() ? "" : (bench::format(bench::spread(x), 3) + " x").c_str(),
+                    c.empty() ? "" : (bench::format(bench::spread(c), 3) + " x").c_str(), budget);
     };
-    std::printf("recording overhead, %d loopback connection lifecycles (7 calls each), %d rounds, ms and ratio to the "
-                "unrecorded loop of the same round: median (min-max)\n",
-                kLifecycles, rounds);
+    std::printf(
+        "recording overhead, %d loopback connection lifecycles (7 calls each), %d rounds, ms and ratio to the "
+        "unrecorded loop of the same round: median (min-max); last column: the same ratio of process CPU time\n",
+        kLifecycles, rounds);
     line("unrecorded", plain, {}, "");
-    line("recorded (capture, sampler, per call)", rec, recX, "budget <= 1.05 x");
-    line("recorded + event stream built as JSON", full, fullX, "budget <= 1.5 x");
-    line("of which: capture + sampler only", observersOnly, observersX, "");
-    line("          per-call records only", perCallOnly, perCallX, "");
+    line("recorded (capture, sampler, per call)", rec, recX, "budget <= 1.05 x", recC);
+    line("recorded + event stream built as JSON", full, fullX, "budget <= 1.5 x", fullC);
+    line("of which: capture + sampler only", observersOnly, observersX, "", observersC);
+    line("          per-call records only", perCallOnly, perCallX, "", perCallC);
     if (haveStrace) {
         line("reference: the loop in a child", straceRef, {}, "");
         line("strace -f -e trace=network of that child", straced, straceX, "");

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <time.h>
 #include <vector>
 
 namespace sockscope::bench {
@@ -15,6 +16,15 @@ namespace sockscope::bench {
 inline double nowMs()
 {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU time of the whole process (every thread, user and system), which a loaded machine changes far less than
+// the wall clock: the recording benchmark's second figure.
+inline double cpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 inline double median(std::vector<double> v)
