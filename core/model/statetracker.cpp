@@ -55,6 +55,15 @@ void StateTracker::call(int sock, MachineCall call, std::int64_t absNs, long cau
     record(sock, before, m_socks[sock].machine.onCall(call), absNs, cause);
 }
 
+void StateTracker::callChangedDuring(int sock, MachineCall call, std::int64_t enteredNs, std::int64_t absNs, long cause)
+{
+    TcpState before = state(sock);
+    std::optional<TcpState> to = m_socks[sock].machine.onCall(call);
+    if (to && enteredNs < absNs)
+        m_socks[sock].stillPossible.push_back({enteredNs, absNs, *to, std::nullopt, std::nullopt});
+    record(sock, before, to, absNs, cause);
+}
+
 void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
 {
     TcpState before = state(sock);
