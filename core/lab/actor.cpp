@@ -151,7 +151,7 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     exit.newFd = result.newFd;
     if (result.newFd >= 0) {
         vars.set(step.assign, result.newFd);
-        if (step.call == Call::Accept)
+        if (isAccept(step.call))
             exit.newFdAfter = snapshotFd(result.newFd);
     }
     if (step.call == Call::Close && result.ret == 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/callexec.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -140,6 +142,12 @@ int msgFlags(const std::vector<std::string> &flags)
             f |= MSG_DONTWAIT;
         else if (name == "MSG_PEEK")
             f |= MSG_PEEK;
+        else if (name == "MSG_OOB")
+            f |= MSG_OOB;
+        else if (name == "MSG_WAITALL")
+            f |= MSG_WAITALL;
+        else if (name == "MSG_TRUNC")
+            f |= MSG_TRUNC;
     }
     return f;
 }
@@ -247,6 +255,80 @@ CallResult doEpoll(const Step &step, int fd)
     return r;
 }
 
+// The scenario's own port for a real one: in the host's namespace ports are remapped, and the scenario's
+// expectations name the ports it wrote.
+std::uint16_t scenarioPort(std::uint16_t port, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    if (portMap)
+        for (const auto &[own, real] : *portMap)
+            if (real == port)
+                return own;
+    return port;
+}
+
+CallResult doSockName(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    auto *sa = reinterpret_cast<sockaddr *>(&ss);
+    CallResult r = fromRet(step.call == Call::Getsockname ? getsockname(fd, sa, &len) : getpeername(fd, sa, &len));
+    if (r.ret != 0)
+        return r;
+    char ip[INET6_ADDRSTRLEN] = "";
+    SockAddr a;
+    if (ss.ss_family == AF_INET6) {
+        const auto *s6 = reinterpret_cast<const sockaddr_in6 *>(&ss);
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        a.v6 = true;
+        a.port = ntohs(s6->sin6_port);
+    } else {
+        const auto *s4 = reinterpret_cast<const sockaddr_in *>(&ss);
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        a.port = ntohs(s4->sin_port);
+    }
+    a.ip = ip;
+    a.port = scenarioPort(a.port, portMap);
+    r.data = a.text();
+    return r;
+}
+
+CallResult doSelect(const Step &step, int fd)
+{
+    fd_set sets[3];
+    const char *names[3] = {"READ", "WRITE", "EXCEPT"};
+    fd_set *used[3] = {nullptr, nullptr, nullptr};
+    for (int i = 0; i < 3; ++i) {
+        FD_ZERO(&sets[i]);
+        if (std::find(step.flags.begin(), step.flags.end(), names[i]) != step.flags.end()) {
+            FD_SET(fd, &sets[i]);
+            used[i] = &sets[i];
+        }
+    }
+    timeval tv{step.timeoutMs / 1000, (step.timeoutMs % 1000) * 1000};
+    CallResult r = fromRet(select(fd + 1, used[0], used[1], used[2], &tv));
+    if (r.ret > 0) {
+        std::string out;
+        for (int i = 0; i < 3; ++i)
+            if (used[i] && FD_ISSET(fd, used[i]))
+                out += (out.empty() ? "" : " ") + std::string(names[i]);
+        r.data = out;
+    }
+    return r;
+}
+
+CallResult doConnect(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    sockaddr_storage ss;
+    socklen_t len = fillAddr(step.addr, ss, portMap);
+    if (step.addr.unspec) {
+        // AF_UNSPEC dissolves the association (tcp_disconnect): a RST to a synchronised peer, then CLOSED.
+        std::memset(&ss, 0, sizeof ss);
+        ss.ss_family = AF_UNSPEC;
+        len = sizeof(sockaddr);
+    }
+    return fromRet(connect(fd, reinterpret_cast<sockaddr *>(&ss), len));
+}
+
 } // namespace
 
 CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
@@ -264,17 +346,27 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return doGetsockopt(step, fd);
     case Call::Fcntl:
         return setNonblock(fd, true);
-    case Call::Bind:
-    case Call::Connect: {
+    case Call::Bind: {
         sockaddr_storage ss;
         socklen_t len = fillAddr(step.addr, ss, portMap);
-        auto *sa = reinterpret_cast<sockaddr *>(&ss);
-        return fromRet(step.call == Call::Bind ? bind(fd, sa, len) : connect(fd, sa, len));
+        return fromRet(bind(fd, reinterpret_cast<sockaddr *>(&ss), len));
     }
+    case Call::Connect:
+        return doConnect(step, fd, portMap);
+    case Call::Getsockname:
+    case Call::Getpeername:
+        return doSockName(step, fd, portMap);
+    case Call::Select:
+        return doSelect(step, fd);
     case Call::Listen:
         return fromRet(listen(fd, static_cast<int>(step.number)));
-    case Call::Accept: {
-        CallResult r = fromRet(accept(fd, nullptr, nullptr));
+    case Call::Accept:
+    case Call::Accept4: {
+        int flags = 0;
+        for (const auto &f : step.flags)
+            flags |= f == "SOCK_NONBLOCK" ? SOCK_NONBLOCK : f == "SOCK_CLOEXEC" ? SOCK_CLOEXEC : 0;
+        CallResult r =
+            fromRet(step.call == Call::Accept ? accept(fd, nullptr, nullptr) : accept4(fd, nullptr, nullptr, flags));
         r.newFd = static_cast<int>(r.ret);
         return r;
     }
@@ -289,7 +381,9 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         std::string buf(static_cast<size_t>(step.number), '\0');
         CallResult r = fromRet(step.call == Call::Recv ? recv(fd, buf.data(), buf.size(), msgFlags(step.flags))
                                                        : read(fd, buf.data(), buf.size()));
-        if (r.ret > 0)
+        // MSG_TRUNC on TCP discards the bytes instead of copying them: there is nothing to show.
+        const bool discarded = std::find(step.flags.begin(), step.flags.end(), "MSG_TRUNC") != step.flags.end();
+        if (r.ret > 0 && !discarded)
             r.data = printable(buf.data(), r.ret);
         return r;
     }

@@ -66,6 +66,13 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Shutdown:
         a.push_back(str("how", step.option));
         break;
+    case Call::Accept4:
+        a.push_back(str("flags", joinFlags(step.flags)));
+        break;
+    case Call::Select:
+        a.push_back(str("sets", joinFlags(step.flags)));
+        a.push_back(num("timeout_ms", step.timeoutMs));
+        break;
     case Call::Poll:
     case Call::EpollWait:
         a.push_back(str("events", joinFlags(step.flags)));
@@ -77,6 +84,8 @@ std::vector<SyscallArg> describeArgs(const Step &step)
         break;
     case Call::Accept:
     case Call::Close:
+    case Call::Getsockname:
+    case Call::Getpeername:
         break;
     }
     return a;

@@ -176,7 +176,7 @@ void EventBuilder::onEnter(const CallEnter &enter)
     }
     PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
     m_states.callEntered(enter.id, sock, step.call, enter.tNs);
-    if (step.call == Call::Connect && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
+    if (step.call == Call::Connect && !step.addr.unspec && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
         // getpeername() fails in SYN_SENT, so the peer comes from the call itself. Only a closed socket starts
         // a new attempt (a refused one may be tried again, elsewhere, and a listener shut down may connect); on
         // any other the call fails and changes nothing.
@@ -229,7 +229,7 @@ void EventBuilder::onExit(const CallExit &exit)
         sock = m_ids.addCreated(step, exit.newFd);
         track(sock, exit.tNs, TcpState::Closed);
         emitSocket(sock, exit.tNs);
-    } else if (step.call == Call::Accept && exit.newFd >= 0) {
+    } else if (isAccept(step.call) && exit.newFd >= 0) {
         int child = m_ids.acceptedChild(step.actor, exit.newFdAfter);
         if (child < 0) {
             // Without capture the child was never seen arriving: it starts here, in the state the kernel reports.
@@ -247,6 +247,8 @@ void EventBuilder::onExit(const CallExit &exit)
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
                       retIdx);
+    } else if (step.call == Call::Connect && step.addr.unspec && exit.ret == 0 && sock >= 0) {
+        m_states.call(sock, MachineCall::Disconnect, exit.tNs, retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Close, exit.tNs, retIdx);
         m_ids.detachFd(sock, exit.fd);

@@ -160,6 +160,10 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         return std::nullopt;
     case MachineCall::FinQueued:
         return afterOwnFin();
+    case MachineCall::Disconnect:
+        // The RST it sends (if any) has moved most states already; LISTEN, SYN_SENT, CLOSING and LAST_ACK end
+        // without one (tcp_need_reset).
+        return m_state == TcpState::TimeWait ? std::nullopt : moveTo(TcpState::Closed);
     case MachineCall::TupleTaken:
         if (m_state == TcpState::TimeWait || m_state == TcpState::FinWait2)
             return moveTo(TcpState::Closed);

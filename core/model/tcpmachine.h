@@ -29,6 +29,8 @@ enum class MachineCall
     // A new connect() sent its SYN on this socket's 4-tuple: the kernel let it take the tuple from the
     // TIME_WAIT minisocket (an orphan in FIN_WAIT_2 is one too) and killed that (__inet_check_established).
     TupleTaken,
+    // connect(AF_UNSPEC) returned 0: tcp_disconnect() ended the connection (a RST went to a synchronised peer).
+    Disconnect,
 };
 
 class TcpMachine

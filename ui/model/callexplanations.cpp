@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/model/callexplanations.h"
+
+namespace sockscope::ui {
+
+namespace {
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+bool hasFlag(const core::SyscallInfo &call, const std::string &flag)
+{
+    const std::string flags = "|" + callArg(call, "flags") + "|";
+    return flags.find("|" + flag + "|") != std::string::npos;
+}
+
+QString nameText(const core::SyscallInfo &c, const core::ReturnInfo &r)
+{
+    const QString addr = q(r.data.value_or(""));
+    if (c.call == "getpeername")
+        return QStringLiteral("getpeername() = 0 [%1]: the socket is connected to %1. It fails with ENOTCONN "
+                              "before the handshake completes and once the connection is gone.")
+            .arg(addr);
+    if (addr.startsWith(QLatin1String("0.0.0.0:")) || addr.startsWith(QLatin1String("[::]:")))
+        return QStringLiteral("getsockname() = 0 [%1]: bound to the wildcard address; a connection accepted on it "
+                              "has the concrete local address it arrived on.")
+            .arg(addr);
+    return QStringLiteral("getsockname() = 0 [%1]: the local address and port the kernel gave the socket (an "
+                          "ephemeral port when bind() asked for port 0 or connect() chose it).")
+        .arg(addr);
+}
+
+QString recvText(const core::SyscallInfo &c, const core::ReturnInfo &r)
+{
+    if (hasFlag(c, "MSG_OOB"))
+        return QStringLiteral("recv(MSG_OOB) = %1: the urgent byte, kept apart from the stream (without "
+                              "SO_OOBINLINE). TCP has one urgent pointer, so only the last urgent byte sent is kept.")
+            .arg(r.ret);
+    if (hasFlag(c, "MSG_TRUNC"))
+        return QStringLiteral("recv(MSG_TRUNC) = %1: on TCP the %1 bytes are taken off the receive queue and "
+                              "discarded, not copied.")
+            .arg(r.ret);
+    if (hasFlag(c, "MSG_WAITALL"))
+        return QStringLiteral("recv(MSG_WAITALL) = %1: the call waited until the whole length had arrived (or an "
+                              "end of stream, error or signal cut it short).")
+            .arg(r.ret);
+    return {};
+}
+
+} // namespace
+
+std::string callArg(const core::SyscallInfo &call, const std::string &key)
+{
+    for (const auto &a : call.args)
+        if (a.key == key)
+            return a.value;
+    return {};
+}
+
+QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
+{
+    if (!r.err.empty())
+        return {};
+    if (c.call == "getsockname" || c.call == "getpeername")
+        return nameText(c, r);
+    if (c.call == "accept4")
+        return QStringLiteral("accept4() = %1: like accept(), and the new descriptor gets %2 at once, with no "
+                              "window between accept() and fcntl().")
+            .arg(r.ret)
+            .arg(q(callArg(c, "flags")));
+    if (c.call == "select")
+        return r.ret == 0 ? QStringLiteral("select() = 0: the timeout passed and the descriptor was in none of the "
+                                           "requested states.")
+                          : QStringLiteral("select() = %1 [%2]: the descriptor is ready in these sets; select "
+                                           "counts one per set it is in.")
+                                .arg(r.ret)
+                                .arg(q(r.data.value_or("")));
+    if (c.call == "connect" && callArg(c, "addr") == "AF_UNSPEC")
+        return QStringLiteral("connect(AF_UNSPEC) = 0: the association is dissolved (tcp_disconnect). A connected "
+                              "socket sends a RST, not a FIN, and the socket is CLOSED and can connect again.");
+    if ((c.call == "send" || c.call == "write") && r.ret == 0 && callArg(c, "len") == "0")
+        return QStringLiteral("A zero-length send returns 0 and sends no segment; it still fails if the "
+                              "connection is broken.");
+    if (c.call == "send" && hasFlag(c, "MSG_OOB"))
+        return QStringLiteral("send(MSG_OOB) = %1: the last byte is urgent; the segment carries the URG flag and "
+                              "the peer's poll() reports POLLPRI.")
+            .arg(r.ret);
+    if (c.call == "recv")
+        return recvText(c, r);
+    return {};
+}
+
+} // namespace sockscope::ui
