@@ -36,6 +36,15 @@ std::map<std::string, int> VarTable::snapshot() const
     return m_fds;
 }
 
+std::string VarTable::nameOf(int fd) const
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto &[var, f] : m_fds)
+        if (f == fd)
+            return var;
+    return "fd" + std::to_string(fd);
+}
+
 namespace {
 
 struct NamedBit
@@ -52,7 +61,8 @@ constexpr NamedBit kEpollBits[] = {{EPOLLIN, "EPOLLIN"},
                                    {EPOLLERR, "EPOLLERR"},
                                    {EPOLLHUP, "EPOLLHUP"},
                                    {EPOLLRDHUP, "EPOLLRDHUP"},
-                                   {static_cast<int>(EPOLLET), "EPOLLET"}};
+                                   {static_cast<int>(EPOLLET), "EPOLLET"},
+                                   {static_cast<int>(EPOLLONESHOT), "EPOLLONESHOT"}};
 
 template <size_t N> int bitsFromNames(const std::vector<std::string> &names, const NamedBit (&table)[N])
 {
@@ -329,9 +339,39 @@ CallResult doConnect(const Step &step, int fd, const std::map<std::uint16_t, std
     return fromRet(connect(fd, reinterpret_cast<sockaddr *>(&ss), len));
 }
 
+CallResult doEpollCtl(const Step &step, int fd, const VarTable *vars)
+{
+    const int ep = vars ? vars->fd(step.epoll) : -1;
+    const int op = step.option == "ADD" ? EPOLL_CTL_ADD : step.option == "MOD" ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+    epoll_event ev{};
+    ev.events = static_cast<std::uint32_t>(bitsFromNames(step.flags, kEpollBits));
+    ev.data.fd = fd;
+    return fromRet(epoll_ctl(ep, op, fd, &ev));
+}
+
+// epoll_wait(E, MS) on the instance in fd: "A:EPOLLIN A:EPOLLRDHUP B:EPOLLOUT", one item per socket and event.
+CallResult doEpollInstance(const Step &step, int fd, const VarTable *vars)
+{
+    constexpr int kMaxEvents = 16;
+    epoll_event out[kMaxEvents]{};
+    CallResult r = fromRet(epoll_wait(fd, out, kMaxEvents, step.timeoutMs));
+    if (r.ret <= 0)
+        return r;
+    std::string data;
+    for (int i = 0; i < r.ret; ++i) {
+        const std::string var = vars ? vars->nameOf(out[i].data.fd) : "fd" + std::to_string(out[i].data.fd);
+        for (const auto &b : kEpollBits)
+            if (out[i].events & static_cast<unsigned>(b.bit))
+                data += (data.empty() ? "" : " ") + var + ":" + b.name;
+    }
+    r.data = data;
+    return r;
+}
+
 } // namespace
 
-CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap,
+                       const VarTable *vars)
 {
     switch (step.call) {
     case Call::Socket: {
@@ -401,7 +441,14 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return r;
     }
     case Call::EpollWait:
-        return doEpoll(step, fd);
+        return step.epoll.empty() ? doEpoll(step, fd) : doEpollInstance(step, fd, vars);
+    case Call::EpollCreate: {
+        CallResult r = fromRet(epoll_create1(EPOLL_CLOEXEC));
+        r.newFd = static_cast<int>(r.ret);
+        return r;
+    }
+    case Call::EpollCtl:
+        return doEpollCtl(step, fd, vars);
     case Call::Sleep: {
         timespec ts{static_cast<time_t>(step.number / 1000), static_cast<long>((step.number % 1000) * 1000000)};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {

@@ -73,8 +73,20 @@ std::vector<SyscallArg> describeArgs(const Step &step)
         a.push_back(str("sets", joinFlags(step.flags)));
         a.push_back(num("timeout_ms", step.timeoutMs));
         break;
-    case Call::Poll:
+    case Call::EpollCtl:
+        a.push_back(str("epoll", step.epoll));
+        a.push_back(str("op", step.option));
+        if (!step.flags.empty())
+            a.push_back(str("events", joinFlags(step.flags)));
+        break;
     case Call::EpollWait:
+        if (!step.epoll.empty()) {
+            a.push_back(str("epoll", step.epoll));
+            a.push_back(num("timeout_ms", step.timeoutMs));
+            break;
+        }
+        [[fallthrough]];
+    case Call::Poll:
         a.push_back(str("events", joinFlags(step.flags)));
         a.push_back(num("timeout_ms", step.timeoutMs));
         break;
@@ -86,6 +98,7 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Close:
     case Call::Getsockname:
     case Call::Getpeername:
+    case Call::EpollCreate:
         break;
     }
     return a;

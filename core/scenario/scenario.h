@@ -35,6 +35,8 @@ enum class Call
     Getpeername, // getpeername(V): the data is the peer's address
     Accept4,     // V2 = accept4(V, SOCK_NONBLOCK|SOCK_CLOEXEC)
     Select,      // select(V, READ|WRITE|EXCEPT, timeout_ms): one descriptor in the sets named
+    EpollCreate, // E = epoll_create(): a persistent epoll instance; epoll_wait(E, timeout_ms) waits on it
+    EpollCtl,    // epoll_ctl(E, ADD|MOD, V, EVENTS) | epoll_ctl(E, DEL, V)   EVENTS may hold EPOLLET|EPOLLONESHOT
 };
 
 // accept() and accept4() both hand out a connection from the accept queue.
@@ -82,6 +84,7 @@ struct Step
     std::string assign; // "A" in "A = accept(L)"; "" when nothing is assigned
     Call call = Call::Sleep;
     std::string sock;               // the socket variable the call acts on ("" for sleep/wait/socket)
+    std::string epoll;              // the epoll variable of epoll_ctl and of epoll_wait(E, MS); "" otherwise
     bool v6 = false;                // socket(v6)
     bool nonblock = false;          // socket(v4, nonblock)
     SockAddr addr;                  // bind/connect

@@ -19,7 +19,7 @@ struct CallSpelling
     Call call;
 };
 
-constexpr std::array<CallSpelling, 22> kCalls{{
+constexpr std::array<CallSpelling, 24> kCalls{{
     {"socket", Call::Socket},
     {"setsockopt", Call::Setsockopt},
     {"getsockopt", Call::Getsockopt},
@@ -42,6 +42,8 @@ constexpr std::array<CallSpelling, 22> kCalls{{
     {"getpeername", Call::Getpeername},
     {"accept4", Call::Accept4},
     {"select", Call::Select},
+    {"epoll_create", Call::EpollCreate},
+    {"epoll_ctl", Call::EpollCtl},
 }};
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
@@ -94,18 +96,39 @@ bool commaOrClose(LineCursor &c, std::string_view after)
     c.failExpected("',' or ')' after " + std::string(after));
 }
 
-std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
+enum class VarKind
+{
+    Socket,
+    Epoll,
+    Any, // close() takes either
+};
+
+// A variable of the acting actor; the kind is checked unless Any. epoll is set to whether it is an epoll one.
+std::string variable(LineCursor &c, const Step &step, const scn::Variables &vars, VarKind kind, bool *epoll = nullptr)
 {
     c.skipSpace();
     std::size_t at = c.pos();
-    std::string name(c.identifier("a socket variable"));
+    const std::string what = kind == VarKind::Epoll ? "epoll variable" : "socket variable";
+    std::string name(c.identifier("a " + what));
     auto it = vars.find(name);
     if (it == vars.end())
-        LineCursor::failAt(at, "socket variable " + name + " is not defined");
+        LineCursor::failAt(at, what + " " + name + " is not defined");
     if (it->second.owner != step.actor)
-        LineCursor::failAt(at, "socket variable " + name + " belongs to actor '" + it->second.owner + "', not '" +
-                                   step.actor + "'");
+        LineCursor::failAt(at, what + " " + name + " belongs to actor '" + it->second.owner + "', not '" + step.actor +
+                                   "'");
+    if (kind == VarKind::Socket && it->second.epoll)
+        LineCursor::failAt(at, name + " is an epoll instance (from epoll_create on line " +
+                                   std::to_string(it->second.line) + "), not a socket");
+    if (kind == VarKind::Epoll && !it->second.epoll)
+        LineCursor::failAt(at, name + " is a socket, not an epoll instance: expected E from 'E = epoll_create()'");
+    if (epoll)
+        *epoll = it->second.epoll;
     return name;
+}
+
+std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
+{
+    return variable(c, step, vars, VarKind::Socket);
 }
 
 // Digits of one IPv4 part; -1 when there are none or too many.
@@ -294,9 +317,32 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         c.expect(')', "after the backlog");
         return;
     case Call::Accept:
-    case Call::Close:
         sockThen(')');
         return;
+    case Call::Close: {
+        bool epoll = false;
+        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
+        c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+        return;
+    }
+    case Call::EpollCreate:
+        c.expect(')', "after 'epoll_create(': it takes no arguments");
+        return;
+    case Call::EpollCtl: {
+        step.epoll = variable(c, step, vars, VarKind::Epoll);
+        c.expect(',', "after the epoll variable");
+        step.option = oneOf(c, "an epoll_ctl operation", {"ADD", "MOD", "DEL"});
+        c.expect(',', "after the operation");
+        step.sock = socketVariable(c, step, vars);
+        if (step.option == "DEL") {
+            c.expect(')', "after the socket variable (DEL takes no events)");
+            return;
+        }
+        c.expect(',', "after the socket variable");
+        events(c, step, {"EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLRDHUP", "EPOLLET", "EPOLLONESHOT"});
+        c.expect(')', "after the events");
+        return;
+    }
     case Call::Send:
         sockThen(',');
         bytesOrText(c, step);
@@ -323,8 +369,18 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         c.expect(')', "after the option");
         return;
     case Call::Poll:
-    case Call::EpollWait:
-        sockThen(',');
+    case Call::EpollWait: {
+        bool epoll = false;
+        std::string var = variable(c, step, vars, step.call == Call::Poll ? VarKind::Socket : VarKind::Any, &epoll);
+        c.expect(',', epoll ? "after the epoll variable" : "after the socket variable");
+        if (epoll) {
+            // epoll_wait(E, MS) on a persistent instance: the events were registered with epoll_ctl().
+            step.epoll = var;
+            step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
+            c.expect(')', "after the timeout");
+            return;
+        }
+        step.sock = var;
         if (step.call == Call::Poll)
             events(c, step, {"POLLIN", "POLLPRI", "POLLOUT", "POLLRDHUP"});
         else
@@ -333,6 +389,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
         c.expect(')', "after the timeout");
         return;
+    }
     case Call::Sleep:
     case Call::Wait:
         step.number = c.integer("the time in ms", 0, kMaxMs);
@@ -433,7 +490,7 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         LineCursor::failAt(namePos, "unknown call '" + std::string(name) + "' (expected one of: " + known + ")");
     }
     step.call = it->call;
-    bool returnsSocket = step.call == Call::Socket || isAccept(step.call);
+    bool returnsSocket = step.call == Call::Socket || isAccept(step.call) || step.call == Call::EpollCreate;
     if (!step.assign.empty() && !returnsSocket)
         LineCursor::failAt(assignPos,
                            "only socket() and accept() can be assigned to a variable, not " + std::string(name) + "()");
@@ -462,11 +519,11 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         }
     } catch (const LineError &) {
         if (!step.assign.empty())
-            vars[step.assign] = {step.actor, true, lineNo};
+            vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
         throw;
     }
     if (!step.assign.empty())
-        vars[step.assign] = {step.actor, true, lineNo};
+        vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
     if (step.call == Call::Close)
         vars[step.sock].open = false;
 }

@@ -212,3 +212,61 @@ server  close(A)                           = 0
 server  close(L)                           = 0
 )"));
 }
+
+// Persistent epoll instances: the edge-triggered one reports an arrival once, the level-triggered one while data
+// is unread, the one-shot one once until MOD re-arms it (the built-in holds every expectation on the kernel).
+TEST(Calls, EpollInstancesBehaveAsEventLoopsSeeThem)
+{
+    auto events = runChecked(test::loadBuiltin("epoll-edge-vs-level"));
+    // epoll_wait(E, MS) acts on the instance, not on a socket: its event names no socket but carries the fd.
+    int waits = 0;
+    for (const auto &e : events)
+        if (const auto *s = e.as<SyscallInfo>(); s && s->call == "epoll_wait") {
+            ++waits;
+            EXPECT_TRUE(s->sock.empty()) << s->sock;
+            EXPECT_GE(s->fd, 0);
+        }
+    EXPECT_EQ(waits, 11);
+}
+
+TEST(Calls, EpollVariablesAreCheckedByKind)
+{
+    struct Bad
+    {
+        std::string line;
+        int column;
+        std::string message;
+    };
+    const Bad bad[] = {
+        {"server epoll_ctl(A, ADD, E, EPOLLIN)", 18, "A is a socket, not an epoll instance"},
+        {"server epoll_ctl(E, ADD, E, EPOLLIN)", 26,
+         "E is an epoll instance (from epoll_create on line 7), not a socket"},
+        {"server epoll_ctl(E, PUT, A, EPOLLIN)", 21, "expected an epoll_ctl operation (ADD, MOD or DEL), found 'PUT'"},
+        {"server epoll_ctl(E, DEL, A, EPOLLIN)", 27, "expected ')' after the socket variable (DEL takes no events)"},
+        {"server epoll_ctl(E, ADD, A)", 27, "expected ',' after the socket variable"},
+        {"server epoll_ctl(E, ADD, A, POLLIN)", 29,
+         "expected an event (EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLRDHUP, EPOLLET or EPOLLONESHOT)"},
+        {"server epoll_wait(E, EPOLLIN, 10)", 22, "the timeout in ms"},
+        {"server recv(E, 10)", 13, "E is an epoll instance"},
+        {"server poll(E, POLLIN, 0)", 13, "E is an epoll instance"},
+        {"server E = epoll_create()", 8, "E is still open"},
+        {"server epoll_create()", 8, "expected a variable to assign the new socket to"},
+        {"server X = epoll_create(1)", 25, "expected ')' after 'epoll_create(': it takes no arguments"},
+        {"client epoll_wait(E, 0)", 19, "belongs to actor 'server'"},
+    };
+    for (const auto &b : bad) {
+        ParseResult r = parseScenario(
+            std::string(kHeader) + "server A = socket(v4)\nserver E = epoll_create()\n" + b.line, "bad.scn");
+        ASSERT_EQ(r.errors.size(), 1u) << b.line;
+        EXPECT_EQ(r.errors[0].line, 8) << b.line;
+        EXPECT_EQ(r.errors[0].column, b.column) << b.line << ": " << r.errors[0].message;
+        EXPECT_NE(r.errors[0].message.find(b.message), std::string::npos) << b.line << ": " << r.errors[0].message;
+    }
+    // close() takes either kind, and the old one-socket epoll_wait form stays.
+    ParseResult ok = parseScenario(std::string(kHeader) + "server A = socket(v4)\nserver E = epoll_create()\n" +
+                                       "server epoll_wait(A, EPOLLIN|EPOLLET, 0)\nserver close(E)\nserver close(A)\n",
+                                   "ok.scn");
+    ASSERT_TRUE(ok.scenario) << ok.errors.front().format();
+    EXPECT_EQ(ok.scenario->steps[2].sock, "A");
+    EXPECT_TRUE(ok.scenario->steps[2].epoll.empty());
+}

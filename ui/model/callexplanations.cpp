@@ -10,9 +10,9 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
-bool hasFlag(const core::SyscallInfo &call, const std::string &flag)
+bool hasFlag(const core::SyscallInfo &call, const std::string &flag, const std::string &key = "flags")
 {
-    const std::string flags = "|" + callArg(call, "flags") + "|";
+    const std::string flags = "|" + callArg(call, key) + "|";
     return flags.find("|" + flag + "|") != std::string::npos;
 }
 
@@ -49,6 +49,38 @@ QString recvText(const core::SyscallInfo &c, const core::ReturnInfo &r)
     return {};
 }
 
+QString epollText(const core::SyscallInfo &c, const core::ReturnInfo &r)
+{
+    if (c.call == "epoll_create")
+        return QStringLiteral("epoll_create() = %1: a new epoll instance, an interest list kept in the kernel. "
+                              "Sockets are added with epoll_ctl(); every epoll_wait() on it reports from that list.")
+            .arg(r.ret);
+    if (c.call == "epoll_ctl") {
+        const std::string op = callArg(c, "op");
+        const QString events = q(callArg(c, "events"));
+        if (op == "DEL")
+            return QStringLiteral("epoll_ctl(DEL) = 0: the socket is no longer watched by this instance.");
+        QString text = op == "ADD" ? QStringLiteral("epoll_ctl(ADD) = 0: the socket is watched for %1.").arg(events)
+                                   : QStringLiteral("epoll_ctl(MOD) = 0: the socket's events are now %1, and it "
+                                                    "is armed again.")
+                                         .arg(events);
+        if (hasFlag(c, "EPOLLET", "events"))
+            text += QStringLiteral(" EPOLLET: edge-triggered, a wait reports the socket only when something new "
+                                   "arrives, not while data stays unread; read until EAGAIN.");
+        if (hasFlag(c, "EPOLLONESHOT", "events"))
+            text += QStringLiteral(" EPOLLONESHOT: after one report the socket is disabled until epoll_ctl(MOD) "
+                                   "arms it again, so only one thread handles it.");
+        return text;
+    }
+    if (r.ret == 0)
+        return QStringLiteral("epoll_wait() = 0: no watched socket is ready. With EPOLLET that includes a socket "
+                              "whose unread data was already reported; with EPOLLONESHOT one that has not been "
+                              "re-armed.");
+    return QStringLiteral("epoll_wait() = %1 [%2]: these sockets are ready, each with its events.")
+        .arg(r.ret)
+        .arg(q(r.data.value_or("")));
+}
+
 } // namespace
 
 std::string callArg(const core::SyscallInfo &call, const std::string &key)
@@ -65,6 +97,8 @@ QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
         return {};
     if (c.call == "getsockname" || c.call == "getpeername")
         return nameText(c, r);
+    if (c.call == "epoll_create" || c.call == "epoll_ctl" || (c.call == "epoll_wait" && !callArg(c, "epoll").empty()))
+        return epollText(c, r);
     if (c.call == "accept4")
         return QStringLiteral("accept4() = %1: like accept(), and the new descriptor gets %2 at once, with no "
                               "window between accept() and fcntl().")

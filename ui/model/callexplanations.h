@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Brief: what a successful call of the less common kinds tells the student (getsockname, select, accept4,
-// connect(AF_UNSPEC), zero-length and urgent sends, recv flags), one sentence each. Shared by the explanation
-// panel and the step narrative. Thread-safety: pure functions.
+// connect(AF_UNSPEC), zero-length and urgent sends, recv flags, epoll instances), one sentence each. Shared by the
+// explanation panel and the step narrative. Thread-safety: pure functions.
 
 #include "core/stream/event.h"
 
