@@ -154,6 +154,8 @@ int msgFlags(const std::vector<std::string> &flags)
             f |= MSG_PEEK;
         else if (name == "MSG_OOB")
             f |= MSG_OOB;
+        else if (name == "MSG_MORE")
+            f |= MSG_MORE;
         else if (name == "MSG_WAITALL")
             f |= MSG_WAITALL;
         else if (name == "MSG_TRUNC")
@@ -181,6 +183,21 @@ std::optional<SockOpt> sockOpt(const std::string &option)
         return SockOpt{SOL_SOCKET, SO_LINGER};
     if (option == "TCP_NODELAY")
         return SockOpt{IPPROTO_TCP, TCP_NODELAY};
+    static const std::map<std::string, SockOpt> kMore = {
+        {"SO_KEEPALIVE", {SOL_SOCKET, SO_KEEPALIVE}},
+        {"SO_REUSEPORT", {SOL_SOCKET, SO_REUSEPORT}},
+        {"SO_RCVTIMEO", {SOL_SOCKET, SO_RCVTIMEO}},
+        {"SO_SNDTIMEO", {SOL_SOCKET, SO_SNDTIMEO}},
+        {"TCP_KEEPIDLE", {IPPROTO_TCP, TCP_KEEPIDLE}},
+        {"TCP_KEEPINTVL", {IPPROTO_TCP, TCP_KEEPINTVL}},
+        {"TCP_KEEPCNT", {IPPROTO_TCP, TCP_KEEPCNT}},
+        {"TCP_USER_TIMEOUT", {IPPROTO_TCP, TCP_USER_TIMEOUT}},
+        {"TCP_CORK", {IPPROTO_TCP, TCP_CORK}},
+        {"TCP_QUICKACK", {IPPROTO_TCP, TCP_QUICKACK}},
+        {"TCP_DEFER_ACCEPT", {IPPROTO_TCP, TCP_DEFER_ACCEPT}},
+    };
+    if (auto it = kMore.find(option); it != kMore.end())
+        return it->second;
     return std::nullopt;
 }
 
@@ -200,8 +217,39 @@ CallResult setNonblock(int fd, bool on)
     return fromRet(fcntl(fd, F_SETFL, on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK)));
 }
 
+// The scenario gives SO_RCVTIMEO/SO_SNDTIMEO in ms; the kernel takes a timeval.
+bool isTimeout(const SockOpt &opt)
+{
+    return opt.level == SOL_SOCKET && (opt.name == SO_RCVTIMEO || opt.name == SO_SNDTIMEO);
+}
+
+// "state=ESTABLISHED rto=200ms retransmits=0 unacked=0 snd_cwnd=10": the fields named, or all of them.
+CallResult doTcpInfo(const Step &step, int fd)
+{
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    CallResult r = fromRet(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len));
+    if (r.ret != 0)
+        return r;
+    const std::pair<const char *, std::string> fields[] = {
+        {"state", std::string(stateName(stateFromKernel(info.tcpi_state).value_or(TcpState::Closed)))},
+        {"rto", std::to_string(info.tcpi_rto / 1000) + "ms"},
+        {"retransmits", std::to_string(info.tcpi_retransmits)},
+        {"unacked", std::to_string(info.tcpi_unacked)},
+        {"snd_cwnd", std::to_string(info.tcpi_snd_cwnd)},
+    };
+    std::string out;
+    for (const auto &[name, value] : fields)
+        if (step.flags.empty() || std::find(step.flags.begin(), step.flags.end(), name) != step.flags.end())
+            out += (out.empty() ? "" : " ") + std::string(name) + "=" + value;
+    r.data = out;
+    return r;
+}
+
 CallResult doGetsockopt(const Step &step, int fd)
 {
+    if (step.option == "TCP_INFO")
+        return doTcpInfo(step, fd);
     auto opt = sockOpt(step.option);
     if (!opt) {
         errno = ENOPROTOOPT;
@@ -213,6 +261,14 @@ CallResult doGetsockopt(const Step &step, int fd)
         CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &l, &len));
         if (r.ret == 0)
             r.data = std::to_string(l.l_onoff) + " " + std::to_string(l.l_linger);
+        return r;
+    }
+    if (isTimeout(*opt)) {
+        timeval tv{};
+        socklen_t len = sizeof tv;
+        CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &tv, &len));
+        if (r.ret == 0)
+            r.data = std::to_string(tv.tv_sec * 1000 + tv.tv_usec / 1000);
         return r;
     }
     int v = 0;
@@ -237,6 +293,10 @@ CallResult doSetsockopt(const Step &step, int fd)
     if (opt->name == SO_LINGER && opt->level == SOL_SOCKET) {
         linger l{static_cast<int>(step.number), static_cast<int>(step.number2)};
         return fromRet(setsockopt(fd, opt->level, opt->name, &l, sizeof l));
+    }
+    if (isTimeout(*opt)) {
+        timeval tv{static_cast<time_t>(step.number / 1000), static_cast<suseconds_t>((step.number % 1000) * 1000)};
+        return fromRet(setsockopt(fd, opt->level, opt->name, &tv, sizeof tv));
     }
     int v = static_cast<int>(step.number);
     return fromRet(setsockopt(fd, opt->level, opt->name, &v, sizeof v));

@@ -41,6 +41,8 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Getsockopt:
     case Call::Fcntl:
         a.push_back(str("option", step.option));
+        if (!step.flags.empty()) // the TCP_INFO fields asked for
+            a.push_back(str("fields", joinFlags(step.flags)));
         break;
     case Call::Bind:
     case Call::Connect:

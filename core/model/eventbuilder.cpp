@@ -247,6 +247,11 @@ void EventBuilder::onExit(const CallExit &exit)
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
                       retIdx);
+    } else if (step.call == Call::Setsockopt && step.option == "TCP_DEFER_ACCEPT" && exit.ret == 0 && sock >= 0) {
+        if (step.number > 0)
+            m_deferAccept.insert(sock);
+        else
+            m_deferAccept.erase(sock);
     } else if (step.call == Call::Connect && step.addr.unspec && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Disconnect, exit.tNs, retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
@@ -275,6 +280,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if (!m_netns && from < 0 && to < 0 && m_ids.listenerFor(dst, listening) < 0)
         return;
     bool spawned = false;
+    int spawnedBy = -1; // the listener
     // A SYN on the 4-tuple of a connection that ended (or waits in TIME_WAIT) is a new connection for the
     // listener: a new socket, never the old one revived.
     const bool ended = to >= 0 &&
@@ -285,6 +291,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
             // A listener spawns a connection only when it answers; a SYN dropped on a full backlog spawns none.
             if (answeredLater(src, dst, items, pos)) {
                 to = newSock(m_ids.at(l).actor, SocketRole::Accepted, p.tNs, TcpState::Listen);
+                spawnedBy = l;
                 m_ids.setTuple(to, dst, src);
                 emitSocket(to, p.tNs);
                 spawned = true;
@@ -317,7 +324,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if (to >= 0 && m_states.state(to) != TcpState::Listen)
         m_states.received(to, seg, p.tNs, idx);
     else if (spawned)
-        m_states.startPassive(to, p.tNs, idx);
+        m_states.startPassive(to, p.tNs, idx, m_deferAccept.contains(spawnedBy));
 }
 
 void EventBuilder::endTakenTuple(int sock, std::int64_t absNs, long cause)

@@ -64,10 +64,10 @@ void StateTracker::callChangedDuring(int sock, MachineCall call, std::int64_t en
     record(sock, before, to, absNs, cause);
 }
 
-void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
+void StateTracker::startPassive(int sock, std::int64_t absNs, long cause, bool deferAccept)
 {
     TcpState before = state(sock);
-    m_socks[sock].machine.startPassive();
+    m_socks[sock].machine.startPassive(deferAccept);
     record(sock, before, TcpState::SynReceived, absNs, cause);
 }
 

@@ -63,7 +63,7 @@ public:
     // inside the call, from enteredNs on: a snapshot taken meanwhile may already show the new state.
     void callChangedDuring(int sock, MachineCall call, std::int64_t enteredNs, std::int64_t absNs, long cause);
     // A listener accepted a SYN for this new child socket.
-    void startPassive(int sock, std::int64_t absNs, long cause);
+    void startPassive(int sock, std::int64_t absNs, long cause, bool deferAccept = false);
     void sent(int sock, const Segment &seg, std::int64_t absNs, long cause);
     // Waits while the owner holds the socket lock (see callEntered); applied at once otherwise.
     void received(int sock, const Segment &seg, std::int64_t absNs, long cause);

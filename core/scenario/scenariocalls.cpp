@@ -266,13 +266,18 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     }
     case Call::Setsockopt:
         sockThen(',');
-        step.option = oneOf(c, "a socket option",
-                            {"SO_LINGER", "SO_REUSEADDR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "O_NONBLOCK"});
+        step.option =
+            oneOf(c, "a socket option",
+                  {"SO_LINGER", "SO_REUSEADDR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "O_NONBLOCK", "SO_KEEPALIVE",
+                   "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT", "SO_RCVTIMEO", "SO_SNDTIMEO",
+                   "TCP_CORK", "TCP_QUICKACK", "TCP_DEFER_ACCEPT", "SO_REUSEPORT"});
         c.expect(',', "after the option");
         if (step.option == "SO_LINGER") {
             step.number = c.integer("the linger on/off value", 0, 1);
             c.expect(',', "after the linger on/off value");
             step.number2 = c.integer("the linger time in seconds", 0, kMaxLingerSecs);
+        } else if (step.option == "SO_RCVTIMEO" || step.option == "SO_SNDTIMEO") {
+            step.number = c.integer("the timeout in ms", 0, kMaxMs);
         } else {
             step.number = c.integer("the option value", 0, kMaxBytes);
         }
@@ -281,7 +286,14 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     case Call::Getsockopt:
         sockThen(',');
         step.option = oneOf(c, "a socket option",
-                            {"SO_ERROR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "SO_LINGER", "SO_REUSEADDR"});
+                            {"SO_ERROR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "SO_LINGER", "SO_REUSEADDR",
+                             "SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT",
+                             "SO_RCVTIMEO", "SO_SNDTIMEO", "TCP_CORK", "TCP_DEFER_ACCEPT", "SO_REUSEPORT", "TCP_INFO"});
+        if (step.option == "TCP_INFO") {
+            // The fields to show; all of them when none is named.
+            trailingFlags(c, step, "TCP_INFO", {"state", "rto", "retransmits", "unacked", "snd_cwnd"});
+            return;
+        }
         c.expect(')', "after the option");
         return;
     case Call::Fcntl:
@@ -346,7 +358,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     case Call::Send:
         sockThen(',');
         bytesOrText(c, step);
-        trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT", "MSG_OOB"});
+        trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE"});
         return;
     case Call::Write:
         sockThen(',');

@@ -270,3 +270,57 @@ TEST(Calls, EpollVariablesAreCheckedByKind)
     EXPECT_EQ(ok.scenario->steps[2].sock, "A");
     EXPECT_TRUE(ok.scenario->steps[2].epoll.empty());
 }
+
+// The options of issue 12 are set and read back as the kernel keeps them; SO_RCVTIMEO ends a blocking recv()
+// with EAGAIN; SO_REUSEPORT lets two listeners share a port; TCP_INFO reports the kernel's state.
+TEST(Calls, OptionsReachTheKernel)
+{
+    auto events = runChecked(parsed(R"(server  L = socket(v4)
+server  setsockopt(L, SO_REUSEPORT, 1)     = 0
+server  bind(L, 127.0.0.1:5000)            = 0
+server  listen(L, 8)                       = 0
+server  M = socket(v4)
+server  setsockopt(M, SO_REUSEPORT, 1)     = 0
+server  bind(M, 127.0.0.1:5000)            = 0
+server  getsockopt(M, SO_REUSEPORT)        = 0 [1]
+server  setsockopt(L, TCP_DEFER_ACCEPT, 1) = 0
+server  getsockopt(L, TCP_DEFER_ACCEPT)    = 0
+client  C = socket(v4)
+client  setsockopt(C, SO_KEEPALIVE, 1)     = 0
+client  setsockopt(C, TCP_KEEPIDLE, 5)     = 0
+client  setsockopt(C, TCP_KEEPINTVL, 2)    = 0
+client  setsockopt(C, TCP_KEEPCNT, 3)      = 0
+client  setsockopt(C, TCP_USER_TIMEOUT, 1500) = 0
+client  setsockopt(C, SO_RCVTIMEO, 300)    = 0
+client  setsockopt(C, SO_SNDTIMEO, 400)    = 0
+client  getsockopt(C, SO_KEEPALIVE)        = 0 [1]
+client  getsockopt(C, TCP_KEEPIDLE)        = 0 [5]
+client  getsockopt(C, TCP_KEEPINTVL)       = 0 [2]
+client  getsockopt(C, TCP_KEEPCNT)         = 0 [3]
+client  getsockopt(C, TCP_USER_TIMEOUT)    = 0 [1500]
+client  getsockopt(C, SO_RCVTIMEO)         = 0 [300]
+client  getsockopt(C, SO_SNDTIMEO)         = 0 [400]
+client  getsockopt(C, TCP_INFO, state)     = 0 [state=CLOSED]
+client  connect(C, 127.0.0.1:5000)         = 0
+client  getsockopt(C, TCP_INFO, state, retransmits, unacked) = 0 [state=ESTABLISHED retransmits=0 unacked=0]
+client  recv(C, 10)                        = -1 EAGAIN
+client  setsockopt(C, TCP_CORK, 1)         = 0
+client  getsockopt(C, TCP_CORK)            = 0 [1]
+client  send(C, "abc", MSG_MORE)           = 3
+client  setsockopt(C, TCP_QUICKACK, 1)     = 0
+client  setsockopt(C, TCP_CORK, 0)         = 0
+client  close(C)                           = 0
+server  close(M)                           = 0
+server  close(L)                           = 0
+)"));
+    // The named TCP_INFO fields only, in the order of the kernel structure.
+    std::int64_t infoId = -1;
+    std::string info;
+    for (const auto &e : events) {
+        if (const auto *s = e.as<SyscallInfo>(); s && s->call == "getsockopt")
+            infoId = s->id;
+        if (const auto *r = e.as<ReturnInfo>(); r && r->id == infoId && r->data && r->data->find("state=") == 0)
+            info = *r->data;
+    }
+    EXPECT_EQ(info, "state=ESTABLISHED retransmits=0 unacked=0");
+}

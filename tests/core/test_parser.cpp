@@ -390,7 +390,7 @@ const StepError kStepErrors[] = {
     {"server send(L 1)", 15, "expected ',' after the socket variable, found '1'"},
     {"server recv(L, 1", 17, "expected ',' or ')' after the byte count, found the end of the line"},
     {"server L2 = socket(v5)", 20, "expected an address family (v4 or v6), found 'v5'"},
-    {"server setsockopt(L, SO_KEEPALIVE, 1)", 22, "expected a socket option"},
+    {"server setsockopt(L, SO_BROADCAST, 1)", 22, "expected a socket option"},
     {"server shutdown(L, SHUT_BOTH)", 20, "SHUT_RD, SHUT_WR or SHUT_RDWR"},
     {"server send(L, 1, MSG_PEEK)", 19, "expected a flag (MSG_NOSIGNAL, MSG_DONTWAIT or MSG_OOB), found 'MSG_PEEK'"},
     {"server send(L, 1, MSG_NOSIGNAL, MSG_NOSIGNAL)", 33, "flag MSG_NOSIGNAL is given twice"},

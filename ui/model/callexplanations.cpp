@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/callexplanations.h"
 
+#include <map>
+
 namespace sockscope::ui {
 
 namespace {
@@ -81,6 +83,33 @@ QString epollText(const core::SyscallInfo &c, const core::ReturnInfo &r)
         .arg(q(r.data.value_or("")));
 }
 
+// What setting the option does, for the options whose effect a run shows only later (or not at all on the wire).
+QString optionText(const std::string &option)
+{
+    static const std::map<std::string, const char *> kTexts = {
+        {"SO_KEEPALIVE", "keepalive probes: after TCP_KEEPIDLE seconds without traffic (7200 by default) the kernel "
+                         "sends an empty ACK every TCP_KEEPINTVL seconds; after TCP_KEEPCNT unanswered ones the "
+                         "connection is reset and the next call fails with ETIMEDOUT."},
+        {"TCP_KEEPIDLE", "seconds of silence before the first keepalive probe (needs SO_KEEPALIVE)."},
+        {"TCP_KEEPINTVL", "seconds between keepalive probes."},
+        {"TCP_KEEPCNT", "unanswered keepalive probes before the connection is dropped."},
+        {"TCP_USER_TIMEOUT", "milliseconds that sent data may stay unacknowledged before the kernel gives up "
+                             "(ETIMEDOUT), instead of the tcp_retries2 retransmissions (about 15 minutes)."},
+        {"SO_RCVTIMEO", "a blocking receive waits at most this many milliseconds, then fails with EAGAIN."},
+        {"SO_SNDTIMEO", "a blocking send waits at most this many milliseconds for room, then fails with EAGAIN "
+                        "(or returns the bytes it could queue)."},
+        {"TCP_CORK", "while corked the kernel sends only full segments; clearing it (or 200 ms) sends the rest. "
+                     "MSG_MORE does the same for one send()."},
+        {"TCP_QUICKACK", "the next ACKs are sent at once instead of delayed; the kernel clears it again by itself."},
+        {"TCP_DEFER_ACCEPT", "accept() is woken only when data arrives (or after this many seconds), so a server "
+                             "does not wake for connections that send nothing."},
+        {"SO_REUSEPORT", "several sockets may bind the same address and port (all must set it, same user); the "
+                         "kernel spreads new connections across the listeners."},
+    };
+    auto it = kTexts.find(option);
+    return it == kTexts.end() ? QString() : QString::fromUtf8(it->second);
+}
+
 } // namespace
 
 std::string callArg(const core::SyscallInfo &call, const std::string &key)
@@ -99,6 +128,15 @@ QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
         return nameText(c, r);
     if (c.call == "epoll_create" || c.call == "epoll_ctl" || (c.call == "epoll_wait" && !callArg(c, "epoll").empty()))
         return epollText(c, r);
+    if (c.call == "setsockopt")
+        if (QString what = optionText(callArg(c, "option")); !what.isEmpty())
+            return QStringLiteral("setsockopt(%1) = 0: %2").arg(q(callArg(c, "option")), what);
+    if (c.call == "getsockopt" && callArg(c, "option") == "TCP_INFO")
+        return QStringLiteral("getsockopt(TCP_INFO) = 0 [%1]: the kernel's own view of the connection: its state, "
+                              "the retransmission timeout (at least 200 ms on Linux, RFC 6298 says 1 s), "
+                              "retransmissions of the current segment, segments not yet acknowledged and the "
+                              "congestion window in segments.")
+            .arg(q(r.data.value_or("")));
     if (c.call == "accept4")
         return QStringLiteral("accept4() = %1: like accept(), and the new descriptor gets %2 at once, with no "
                               "window between accept() and fcntl().")
