@@ -142,26 +142,14 @@ std::string payloadOf(const Step &step)
     return out;
 }
 
+constexpr NamedBit kMsgBits[] = {
+    {MSG_NOSIGNAL, "MSG_NOSIGNAL"}, {MSG_DONTWAIT, "MSG_DONTWAIT"}, {MSG_PEEK, "MSG_PEEK"},  {MSG_OOB, "MSG_OOB"},
+    {MSG_MORE, "MSG_MORE"},         {MSG_WAITALL, "MSG_WAITALL"},   {MSG_TRUNC, "MSG_TRUNC"}};
+constexpr NamedBit kAccept4Bits[] = {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}};
+
 int msgFlags(const std::vector<std::string> &flags)
 {
-    int f = 0;
-    for (const auto &name : flags) {
-        if (name == "MSG_NOSIGNAL")
-            f |= MSG_NOSIGNAL;
-        else if (name == "MSG_DONTWAIT")
-            f |= MSG_DONTWAIT;
-        else if (name == "MSG_PEEK")
-            f |= MSG_PEEK;
-        else if (name == "MSG_OOB")
-            f |= MSG_OOB;
-        else if (name == "MSG_MORE")
-            f |= MSG_MORE;
-        else if (name == "MSG_WAITALL")
-            f |= MSG_WAITALL;
-        else if (name == "MSG_TRUNC")
-            f |= MSG_TRUNC;
-    }
-    return f;
+    return bitsFromNames(flags, kMsgBits);
 }
 
 struct SockOpt
@@ -462,9 +450,7 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return fromRet(listen(fd, static_cast<int>(step.number)));
     case Call::Accept:
     case Call::Accept4: {
-        int flags = 0;
-        for (const auto &f : step.flags)
-            flags |= f == "SOCK_NONBLOCK" ? SOCK_NONBLOCK : f == "SOCK_CLOEXEC" ? SOCK_CLOEXEC : 0;
+        const int flags = bitsFromNames(step.flags, kAccept4Bits);
         CallResult r =
             fromRet(step.call == Call::Accept ? accept(fd, nullptr, nullptr) : accept4(fd, nullptr, nullptr, flags));
         r.newFd = static_cast<int>(r.ret);

@@ -24,6 +24,25 @@ Scenario parsed(const std::string &steps)
 }
 
 // Runs the scenario and fails the test on any unmet expectation or contradiction; returns the events.
+struct BadLine
+{
+    std::string line;
+    int column;
+    std::string message;
+};
+
+// Each line, after the two setup lines (so on line 8), is exactly one error with this column and message.
+void expectErrors(const std::string &setup, std::initializer_list<BadLine> bad)
+{
+    for (const auto &b : bad) {
+        ParseResult r = parseScenario(std::string(kHeader) + setup + b.line, "bad.scn");
+        ASSERT_EQ(r.errors.size(), 1u) << b.line;
+        EXPECT_EQ(r.errors[0].line, 8) << b.line;
+        EXPECT_EQ(r.errors[0].column, b.column) << b.line << ": " << r.errors[0].message;
+        EXPECT_NE(r.errors[0].message.find(b.message), std::string::npos) << b.line << ": " << r.errors[0].message;
+    }
+}
+
 std::vector<Event> runChecked(const Scenario &scenario)
 {
     auto events = test::runScenario(scenario);
@@ -112,37 +131,25 @@ TEST(Calls, ParserAcceptsTheNewFormsAndRefusesWhatStaysOut)
     EXPECT_EQ(s.steps[7].addr.port, 0);
     EXPECT_EQ(s.steps[10].call, Call::Accept4);
     EXPECT_EQ(s.steps[15].number, 0);
-    struct Bad
-    {
-        std::string line;
-        int column;
-        std::string message;
-    };
-    const Bad bad[] = {
-        {"client connect(C, 0.0.0.0:5000)", 19, "only loopback addresses are allowed"},
-        {"client bind(C, 10.0.0.1:80)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
-        {"client bind(C, 0.1.2.3:80)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
-        {"client connect(C, AF_INET)", 19, "only loopback addresses are allowed"},
-        {"client bind(C, AF_UNSPEC)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
-        {"client A = accept4(C, O_NONBLOCK)", 23,
-         "expected a flag (SOCK_NONBLOCK or SOCK_CLOEXEC), found 'O_NONBLOCK'"},
-        {"client A = accept4(C, SOCK_CLOEXEC|SOCK_CLOEXEC)", 36, "flag SOCK_CLOEXEC is given twice"},
-        {"client select(C, READABLE, 0)", 18, "expected a descriptor set (READ, WRITE or EXCEPT)"},
-        {"client select(C, READ)", 22, "expected ',' after the sets"},
-        {"client getsockname(C, 1)", 21, "expected ')' after the socket variable"},
-        {"client recv(C, 1, MSG_MORE)", 19,
-         "expected a flag (MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSG_TRUNC or MSG_OOB)"},
-        {"client X = getpeername(C)", 8, "only socket() and accept() can be assigned"},
-        {"client getpeername(L)", 20, "belongs to actor 'server'"},
-    };
-    for (const auto &b : bad) {
-        ParseResult r =
-            parseScenario(std::string(kHeader) + "server L = socket(v4)\nclient C = socket(v4)\n" + b.line, "bad.scn");
-        ASSERT_EQ(r.errors.size(), 1u) << b.line;
-        EXPECT_EQ(r.errors[0].line, 8) << b.line;
-        EXPECT_EQ(r.errors[0].column, b.column) << b.line << ": " << r.errors[0].message;
-        EXPECT_NE(r.errors[0].message.find(b.message), std::string::npos) << b.line << ": " << r.errors[0].message;
-    }
+    expectErrors(
+        "server L = socket(v4)\nclient C = socket(v4)\n",
+        {
+            {"client connect(C, 0.0.0.0:5000)", 19, "only loopback addresses are allowed"},
+            {"client bind(C, 10.0.0.1:80)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
+            {"client bind(C, 0.1.2.3:80)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
+            {"client connect(C, AF_INET)", 19, "only loopback addresses are allowed"},
+            {"client bind(C, AF_UNSPEC)", 16, "bind() takes 127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT"},
+            {"client A = accept4(C, O_NONBLOCK)", 23,
+             "expected a flag (SOCK_NONBLOCK or SOCK_CLOEXEC), found 'O_NONBLOCK'"},
+            {"client A = accept4(C, SOCK_CLOEXEC|SOCK_CLOEXEC)", 36, "flag SOCK_CLOEXEC is given twice"},
+            {"client select(C, READABLE, 0)", 18, "expected a descriptor set (READ, WRITE or EXCEPT)"},
+            {"client select(C, READ)", 22, "expected ',' after the sets"},
+            {"client getsockname(C, 1)", 21, "expected ')' after the socket variable"},
+            {"client recv(C, 1, MSG_MORE)", 19,
+             "expected a flag (MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL, MSG_TRUNC or MSG_OOB)"},
+            {"client X = getpeername(C)", 8, "only socket() and accept() can be assigned"},
+            {"client getpeername(L)", 20, "belongs to actor 'server'"},
+        });
 }
 
 // connect(AF_UNSPEC) on an established socket: tcp_disconnect sends a RST (not a FIN), the socket is CLOSED
@@ -231,37 +238,26 @@ TEST(Calls, EpollInstancesBehaveAsEventLoopsSeeThem)
 
 TEST(Calls, EpollVariablesAreCheckedByKind)
 {
-    struct Bad
-    {
-        std::string line;
-        int column;
-        std::string message;
-    };
-    const Bad bad[] = {
-        {"server epoll_ctl(A, ADD, E, EPOLLIN)", 18, "A is a socket, not an epoll instance"},
-        {"server epoll_ctl(E, ADD, E, EPOLLIN)", 26,
-         "E is an epoll instance (from epoll_create on line 7), not a socket"},
-        {"server epoll_ctl(E, PUT, A, EPOLLIN)", 21, "expected an epoll_ctl operation (ADD, MOD or DEL), found 'PUT'"},
-        {"server epoll_ctl(E, DEL, A, EPOLLIN)", 27, "expected ')' after the socket variable (DEL takes no events)"},
-        {"server epoll_ctl(E, ADD, A)", 27, "expected ',' after the socket variable"},
-        {"server epoll_ctl(E, ADD, A, POLLIN)", 29,
-         "expected an event (EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLRDHUP, EPOLLET or EPOLLONESHOT)"},
-        {"server epoll_wait(E, EPOLLIN, 10)", 22, "the timeout in ms"},
-        {"server recv(E, 10)", 13, "E is an epoll instance"},
-        {"server poll(E, POLLIN, 0)", 13, "E is an epoll instance"},
-        {"server E = epoll_create()", 8, "E is still open"},
-        {"server epoll_create()", 8, "expected a variable to assign the new socket to"},
-        {"server X = epoll_create(1)", 25, "expected ')' after 'epoll_create(': it takes no arguments"},
-        {"client epoll_wait(E, 0)", 19, "belongs to actor 'server'"},
-    };
-    for (const auto &b : bad) {
-        ParseResult r = parseScenario(
-            std::string(kHeader) + "server A = socket(v4)\nserver E = epoll_create()\n" + b.line, "bad.scn");
-        ASSERT_EQ(r.errors.size(), 1u) << b.line;
-        EXPECT_EQ(r.errors[0].line, 8) << b.line;
-        EXPECT_EQ(r.errors[0].column, b.column) << b.line << ": " << r.errors[0].message;
-        EXPECT_NE(r.errors[0].message.find(b.message), std::string::npos) << b.line << ": " << r.errors[0].message;
-    }
+    expectErrors("server A = socket(v4)\nserver E = epoll_create()\n",
+                 {
+                     {"server epoll_ctl(A, ADD, E, EPOLLIN)", 18, "A is a socket, not an epoll instance"},
+                     {"server epoll_ctl(E, ADD, E, EPOLLIN)", 26,
+                      "E is an epoll instance (from epoll_create on line 7), not a socket"},
+                     {"server epoll_ctl(E, PUT, A, EPOLLIN)", 21,
+                      "expected an epoll_ctl operation (ADD, MOD or DEL), found 'PUT'"},
+                     {"server epoll_ctl(E, DEL, A, EPOLLIN)", 27,
+                      "expected ')' after the socket variable (DEL takes no events)"},
+                     {"server epoll_ctl(E, ADD, A)", 27, "expected ',' after the socket variable"},
+                     {"server epoll_ctl(E, ADD, A, POLLIN)", 29,
+                      "expected an event (EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLRDHUP, EPOLLET or EPOLLONESHOT)"},
+                     {"server epoll_wait(E, EPOLLIN, 10)", 22, "the timeout in ms"},
+                     {"server recv(E, 10)", 13, "E is an epoll instance"},
+                     {"server poll(E, POLLIN, 0)", 13, "E is an epoll instance"},
+                     {"server E = epoll_create()", 8, "E is still open"},
+                     {"server epoll_create()", 8, "expected a variable to assign the new socket to"},
+                     {"server X = epoll_create(1)", 25, "expected ')' after 'epoll_create(': it takes no arguments"},
+                     {"client epoll_wait(E, 0)", 19, "belongs to actor 'server'"},
+                 });
     // close() takes either kind, and the old one-socket epoll_wait form stays.
     ParseResult ok = parseScenario(std::string(kHeader) + "server A = socket(v4)\nserver E = epoll_create()\n" +
                                        "server epoll_wait(A, EPOLLIN|EPOLLET, 0)\nserver close(E)\nserver close(A)\n",

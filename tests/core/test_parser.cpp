@@ -392,7 +392,7 @@ const StepError kStepErrors[] = {
     {"server L2 = socket(v5)", 20, "expected an address family (v4 or v6), found 'v5'"},
     {"server setsockopt(L, SO_BROADCAST, 1)", 22, "expected a socket option"},
     {"server shutdown(L, SHUT_BOTH)", 20, "SHUT_RD, SHUT_WR or SHUT_RDWR"},
-    {"server send(L, 1, MSG_PEEK)", 19, "expected a flag (MSG_NOSIGNAL, MSG_DONTWAIT or MSG_OOB), found 'MSG_PEEK'"},
+    {"server send(L, 1, MSG_PEEK)", 19, "expected a flag (MSG_NOSIGNAL, MSG_DONTWAIT, MSG_OOB or MSG_MORE), found 'MSG_PEEK'"},
     {"server send(L, 1, MSG_NOSIGNAL, MSG_NOSIGNAL)", 33, "flag MSG_NOSIGNAL is given twice"},
     {"server poll(L, POLLIN|EPOLLIN, 10)", 23,
      "expected an event (POLLIN, POLLPRI, POLLOUT or POLLRDHUP), found 'EPOLLIN'"},
