@@ -242,7 +242,8 @@ void EventBuilder::onExit(const CallExit &exit)
         emitSocket(child, exit.tNs);
         onFdSnapshot(exit.newFd, exit.newFdAfter, exit.tNs, exit.snapNs);
     } else if (step.call == Call::Listen && exit.ret == 0 && sock >= 0) {
-        m_states.call(sock, MachineCall::Listen, exit.tNs, retIdx);
+        // The sampler's dumps run while the call does: one may see LISTEN before the return is stamped.
+        m_states.callChangedDuring(sock, MachineCall::Listen, pc.tNs, exit.tNs, retIdx);
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
                       retIdx);

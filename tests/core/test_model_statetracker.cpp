@@ -377,6 +377,27 @@ TEST(StateTracker, FinQueuedBehindDataChangesTheStateAtTheCall)
 
 // A FIN or RST that leaves inside the call changes the state at the segment: shutdown()'s FIN, or close()'s RST
 // with unread data (which is no FIN_WAIT_1).
+// close() sets LAST_ACK before it builds the FIN; preempted in between, a snapshot taken after the call began
+// and before the FIN left shows LAST_ACK: no contradiction. Before the call began it would be one.
+TEST(StateTracker, FinCallsNewStateMayShowBeforeItsFinLeaves)
+{
+    for (std::int64_t snapshotAt : {11 * kMs, 8 * kMs}) { // 8 ms: before the call, beyond the 1 ms tolerance
+        Fixture f;
+        int s = f.established();
+        f.tracker.received(s, {F | A, 5001, 1001, 0}, 5 * kMs, 10);
+        f.tracker.sent(s, {A, 1001, 5002, 0}, 5 * kMs + 10, 10);
+        ASSERT_EQ(f.tracker.state(s), TcpState::CloseWait);
+        f.tracker.callEntered(7, s, Call::Close, 10 * kMs);
+        f.tracker.finCallEntered(7, s, 10 * kMs, 20);
+        f.tracker.sent(s, {F | A, 1001, 5002, 0}, 13 * kMs, 21); // 3 ms after the call began
+        f.tracker.callReturned(7, s, true, 13 * kMs + 10);
+        ASSERT_EQ(f.tracker.history(s).back().first, 13 * kMs) << "still dated at the FIN";
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::LastAck, false});
+        f.tracker.judgeObservations();
+        EXPECT_EQ(f.tracker.conflicts(), snapshotAt < 10 * kMs ? 1 : 0) << "snapshot at " << snapshotAt;
+    }
+}
+
 TEST(StateTracker, SegmentInsideTheCallChangesTheStateAtTheSegment)
 {
     struct Row
@@ -477,5 +498,24 @@ TEST(StateTracker, DeferredReceiveMayShowTheOldStateUntilTheCallReturns)
         auto v = f.tracker.judgeObservations();
         ASSERT_EQ(v.size(), 1u);
         EXPECT_EQ(v[0].conflict, snapshotAt > 50 * kMs) << "snapshot at " << snapshotAt;
+    }
+}
+
+// listen() is dated at its return, but the kernel's LISTEN begins inside the call: the lab's sampler, dumping
+// every millisecond while the call runs, may see LISTEN before the return is stamped (a loaded machine once
+// preempted the actor for over a millisecond there, and the run reported `the kernel says LISTEN, the model says
+// CLOSED`). Inside the call that is consistent; before the call it is a contradiction.
+TEST(StateTracker, ListenSeenInsideTheCallIsConsistent)
+{
+    for (std::int64_t snapshotAt : {4 * kMs, 1 * kMs}) {
+        Fixture f;
+        int s = f.tracker.add(TcpState::Closed, 0);
+        f.tracker.callChangedDuring(s, MachineCall::Listen, 3 * kMs, 8 * kMs, 1);
+        ASSERT_EQ(f.tracker.state(s), TcpState::Listen);
+        EXPECT_EQ(f.tracker.history(s).back().first, 8 * kMs) << "dated at the return";
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::Listen, false});
+        auto v = f.tracker.judgeObservations();
+        ASSERT_EQ(v.size(), 1u);
+        EXPECT_EQ(v[0].conflict, snapshotAt < 2 * kMs) << "snapshot at " << snapshotAt;
     }
 }
