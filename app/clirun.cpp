@@ -6,6 +6,7 @@
 
 #include "core/io/textlog.h"
 #include "core/io/verdict.h"
+#include "core/lab/parent/labbatch.h"
 #include "core/lab/parent/labclient.h"
 #include "core/model/outcome.h"
 #include "core/scenario/builtins.h"
@@ -43,9 +44,21 @@ struct RunSummary
     RunVerdict verdict;
 };
 
-RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap)
+RunSummary summarize(std::vector<Event> events, std::string labError)
 {
     RunSummary sum;
+    sum.events = std::move(events);
+    sum.labError = std::move(labError);
+    sum.verdict = judgeRun(sum.events);
+    if (!sum.labError.empty())
+        sum.verdict.error = sum.labError;
+    return sum;
+}
+
+RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap)
+{
+    std::vector<Event> events;
+    std::string labError;
     LabOptions options;
     options.forceHost = forceHost;
     runLab(
@@ -53,13 +66,10 @@ RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &ta
         [&](Event &&e) {
             if (tap)
                 tap(Event(e));
-            sum.events.push_back(std::move(e));
+            events.push_back(std::move(e));
         },
-        &sum.labError);
-    sum.verdict = judgeRun(sum.events);
-    if (!sum.labError.empty())
-        sum.verdict.error = sum.labError;
-    return sum;
+        &labError);
+    return summarize(std::move(events), std::move(labError));
 }
 
 } // namespace
@@ -129,23 +139,8 @@ int cmdRun(const ParsedArgs &args)
     std::vector<TcpBehaviour> keys;
     int failedRuns = 0, contradictedRuns = 0, unmetRuns = 0, labFaults = 0;
     Progress progress(runs, "runs", runs > 1 && !quiet);
-    for (int r = 0; r < runs; ++r) {
-        progress.show(r + 1);
-        const bool printLog = runs == 1 && !quiet;
-        LogContext ctx = LogContext::forActors(scenario->actors);
-        EventSink tap = [&](Event &&e) {
-            std::string line = json ? toJsonLine(e) : formatLogLine(e, ctx);
-            if (!line.empty() && (json || printLog))
-                std::cout << paint(line) << "\n";
-            if (e.kind() == EventKind::End)
-                std::cout.flush();
-        };
-        RunSummary sum = runOnce(*scenario, forceHost, (json && !quiet) || printLog ? tap : EventSink());
-        if (!json && printLog) {
-            std::string rest = finishLog(ctx);
-            if (!rest.empty())
-                std::cout << paint(rest) << "\n";
-        }
+    // What every run adds to the summary, in run order.
+    auto tally = [&](int r, RunSummary &&sum) {
         if (r == 0 && !quiet)
             printIsolationNote(sum.events);
         keys.push_back(tcpBehaviour(sum.events));
@@ -168,6 +163,37 @@ int cmdRun(const ParsedArgs &args)
             ++contradictedRuns;
         if (sum.verdict.failedChecks || !sum.verdict.ended || !sum.verdict.endOk || !sum.verdict.error.empty())
             ++unmetRuns;
+    };
+    if (runs == 1) {
+        LogContext ctx = LogContext::forActors(scenario->actors);
+        EventSink tap = [&](Event &&e) {
+            std::string line = json ? toJsonLine(e) : formatLogLine(e, ctx);
+            if (!line.empty())
+                std::cout << paint(line) << "\n";
+            if (e.kind() == EventKind::End)
+                std::cout.flush();
+        };
+        RunSummary sum = runOnce(*scenario, forceHost, quiet ? EventSink() : tap);
+        if (!json && !quiet) {
+            std::string rest = finishLog(ctx);
+            if (!rest.empty())
+                std::cout << paint(rest) << "\n";
+        }
+        tally(0, std::move(sum));
+    } else {
+        // Several labs at once, one per CPU; on the host's loopback they would see each other's segments.
+        LabOptions options;
+        options.forceHost = forceHost;
+        LabBatch batch(*scenario, options, runs, forceHost ? 1 : 0);
+        batch.run([&](BatchRun &&run) {
+            progress.show(run.index + 1);
+            if (json && !quiet) {
+                for (const auto &e : run.events)
+                    std::cout << toJsonLine(e) << "\n";
+                std::cout.flush();
+            }
+            tally(run.index, summarize(std::move(run.events), std::move(run.error)));
+        });
     }
     progress.clear();
     if (runs > 1 && !quiet) {

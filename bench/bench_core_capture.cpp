@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Budget (DESIGN.md): packet capture with 0 drops at 100k segments/s. Two threads exchange small
 // TCP_NODELAY messages on loopback in a private namespace, paced at a target segment rate, while the
-// TPACKET_V3 ring captures; the capture's own count and drop counter are reported.
+// TPACKET_V2 ring captures; the capture's own count and drop counter are reported.
 #include "benchutil.h"
 
 #include "core/lab/netns.h"
@@ -104,7 +104,7 @@ int main()
         std::fprintf(stderr, "bench_core_capture: no private namespace: %s\n", iso.note.c_str());
         return 1;
     }
-    std::printf("packet capture (TPACKET_V3 ring on lo), 2 s per rate; budget: 0 drops at 100k segments/s\n");
+    std::printf("packet capture (TPACKET_V2 ring on lo), 2 s per rate; budget: 0 drops at 100k segments/s\n");
     measure(100000, 2.0);
     measure(0, 2.0);
     return 0;

@@ -3,7 +3,12 @@
 // (strace -f: 5.5-7 x). Both loops run the same calls through the same code in a private namespace; the
 // recorded one also runs the capture ring and the 1 ms sock_diag sampler, records every enter/exit,
 // collects SIGPIPE and snapshots the fds after each call, as the lab does. A third figure adds turning the
-// records into the event stream (JSON), which the lab does between steps.
+// records into the event stream (JSON), which the lab does between steps. Each figure is the median over
+// ROUNDS interleaved rounds with its range, and its ratio to the unrecorded loop of the same rounds.
+// The strace reference: this program re-runs itself (--plain-loop) as a child, once as it is and once under
+// `strace -f -e trace=network -o /dev/null`, and each child reports the time of its own unrecorded loop (start-up
+// and strace's attach are not counted).
+// Usage: bench_core_recording [ROUNDS]   (default 9)
 #include "benchutil.h"
 
 #include "core/lab/actor.h"
@@ -16,6 +21,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
@@ -47,9 +54,11 @@ std::vector<Step> listenerSteps()
     return s;
 }
 
-double unrecorded(VarTable &vars)
+// Each loop returns its wall time in ms and adds its process CPU time to *cpu when given.
+double unrecorded(VarTable &vars, double *cpu = nullptr)
 {
     auto steps = lifecycle();
+    const double c0 = bench::cpuMs();
     double t0 = bench::nowMs();
     for (int i = 0; i < kLifecycles; ++i) {
         for (const auto &s : steps) {
@@ -58,10 +67,13 @@ double unrecorded(VarTable &vars)
                 vars.set(s.assign, r.newFd);
         }
     }
+    if (cpu)
+        *cpu = bench::cpuMs() - c0;
     return bench::nowMs() - t0;
 }
 
-double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool observers = true, bool perCall = true)
+double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, double *cpu, bool observers = true,
+                bool perCall = true)
 {
     std::string error;
     // The ring costs the kernel a copy of every segment as soon as the socket is bound, started or not.
@@ -94,6 +106,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
     auto steps = lifecycle();
     std::atomic<bool> publishing{false};
     std::int64_t id = 1;
+    const double c0 = bench::cpuMs();
     double t0 = bench::nowMs();
     for (int i = 0; i < kLifecycles; ++i) {
         for (const auto &s : steps) {
@@ -111,6 +124,7 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
         }
     }
     double elapsed = bench::nowMs() - t0;
+    *cpu = bench::cpuMs() - c0;
     quit = true;
     sampler.join();
     if (capture) {
@@ -124,8 +138,46 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, bool
 
 } // namespace
 
-int main()
+// The child of the strace comparison: the unrecorded loop once to warm up, then timed; prints the ms.
+int plainLoop()
 {
+    Isolation iso = enterPrivateNetns();
+    if (!iso.netns)
+        return 1;
+    VarTable vars;
+    for (const auto &s : listenerSteps()) {
+        CallResult r = executeCall(s, s.sock.empty() ? -1 : vars.fd(s.sock), nullptr);
+        if (r.newFd >= 0)
+            vars.set(s.assign, r.newFd);
+    }
+    unrecorded(vars);
+    std::printf("%.3f\n", unrecorded(vars));
+    return 0;
+}
+
+// Runs the --plain-loop child, under strace when asked; the loop time it reports, or -1.
+double childLoop(bool underStrace)
+{
+    std::string self(4096, '\0');
+    self.resize(static_cast<size_t>(std::max<ssize_t>(0, readlink("/proc/self/exe", self.data(), self.size()))));
+    const std::string command =
+        (underStrace ? "strace -f -e trace=network -o /dev/null " : "") + self + " --plain-loop";
+    FILE *p = popen(command.c_str(), "r");
+    if (!p)
+        return -1;
+    double ms = -1;
+    if (std::fscanf(p, "%lf", &ms) != 1)
+        ms = -1;
+    pclose(p);
+    return ms;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && std::string(argv[1]) == "--plain-loop")
+        return plainLoop();
+    const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 9;
+    const bool haveStrace = std::system("strace -V >/dev/null 2>&1") == 0;
     Isolation iso = enterPrivateNetns();
     if (!iso.netns) {
         std::fprintf(stderr, "bench_core_recording: no private namespace: %s\n", iso.note.c_str());
@@ -151,22 +203,51 @@ int main()
         if (r.newFd >= 0)
             vars.set(s.assign, r.newFd);
     }
-    std::vector<double> plain, rec, full, observersOnly, perCallOnly;
+    std::vector<double> plain, rec, full, observersOnly, perCallOnly, straceRef, straced;
+    // Ratios per round: each recorded loop against the unrecorded loop run just before it, so a burst of load
+    // on the machine moves both. The same for the process CPU time of each loop.
+    std::vector<double> recX, fullX, observersX, perCallX, straceX;
+    std::vector<double> recC, fullC, observersC, perCallC;
     unrecorded(vars); // warm-up
-    for (int round = 0; round < 5; ++round) {
-        plain.push_back(unrecorded(vars));
-        rec.push_back(recorded(vars, false, scenario));
-        full.push_back(recorded(vars, true, scenario));
-        observersOnly.push_back(recorded(vars, false, scenario, true, false));
-        perCallOnly.push_back(recorded(vars, false, scenario, false, true));
+    for (int round = 0; round < rounds; ++round) {
+        double plainCpu = 0, cpu = 0;
+        plain.push_back(unrecorded(vars, &plainCpu));
+        auto one = [&](std::vector<double> &ms, std::vector<double> &x, std::vector<double> &c, bool json,
+                       bool observers, bool perCall) {
+            ms.push_back(recorded(vars, json, scenario, &cpu, observers, perCall));
+            x.push_back(ms.back() / plain.back());
+            c.push_back(cpu / plainCpu);
+        };
+        one(rec, recX, recC, false, true, true);
+        one(full, fullX, fullC, true, true, true);
+        one(observersOnly, observersX, observersC, false, true, false);
+        one(perCallOnly, perCallX, perCallC, false, false, true);
+        if (haveStrace) {
+            straceRef.push_back(childLoop(false));
+            straced.push_back(childLoop(true));
+            straceX.push_back(straced.back() / straceRef.back());
+        }
     }
-    double p = bench::median(plain), r = bench::median(rec), f = bench::median(full);
-    std::printf("recording overhead, %d loopback connection lifecycles (7 calls each), median of 5:\n", kLifecycles);
-    std::printf("  unrecorded                               %8.1f ms\n", p);
-    std::printf("  recorded (capture, sampler, per call)    %8.1f ms   %.3f x   budget <= 1.05 x\n", r, r / p);
-    std::printf("  recorded + event stream built as JSON    %8.1f ms   %.3f x\n", f, f / p);
-    double o = bench::median(observersOnly), c = bench::median(perCallOnly);
-    std::printf("  of which: capture ring + sampler only    %8.1f ms   %.3f x\n", o, o / p);
-    std::printf("            per-call records only          %8.1f ms   %.3f x\n", c, c / p);
+    auto line = [](const char *what, const std::vector<double> &ms, const std::vector<double> &x, const char *budget,
+                   const std::vector<double> &c = {}) {
+        std::printf("  %-40s %-24s %-22s %-22s %s\n", what, bench::format(bench::spread(ms)).c_str(),
+                    x.empty() ? "" : (bench::format(bench::spread(x), 3) + " x").c_str(),
+                    c.empty() ? "" : (bench::format(bench::spread(c), 3) + " x").c_str(), budget);
+    };
+    std::printf(
+        "recording overhead, %d loopback connection lifecycles (7 calls each), %d rounds, ms and ratio to the "
+        "unrecorded loop of the same round: median (min-max); last column: the same ratio of process CPU time\n",
+        kLifecycles, rounds);
+    line("unrecorded", plain, {}, "");
+    line("recorded (capture, sampler, per call)", rec, recX, "budget <= 1.05 x", recC);
+    line("recorded + event stream built as JSON", full, fullX, "budget <= 1.5 x", fullC);
+    line("of which: capture + sampler only", observersOnly, observersX, "", observersC);
+    line("          per-call records only", perCallOnly, perCallX, "", perCallC);
+    if (haveStrace) {
+        line("reference: the loop in a child", straceRef, {}, "");
+        line("strace -f -e trace=network of that child", straced, straceX, "");
+    } else {
+        std::printf("  (strace is not installed: scripts/bench.sh installs it)\n");
+    }
     return 0;
 }

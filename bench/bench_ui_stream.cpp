@@ -109,8 +109,7 @@ Result stream(const std::vector<core::Event> &events, int eventsPerSecond)
 
 int main(int argc, char **argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    uibench::preferOffscreen();
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // the window's QSettings stay out of the user's
     QCoreApplication::setOrganizationName(QStringLiteral("sockscope-bench"));

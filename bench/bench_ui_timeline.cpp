@@ -39,8 +39,7 @@ double replotMs(QCustomPlot *plot, int reps, const std::function<void(int)> &bef
 
 int main(int argc, char **argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    uibench::preferOffscreen();
     QApplication app(argc, argv);
     const auto runs = uibench::recordedRuns();
     std::printf("%-7s %8s %10s %12s %10s %10s  budget\n", "events", "sockets", "reset_ms", "whole_ms", "tenth_ms",

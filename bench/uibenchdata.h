@@ -7,6 +7,7 @@
 
 #include "core/stream/eventreader.h"
 
+#include <QByteArray>
 #include <QDir>
 #include <QFileInfo>
 #include <QString>
@@ -18,6 +19,13 @@
 #include <vector>
 
 namespace sockscope::uibench {
+
+// Before the QApplication: offscreen unless QT_QPA_PLATFORM says otherwise.
+inline void preferOffscreen()
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+}
 
 inline QString fixturesDir()
 {

@@ -48,10 +48,12 @@ for t in "${targets[@]}"; do
     args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
           -artifact_prefix="$crashes/")
     [ -n "$dict" ] && args+=(-dict="$here/tests/fuzz/dict/$dict")
-    # The corpus grows in build-fuzz; seeds and kept regressions are read, never written.
+    # The corpus grows in build-fuzz; seeds and kept regressions are read, never written. libFuzzer stops at a
+    # corpus directory that does not exist, and a target has regressions only once something crashed it.
+    kept=()
+    [ -d "$here/tests/fuzz/regressions/$t" ] && kept=("$here/tests/fuzz/regressions/$t")
     # shellcheck disable=SC2046
-    "$build/tests/fuzz/fuzz_$t" "${args[@]}" "$corpus" $(seeds_for "$t") "$here/tests/fuzz/regressions/$t" \
-        >"$build/fuzz-$t.log" 2>&1
+    "$build/tests/fuzz/fuzz_$t" "${args[@]}" "$corpus" $(seeds_for "$t") "${kept[@]}" >"$build/fuzz-$t.log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/fuzz-$t.log" | grep -o '[0-9]*$' | tail -1)
     found=0

@@ -54,13 +54,23 @@ mapfile -t names < <("$bin" list | awk 'NR > 1 { print $1 }' | head -8)
 labs_before=$(pgrep -cx sockscope-lab)
 t0=$(date +%s)
 bad=0
+# Peak RSS of each run (the CLI and its lab, GNU time's %M in kB), when GNU time is installed: the largest of
+# the first round and of the last, so growth from round to round shows.
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -q -f %M -o)
+rss_first=0; rss_last=0
 for round in $(seq "$cli_rounds"); do
     for i in 0 1 2 3 4 5 6 7; do
-        ( "$bin" run "${names[$i]}" --json >"$tmp/out$i" 2>"$tmp/err$i"; echo $? >"$tmp/rc$i" ) &
+        ( ${timer[@]:+"${timer[@]}" "$tmp/rss$i"} "$bin" run "${names[$i]}" --json >"$tmp/out$i" 2>"$tmp/err$i"; echo $? >"$tmp/rc$i" ) &
     done
     wait
     for i in 0 1 2 3 4 5 6 7; do
         rc=$(cat "$tmp/rc$i")
+        if [ "${#timer[@]}" -gt 0 ]; then
+            kb=$(tail -1 "$tmp/rss$i")
+            [ "$round" -eq 1 ] && [ "$kb" -gt "$rss_first" ] && rss_first=$kb
+            [ "$round" -eq "$cli_rounds" ] && [ "$kb" -gt "$rss_last" ] && rss_last=$kb
+        fi
         if [ "$rc" -ne 0 ] || ! head -1 "$tmp/out$i" | grep -q "\"scenario\":\"${names[$i]}\""; then
             bad=$((bad+1))
             echo "soak: round $round, ${names[$i]}: exit $rc"; head -3 "$tmp/err$i"
@@ -69,7 +79,8 @@ for round in $(seq "$cli_rounds"); do
 done
 labs_after=$(pgrep -cx sockscope-lab)
 echo "soak: $((cli_rounds * 8)) CLI runs ($cli_rounds rounds of 8 in parallel: ${names[*]}) in $(( $(date +%s) - t0 )) s:" \
-     "$bad failed or crossed; sockscope-lab processes before $labs_before, after $labs_after"
+     "$bad failed or crossed; sockscope-lab processes before $labs_before, after $labs_after;" \
+     "peak RSS of a run: round 1 ${rss_first} kB, round $cli_rounds ${rss_last} kB"
 [ "$bad" -eq 0 ] || fail "CLI runs in parallel"
 [ "$labs_after" -le "$labs_before" ] || fail "lab processes left after the CLI runs"
 }

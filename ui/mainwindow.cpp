@@ -4,6 +4,7 @@
 #include "ui/export/exportactions.h"
 #include "ui/helpmenu.h"
 #include "ui/model/labworker.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/eventtable.h"
@@ -58,17 +59,18 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_worker, &LabWorker::runStarted, this, [this](const QString &name) {
         m_runAction->setEnabled(false);
         m_stopAction->setEnabled(true);
-        m_progress->setText(tr("Running %1...").arg(name));
+        // The run replaces the one on screen: with reveal on, its name stays hidden from the start.
+        const bool hide = RevealRule(*m_run, *m_view).on();
+        setProgress(hide ? tr("Running the lesson...") : tr("Running %1...").arg(name));
     });
     connect(m_worker, &LabWorker::eventsDrained, this,
-            [this](int total) { m_progress->setText(tr("Running: %1 events").arg(total)); });
+            [this](int total) { setProgress(tr("Running: %1 events").arg(total)); });
     connect(m_worker, &LabWorker::runFinished, this, &MainWindow::onRunFinished);
     connect(m_worker, &LabWorker::runFailed, this, &MainWindow::onRunFailed);
     connect(m_worker, &LabWorker::runStopped, this, [this] {
         m_runAction->setEnabled(true);
         m_stopAction->setEnabled(false);
-        m_progress->setStyleSheet(QString());
-        m_progress->setText(tr("Stopped: %1 events").arg(m_run->eventCount()));
+        setProgress(tr("Stopped: %1 events").arg(m_run->eventCount()));
     });
     // F5 on a paused run continues it to the end (runCurrent), so it is enabled while paused.
     connect(m_worker, &LabWorker::runPaused, this, [this] { m_runAction->setEnabled(true); });
@@ -78,6 +80,11 @@ MainWindow::MainWindow(QWidget *parent)
             updateRunInfo();
     });
     connect(m_run, &RunModel::runReset, this, &MainWindow::updateRunInfo);
+    // What reveal hides (RevealRule) changes with the cursor and the run: the status text and the browser follow.
+    for (auto signal : {&RunModel::runReset, &RunModel::scenarioChanged})
+        connect(m_run, signal, this, &MainWindow::concealSpoilers);
+    connect(m_run, &RunModel::eventsAppended, this, &MainWindow::concealSpoilers);
+    connect(m_view, &ViewState::revealChanged, this, &MainWindow::concealSpoilers);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
@@ -273,7 +280,8 @@ void MainWindow::createStatusBar()
 {
     m_isolation = new QLabel(this);
     m_capture = new QLabel(this);
-    m_progress = new QLabel(tr("Ready: choose a scenario and press F5"), this);
+    m_progress = new QLabel(this);
+    setProgress(tr("Ready: choose a scenario and press F5"));
     statusBar()->addWidget(m_progress, 1);
     statusBar()->addPermanentWidget(m_isolation);
     statusBar()->addPermanentWidget(m_capture);
@@ -299,6 +307,27 @@ void MainWindow::updateRunInfo()
         m_capture->setText(tr("capture: off (%1)").arg(QString::fromStdString(info.captureNote)));
 }
 
+void MainWindow::concealSpoilers()
+{
+    refreshProgress();
+    m_browser->setConcealed(RevealRule(*m_run, *m_view).hiding());
+}
+
+void MainWindow::setProgress(const QString &text, bool failed, const QString &whileHiding)
+{
+    m_progressText = text;
+    m_progressFailed = failed;
+    m_progressHidden = whileHiding;
+    refreshProgress();
+}
+
+void MainWindow::refreshProgress()
+{
+    const bool hide = !m_progressHidden.isEmpty() && RevealRule(*m_run, *m_view).hiding();
+    m_progress->setText(hide ? m_progressHidden : m_progressText);
+    m_progress->setStyleSheet(m_progressFailed && !hide ? QStringLiteral("color: #c62828") : QString());
+}
+
 bool MainWindow::selectAndRun(const QString &name)
 {
     if (!m_browser->select(name))
@@ -314,13 +343,13 @@ void MainWindow::runCurrent()
     if (const core::Scenario *s = m_browser->current())
         runScenario(*s);
     else
-        m_progress->setText(tr("Choose a scenario to run first."));
+        setProgress(tr("Choose a scenario to run first."));
 }
 
 void MainWindow::runScenario(const core::Scenario &scenario)
 {
     if (!m_worker->start(scenario))
-        m_progress->setText(tr("A run is still in progress."));
+        setProgress(tr("A run is still in progress."));
 }
 
 void MainWindow::onRunFinished(bool expectationsOk)
@@ -330,15 +359,16 @@ void MainWindow::onRunFinished(bool expectationsOk)
     // A contradiction fails the run as a failed expectation does (core/io/verdict.h); the diagram shows where.
     const int contradictions = static_cast<int>(m_run->contradictions().size());
     const bool ok = expectationsOk && contradictions == 0;
-    m_progress->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828"));
+    QString text;
     if (contradictions)
-        m_progress->setText(tr("Finished: %1 events, the kernel CONTRADICTED the derived states %2 time(s)")
-                                .arg(m_run->eventCount())
-                                .arg(contradictions));
+        text = tr("Finished: %1 events, the kernel CONTRADICTED the derived states %2 time(s)")
+                   .arg(m_run->eventCount())
+                   .arg(contradictions);
     else
-        m_progress->setText(expectationsOk
-                                ? tr("Finished: %1 events, every expectation met").arg(m_run->eventCount())
-                                : tr("Finished: %1 events, some expectations NOT met").arg(m_run->eventCount()));
+        text = expectationsOk ? tr("Finished: %1 events, every expectation met").arg(m_run->eventCount())
+                              : tr("Finished: %1 events, some expectations NOT met").arg(m_run->eventCount());
+    // The verdict and the count tell the end of the story: with reveal on, they wait for it.
+    setProgress(text, !ok, tr("Finished: the rest is revealed step by step"));
 }
 
 void MainWindow::onRunFailed(const QString &message)
@@ -347,8 +377,7 @@ void MainWindow::onRunFailed(const QString &message)
     // previous run on screen.
     m_runAction->setEnabled(true);
     m_stopAction->setEnabled(false);
-    m_progress->setStyleSheet(QStringLiteral("color: #c62828"));
-    m_progress->setText(tr("Run failed: %1").arg(message));
+    setProgress(tr("Run failed: %1").arg(message), true);
 }
 
 void MainWindow::openFile()

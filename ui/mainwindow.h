@@ -75,6 +75,10 @@ private:
     void zoomReset();
     void createStatusBar();
     void updateRunInfo();
+    // The status text, and the one shown instead while reveal hides later facts (empty: the same).
+    void setProgress(const QString &text, bool failed = false, const QString &whileHiding = {});
+    void refreshProgress();
+    void concealSpoilers(); // the status text and the browser, as RevealRule says
     void onRunFinished(bool expectationsOk);
     void onRunFailed(const QString &message);
 
@@ -96,6 +100,9 @@ private:
     QLabel *m_isolation;
     QLabel *m_capture;
     QLabel *m_progress;
+    QString m_progressText;
+    QString m_progressHidden;
+    bool m_progressFailed = false;
 };
 
 } // namespace sockscope::ui

@@ -119,7 +119,9 @@ void Actor::run()
 
 void Actor::perform(const Step &step, std::int64_t id)
 {
-    int fd = step.sock.empty() ? -1 : m_vars.fd(step.sock);
+    // epoll_wait(E, MS) acts on the epoll instance; epoll_ctl() on its socket (the instance comes from m_vars).
+    const std::string &var = step.sock.empty() ? step.epoll : step.sock;
+    int fd = var.empty() ? -1 : m_vars.fd(var);
     recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
     m_callId = -1;
 }
@@ -130,7 +132,7 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).
     recorder.pushEnter(CallEnter{id, 0, &step, fd});
-    CallResult result = executeCall(step, fd, portMap);
+    CallResult result = executeCall(step, fd, portMap, &vars);
     if (publishing)
         *publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
     CallExit exit;
@@ -151,7 +153,7 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     exit.newFd = result.newFd;
     if (result.newFd >= 0) {
         vars.set(step.assign, result.newFd);
-        if (step.call == Call::Accept)
+        if (isAccept(step.call))
             exit.newFdAfter = snapshotFd(result.newFd);
     }
     if (step.call == Call::Close && result.ret == 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/callexec.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +36,15 @@ std::map<std::string, int> VarTable::snapshot() const
     return m_fds;
 }
 
+std::string VarTable::nameOf(int fd) const
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto &[var, f] : m_fds)
+        if (f == fd)
+            return var;
+    return "fd" + std::to_string(fd);
+}
+
 namespace {
 
 struct NamedBit
@@ -50,7 +61,8 @@ constexpr NamedBit kEpollBits[] = {{EPOLLIN, "EPOLLIN"},
                                    {EPOLLERR, "EPOLLERR"},
                                    {EPOLLHUP, "EPOLLHUP"},
                                    {EPOLLRDHUP, "EPOLLRDHUP"},
-                                   {static_cast<int>(EPOLLET), "EPOLLET"}};
+                                   {static_cast<int>(EPOLLET), "EPOLLET"},
+                                   {static_cast<int>(EPOLLONESHOT), "EPOLLONESHOT"}};
 
 template <size_t N> int bitsFromNames(const std::vector<std::string> &names, const NamedBit (&table)[N])
 {
@@ -130,18 +142,14 @@ std::string payloadOf(const Step &step)
     return out;
 }
 
+constexpr NamedBit kMsgBits[] = {
+    {MSG_NOSIGNAL, "MSG_NOSIGNAL"}, {MSG_DONTWAIT, "MSG_DONTWAIT"}, {MSG_PEEK, "MSG_PEEK"},  {MSG_OOB, "MSG_OOB"},
+    {MSG_MORE, "MSG_MORE"},         {MSG_WAITALL, "MSG_WAITALL"},   {MSG_TRUNC, "MSG_TRUNC"}};
+constexpr NamedBit kAccept4Bits[] = {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}};
+
 int msgFlags(const std::vector<std::string> &flags)
 {
-    int f = 0;
-    for (const auto &name : flags) {
-        if (name == "MSG_NOSIGNAL")
-            f |= MSG_NOSIGNAL;
-        else if (name == "MSG_DONTWAIT")
-            f |= MSG_DONTWAIT;
-        else if (name == "MSG_PEEK")
-            f |= MSG_PEEK;
-    }
-    return f;
+    return bitsFromNames(flags, kMsgBits);
 }
 
 struct SockOpt
@@ -163,6 +171,21 @@ std::optional<SockOpt> sockOpt(const std::string &option)
         return SockOpt{SOL_SOCKET, SO_LINGER};
     if (option == "TCP_NODELAY")
         return SockOpt{IPPROTO_TCP, TCP_NODELAY};
+    static const std::map<std::string, SockOpt> kMore = {
+        {"SO_KEEPALIVE", {SOL_SOCKET, SO_KEEPALIVE}},
+        {"SO_REUSEPORT", {SOL_SOCKET, SO_REUSEPORT}},
+        {"SO_RCVTIMEO", {SOL_SOCKET, SO_RCVTIMEO}},
+        {"SO_SNDTIMEO", {SOL_SOCKET, SO_SNDTIMEO}},
+        {"TCP_KEEPIDLE", {IPPROTO_TCP, TCP_KEEPIDLE}},
+        {"TCP_KEEPINTVL", {IPPROTO_TCP, TCP_KEEPINTVL}},
+        {"TCP_KEEPCNT", {IPPROTO_TCP, TCP_KEEPCNT}},
+        {"TCP_USER_TIMEOUT", {IPPROTO_TCP, TCP_USER_TIMEOUT}},
+        {"TCP_CORK", {IPPROTO_TCP, TCP_CORK}},
+        {"TCP_QUICKACK", {IPPROTO_TCP, TCP_QUICKACK}},
+        {"TCP_DEFER_ACCEPT", {IPPROTO_TCP, TCP_DEFER_ACCEPT}},
+    };
+    if (auto it = kMore.find(option); it != kMore.end())
+        return it->second;
     return std::nullopt;
 }
 
@@ -182,8 +205,39 @@ CallResult setNonblock(int fd, bool on)
     return fromRet(fcntl(fd, F_SETFL, on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK)));
 }
 
+// The scenario gives SO_RCVTIMEO/SO_SNDTIMEO in ms; the kernel takes a timeval.
+bool isTimeout(const SockOpt &opt)
+{
+    return opt.level == SOL_SOCKET && (opt.name == SO_RCVTIMEO || opt.name == SO_SNDTIMEO);
+}
+
+// "state=ESTABLISHED rto=200ms retransmits=0 unacked=0 snd_cwnd=10": the fields named, or all of them.
+CallResult doTcpInfo(const Step &step, int fd)
+{
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    CallResult r = fromRet(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len));
+    if (r.ret != 0)
+        return r;
+    const std::pair<const char *, std::string> fields[] = {
+        {"state", std::string(stateName(stateFromKernel(info.tcpi_state).value_or(TcpState::Closed)))},
+        {"rto", std::to_string(info.tcpi_rto / 1000) + "ms"},
+        {"retransmits", std::to_string(info.tcpi_retransmits)},
+        {"unacked", std::to_string(info.tcpi_unacked)},
+        {"snd_cwnd", std::to_string(info.tcpi_snd_cwnd)},
+    };
+    std::string out;
+    for (const auto &[name, value] : fields)
+        if (step.flags.empty() || std::find(step.flags.begin(), step.flags.end(), name) != step.flags.end())
+            out += (out.empty() ? "" : " ") + std::string(name) + "=" + value;
+    r.data = out;
+    return r;
+}
+
 CallResult doGetsockopt(const Step &step, int fd)
 {
+    if (step.option == "TCP_INFO")
+        return doTcpInfo(step, fd);
     auto opt = sockOpt(step.option);
     if (!opt) {
         errno = ENOPROTOOPT;
@@ -195,6 +249,14 @@ CallResult doGetsockopt(const Step &step, int fd)
         CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &l, &len));
         if (r.ret == 0)
             r.data = std::to_string(l.l_onoff) + " " + std::to_string(l.l_linger);
+        return r;
+    }
+    if (isTimeout(*opt)) {
+        timeval tv{};
+        socklen_t len = sizeof tv;
+        CallResult r = fromRet(getsockopt(fd, opt->level, opt->name, &tv, &len));
+        if (r.ret == 0)
+            r.data = std::to_string(tv.tv_sec * 1000 + tv.tv_usec / 1000);
         return r;
     }
     int v = 0;
@@ -219,6 +281,10 @@ CallResult doSetsockopt(const Step &step, int fd)
     if (opt->name == SO_LINGER && opt->level == SOL_SOCKET) {
         linger l{static_cast<int>(step.number), static_cast<int>(step.number2)};
         return fromRet(setsockopt(fd, opt->level, opt->name, &l, sizeof l));
+    }
+    if (isTimeout(*opt)) {
+        timeval tv{static_cast<time_t>(step.number / 1000), static_cast<suseconds_t>((step.number % 1000) * 1000)};
+        return fromRet(setsockopt(fd, opt->level, opt->name, &tv, sizeof tv));
     }
     int v = static_cast<int>(step.number);
     return fromRet(setsockopt(fd, opt->level, opt->name, &v, sizeof v));
@@ -247,9 +313,113 @@ CallResult doEpoll(const Step &step, int fd)
     return r;
 }
 
+// The scenario's own port for a real one: in the host's namespace ports are remapped, and the scenario's
+// expectations name the ports it wrote.
+std::uint16_t scenarioPort(std::uint16_t port, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    if (portMap)
+        for (const auto &[own, real] : *portMap)
+            if (real == port)
+                return own;
+    return port;
+}
+
+CallResult doSockName(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    auto *sa = reinterpret_cast<sockaddr *>(&ss);
+    CallResult r = fromRet(step.call == Call::Getsockname ? getsockname(fd, sa, &len) : getpeername(fd, sa, &len));
+    if (r.ret != 0)
+        return r;
+    char ip[INET6_ADDRSTRLEN] = "";
+    SockAddr a;
+    if (ss.ss_family == AF_INET6) {
+        const auto *s6 = reinterpret_cast<const sockaddr_in6 *>(&ss);
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        a.v6 = true;
+        a.port = ntohs(s6->sin6_port);
+    } else {
+        const auto *s4 = reinterpret_cast<const sockaddr_in *>(&ss);
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        a.port = ntohs(s4->sin_port);
+    }
+    a.ip = ip;
+    a.port = scenarioPort(a.port, portMap);
+    r.data = a.text();
+    return r;
+}
+
+CallResult doSelect(const Step &step, int fd)
+{
+    fd_set sets[3];
+    const char *names[3] = {"READ", "WRITE", "EXCEPT"};
+    fd_set *used[3] = {nullptr, nullptr, nullptr};
+    for (int i = 0; i < 3; ++i) {
+        FD_ZERO(&sets[i]);
+        if (std::find(step.flags.begin(), step.flags.end(), names[i]) != step.flags.end()) {
+            FD_SET(fd, &sets[i]);
+            used[i] = &sets[i];
+        }
+    }
+    timeval tv{step.timeoutMs / 1000, (step.timeoutMs % 1000) * 1000};
+    CallResult r = fromRet(select(fd + 1, used[0], used[1], used[2], &tv));
+    if (r.ret > 0) {
+        std::string out;
+        for (int i = 0; i < 3; ++i)
+            if (used[i] && FD_ISSET(fd, used[i]))
+                out += (out.empty() ? "" : " ") + std::string(names[i]);
+        r.data = out;
+    }
+    return r;
+}
+
+CallResult doConnect(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+{
+    sockaddr_storage ss;
+    socklen_t len = fillAddr(step.addr, ss, portMap);
+    if (step.addr.unspec) {
+        // AF_UNSPEC dissolves the association (tcp_disconnect): a RST to a synchronised peer, then CLOSED.
+        std::memset(&ss, 0, sizeof ss);
+        ss.ss_family = AF_UNSPEC;
+        len = sizeof(sockaddr);
+    }
+    return fromRet(connect(fd, reinterpret_cast<sockaddr *>(&ss), len));
+}
+
+CallResult doEpollCtl(const Step &step, int fd, const VarTable *vars)
+{
+    const int ep = vars ? vars->fd(step.epoll) : -1;
+    const int op = step.option == "ADD" ? EPOLL_CTL_ADD : step.option == "MOD" ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+    epoll_event ev{};
+    ev.events = static_cast<std::uint32_t>(bitsFromNames(step.flags, kEpollBits));
+    ev.data.fd = fd;
+    return fromRet(epoll_ctl(ep, op, fd, &ev));
+}
+
+// epoll_wait(E, MS) on the instance in fd: "A:EPOLLIN A:EPOLLRDHUP B:EPOLLOUT", one item per socket and event.
+CallResult doEpollInstance(const Step &step, int fd, const VarTable *vars)
+{
+    constexpr int kMaxEvents = 16;
+    epoll_event out[kMaxEvents]{};
+    CallResult r = fromRet(epoll_wait(fd, out, kMaxEvents, step.timeoutMs));
+    if (r.ret <= 0)
+        return r;
+    std::string data;
+    for (int i = 0; i < r.ret; ++i) {
+        const std::string var = vars ? vars->nameOf(out[i].data.fd) : "fd" + std::to_string(out[i].data.fd);
+        for (const auto &b : kEpollBits)
+            if (out[i].events & static_cast<unsigned>(b.bit))
+                data += (data.empty() ? "" : " ") + var + ":" + b.name;
+    }
+    r.data = data;
+    return r;
+}
+
 } // namespace
 
-CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap)
+CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap,
+                       const VarTable *vars)
 {
     switch (step.call) {
     case Call::Socket: {
@@ -264,17 +434,25 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return doGetsockopt(step, fd);
     case Call::Fcntl:
         return setNonblock(fd, true);
-    case Call::Bind:
-    case Call::Connect: {
+    case Call::Bind: {
         sockaddr_storage ss;
         socklen_t len = fillAddr(step.addr, ss, portMap);
-        auto *sa = reinterpret_cast<sockaddr *>(&ss);
-        return fromRet(step.call == Call::Bind ? bind(fd, sa, len) : connect(fd, sa, len));
+        return fromRet(bind(fd, reinterpret_cast<sockaddr *>(&ss), len));
     }
+    case Call::Connect:
+        return doConnect(step, fd, portMap);
+    case Call::Getsockname:
+    case Call::Getpeername:
+        return doSockName(step, fd, portMap);
+    case Call::Select:
+        return doSelect(step, fd);
     case Call::Listen:
         return fromRet(listen(fd, static_cast<int>(step.number)));
-    case Call::Accept: {
-        CallResult r = fromRet(accept(fd, nullptr, nullptr));
+    case Call::Accept:
+    case Call::Accept4: {
+        const int flags = bitsFromNames(step.flags, kAccept4Bits);
+        CallResult r =
+            fromRet(step.call == Call::Accept ? accept(fd, nullptr, nullptr) : accept4(fd, nullptr, nullptr, flags));
         r.newFd = static_cast<int>(r.ret);
         return r;
     }
@@ -289,7 +467,9 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         std::string buf(static_cast<size_t>(step.number), '\0');
         CallResult r = fromRet(step.call == Call::Recv ? recv(fd, buf.data(), buf.size(), msgFlags(step.flags))
                                                        : read(fd, buf.data(), buf.size()));
-        if (r.ret > 0)
+        // MSG_TRUNC on TCP discards the bytes instead of copying them: there is nothing to show.
+        const bool discarded = std::find(step.flags.begin(), step.flags.end(), "MSG_TRUNC") != step.flags.end();
+        if (r.ret > 0 && !discarded)
             r.data = printable(buf.data(), r.ret);
         return r;
     }
@@ -307,7 +487,14 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return r;
     }
     case Call::EpollWait:
-        return doEpoll(step, fd);
+        return step.epoll.empty() ? doEpoll(step, fd) : doEpollInstance(step, fd, vars);
+    case Call::EpollCreate: {
+        CallResult r = fromRet(epoll_create1(EPOLL_CLOEXEC));
+        r.newFd = static_cast<int>(r.ret);
+        return r;
+    }
+    case Call::EpollCtl:
+        return doEpollCtl(step, fd, vars);
     case Call::Sleep: {
         timespec ts{static_cast<time_t>(step.number / 1000), static_cast<long>((step.number % 1000) * 1000000)};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {

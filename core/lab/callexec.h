@@ -19,6 +19,7 @@ public:
     int fd(const std::string &var) const;
     void set(const std::string &var, int fd);
     std::map<std::string, int> snapshot() const;
+    std::string nameOf(int fd) const; // the open variable holding fd, or "fd N"
 
 private:
     mutable std::mutex m_mutex;
@@ -33,7 +34,9 @@ struct CallResult
     int newFd = -1;
 };
 
-// Runs the step's call (blocking or not). Address ports are remapped by portMap when non-null.
-CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap);
+// Runs the step's call (blocking or not). Address ports are remapped by portMap when non-null. vars gives
+// epoll_ctl() its epoll fd and names the sockets an epoll_wait(E, MS) reports; without it those calls fail (EBADF).
+CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap,
+                       const VarTable *vars = nullptr);
 
 } // namespace sockscope::core

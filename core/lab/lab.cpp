@@ -65,7 +65,7 @@ std::map<std::uint16_t, std::uint16_t> freePortMap(const Scenario &scenario)
 {
     std::map<std::uint16_t, std::uint16_t> map;
     for (const auto &s : scenario.steps) {
-        if ((s.call != Call::Bind && s.call != Call::Connect) || map.count(s.addr.port))
+        if ((s.call != Call::Bind && s.call != Call::Connect) || s.addr.port == 0 || map.count(s.addr.port))
             continue;
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};

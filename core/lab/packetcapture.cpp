@@ -26,19 +26,27 @@ namespace sockscope::core {
 
 namespace {
 
-// The retire timer hands a block over every 1 ms however little it holds, so below ~300k segments/s the ring
-// holds kBlockCount ms of traffic, not 64 MiB of it: 64 blocks of 1 MiB dropped ~1000 segments when the
-// capture thread was starved for >64 ms by a parallel build. 512 blocks ride out half a second. A frame is
-// at most ~850 bytes (snap length below), so 32 KiB blocks (~38 frames) hold ~1 ms at 38k segments/s, and the
-// 16 MiB ring costs the kernel ~15 ms to allocate at start, where 64 MiB cost ~65 ms of every run.
-constexpr unsigned kBlockSize = 32u << 10;
+// TPACKET_V2: every frame is handed over on its own as soon as the kernel has filled it, so sync() waits for
+// nothing but the marker's own trip through lo (TPACKET_V3 hands over whole blocks, the partly filled one only
+// when its retire timer fires: a jiffy, 4 ms at HZ=250, at every step). Frames are fixed-size: the kernel puts a
+// frame's Ethernet header at offset 66 (tpacket2_hdr + sockaddr_ll, aligned), so 1024 bytes hold the snap
+// length below. 32768 frames ride out the capture thread being starved for ~300 ms at 100k segments/s. The
+// 32 MiB ring is not locked or pre-faulted: a short run touches a few of its pages only (MAP_LOCKED cost 2 ms at
+// 32 MiB, 5-12 ms at 64 MiB). Setting it up makes the kernel wait one RCU grace period
+// (synchronize_net() in packet_set_ring), 8-20 ms of every run's start under load; a plain AF_PACKET socket
+// avoids that but its queue is capped at 2 x net.core.rmem_max (SO_RCVBUFFORCE needs CAP_NET_ADMIN outside our
+// namespace), ~400 KiB on a default Debian: it dropped 16k of 82k segments at 41k segments/s under load.
+constexpr unsigned kBlockSize = 64u << 10;
 constexpr unsigned kBlockCount = 512;
-constexpr unsigned kFrameSize = 2048;
-constexpr unsigned kRetireTimeoutMs = 1;
+constexpr unsigned kFrameSize = 1024;
+constexpr unsigned kFramesPerBlock = kBlockSize / kFrameSize;
+constexpr unsigned kFrameCount = kFramesPerBlock * kBlockCount;
+// The capture thread reads the ring this often; it is not woken per frame (that would cost a wake-up per
+// segment in the recorded program's softirq). sync() reads the ring itself.
+constexpr int kDrainPeriodMs = 1;
 // The kernel copies at most this much of each frame: the headers (at most ~150 bytes with the Ethernet header,
 // IPv6 and TCP options) and the first ~600 payload bytes, for the pcapng export's Follow TCP Stream (scenario
-// data is a few bytes). Loopback segments are up to 64 KiB (GSO) and copying them whole would fill the ring
-// 80 times faster; frames of ~850 bytes still leave 38 per 32 KiB block, ~38k segments in each 1 ms.
+// data is a few bytes). Loopback segments are up to 64 KiB (GSO) and copying them whole would need 64 KiB frames.
 constexpr unsigned kSnapLen = 768;
 constexpr int kMinFd = 100; // keeps the fds a scenario opens small and readable
 // Local experimental ethertype (IEEE 802): sync() sends one of these frames through `lo`; the stack drops it
@@ -147,7 +155,7 @@ struct PacketCapture::Impl
     // Both the capture thread and sync() read the ring, so sync() does not depend on the capture thread being
     // scheduled (on a loaded machine that took tens of ms). Lock order: ringMutex, then mutex.
     std::mutex ringMutex;
-    unsigned nextBlock = 0;       // guarded by ringMutex: the next block to hand back to the kernel
+    unsigned nextFrame = 0;       // guarded by ringMutex: the next frame to read and hand back to the kernel
     std::vector<RawPacket> batch; // guarded by ringMutex: decoded packets before they are published
 
     std::mutex mutex; // guards everything below
@@ -168,7 +176,7 @@ struct PacketCapture::Impl
     }
 
     void captureLoop();
-    void drainRetiredBlocks();
+    void drainRing();
     bool sendMarker(std::uint64_t generation);
     void readStatsLocked();
 };
@@ -208,9 +216,9 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
     if (d.ifindex == 0)
         return sysFail("looking up interface lo");
 
-    const int version = TPACKET_V3;
+    const int version = TPACKET_V2;
     if (setsockopt(d.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) < 0)
-        return sysFail("PACKET_VERSION TPACKET_V3");
+        return sysFail("PACKET_VERSION TPACKET_V2");
     // lo hands every segment to packet sockets twice (on transmit and on receive); keep the receive copy only.
     const int one = 1;
     if (setsockopt(d.fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) < 0)
@@ -220,19 +228,15 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
     if (setsockopt(d.fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
         return sysFail("SO_ATTACH_FILTER");
 
-    tpacket_req3 req{};
+    tpacket_req req{};
     req.tp_block_size = kBlockSize;
     req.tp_block_nr = kBlockCount;
     req.tp_frame_size = kFrameSize;
-    req.tp_frame_nr = kBlockSize / kFrameSize * kBlockCount;
-    // A quiet ring still hands over a partially filled block after this long, which is what bounds sync().
-    req.tp_retire_blk_tov = kRetireTimeoutMs;
+    req.tp_frame_nr = kFrameCount;
     if (setsockopt(d.fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0)
         return sysFail("PACKET_RX_RING");
     d.ringSize = std::size_t(kBlockSize) * kBlockCount;
-    void *map = mmap(nullptr, d.ringSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, d.fd, 0);
-    if (map == MAP_FAILED) // MAP_LOCKED can exceed RLIMIT_MEMLOCK; the ring pages are kernel memory anyway
-        map = mmap(nullptr, d.ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+    void *map = mmap(nullptr, d.ringSize, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
     if (map == MAP_FAILED)
         return sysFail("mmap of the capture ring");
     d.ring = static_cast<std::uint8_t *>(map);
@@ -296,13 +300,14 @@ bool PacketCapture::Impl::sendMarker(std::uint64_t generation)
     }
 }
 
-// A time-only rule ("no retired block left at time X, so everything before X is read") would be wrong: the
-// newest packets sit in the partially filled block, which the kernel hands over only when its retire timer
-// fires. Instead sync() sends a marker frame after its start and reads the ring itself until the marker shows
-// up; the ring is filled in arrival order, so every frame queued before the marker has then been read. Cost:
-// one retire period (~1 ms measured on 6.18). Limit: a segment stamped on another CPU but still in that CPU's
-// backlog (softirq deferred to ksoftirqd) can land after the marker; a segment whose send() has returned is
-// normally in the ring already, since lo delivers it in the sender's own softirq unless that was deferred.
+// A time-only rule ("no frame newer than X, so everything before X is read") would be wrong: a frame the kernel
+// is still copying is invisible until its status flips. Instead sync() sends a marker frame after its start and
+// reads the ring itself until the marker shows up; the kernel takes ring slots in arrival order and the ring is
+// read in slot order, so every frame queued before the marker has then been read. lo delivers the marker in
+// the sending thread's own softirq, so it is normally in the ring when sendto() returns: cost ~10 us, no timer.
+// Limit: a segment stamped on another CPU but still in that CPU's backlog (softirq deferred to ksoftirqd) can
+// land after the marker; a segment whose send() has returned is normally in the ring already, since lo delivers
+// it in the sender's own softirq unless that was deferred.
 void PacketCapture::sync()
 {
     Impl &d = *m_impl;
@@ -312,19 +317,20 @@ void PacketCapture::sync()
     const std::uint64_t generation = ++d.markerSent;
     lock.unlock();
     if (!d.sendMarker(generation)) {
-        // Without a marker there is no proof; give the retire timer a few periods instead.
+        // Without a marker there is no proof; give a deferred softirq a few ms instead.
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        d.drainRing();
         return;
     }
     const auto deadline = std::chrono::steady_clock::now() + kSyncBound;
     for (;;) {
-        d.drainRetiredBlocks();
+        d.drainRing();
         lock.lock();
         if (d.markerRead >= generation || std::chrono::steady_clock::now() >= deadline)
             return;
         lock.unlock();
-        // Woken when the kernel retires the block holding the marker. The short timeout covers the capture
-        // thread reading the marker between our check and this poll (no further wake-up would come).
+        // Woken as soon as a frame lands (the marker, if its softirq was deferred). The timeout covers the
+        // capture thread reading the marker between our check and this poll (no further wake-up would come).
         pollfd pfd{d.fd, POLLIN, 0};
         poll(&pfd, 1, 1);
     }
@@ -341,7 +347,7 @@ std::vector<RawPacket> PacketCapture::take()
 void PacketCapture::Impl::readStatsLocked()
 {
     // Reading PACKET_STATISTICS resets the kernel's counters, hence the running sums.
-    tpacket_stats_v3 st{};
+    tpacket_stats st{};
     socklen_t len = sizeof st;
     if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
         drops += st.tp_drops;
@@ -355,38 +361,32 @@ PacketCapture::Stats PacketCapture::stats()
     return {m_impl->tcpSegments, m_impl->drops};
 }
 
-void PacketCapture::Impl::drainRetiredBlocks()
+void PacketCapture::Impl::drainRing()
 {
     std::lock_guard ringLock(ringMutex);
-    unsigned &block = nextBlock;
     std::uint64_t newestMarker = 0;
     for (;;) {
-        auto *desc = reinterpret_cast<tpacket_block_desc *>(ring + std::size_t(block) * kBlockSize);
-        // Acquire pairs with the kernel's release of the block: the frames are complete once we see USER.
-        const std::uint32_t status = __atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+        auto *hdr = reinterpret_cast<tpacket2_hdr *>(ring + std::size_t(nextFrame / kFramesPerBlock) * kBlockSize +
+                                                     std::size_t(nextFrame % kFramesPerBlock) * kFrameSize);
+        // Acquire pairs with the kernel's barrier before it sets the status: the frame is complete once USER.
+        const std::uint32_t status = __atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE);
         if (!(status & TP_STATUS_USER))
             break;
-        const std::uint32_t count = desc->hdr.bh1.num_pkts;
-        auto *hdr = reinterpret_cast<tpacket3_hdr *>(reinterpret_cast<std::uint8_t *>(desc) +
-                                                     desc->hdr.bh1.offset_to_first_pkt);
-        for (std::uint32_t i = 0; i < count; ++i) {
-            const std::uint8_t *frame = reinterpret_cast<const std::uint8_t *>(hdr) + hdr->tp_mac;
-            RawPacket packet;
-            if (decodeTcp(frame, hdr->tp_snaplen, packet)) {
-                packet.tNs = std::int64_t(hdr->tp_sec) * 1'000'000'000 + hdr->tp_nsec;
-                batch.push_back(std::move(packet));
-            } else if (hdr->tp_snaplen >= ETH_HLEN + 16 && be16(frame + 12) == kMarkerEtherType) {
-                std::uint64_t id = 0;
-                std::uint64_t generation = 0;
-                std::memcpy(&id, frame + ETH_HLEN, 8);
-                std::memcpy(&generation, frame + ETH_HLEN + 8, 8);
-                if (id == instanceId)
-                    newestMarker = std::max(newestMarker, generation);
-            }
-            hdr = reinterpret_cast<tpacket3_hdr *>(reinterpret_cast<std::uint8_t *>(hdr) + hdr->tp_next_offset);
+        const std::uint8_t *frame = reinterpret_cast<const std::uint8_t *>(hdr) + hdr->tp_mac;
+        RawPacket packet;
+        if (decodeTcp(frame, hdr->tp_snaplen, packet)) {
+            packet.tNs = std::int64_t(hdr->tp_sec) * 1'000'000'000 + hdr->tp_nsec;
+            batch.push_back(std::move(packet));
+        } else if (hdr->tp_snaplen >= ETH_HLEN + 16 && be16(frame + 12) == kMarkerEtherType) {
+            std::uint64_t id = 0;
+            std::uint64_t generation = 0;
+            std::memcpy(&id, frame + ETH_HLEN, 8);
+            std::memcpy(&generation, frame + ETH_HLEN + 8, 8);
+            if (id == instanceId)
+                newestMarker = std::max(newestMarker, generation);
         }
-        __atomic_store_n(&desc->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-        block = (block + 1) % kBlockCount;
+        __atomic_store_n(&hdr->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        nextFrame = (nextFrame + 1) % kFrameCount;
     }
     if (batch.empty() && newestMarker == 0)
         return;
@@ -409,18 +409,18 @@ void PacketCapture::Impl::captureLoop()
         batch.reserve(4096);
     }
     while (!stopping) {
-        pollfd fds[2] = {{fd, POLLIN | POLLERR, 0}, {wakeFd, POLLIN, 0}};
-        // The timeout only guards against a missed wake-up; markers and stop() wake the thread themselves.
-        const int n = poll(fds, 2, 100);
+        // Only stop() wakes the thread early; waiting on the ring's fd would wake it for every frame.
+        pollfd wake{wakeFd, POLLIN, 0};
+        const int n = poll(&wake, 1, kDrainPeriodMs);
         if (n < 0 && errno != EINTR)
             break;
-        if (fds[1].revents & POLLIN) {
+        if (wake.revents & POLLIN) {
             std::uint64_t value = 0;
             [[maybe_unused]] auto r = read(wakeFd, &value, sizeof value);
         }
-        drainRetiredBlocks();
+        drainRing();
     }
-    drainRetiredBlocks();
+    drainRing();
     running = false;
 }
 

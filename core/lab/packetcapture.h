@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V3 ring.
+// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V2 ring.
 // Thread-safety: open() and the destructor from one thread; start(), sync(), take(), stats() from any thread
 // after open(). The capture thread is internal.
 
@@ -26,7 +26,7 @@ public:
     void start();
     void stop();
     // Returns once every segment the kernel had stamped before the call has been read from the ring
-    // (waits at most a few block-retire periods).
+    // (normally within microseconds: it waits only for its own marker frame, bounded at 50 ms).
     void sync();
     // Moves out the packets read so far, in capture order.
     std::vector<RawPacket> take();

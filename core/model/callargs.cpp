@@ -41,6 +41,8 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Getsockopt:
     case Call::Fcntl:
         a.push_back(str("option", step.option));
+        if (!step.flags.empty()) // the TCP_INFO fields asked for
+            a.push_back(str("fields", joinFlags(step.flags)));
         break;
     case Call::Bind:
     case Call::Connect:
@@ -66,8 +68,27 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Shutdown:
         a.push_back(str("how", step.option));
         break;
-    case Call::Poll:
+    case Call::Accept4:
+        a.push_back(str("flags", joinFlags(step.flags)));
+        break;
+    case Call::Select:
+        a.push_back(str("sets", joinFlags(step.flags)));
+        a.push_back(num("timeout_ms", step.timeoutMs));
+        break;
+    case Call::EpollCtl:
+        a.push_back(str("epoll", step.epoll));
+        a.push_back(str("op", step.option));
+        if (!step.flags.empty())
+            a.push_back(str("events", joinFlags(step.flags)));
+        break;
     case Call::EpollWait:
+        if (!step.epoll.empty()) {
+            a.push_back(str("epoll", step.epoll));
+            a.push_back(num("timeout_ms", step.timeoutMs));
+            break;
+        }
+        [[fallthrough]];
+    case Call::Poll:
         a.push_back(str("events", joinFlags(step.flags)));
         a.push_back(num("timeout_ms", step.timeoutMs));
         break;
@@ -77,6 +98,9 @@ std::vector<SyscallArg> describeArgs(const Step &step)
         break;
     case Call::Accept:
     case Call::Close:
+    case Call::Getsockname:
+    case Call::Getpeername:
+    case Call::EpollCreate:
         break;
     }
     return a;

@@ -197,7 +197,7 @@ void EventBuilder::onEnter(const CallEnter &enter)
     }
     PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
     m_states.callEntered(enter.id, sock, step.call, enter.tNs);
-    if (step.call == Call::Connect && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
+    if (step.call == Call::Connect && !step.addr.unspec && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
         // getpeername() fails in SYN_SENT, so the peer comes from the call itself. Only a closed socket starts
         // a new attempt (a refused one may be tried again, elsewhere, and a listener shut down may connect); on
         // any other the call fails and changes nothing.
@@ -250,7 +250,7 @@ void EventBuilder::onExit(const CallExit &exit)
         sock = m_ids.addCreated(step, exit.newFd);
         track(sock, exit.tNs, TcpState::Closed);
         emitSocket(sock, exit.tNs);
-    } else if (step.call == Call::Accept && exit.newFd >= 0) {
+    } else if (isAccept(step.call) && exit.newFd >= 0) {
         int child = m_ids.acceptedChild(step.actor, exit.newFdAfter);
         if (child < 0) {
             // Without capture the child was never seen arriving: it starts here, in the state the kernel reports.
@@ -263,10 +263,18 @@ void EventBuilder::onExit(const CallExit &exit)
         emitSocket(child, exit.tNs);
         onFdSnapshot(exit.newFd, exit.newFdAfter, exit.tNs, exit.snapNs);
     } else if (step.call == Call::Listen && exit.ret == 0 && sock >= 0) {
-        m_states.call(sock, MachineCall::Listen, exit.tNs, retIdx);
+        // The sampler's dumps run while the call does: one may see LISTEN before the return is stamped.
+        m_states.callChangedDuring(sock, MachineCall::Listen, pc.tNs, exit.tNs, retIdx);
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
                       retIdx);
+    } else if (step.call == Call::Setsockopt && step.option == "TCP_DEFER_ACCEPT" && exit.ret == 0 && sock >= 0) {
+        if (step.number > 0)
+            m_deferAccept.insert(sock);
+        else
+            m_deferAccept.erase(sock);
+    } else if (step.call == Call::Connect && step.addr.unspec && exit.ret == 0 && sock >= 0) {
+        m_states.call(sock, MachineCall::Disconnect, exit.tNs, retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Close, exit.tNs, retIdx);
         m_ids.detachFd(sock, exit.fd);
@@ -293,6 +301,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if (!m_netns && from < 0 && to < 0 && m_ids.listenerFor(dst, listening) < 0)
         return;
     bool spawned = false;
+    int spawnedBy = -1; // the listener
     // A SYN on the 4-tuple of a connection that ended (or waits in TIME_WAIT) is a new connection for the
     // listener: a new socket, never the old one revived.
     const bool ended = to >= 0 &&
@@ -304,6 +313,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
             // A dropped SYN never reached the listener: the retransmission that gets through spawns the socket.
             if (!p.dropped && answeredLater(src, dst, items, pos)) {
                 to = newSock(m_ids.at(l).actor, SocketRole::Accepted, p.tNs, TcpState::Listen);
+                spawnedBy = l;
                 m_ids.setTuple(to, dst, src);
                 emitSocket(to, p.tNs);
                 spawned = true;
@@ -345,7 +355,7 @@ void EventBuilder::onPacket(const RawPacket &p, const std::vector<BatchItem> &it
     if (to >= 0 && m_states.state(to) != TcpState::Listen)
         m_states.received(to, seg, p.tNs, idx);
     else if (spawned)
-        m_states.startPassive(to, p.tNs, idx);
+        m_states.startPassive(to, p.tNs, idx, m_deferAccept.contains(spawnedBy));
 }
 
 void EventBuilder::endTakenTuple(int sock, std::int64_t absNs, long cause)

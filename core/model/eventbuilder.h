@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -93,7 +94,8 @@ private:
     // The batch's fd snapshots by the port of their local address: item positions, ascending. A connect()'s
     // SYN is matched to the snapshot that shows its source port, however many other fds were read between.
     std::unordered_map<std::string, std::vector<size_t>> m_fdItemsByPort;
-    std::map<std::int64_t, PendingCall> m_calls;                 // calls without a return yet
+    std::set<int> m_deferAccept;                 // listeners with TCP_DEFER_ACCEPT set: their children wait for data
+    std::map<std::int64_t, PendingCall> m_calls; // calls without a return yet
     std::vector<std::pair<std::int64_t, std::int64_t>> m_queues; // per sock: last recv-Q, send-Q shown
     std::vector<int> m_batchSteps;                               // steps that started in the current batch
     std::vector<SeenSegment> m_batchSegments;                    // segments of the current batch

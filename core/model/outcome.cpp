@@ -7,6 +7,14 @@
 
 namespace sockscope::core {
 
+namespace {
+// fd numbers differ between runs without meaning anything: these calls' results are shown as "fd".
+bool returnsFd(const std::string &call)
+{
+    return call == "socket" || call == "accept" || call == "accept4";
+}
+} // namespace
+
 std::string outcomeKey(const std::vector<Event> &events)
 {
     std::map<std::int64_t, std::string> calls; // syscall id -> "actor call"
@@ -16,7 +24,7 @@ std::string outcomeKey(const std::vector<Event> &events)
     for (const auto &e : events) {
         if (const auto *s = e.as<SyscallInfo>()) {
             calls[s->id] = s->actor + " " + s->call;
-            givesFd[s->id] = s->call == "socket" || s->call == "accept";
+            givesFd[s->id] = returnsFd(s->call);
         } else if (const auto *r = e.as<ReturnInfo>()) {
             add(calls[r->id] + "=" +
                 (r->ret < 0       ? "-1 " + r->err
@@ -79,7 +87,7 @@ TcpBehaviour tcpBehaviour(const std::vector<Event> &events)
             calls[c->id] = {c->step, c->actor};
             callNames[c->id] = c->call;
         } else if (const auto *r = e.as<ReturnInfo>(); r && calls.contains(r->id)) {
-            const bool fd = callNames[r->id] == "socket" || callNames[r->id] == "accept";
+            const bool fd = returnsFd(callNames[r->id]);
             results[calls[r->id]] = callNames[r->id] + "=" +
                                     (r->ret < 0 ? "-1 " + r->err
                                      : fd       ? std::string("fd")

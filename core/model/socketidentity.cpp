@@ -121,7 +121,7 @@ bool SocketIdentity::learn(int sock, const FdSnapshot &snap)
     if (changed)
         setTuple(sock, local, remote);
     if (snap.cookie)
-        s.cookie = snap.cookie;
+        setCookie(sock, snap.cookie);
     return changed;
 }
 
@@ -169,12 +169,28 @@ int SocketIdentity::acceptedChild(const std::string &actor, const FdSnapshot &af
     return child >= 0 && m_socks[child].fd < 0 ? child : -1;
 }
 
+void SocketIdentity::setCookie(int sock, std::uint64_t cookie)
+{
+    m_socks[sock].cookie = cookie;
+    if (!cookie)
+        return;
+    auto [it, added] = m_byCookie.try_emplace(cookie, sock);
+    if (!added && (it->second < sock || m_socks[it->second].cookie != cookie))
+        it->second = sock;
+}
+
 int SocketIdentity::forDiag(const DiagSocket &entry) const
 {
-    if (entry.cookie)
-        for (int i = count() - 1; i >= 0; --i)
-            if (m_socks[i].cookie == entry.cookie)
-                return i;
+    if (entry.cookie) {
+        auto it = m_byCookie.find(entry.cookie);
+        if (it != m_byCookie.end() && m_socks[it->second].cookie == entry.cookie)
+            return it->second;
+        // The newest socket given this cookie has another one now: an older one may still have it.
+        if (it != m_byCookie.end())
+            for (int i = it->second - 1; i >= 0; --i)
+                if (m_socks[i].cookie == entry.cookie)
+                    return i;
+    }
     if (entry.state != TcpState::Listen) {
         // Cookies are unique and a TIME_WAIT minisocket keeps its socket's: an entry with another cookie than
         // the tuple's owner is some other socket (a new connection the model has not met yet), not that one.

@@ -57,7 +57,7 @@ public:
 
     void attachFd(int sock, int fd);
     void detachFd(int sock, int fd); // close(): the fd no longer names the socket
-    void setCookie(int sock, std::uint64_t cookie) { m_socks[sock].cookie = cookie; }
+    void setCookie(int sock, std::uint64_t cookie);
     // The newest socket with this 4-tuple owns it (a later connection may reuse the tuple).
     void setTuple(int sock, const std::string &local, const std::string &remote);
     // Takes the bound addresses and cookie from an fd snapshot; true when an address changed.
@@ -77,8 +77,11 @@ public:
 
 private:
     std::vector<SocketId> m_socks;
-    std::map<int, int> m_fdSock;                      // open fd -> sock
-    std::unordered_map<std::string, int> m_byTuple;   // "local|remote" -> newest sock with that 4-tuple
+    std::map<int, int> m_fdSock;                    // open fd -> sock
+    std::unordered_map<std::string, int> m_byTuple; // "local|remote" -> newest sock with that 4-tuple
+    // cookie -> newest sock given it; checked on lookup (a socket may be given another cookie later). Every
+    // sock_diag entry of every dump is looked up by cookie: a scan made a long run's event building quadratic.
+    std::unordered_map<std::uint64_t, int> m_byCookie;
     std::map<std::string, int> m_actorCount;          // per actor, for "client.N"
     std::map<std::string, std::string> m_listenNames; // scenario variable -> "server.listen"
 };

@@ -55,10 +55,19 @@ void StateTracker::call(int sock, MachineCall call, std::int64_t absNs, long cau
     record(sock, before, m_socks[sock].machine.onCall(call), absNs, cause);
 }
 
-void StateTracker::startPassive(int sock, std::int64_t absNs, long cause)
+void StateTracker::callChangedDuring(int sock, MachineCall call, std::int64_t enteredNs, std::int64_t absNs, long cause)
 {
     TcpState before = state(sock);
-    m_socks[sock].machine.startPassive();
+    std::optional<TcpState> to = m_socks[sock].machine.onCall(call);
+    if (to && enteredNs < absNs)
+        m_socks[sock].stillPossible.push_back({enteredNs, absNs, *to, std::nullopt, std::nullopt});
+    record(sock, before, to, absNs, cause);
+}
+
+void StateTracker::startPassive(int sock, std::int64_t absNs, long cause, bool deferAccept)
+{
+    TcpState before = state(sock);
+    m_socks[sock].machine.startPassive(deferAccept);
     record(sock, before, TcpState::SynReceived, absNs, cause);
 }
 

@@ -59,8 +59,11 @@ public:
     const std::vector<std::pair<std::int64_t, TcpState>> &history(int sock) const { return m_socks[sock].history; }
 
     void call(int sock, MachineCall call, std::int64_t absNs, long cause);
+    // The same for a call whose change is dated at its return (absNs) although the kernel made it somewhere
+    // inside the call, from enteredNs on: a snapshot taken meanwhile may already show the new state.
+    void callChangedDuring(int sock, MachineCall call, std::int64_t enteredNs, std::int64_t absNs, long cause);
     // A listener accepted a SYN for this new child socket.
-    void startPassive(int sock, std::int64_t absNs, long cause);
+    void startPassive(int sock, std::int64_t absNs, long cause, bool deferAccept = false);
     void sent(int sock, const Segment &seg, std::int64_t absNs, long cause);
     // Waits while the owner holds the socket lock (see callEntered); applied at once otherwise.
     void received(int sock, const Segment &seg, std::int64_t absNs, long cause);
@@ -90,8 +93,10 @@ private:
         std::int64_t tNs;
         long cause;
     };
-    // A state the kernel may still have been in during [fromNs, untilNs]: a change dated at fromNs waited for
-    // the socket lock, released at the latest at untilNs, or for the receive softirq (see apply()).
+    // A state the kernel may have been in during [fromNs, untilNs] although the history dates the change
+    // elsewhere: a change dated at fromNs waited for the socket lock, released at the latest at untilNs, or for
+    // the receive softirq (see apply()) (the old state), or a call made it inside [fromNs, untilNs] and it is
+    // dated at the return (the new state).
     struct StillPossible
     {
         std::int64_t fromNs, untilNs;

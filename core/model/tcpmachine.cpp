@@ -73,7 +73,7 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
 }
 
 std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t /*seq*/, std::uint32_t ack,
-                                              std::uint32_t /*len*/)
+                                              std::uint32_t len)
 {
     if (flags & kTcpRst) {
         switch (m_state) {
@@ -104,7 +104,8 @@ std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t 
         if (auto s = moveTo(next))
             changed = s;
     };
-    if (m_state == TcpState::SynReceived && (flags & kTcpAck) && seqGe(ack, m_iss + 1))
+    const bool deferred = m_deferAccept && len == 0 && !(flags & kTcpFin);
+    if (m_state == TcpState::SynReceived && (flags & kTcpAck) && seqGe(ack, m_iss + 1) && !deferred)
         step(TcpState::Established);
     const bool finAcked = acksOurFin(flags, ack);
     if (flags & kTcpFin) {
@@ -160,6 +161,10 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         return std::nullopt;
     case MachineCall::FinQueued:
         return afterOwnFin();
+    case MachineCall::Disconnect:
+        // The RST it sends (if any) has moved most states already; LISTEN, SYN_SENT, CLOSING and LAST_ACK end
+        // without one (tcp_need_reset).
+        return m_state == TcpState::TimeWait ? std::nullopt : moveTo(TcpState::Closed);
     case MachineCall::TupleTaken:
         if (m_state == TcpState::TimeWait || m_state == TcpState::FinWait2)
             return moveTo(TcpState::Closed);

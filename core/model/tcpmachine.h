@@ -29,6 +29,8 @@ enum class MachineCall
     // A new connect() sent its SYN on this socket's 4-tuple: the kernel let it take the tuple from the
     // TIME_WAIT minisocket (an orphan in FIN_WAIT_2 is one too) and killed that (__inet_check_established).
     TupleTaken,
+    // connect(AF_UNSPEC) returned 0: tcp_disconnect() ended the connection (a RST went to a synchronised peer).
+    Disconnect,
 };
 
 class TcpMachine
@@ -43,7 +45,12 @@ public:
     std::optional<TcpState> onReceive(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t len);
     std::optional<TcpState> onCall(MachineCall call);
     // A passive-open child: the SYN its listener accepted puts it in SYN_RECEIVED; its SYN|ACK sets the ISS.
-    void startPassive() { m_state = TcpState::SynReceived; }
+    // Under the listener's TCP_DEFER_ACCEPT the final pure ACK is dropped (tcp_check_req): data completes it.
+    void startPassive(bool deferAccept = false)
+    {
+        m_state = TcpState::SynReceived;
+        m_deferAccept = deferAccept;
+    }
 
 private:
     std::optional<TcpState> moveTo(TcpState next);
@@ -54,6 +61,7 @@ private:
     bool m_synSent = false;
     std::uint32_t m_iss = 0; // our initial sequence number
     bool m_finSent = false;
+    bool m_deferAccept = false; // see startPassive
     std::uint32_t m_finEnd = 0; // sequence number just after our FIN
 };
 

@@ -13,35 +13,48 @@ namespace sockscope::core {
 
 enum class Call
 {
-    Socket,     // V = socket(v4|v6 [, nonblock])
-    Setsockopt, // setsockopt(V, SO_LINGER, on, secs) | (V, SO_REUSEADDR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|O_NONBLOCK, n)
-    Getsockopt, // getsockopt(V, SO_ERROR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|SO_LINGER|SO_REUSEADDR)
-    Fcntl,      // fcntl(V, O_NONBLOCK)   (sets O_NONBLOCK)
-    Bind,       // bind(V, ADDR)
-    Listen,     // listen(V, backlog)
-    Connect,    // connect(V, ADDR)
-    Accept,     // V2 = accept(V)
-    Send,       // send(V, N | "text" [, MSG_NOSIGNAL] [, MSG_DONTWAIT])
-    Write,      // write(V, N | "text")
-    Recv,       // recv(V, N [, MSG_DONTWAIT] [, MSG_PEEK])
-    Read,       // read(V, N)
-    Shutdown,   // shutdown(V, SHUT_RD|SHUT_WR|SHUT_RDWR)
-    Close,      // close(V)
-    Poll,       // poll(V, EVENTS, timeout_ms)      EVENTS: POLLIN|POLLOUT|POLLRDHUP
-    EpollWait,  // epoll_wait(V, EVENTS, timeout_ms) EVENTS: EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET
-    Sleep,      // sleep(ms): the actor's thread sleeps
-    Wait,       // wait(ms): the scheduler pauses before the next step; no actor is busy
+    Socket,      // V = socket(v4|v6 [, nonblock])
+    Setsockopt,  // setsockopt(V, SO_LINGER, on, secs) | (V, SO_REUSEADDR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|O_NONBLOCK, n)
+    Getsockopt,  // getsockopt(V, SO_ERROR|SO_RCVBUF|SO_SNDBUF|TCP_NODELAY|SO_LINGER|SO_REUSEADDR)
+    Fcntl,       // fcntl(V, O_NONBLOCK)   (sets O_NONBLOCK)
+    Bind,        // bind(V, ADDR)
+    Listen,      // listen(V, backlog)
+    Connect,     // connect(V, ADDR)
+    Accept,      // V2 = accept(V)
+    Send,        // send(V, N | "text" [, MSG_NOSIGNAL] [, MSG_DONTWAIT] [, MSG_OOB]); N may be 0
+    Write,       // write(V, N | "text")
+    Recv,        // recv(V, N [, MSG_DONTWAIT] [, MSG_PEEK] [, MSG_WAITALL] [, MSG_TRUNC] [, MSG_OOB])
+    Read,        // read(V, N)
+    Shutdown,    // shutdown(V, SHUT_RD|SHUT_WR|SHUT_RDWR)
+    Close,       // close(V)
+    Poll,        // poll(V, EVENTS, timeout_ms)      EVENTS: POLLIN|POLLPRI|POLLOUT|POLLRDHUP
+    EpollWait,   // epoll_wait(V, EVENTS, timeout_ms) EVENTS: EPOLLIN|EPOLLPRI|EPOLLOUT|EPOLLRDHUP|EPOLLET
+    Sleep,       // sleep(ms): the actor's thread sleeps
+    Wait,        // wait(ms): the scheduler pauses before the next step; no actor is busy
+    Getsockname, // getsockname(V): the data is the local address, "127.0.0.1:5000"
+    Getpeername, // getpeername(V): the data is the peer's address
+    Accept4,     // V2 = accept4(V, SOCK_NONBLOCK|SOCK_CLOEXEC)
+    Select,      // select(V, READ|WRITE|EXCEPT, timeout_ms): one descriptor in the sets named
+    EpollCreate, // E = epoll_create(): a persistent epoll instance; epoll_wait(E, timeout_ms) waits on it
+    EpollCtl,    // epoll_ctl(E, ADD|MOD, V, EVENTS) | epoll_ctl(E, DEL, V)   EVENTS may hold EPOLLET|EPOLLONESHOT
 };
+
+// accept() and accept4() both hand out a connection from the accept queue.
+inline bool isAccept(Call call)
+{
+    return call == Call::Accept || call == Call::Accept4;
+}
 
 std::string_view callName(Call call);
 
-// A loopback address: 127.x.y.z or ::1.
+// A loopback address: 127.x.y.z or ::1; bind() also takes the wildcard 0.0.0.0 or :: and port 0 (ephemeral).
 struct SockAddr
 {
-    std::string ip; // "127.0.0.1", "::1"
+    std::string ip; // "127.0.0.1", "::1", "0.0.0.0", "::"
     std::uint16_t port = 0;
     bool v6 = false;
-    std::string text() const; // "127.0.0.1:5000", "[::1]:5000"
+    bool unspec = false;      // connect(V, AF_UNSPEC): dissolve the association
+    std::string text() const; // "127.0.0.1:5000", "[::1]:5000", "AF_UNSPEC"
 };
 
 struct Expectation
@@ -116,6 +129,7 @@ struct Step
     std::string assign; // "A" in "A = accept(L)"; "" when nothing is assigned
     Call call = Call::Sleep;
     std::string sock;               // the socket variable the call acts on ("" for sleep/wait/socket)
+    std::string epoll;              // the epoll variable of epoll_ctl and of epoll_wait(E, MS); "" otherwise
     bool v6 = false;                // socket(v6)
     bool nonblock = false;          // socket(v4, nonblock)
     SockAddr addr;                  // bind/connect

@@ -19,7 +19,7 @@ struct CallSpelling
     Call call;
 };
 
-constexpr std::array<CallSpelling, 18> kCalls{{
+constexpr std::array<CallSpelling, 24> kCalls{{
     {"socket", Call::Socket},
     {"setsockopt", Call::Setsockopt},
     {"getsockopt", Call::Getsockopt},
@@ -38,6 +38,12 @@ constexpr std::array<CallSpelling, 18> kCalls{{
     {"epoll_wait", Call::EpollWait},
     {"sleep", Call::Sleep},
     {"wait", Call::Wait},
+    {"getsockname", Call::Getsockname},
+    {"getpeername", Call::Getpeername},
+    {"accept4", Call::Accept4},
+    {"select", Call::Select},
+    {"epoll_create", Call::EpollCreate},
+    {"epoll_ctl", Call::EpollCtl},
 }};
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
@@ -45,6 +51,7 @@ constexpr std::int64_t kMaxMs = 60000;
 constexpr std::int64_t kMaxBacklog = 4096;
 constexpr std::int64_t kMaxLingerSecs = 600; // longer would only make close() outlast any step timeout
 constexpr char kLoopbackOnly[] = "only loopback addresses are allowed (127.0.0.0/8 or [::1])";
+constexpr char kBindForms[] = "127.x.y.z:PORT, [::1]:PORT, 0.0.0.0:PORT or [::]:PORT (PORT 0: ephemeral)";
 
 using Names = std::initializer_list<std::string_view>;
 
@@ -89,18 +96,39 @@ bool commaOrClose(LineCursor &c, std::string_view after)
     c.failExpected("',' or ')' after " + std::string(after));
 }
 
-std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
+enum class VarKind
+{
+    Socket,
+    Epoll,
+    Any, // close() takes either
+};
+
+// A variable of the acting actor; the kind is checked unless Any. epoll is set to whether it is an epoll one.
+std::string variable(LineCursor &c, const Step &step, const scn::Variables &vars, VarKind kind, bool *epoll = nullptr)
 {
     c.skipSpace();
     std::size_t at = c.pos();
-    std::string name(c.identifier("a socket variable"));
+    const std::string what = kind == VarKind::Epoll ? "epoll variable" : "socket variable";
+    std::string name(c.identifier("a " + what));
     auto it = vars.find(name);
     if (it == vars.end())
-        LineCursor::failAt(at, "socket variable " + name + " is not defined");
+        LineCursor::failAt(at, what + " " + name + " is not defined");
     if (it->second.owner != step.actor)
-        LineCursor::failAt(at, "socket variable " + name + " belongs to actor '" + it->second.owner + "', not '" +
-                                   step.actor + "'");
+        LineCursor::failAt(at, what + " " + name + " belongs to actor '" + it->second.owner + "', not '" + step.actor +
+                                   "'");
+    if (kind == VarKind::Socket && it->second.epoll)
+        LineCursor::failAt(at, name + " is an epoll instance (from epoll_create on line " +
+                                   std::to_string(it->second.line) + "), not a socket");
+    if (kind == VarKind::Epoll && !it->second.epoll)
+        LineCursor::failAt(at, name + " is a socket, not an epoll instance: expected E from 'E = epoll_create()'");
+    if (epoll)
+        *epoll = it->second.epoll;
     return name;
+}
+
+std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
+{
+    return variable(c, step, vars, VarKind::Socket);
 }
 
 // Digits of one IPv4 part; -1 when there are none or too many.
@@ -115,38 +143,63 @@ int ipv4Part(std::string_view s, std::size_t &i)
     return v;
 }
 
-SockAddr address(LineCursor &c)
+// bind() may also name the wildcard address and port 0; connect() may name AF_UNSPEC (only loopback peers).
+enum class AddrUse
+{
+    Bind,
+    Connect,
+};
+
+SockAddr address(LineCursor &c, AddrUse use)
 {
     c.skipSpace();
     std::size_t at = c.pos();
     std::string_view rest = c.line().substr(at);
     std::size_t end = rest.find_first_of(",) \t");
     std::string_view text = rest.substr(0, end == std::string_view::npos ? rest.size() : end);
+    const bool bind = use == AddrUse::Bind;
     auto reject = [&] {
-        LineCursor::failAt(at, std::string(kLoopbackOnly) + ": expected 127.x.y.z:PORT or [::1]:PORT, found '" +
-                                   std::string(text) + "'");
+        if (bind)
+            LineCursor::failAt(at, std::string(kLoopbackOnly) + ": bind() takes " + kBindForms + ", found '" +
+                                       std::string(text) + "'");
+        LineCursor::failAt(at, std::string(kLoopbackOnly) +
+                                   ": expected 127.x.y.z:PORT, [::1]:PORT or AF_UNSPEC, found '" + std::string(text) +
+                                   "'");
     };
     SockAddr addr;
+    if (!bind && text == "AF_UNSPEC") {
+        addr.unspec = true;
+        c.seek(at + text.size());
+        return addr;
+    }
     std::size_t i = 0;
     if (text.starts_with("[::1]:")) {
         addr.ip = "::1";
         addr.v6 = true;
         i = 6;
+    } else if (bind && text.starts_with("[::]:")) {
+        addr.ip = "::";
+        addr.v6 = true;
+        i = 5;
     } else {
         for (int part = 0; part < 4; ++part) {
             int v = ipv4Part(text, i);
-            if (v < 0 || (part == 0 && v != 127) || i >= text.size() || text[i] != (part == 3 ? ':' : '.'))
+            const bool firstOk = v == 127 || (bind && v == 0);
+            if (v < 0 || (part == 0 && !firstOk) || i >= text.size() || text[i] != (part == 3 ? ':' : '.'))
                 reject();
             ++i;
             // Canonical form: inet_pton() in the lab refuses leading zeros such as "127.000.0.1".
             addr.ip += (part > 0 ? "." : "") + std::to_string(v);
         }
+        // 0.x.y.z other than 0.0.0.0 is no wildcard: "this network", which the lab never reaches.
+        if (addr.ip.starts_with("0.") && addr.ip != "0.0.0.0")
+            reject();
     }
     std::size_t digits = text.size() - i;
     if (digits == 0 || digits > 5 || !std::all_of(text.begin() + i, text.end(), scn::isDigit))
         reject();
     int port = std::stoi(std::string(text.substr(i)));
-    if (port < 1 || port > 65535)
+    if (port < (bind ? 0 : 1) || port > 65535)
         reject();
     addr.port = static_cast<std::uint16_t>(port);
     c.seek(at + text.size());
@@ -163,7 +216,8 @@ void bytesOrText(LineCursor &c, Step &step)
             LineCursor::failAt(at, "expected at least one byte in the string");
         step.number = static_cast<std::int64_t>(step.payload.size());
     } else {
-        step.number = c.integer("the byte count or a \"string\"", 1, kMaxBytes);
+        // 0 is allowed: a zero-length send() checks for errors and sends nothing.
+        step.number = c.integer("the byte count or a \"string\"", 0, kMaxBytes);
     }
 }
 
@@ -181,14 +235,15 @@ void trailingFlags(LineCursor &c, Step &step, std::string_view after, Names allo
     }
 }
 
-void events(LineCursor &c, Step &step, Names allowed)
+// NAME|NAME|...: poll events, select sets, accept4 flags; what = "an event".
+void events(LineCursor &c, Step &step, Names allowed, std::string_view what = "an event")
 {
     do {
         c.skipSpace();
         std::size_t at = c.pos();
-        std::string event(oneOf(c, "an event", allowed));
+        std::string event(oneOf(c, what, allowed));
         if (std::find(step.flags.begin(), step.flags.end(), event) != step.flags.end())
-            LineCursor::failAt(at, "event " + event + " is given twice");
+            LineCursor::failAt(at, std::string(what.substr(what.find(' ') + 1)) + " " + event + " is given twice");
         step.flags.push_back(event);
     } while (c.accept('|'));
 }
@@ -211,13 +266,18 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     }
     case Call::Setsockopt:
         sockThen(',');
-        step.option = oneOf(c, "a socket option",
-                            {"SO_LINGER", "SO_REUSEADDR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "O_NONBLOCK"});
+        step.option =
+            oneOf(c, "a socket option",
+                  {"SO_LINGER", "SO_REUSEADDR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "O_NONBLOCK", "SO_KEEPALIVE",
+                   "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT", "SO_RCVTIMEO", "SO_SNDTIMEO",
+                   "TCP_CORK", "TCP_QUICKACK", "TCP_DEFER_ACCEPT", "SO_REUSEPORT"});
         c.expect(',', "after the option");
         if (step.option == "SO_LINGER") {
             step.number = c.integer("the linger on/off value", 0, 1);
             c.expect(',', "after the linger on/off value");
             step.number2 = c.integer("the linger time in seconds", 0, kMaxLingerSecs);
+        } else if (step.option == "SO_RCVTIMEO" || step.option == "SO_SNDTIMEO") {
+            step.number = c.integer("the timeout in ms", 0, kMaxMs);
         } else {
             step.number = c.integer("the option value", 0, kMaxBytes);
         }
@@ -226,7 +286,14 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     case Call::Getsockopt:
         sockThen(',');
         step.option = oneOf(c, "a socket option",
-                            {"SO_ERROR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "SO_LINGER", "SO_REUSEADDR"});
+                            {"SO_ERROR", "SO_RCVBUF", "SO_SNDBUF", "TCP_NODELAY", "SO_LINGER", "SO_REUSEADDR",
+                             "SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT", "TCP_USER_TIMEOUT",
+                             "SO_RCVTIMEO", "SO_SNDTIMEO", "TCP_CORK", "TCP_DEFER_ACCEPT", "SO_REUSEPORT", "TCP_INFO"});
+        if (step.option == "TCP_INFO") {
+            // The fields to show; all of them when none is named.
+            trailingFlags(c, step, "TCP_INFO", {"state", "rto", "retransmits", "unacked", "snd_cwnd"});
+            return;
+        }
         c.expect(')', "after the option");
         return;
     case Call::Fcntl:
@@ -237,8 +304,24 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     case Call::Bind:
     case Call::Connect:
         sockThen(',');
-        step.addr = address(c);
+        step.addr = address(c, step.call == Call::Bind ? AddrUse::Bind : AddrUse::Connect);
         c.expect(')', "after the address");
+        return;
+    case Call::Getsockname:
+    case Call::Getpeername:
+        sockThen(')');
+        return;
+    case Call::Accept4:
+        sockThen(',');
+        events(c, step, {"SOCK_NONBLOCK", "SOCK_CLOEXEC"}, "a flag");
+        c.expect(')', "after the flags");
+        return;
+    case Call::Select:
+        sockThen(',');
+        events(c, step, {"READ", "WRITE", "EXCEPT"}, "a descriptor set");
+        c.expect(',', "after the sets");
+        step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
+        c.expect(')', "after the timeout");
         return;
     case Call::Listen:
         sockThen(',');
@@ -246,13 +329,36 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         c.expect(')', "after the backlog");
         return;
     case Call::Accept:
-    case Call::Close:
         sockThen(')');
         return;
+    case Call::Close: {
+        bool epoll = false;
+        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
+        c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+        return;
+    }
+    case Call::EpollCreate:
+        c.expect(')', "after 'epoll_create(': it takes no arguments");
+        return;
+    case Call::EpollCtl: {
+        step.epoll = variable(c, step, vars, VarKind::Epoll);
+        c.expect(',', "after the epoll variable");
+        step.option = oneOf(c, "an epoll_ctl operation", {"ADD", "MOD", "DEL"});
+        c.expect(',', "after the operation");
+        step.sock = socketVariable(c, step, vars);
+        if (step.option == "DEL") {
+            c.expect(')', "after the socket variable (DEL takes no events)");
+            return;
+        }
+        c.expect(',', "after the socket variable");
+        events(c, step, {"EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLRDHUP", "EPOLLET", "EPOLLONESHOT"});
+        c.expect(')', "after the events");
+        return;
+    }
     case Call::Send:
         sockThen(',');
         bytesOrText(c, step);
-        trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT"});
+        trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE"});
         return;
     case Call::Write:
         sockThen(',');
@@ -262,7 +368,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     case Call::Recv:
         sockThen(',');
         step.number = c.integer("the byte count", 1, kMaxBytes);
-        trailingFlags(c, step, "the byte count", {"MSG_DONTWAIT", "MSG_PEEK"});
+        trailingFlags(c, step, "the byte count", {"MSG_DONTWAIT", "MSG_PEEK", "MSG_WAITALL", "MSG_TRUNC", "MSG_OOB"});
         return;
     case Call::Read:
         sockThen(',');
@@ -275,16 +381,27 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         c.expect(')', "after the option");
         return;
     case Call::Poll:
-    case Call::EpollWait:
-        sockThen(',');
+    case Call::EpollWait: {
+        bool epoll = false;
+        std::string var = variable(c, step, vars, step.call == Call::Poll ? VarKind::Socket : VarKind::Any, &epoll);
+        c.expect(',', epoll ? "after the epoll variable" : "after the socket variable");
+        if (epoll) {
+            // epoll_wait(E, MS) on a persistent instance: the events were registered with epoll_ctl().
+            step.epoll = var;
+            step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
+            c.expect(')', "after the timeout");
+            return;
+        }
+        step.sock = var;
         if (step.call == Call::Poll)
-            events(c, step, {"POLLIN", "POLLOUT", "POLLRDHUP"});
+            events(c, step, {"POLLIN", "POLLPRI", "POLLOUT", "POLLRDHUP"});
         else
-            events(c, step, {"EPOLLIN", "EPOLLOUT", "EPOLLRDHUP", "EPOLLET"});
+            events(c, step, {"EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLRDHUP", "EPOLLET"});
         c.expect(',', "after the events");
         step.timeoutMs = static_cast<int>(c.integer("the timeout in ms", 0, kMaxMs));
         c.expect(')', "after the timeout");
         return;
+    }
     case Call::Sleep:
     case Call::Wait:
         step.number = c.integer("the time in ms", 0, kMaxMs);
@@ -332,6 +449,12 @@ Expectation expectation(LineCursor &c)
             std::size_t at = c.pos();
             std::size_t end = at;
             std::string_view line = c.line();
+            // An IPv6 address item keeps its brackets: "[[::1]:5000]".
+            if (line.substr(at).starts_with("[::")) {
+                std::size_t close = line.find(']', at);
+                if (close != std::string_view::npos)
+                    end = close + 1;
+            }
             while (end < line.size() && !scn::isSpace(line[end]) && line[end] != ']' && line[end] != '[')
                 ++end;
             if (end == at)
@@ -379,7 +502,7 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         LineCursor::failAt(namePos, "unknown call '" + std::string(name) + "' (expected one of: " + known + ")");
     }
     step.call = it->call;
-    bool returnsSocket = step.call == Call::Socket || step.call == Call::Accept;
+    bool returnsSocket = step.call == Call::Socket || isAccept(step.call) || step.call == Call::EpollCreate;
     if (!step.assign.empty() && !returnsSocket)
         LineCursor::failAt(assignPos,
                            "only socket() and accept() can be assigned to a variable, not " + std::string(name) + "()");
@@ -408,11 +531,11 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         }
     } catch (const LineError &) {
         if (!step.assign.empty())
-            vars[step.assign] = {step.actor, true, lineNo};
+            vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
         throw;
     }
     if (!step.assign.empty())
-        vars[step.assign] = {step.actor, true, lineNo};
+        vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
     if (step.call == Call::Close)
         vars[step.sock].open = false;
 }

@@ -14,9 +14,10 @@ namespace sockscope::core::scn {
 
 struct Variable
 {
-    std::string owner; // the actor whose socket() or accept() assigned it
-    bool open = true;  // false after close(VAR): only then may it be assigned again
-    int line = 0;      // where it was last assigned
+    std::string owner;  // the actor whose socket() or accept() assigned it
+    bool open = true;   // false after close(VAR): only then may it be assigned again
+    int line = 0;       // where it was last assigned
+    bool epoll = false; // an epoll instance (epoll_create), not a socket
 };
 using Variables = std::map<std::string, Variable, std::less<>>;
 

@@ -134,9 +134,9 @@ ParseResult Parser::run()
     std::int64_t waitMs = 0;
     const Step *longest = nullptr;
     for (const auto &step : m_scenario.steps) {
-        std::int64_t ms = (step.call == Call::Sleep || step.call == Call::Wait)       ? step.number
-                          : (step.call == Call::Poll || step.call == Call::EpollWait) ? step.timeoutMs
-                                                                                      : 0;
+        std::int64_t ms = (step.call == Call::Sleep || step.call == Call::Wait) ? step.number
+                          : step.timeoutMs > 0                                  ? step.timeoutMs
+                                                                                : 0;
         waitMs += ms;
         if (ms > 0 && waitMs > kMaxTotalWaitMs && !longest)
             longest = &step;
@@ -523,6 +523,8 @@ ParseResult loadScenarioFile(const std::string &path)
 
 std::string SockAddr::text() const
 {
+    if (unspec)
+        return "AF_UNSPEC";
     std::string port = ":" + std::to_string(this->port);
     return v6 ? "[" + ip + "]" + port : ip + port;
 }

@@ -221,6 +221,28 @@ TEST(SocketIdentity, DiagEntryWithAnotherCookieIsNotTheTuplesOwner)
     EXPECT_EQ(ids.forDiag(d), timeWait);
 }
 
+// By cookie, the newest socket that has it wins, and a socket given another cookie later no longer answers to
+// its old one (an older socket that still has it does).
+TEST(SocketIdentity, DiagCookieLookupFollowsTheNewestHolder)
+{
+    SocketIdentity ids(Scenario{});
+    const int older = ids.add("server", SocketRole::Accepted);
+    const int newer = ids.add("server", SocketRole::Accepted);
+    ids.setCookie(older, 5);
+    ids.setCookie(newer, 5);
+    DiagSocket d;
+    d.state = TcpState::Established;
+    d.cookie = 5;
+    EXPECT_EQ(ids.forDiag(d), newer);
+    ids.setCookie(newer, 6);
+    EXPECT_EQ(ids.forDiag(d), older);
+    d.cookie = 6;
+    EXPECT_EQ(ids.forDiag(d), newer);
+    ids.setCookie(older, 7);
+    d.cookie = 5;
+    EXPECT_EQ(ids.forDiag(d), -1);
+}
+
 TEST(SocketIdentity, ALingeringCloseLeavesItsFdNumberToTheNextOwner)
 {
     // close(5) lingers; accept() meanwhile gets 5 for another socket; then the close returns.

@@ -267,3 +267,23 @@ INSTANTIATE_TEST_SUITE_P(TcpMachine, Transitions, testing::ValuesIn(rows()),
                          [](const testing::TestParamInfo<Row> &info) { return info.param.name; });
 
 } // namespace
+
+// TCP_DEFER_ACCEPT on the listener: the child stays SYN_RECEIVED over the handshake's pure ACK (the kernel drops
+// it) and is established by the first data, or by a FIN; without it the pure ACK establishes.
+TEST(TcpMachine, DeferAcceptWaitsForData)
+{
+    for (bool defer : {true, false}) {
+        TcpMachine m;
+        m.startPassive(defer);
+        m.onSend(kTcpSyn | kTcpAck, 5000, 1001, 0);
+        m.onReceive(kTcpAck, 1001, 5001, 0);
+        EXPECT_EQ(m.state(), defer ? TcpState::SynReceived : TcpState::Established) << defer;
+        m.onReceive(kTcpAck, 1001, 5001, 3);
+        EXPECT_EQ(m.state(), TcpState::Established) << defer;
+    }
+    TcpMachine fin;
+    fin.startPassive(true);
+    fin.onSend(kTcpSyn | kTcpAck, 5000, 1001, 0);
+    fin.onReceive(kTcpFin | kTcpAck, 1001, 5001, 0);
+    EXPECT_EQ(fin.state(), TcpState::CloseWait);
+}

@@ -241,8 +241,11 @@ void Generator::recv(int v)
     if (V.nonblock && chance(30))
         step(V.actor, "read(" + V.name + ", " + std::to_string(n) + ")");
     else
-        step(V.actor,
-             "recv(" + V.name + ", " + std::to_string(n) + ", MSG_DONTWAIT" + (chance(10) ? ", MSG_PEEK" : "") + ")");
+        step(V.actor, "recv(" + V.name + ", " + std::to_string(n) + ", MSG_DONTWAIT" +
+                          (chance(10)  ? ", MSG_PEEK"
+                           : chance(5) ? ", MSG_TRUNC"
+                                       : "") +
+                          ")");
 }
 
 void Generator::closeVar(int v)
@@ -316,6 +319,22 @@ void Generator::randomOp()
             step(V.actor, "bind(" + V.name + ", " + addr(m_port) + ")");
     } else if (r < 96 && m_listener >= 0 && m_vars[m_listener].open) {
         step("server", "connect(" + m_vars[m_listener].name + ", " + addr(m_port) + ")");
+    } else if (r < 97 && v >= 0) {
+        // Calls that only look: names, readiness through select(), a zero-length send.
+        const Var &V = m_vars[v];
+        static const std::array<const char *, 4> kLook = {"getsockname", "getpeername", "select", "send0"};
+        const std::string look = oneOf(kLook);
+        if (look == "select")
+            step(V.actor, "select(" + V.name + ", READ|WRITE|EXCEPT, " + std::to_string(pick(10)) + ")");
+        else if (look == "send0")
+            step(V.actor, "send(" + V.name + ", 0, MSG_NOSIGNAL, MSG_DONTWAIT)");
+        else
+            step(V.actor, look + "(" + V.name + ")");
+    } else if (r < 98 && v >= 0 && m_vars[v].kind != Kind::Listener) {
+        // connect(AF_UNSPEC) dissolves the connection (a RST to a synchronised peer); the generator uses the
+        // socket no further, as after an abortive close, but leaves it to the end of the run to close.
+        step(m_vars[v].actor, "connect(" + m_vars[v].name + ", AF_UNSPEC)");
+        m_vars[v].open = false;
     } else if (v >= 0) {
         step(m_vars[v].actor, "getsockopt(" + m_vars[v].name + ", SO_ERROR)");
     }

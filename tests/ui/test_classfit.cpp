@@ -16,11 +16,14 @@
 #include "ui/sequence/sequenceview.h"
 #include "ui/teach/classmode.h"
 #include "ui/teach/teachactions.h"
+#include "ui/timeline/timelineview.h"
 #include "uifixture.h"
 
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
+
+#include <qcustomplot.h>
 
 using namespace sockscope;
 
@@ -135,6 +138,20 @@ private slots:
             }
         }
         QVERIFY(labels >= 4);
+        // The state timelines' caption, centred under their axis, lies inside the plot (not cut at its edge).
+        QCustomPlot *plot = w.timeline()->plot();
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        QTest::qWait(50); // a caption that did not fit is replaced in a queued replot
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        const QString caption = plot->xAxis->label();
+        const double half = QFontMetricsF(plot->xAxis->labelFont()).horizontalAdvance(caption) / 2;
+        const double centre = plot->axisRect()->rect().center().x();
+        QVERIFY2(!caption.isEmpty() && centre - half >= 0 && centre + half <= plot->width(),
+                 qPrintable(
+                     QStringLiteral("\"%1\" at %2 +- %3 in %4").arg(caption).arg(centre).arg(half).arg(plot->width())));
+        for (const auto &l : w.timeline()->plot()->yAxis->tickVectorLabels()) // socket names
+            QVERIFY2(QFontMetricsF(plot->yAxis->tickLabelFont()).horizontalAdvance(l) <= plot->axisRect()->left(),
+                     qPrintable(l));
         teach->classMode()->setActive(false);
     }
 

@@ -8,6 +8,7 @@
 #include "ui/export/pngencoder.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 
@@ -149,6 +150,9 @@ RunTitle::RunTitle(MainWindow &window) : QObject(&window), m_window(window)
     connect(window.runModel(), &RunModel::scenarioChanged, this, &RunTitle::update);
     connect(window.runModel(), &RunModel::runReset, this, &RunTitle::update);
     connect(window.labWorker(), &LabWorker::runStarted, this, [this] { setRunFile(QString()); });
+    // Reveal hides the name until the end (RevealRule): the title follows the cursor and the run's end.
+    connect(window.viewState(), &ViewState::revealChanged, this, &RunTitle::update);
+    connect(window.runModel(), &RunModel::eventsAppended, this, &RunTitle::update);
 }
 
 void RunTitle::setRunFile(const QString &path)
@@ -159,9 +163,12 @@ void RunTitle::setRunFile(const QString &path)
 
 void RunTitle::update()
 {
-    const QString name = m_window.runModel()->scenarioName();
+    const RevealRule rule(*m_window.runModel(), *m_window.viewState());
+    const QString name = rule.runName();
     QString title = QStringLiteral("sockscope");
-    if (!m_file.isEmpty())
+    if (rule.hiding()) // a run file's name tells as much as the scenario's
+        title = QStringLiteral("%1 — sockscope").arg(name);
+    else if (!m_file.isEmpty())
         title = QStringLiteral("%1 (%2) — sockscope").arg(QFileInfo(m_file).fileName(), name);
     else if (!name.isEmpty())
         title = QStringLiteral("%1 — sockscope").arg(name);

@@ -30,7 +30,8 @@ bool saveRunFile(MainWindow &window, const QString &path, QString *error = nullp
 // The model's run as a run file's content (scenario name, path and source from the model's scenario).
 core::RunData runDataOf(const RunModel &run);
 
-// Keeps the window title in step with the run on show: "NAME — sockscope", "file.sockrun (NAME) — sockscope".
+// Keeps the window title in step with the run on show: "NAME — sockscope", "file.sockrun (NAME) — sockscope";
+// "Lesson — sockscope" while reveal hides the name (RevealRule).
 class RunTitle : public QObject
 {
     Q_OBJECT

@@ -2,6 +2,8 @@
 #include "ui/model/eventtablemodel.h"
 
 #include "core/stream/eventtext.h"
+#include "ui/model/prediction.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 
 #include <QStringList>
@@ -48,6 +50,15 @@ void EventTableModel::onRunReset()
     beginResetModel();
     m_rows = m_run->eventCount();
     endResetModel();
+}
+
+void EventTableModel::setRevealLimit(int lastVisibleEvent)
+{
+    if (lastVisibleEvent == m_revealLimit)
+        return;
+    m_revealLimit = lastVisibleEvent;
+    if (m_rows > 0)
+        emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1));
 }
 
 void EventTableModel::setErrorColor(const QColor &color)
@@ -98,7 +109,8 @@ bool EventTableModel::isError(int row) const
         return !e.as<core::ReturnInfo>()->err.empty();
     case core::EventKind::Syscall: {
         const int ret = m_run->returnOf(row);
-        return ret >= 0 && !m_run->event(ret).as<core::ReturnInfo>()->err.empty();
+        return ret >= 0 && RevealRule(*m_run, m_revealLimit).shows(ret) &&
+               !m_run->event(ret).as<core::ReturnInfo>()->err.empty();
     }
     case core::EventKind::Signal:
         return true;
@@ -113,14 +125,16 @@ bool EventTableModel::isError(int row) const
     }
 }
 
-QString EventTableModel::whatText(const RunModel &run, int i)
+QString EventTableModel::whatText(const RunModel &run, int i, int revealLimit)
 {
     const core::Event &e = run.event(i);
+    const bool hiding = RevealRule(run, revealLimit).hiding();
     switch (e.kind()) {
     case core::EventKind::Run: {
         const auto &r = *e.as<core::RunInfo>();
         return QStringLiteral("%1 (kernel %2, %3)")
-            .arg(q(r.title.empty() ? r.scenario : r.title), q(r.kernel), q(r.isolation));
+            .arg(hiding ? QStringLiteral("the run starts") : q(r.title.empty() ? r.scenario : r.title), q(r.kernel),
+                 q(r.isolation));
     }
     case core::EventKind::Socket: {
         const auto &s = *e.as<core::SocketInfo>();
@@ -133,7 +147,8 @@ QString EventTableModel::whatText(const RunModel &run, int i)
     }
     case core::EventKind::Step: {
         const auto &s = *e.as<core::StepInfo>();
-        return QStringLiteral("step %1: %2").arg(s.step + 1).arg(q(s.text));
+        // Its source line holds the expected result.
+        return QStringLiteral("step %1: %2").arg(s.step + 1).arg(hiding ? callWithoutResult(s.text) : q(s.text));
     }
     case core::EventKind::Syscall: {
         return q(core::callText(*e.as<core::SyscallInfo>()));
@@ -182,12 +197,14 @@ QString EventTableModel::whatText(const RunModel &run, int i)
     return {};
 }
 
-QString EventTableModel::resultText(const RunModel &run, int i)
+QString EventTableModel::resultText(const RunModel &run, int i, int revealLimit)
 {
     const core::Event &e = run.event(i);
     switch (e.kind()) {
     case core::EventKind::Syscall: {
         const int ret = run.returnOf(i);
+        if (const RevealRule reveal(run, revealLimit); reveal.hiding() && (ret < 0 || !reveal.shows(ret)))
+            return {}; // neither the result nor whether it blocks
         return ret >= 0 ? q(core::resultText(*run.event(ret).as<core::ReturnInfo>(), core::ErrnoText::Show))
                         : QStringLiteral("blocked");
     }
@@ -223,9 +240,9 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         case ColKind:
             return q(core::kindName(kindOf(row)));
         case ColWhat:
-            return whatText(*m_run, row);
+            return whatText(*m_run, row, m_revealLimit);
         case ColResult:
-            return resultText(*m_run, row);
+            return resultText(*m_run, row, m_revealLimit);
         }
         return {};
     case Qt::ToolTipRole:

@@ -45,6 +45,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setErrorColor(const QColor &color);
+    // Reveal (ViewState::revealLimit): what a shown row tells of later events is left out (RevealRule).
+    void setRevealLimit(int lastVisibleEvent);
 
     // Plain accessors for the filter proxy (no QVariant per row).
     QString actorOf(int row) const;
@@ -54,14 +56,17 @@ public:
 
     // Texts, also used by other views (status bar, explanation panel). Time, call, result and segment are
     // core's one text of each (core/stream/eventtext.h), as in the log; results carry the errno's description.
-    static QString whatText(const RunModel &run, int eventIndex);
-    static QString resultText(const RunModel &run, int eventIndex);
+    // With reveal on (revealLimit >= 0) and hiding, the run's title, a step's expected result and the result of
+    // a call whose return is not shown yet are left out.
+    static QString whatText(const RunModel &run, int eventIndex, int revealLimit = -1);
+    static QString resultText(const RunModel &run, int eventIndex, int revealLimit = -1);
 
 private:
     void onEventsAppended(int first, int last);
     void onRunReset();
 
     const RunModel *m_run;
+    int m_revealLimit = -1;
     int m_rows = 0; // rows announced to views; trails the RunModel until its eventsAppended() arrives
     QColor m_errorColor{0xc6, 0x28, 0x28};
 };

@@ -2,6 +2,7 @@
 #include "ui/model/explanations.h"
 
 #include "core/model/abortiveclose.h"
+#include "ui/model/callexplanations.h"
 #include "ui/model/queuefacts.h"
 
 #include <QHash>
@@ -204,6 +205,10 @@ QString rstCauseExplanation(RstCause cause)
     case RstCause::LingerZero:
         return QStringLiteral("SO_LINGER was set to {on, 0 seconds}, so close() aborts: the kernel discards both "
                               "queues and sends a RST instead of a FIN. No TIME_WAIT is left behind.");
+    case RstCause::Disconnected:
+        return QStringLiteral("connect() with AF_UNSPEC dissolved the connection (tcp_disconnect): the kernel "
+                              "sends a RST to the peer and the socket is CLOSED, free to connect again. The peer's "
+                              "next call fails with ECONNRESET.");
     case RstCause::SegmentToClosedSocket:
         return QStringLiteral("A segment arrived for a socket that is already closed (no process can read it any "
                               "more), so the kernel answers with a RST.");
@@ -248,6 +253,8 @@ RstCause classifyRst(std::span<const core::Event> events, std::size_t index)
                 return lingerZero ? RstCause::LingerZero : RstCause::SegmentToClosedSocket;
         }
     }
+    if (lastCall && lastCall->call == "connect" && callArg(*lastCall, "addr") == "AF_UNSPEC")
+        return RstCause::Disconnected;
     if (lastCall && lastCall->call == "close") {
         if (lingerZero)
             return RstCause::LingerZero;
@@ -274,8 +281,11 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
         const QString call = q(ref.call->call);
         if (!ref.ret)
             return para(call, QStringLiteral("The call has not returned yet: it is blocked, waiting in the kernel."));
-        if (ref.ret->err.empty())
-            return para(QStringLiteral("%1 = %2").arg(call).arg(ref.ret->ret), QStringLiteral("The call succeeded."));
+        if (ref.ret->err.empty()) {
+            const QString what = callExplanation(*ref.call, *ref.ret);
+            return para(QStringLiteral("%1 = %2").arg(call).arg(ref.ret->ret),
+                        what.isEmpty() ? QStringLiteral("The call succeeded.") : what);
+        }
         const QString err = q(ref.ret->err);
         QString text = errnoExplanation(err, call);
         return para(QStringLiteral("%1 = -1 %2").arg(call, err),

@@ -28,6 +28,7 @@ enum class RstCause
     ClosedWithUnreadData,  // close() while the receive queue still held bytes
     LingerZero,            // SO_LINGER {on, 0} then close(): abortive close
     SegmentToClosedSocket, // data or FIN reached a socket that was already closed
+    Disconnected,          // connect(AF_UNSPEC) on a connected socket
 };
 
 QString rstCauseExplanation(RstCause cause);

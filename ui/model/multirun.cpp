@@ -50,9 +50,9 @@ bool MultiRunner::start(const core::Scenario &scenario, int runs)
 void MultiRunner::cancel()
 {
     m_cancel = true;
-    std::lock_guard lock(m_sessionMutex);
-    if (m_session)
-        m_session->interrupt();
+    std::lock_guard lock(m_batchMutex);
+    if (m_batch)
+        m_batch->cancel();
 }
 
 std::vector<std::string> MultiRunner::keys() const
@@ -65,28 +65,18 @@ std::vector<std::string> MultiRunner::keys() const
 
 void MultiRunner::work(core::Scenario scenario, int runs, core::LabOptions options)
 {
-    options.stepMode = false;
-    for (int i = 0; i < runs && !m_cancel; ++i) {
+    core::LabBatch batch(std::move(scenario), options, runs);
+    {
+        std::lock_guard lock(m_batchMutex);
+        m_batch = &batch;
+    }
+    // cancel() may have come before the batch was published.
+    if (m_cancel)
+        batch.cancel();
+    batch.run([this, runs](core::BatchRun &&run) {
         RunResult result;
-        std::string error;
-        auto session = core::LabSession::start(scenario, options, &error);
-        if (session) {
-            {
-                std::lock_guard lock(m_sessionMutex);
-                m_session = session.get();
-            }
-            const core::EventSink sink = [&result](core::Event &&e) { result.events.push_back(std::move(e)); };
-            while (session->pump(sink, &error))
-                if (session->paused())
-                    session->resume();
-            {
-                std::lock_guard lock(m_sessionMutex);
-                m_session = nullptr;
-            }
-        }
-        if (m_cancel)
-            break; // an interrupted run is not an outcome
-        result.error = error;
+        result.events = std::move(run.events);
+        result.error = std::move(run.error);
         core::TcpBehaviour behaviour = core::tcpBehaviour(result.events);
         result.key = std::move(behaviour.key);
         result.label = std::move(behaviour.label);
@@ -94,8 +84,13 @@ void MultiRunner::work(core::Scenario scenario, int runs, core::LabOptions optio
             std::lock_guard lock(m_resultsMutex);
             m_pending.push_back(std::move(result));
         }
+        const int done = run.index + 1;
         QMetaObject::invokeMethod(
-            this, [this, i, runs] { emit progressed(i + 1, runs); }, Qt::QueuedConnection);
+            this, [this, done, runs] { emit progressed(done, runs); }, Qt::QueuedConnection);
+    });
+    {
+        std::lock_guard lock(m_batchMutex);
+        m_batch = nullptr;
     }
     const bool cancelled = m_cancel;
     QMetaObject::invokeMethod(

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: Run N times: runs one scenario N times, one after the other, on a worker thread (never the GUI
-// thread), keeps every run's events and what TCP did in it (core::tcpBehaviour), and can be cancelled.
+// Brief: Run N times: runs one scenario N times through core::LabBatch (several labs at once, as `run --runs`)
+// from a worker thread (never the GUI thread), keeps every run's events and what TCP did in it
+// (core::tcpBehaviour), in run order, and can be cancelled.
 // Thread-safety: a MultiRunner lives on the GUI thread; the job runs on its own thread. results() is read on
 // the GUI thread after finished().
 
+#include "core/lab/parent/labbatch.h"
 #include "core/lab/parent/labclient.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
@@ -38,7 +40,7 @@ public:
 
     void setOptions(const core::LabOptions &options) { m_options = options; }
     bool start(const core::Scenario &scenario, int runs); // false while running
-    void cancel();                                        // any thread: stops after the current run
+    void cancel();                                        // any thread: interrupts the runs in progress
     bool isRunning() const { return m_running; }
 
     const std::vector<RunResult> &results() const { return m_results; } // GUI thread, after finished()
@@ -54,8 +56,8 @@ private:
     core::LabOptions m_options;
     QThread *m_thread;
     std::atomic<bool> m_cancel{false};
-    std::mutex m_sessionMutex;
-    core::LabSession *m_session = nullptr; // guarded by m_sessionMutex: the run in progress
+    std::mutex m_batchMutex;
+    core::LabBatch *m_batch = nullptr; // guarded by m_batchMutex: the batch in progress
     std::mutex m_resultsMutex;
     std::vector<RunResult> m_pending; // guarded by m_resultsMutex: filled by the worker
     std::vector<RunResult> m_results; // GUI thread

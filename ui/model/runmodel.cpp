@@ -208,6 +208,17 @@ void RunModel::extendOpenSpans()
                 spans->back().t1 = std::max(spans->back().t0, m_endNs);
 }
 
+void updateSocketRow(SocketRow &row, const core::SocketInfo &s)
+{
+    if (!s.role.empty())
+        row.role = s.role;
+    row.fd = s.fd;
+    if (!s.local.empty())
+        row.local = s.local;
+    if (!s.remote.empty())
+        row.remote = s.remote;
+}
+
 void RunModel::index(int i, bool &grew)
 {
     const Event &e = m_events[static_cast<size_t>(i)];
@@ -223,15 +234,7 @@ void RunModel::index(int i, bool &grew)
         const auto &s = *e.as<core::SocketInfo>();
         noteActor(s.actor);
         const int row = ensureSocket(s.sock, s.actor, i, grew);
-        SocketRow &r = m_sockets[static_cast<size_t>(row)];
-        // A socket event updates the row (fd after accept, -1 after close, addresses once bound).
-        if (!s.role.empty())
-            r.role = s.role;
-        r.fd = s.fd;
-        if (!s.local.empty())
-            r.local = s.local;
-        if (!s.remote.empty())
-            r.remote = s.remote;
+        updateSocketRow(m_sockets[static_cast<size_t>(row)], s);
         break;
     }
     case core::EventKind::Step: {

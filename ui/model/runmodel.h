@@ -29,6 +29,9 @@ struct SocketRow
     int firstEvent = -1; // index of the first event that named this socket
 };
 
+// A socket event's update of its row (fd after accept, -1 after close, addresses once bound).
+void updateSocketRow(SocketRow &row, const core::SocketInfo &s);
+
 // One interval of a socket in one TCP state. The last span is open: t1 follows the run's current end.
 struct StateSpan
 {

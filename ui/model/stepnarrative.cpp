@@ -2,6 +2,7 @@
 #include "ui/model/stepnarrative.h"
 
 #include "core/model/abortiveclose.h"
+#include "ui/model/callexplanations.h"
 #include "ui/model/explanations.h"
 #include "ui/model/queuefacts.h"
 
@@ -67,10 +68,13 @@ QString blockedText(const core::SyscallInfo &c)
 {
     if (c.call == "connect")
         return tr("%1 blocks: no SYN-ACK came back yet, the socket waits in SYN_SENT.").arg(callText(c));
-    if (c.call == "accept")
+    if (c.call == "accept" || c.call == "accept4")
         return tr("%1 blocks: the accept queue is empty, it waits for a completed connection.").arg(callText(c));
     if (c.call == "recv" || c.call == "read")
         return tr("%1 blocks: the receive queue is empty, it waits for data or a FIN.").arg(callText(c));
+    if (c.call == "select")
+        return tr("%1 blocks: the descriptor is not ready yet; it waits until it is or the timeout passes.")
+            .arg(callText(c));
     if (c.call == "send" || c.call == "write")
         return tr("%1 blocks: the send buffer is full, it waits for the peer to read.").arg(callText(c));
     return tr("%1 blocks: it has not returned yet; a later step will release it.").arg(callText(c));
@@ -123,6 +127,8 @@ QString returnText(std::span<const core::Event> events, int index, const core::S
             return tr("connect() = 0: the three-way handshake completed.");
         if (c.call == "accept" && r.ret >= 0)
             return tr("accept() = %1: a completed connection was taken off the accept queue.").arg(r.ret);
+        if (QString what = callExplanation(c, r); !what.isEmpty())
+            return what;
         if ((c.call == "send" || c.call == "write") && r.ret > 0)
             return tr("%1 = %2: the bytes were copied into the send queue; the call does not wait for the peer.")
                 .arg(call)

@@ -83,6 +83,8 @@ EventTable::EventTable(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_run, &RunModel::runReset, this, &EventTable::refillSocketFilters);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &EventTable::onCurrentRowChanged);
     connect(m_view, &ViewState::cursorChanged, this, &EventTable::onCursorChanged);
+    // The model first: the proxy's errors-only filter asks it whether a row is an error yet.
+    connect(m_view, &ViewState::revealChanged, m_model, &EventTableModel::setRevealLimit);
     connect(m_view, &ViewState::revealChanged, m_proxy, &EventFilterProxy::setRevealLimit);
     connect(m_view, &ViewState::themeChanged, this, &EventTable::onThemeChanged);
     onThemeChanged();

@@ -5,6 +5,7 @@
 #include "ui/model/explanations.h"
 #include "ui/model/notetext.h"
 #include "ui/model/prediction.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
 #include "ui/model/viewstate.h"
@@ -52,30 +53,15 @@ QString ExplanationPanel::html() const
     return m_text->toHtml();
 }
 
-bool ExplanationPanel::hidingLater() const
-{
-    const int limit = m_view->revealLimit();
-    return limit >= 0 && !(m_run->isFinished() && limit >= m_run->eventCount() - 1);
-}
-
-std::span<const core::Event> ExplanationPanel::shownEvents() const
-{
-    const std::span<const core::Event> all = m_run->events();
-    return hidingLater() ? all.first(std::min<size_t>(all.size(), static_cast<size_t>(m_view->revealLimit()) + 1))
-                         : all;
-}
-
 void ExplanationPanel::refresh()
 {
-    const bool hiding = hidingLater();
-    const std::span<const core::Event> shown = shownEvents();
+    const RevealRule rule(*m_run, *m_view);
+    const bool hiding = rule.hiding();
+    const std::span<const core::Event> shown = rule.shownEvents();
     QString html;
-    const QString title = m_run->title();
     // Reveal: the title and the summary tell the outcome; a neutral heading stands in until the end.
-    if (hiding && !title.isEmpty())
-        html += QStringLiteral("<h3>%1</h3>").arg(tr("What will the kernel do?"));
-    else if (!title.isEmpty())
-        html += QStringLiteral("<h3>%1</h3>").arg(title.toHtmlEscaped());
+    if (!m_run->title().isEmpty())
+        html += QStringLiteral("<h3>%1</h3>").arg(rule.heading().toHtmlEscaped());
     else if (m_run->eventCount() == 0)
         html += tr("<p>Choose a scenario in the browser and press <b>F5</b> to run it.</p>");
     const QString summary = m_run->summary();
@@ -89,7 +75,7 @@ void ExplanationPanel::refresh()
         const auto [first, last] = stepRange(m_run->events(), cursor);
         // Reveal tells the current step (never a later one); predict mode waits until all of it is revealed,
         // after the class's answer.
-        const bool stepRevealed = !hiding || !m_view->predicting() || m_view->revealLimit() >= last;
+        const bool stepRevealed = !hiding || !m_view->predicting() || rule.shows(last);
         if (step >= 0) {
             const int stepEvent = m_run->stepEvent(step);
             const auto *info = stepEvent >= 0 ? m_run->event(stepEvent).as<core::StepInfo>() : nullptr;
@@ -124,11 +110,7 @@ void ExplanationPanel::refresh()
 QString ExplanationPanel::eventHtml(int cursor, bool hiding, std::span<const core::Event> shown) const
 {
     const core::Event &e = m_run->event(cursor);
-    QString what = EventTableModel::whatText(*m_run, cursor);
-    if (hiding && e.kind() == core::EventKind::Step) // its source line holds the expected result
-        what = callWithoutResult(e.as<core::StepInfo>()->text);
-    else if (hiding && e.kind() == core::EventKind::Run)
-        what = tr("the run starts");
+    const QString what = EventTableModel::whatText(*m_run, cursor, m_view->revealLimit());
     QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Event %1: %2").arg(e.n).arg(what.toHtmlEscaped()));
     // A call whose return is not revealed yet: neither its result nor "it blocks" may be told.
     if (const auto *c = e.as<core::SyscallInfo>(); c && hiding) {
@@ -147,7 +129,7 @@ QString ExplanationPanel::predictionHtml(int first, int last, int cursor) const
     if (!m_view->predicting())
         return {};
     QString html;
-    const int limit = m_view->revealLimit();
+    const RevealRule rule(*m_run, *m_view);
     for (int i = std::max(first, 0); i <= last && i <= cursor; ++i) {
         const auto p = predictionAt(m_run->events(), m_run->scenario(), i);
         if (!p)
@@ -160,7 +142,7 @@ QString ExplanationPanel::predictionHtml(int first, int last, int cursor) const
             html += QStringLiteral("<h3>%1</h3><p><b>%2</b>%3</p><p><i>%4</i></p>")
                         .arg(tr("Predict"), p->question.toHtmlEscaped(), choices,
                              tr("Press the class's answer: 1 to %1.").arg(p->choices.size()));
-        } else if (answer >= 0 && (limit < 0 || limit >= p->answer)) {
+        } else if (answer >= 0 && rule.shows(p->answer)) {
             const bool right = answer == p->truth;
             html += QStringLiteral("<p><b>%1</b> %2</p>")
                         .arg(right ? tr("Right.") : tr("Not this time."),

@@ -30,9 +30,6 @@ public:
 
 private:
     void refresh();
-    // Reveal is on and the cursor is not at the finished run's end: later facts stay hidden.
-    bool hidingLater() const;
-    std::span<const core::Event> shownEvents() const; // the revealed events (all when not hiding)
     QString eventHtml(int cursor, bool hiding, std::span<const core::Event> shown) const;
     // Predict mode: the question at the cursor, or the class's answer and the truth once revealed.
     QString predictionHtml(int first, int last, int cursor) const;

@@ -2,6 +2,7 @@
 #include "ui/panels/queuechart.h"
 #include "ui/model/threadcheck.h"
 
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 
@@ -115,14 +116,13 @@ QueueChart::Track &QueueChart::track(const QString &sock)
 
 int QueueChart::lastShown() const
 {
-    const int limit = m_view->revealLimit();
-    return limit < 0 ? m_run->eventCount() - 1 : std::min(limit, m_run->eventCount() - 1);
+    return RevealRule(*m_run, *m_view).lastShown();
 }
 
 double QueueChart::endMs() const
 {
     const int last = lastShown();
-    return m_view->revealLimit() < 0 || last < 0 ? ms(m_run->endNs()) : ms(m_run->event(last).tNs);
+    return !RevealRule(*m_run, *m_view).on() || last < 0 ? ms(m_run->endNs()) : ms(m_run->event(last).tNs);
 }
 
 void QueueChart::onEventsAppended(int first, int last)

@@ -5,9 +5,10 @@
 
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMessageBox>
+#include <QStackedLayout>
 #include <QTreeWidget>
-#include <QVBoxLayout>
 
 #include <exception>
 
@@ -16,14 +17,22 @@ namespace {
 constexpr int kIndexRole = Qt::UserRole + 1;
 }
 
-ScenarioBrowser::ScenarioBrowser(QWidget *parent) : QWidget(parent), m_tree(new QTreeWidget(this))
+ScenarioBrowser::ScenarioBrowser(QWidget *parent)
+    : QWidget(parent), m_tree(new QTreeWidget(this)),
+      m_concealed(new QLabel(tr("The scenarios are hidden while the lesson is revealed step by step: their names "
+                                "tell what happens. They come back at the end, or when reveal is off (R)."),
+                             this)),
+      m_pages(new QStackedLayout(this))
 {
     m_tree->setHeaderHidden(true);
     m_tree->setRootIsDecorated(true);
     m_tree->setUniformRowHeights(true);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_tree);
+    m_concealed->setWordWrap(true);
+    m_concealed->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_concealed->setMargin(8);
+    m_pages->setContentsMargins(0, 0, 0, 0);
+    m_pages->addWidget(m_tree);
+    m_pages->addWidget(m_concealed);
     setMinimumSize(180, 120);
     loadBuiltins();
     m_tree->expandAll();
@@ -33,6 +42,16 @@ ScenarioBrowser::ScenarioBrowser(QWidget *parent) : QWidget(parent), m_tree(new 
         if (const core::Scenario *s = scenarioOf(item))
             emit activated(*s);
     });
+}
+
+void ScenarioBrowser::setConcealed(bool on)
+{
+    m_pages->setCurrentWidget(on ? static_cast<QWidget *>(m_concealed) : m_tree);
+}
+
+bool ScenarioBrowser::isConcealed() const
+{
+    return m_pages->currentWidget() == m_concealed;
 }
 
 void ScenarioBrowser::loadBuiltins()

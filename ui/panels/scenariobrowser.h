@@ -10,6 +10,8 @@
 
 #include <deque>
 
+class QLabel;
+class QStackedLayout;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -28,6 +30,10 @@ public:
     const core::Scenario *current() const;
     int scenarioCount() const { return static_cast<int>(m_scenarios.size()); }
     QTreeWidget *tree() const { return m_tree; }
+    // While reveal hides later facts the names, titles and summaries would tell the answer: a note stands in
+    // for the whole tree (the scenario's place among the others tells as much as its name).
+    void setConcealed(bool on);
+    bool isConcealed() const;
 
     QSize sizeHint() const override { return {260, 400}; }
 
@@ -42,6 +48,8 @@ private:
     const core::Scenario *scenarioOf(QTreeWidgetItem *item) const;
 
     QTreeWidget *m_tree;
+    QLabel *m_concealed;
+    QStackedLayout *m_pages;
     QTreeWidgetItem *m_files = nullptr;     // "Opened files", created on the first open
     std::deque<core::Scenario> m_scenarios; // stable addresses; items store the index
 };

@@ -3,6 +3,8 @@
 
 #include "core/stream/eventjson.h"
 #include "core/stream/eventtext.h"
+#include "ui/model/prediction.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 
 #include <nlohmann/json.hpp>
@@ -60,17 +62,20 @@ QString fieldLines(const core::Event &e)
 
 } // namespace
 
-QString eventDetails(const RunModel &run, int i)
+QString eventDetails(const RunModel &run, int i, int revealLimit)
 {
     if (i < 0 || i >= run.eventCount())
         return {};
+    const RevealRule reveal(run, revealLimit);
     const core::Event &e = run.event(i);
     QString out = QStringLiteral("#%1  %2 s  %3\n")
                       .arg(e.n)
                       .arg(relativeTime(e.tNs), QString::fromLatin1(core::kindName(e.kind()).data()));
     out += fieldLines(e);
     const int pair = (e.kind() == core::EventKind::Syscall || e.kind() == core::EventKind::Return) ? run.pairOf(i) : -1;
-    if (e.kind() == core::EventKind::Syscall && pair < 0) {
+    if (reveal.hiding() && e.kind() == core::EventKind::Syscall && (pair < 0 || !reveal.shows(pair))) {
+        out += QStringLiteral("its return is not revealed yet\n"); // neither the result nor whether it blocks
+    } else if (e.kind() == core::EventKind::Syscall && pair < 0) {
         out += QStringLiteral("blocked: no return yet\n");
     } else if (pair >= 0) {
         const core::Event &p = run.event(pair);
@@ -85,7 +90,8 @@ QString eventDetails(const RunModel &run, int i)
         if (se >= 0)
             out += QStringLiteral("step %1: %2\n")
                        .arg(step)
-                       .arg(QString::fromStdString(run.event(se).as<core::StepInfo>()->text));
+                       .arg(reveal.hiding() ? callWithoutResult(run.event(se).as<core::StepInfo>()->text)
+                                            : QString::fromStdString(run.event(se).as<core::StepInfo>()->text));
     }
     if (out.endsWith(QLatin1Char('\n')))
         out.chop(1);

@@ -23,7 +23,8 @@ QString segmentLabel(const core::PacketInfo &p);
 QString relativeTime(qint64 tNs);
 // "10.0 ms", "250 us": a duration for gap markers and blocked spans.
 QString durationText(qint64 ns);
-// Every field of the event, one per line, plus the paired call or return.
-QString eventDetails(const RunModel &run, int eventIndex);
+// Every field of the event, one per line, plus the paired call or return. With reveal on (revealLimit >= 0,
+// RevealRule) a return not revealed yet and the step's expected result are left out.
+QString eventDetails(const RunModel &run, int eventIndex, int revealLimit = -1);
 
 } // namespace sockscope::ui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/sequence/sequencelayout.h"
 
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/sequence/calllabel.h"
 #include "ui/sequence/sequencelabels.h"
@@ -160,8 +161,8 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
     SequenceLayout L;
     L.m_options = options;
     const SequenceOptions &o = L.m_options;
-    const int count = run.eventCount();
-    const int limit = o.revealLimit < 0 ? count - 1 : std::min(o.revealLimit, count - 1);
+    const RevealRule reveal(run, o.revealLimit);
+    const int limit = reveal.lastShown();
 
     // Columns come from the whole run, so revealing events one by one never moves a lane.
     const bool noSocket = std::any_of(run.events().begin(), run.events().end(), packetNeedsNoSocketLane);
@@ -370,7 +371,8 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
                     break;
                 }
         }
-        if (first >= 0 && first <= limit)
+        const bool shown = row >= 0 ? reveal.showsSocket(row) : first >= 0 && reveal.shows(first);
+        if (shown)
             L.m_laneTop[l] = std::max(0.0, L.m_items[static_cast<size_t>(first)].y - o.rowHeight / 2);
     }
     return L;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SequencePainter's frame: the sticky header, the legend, and the whole-run entry point for exports.
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/sequence/sequencepainter.h"
 
@@ -50,11 +51,13 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
     const QFont smallF = smallFont(m_theme.font);
     const QFontMetricsF small(smallF);
     const auto &groups = m_layout.groups();
+    const RevealRule reveal(m_run, m_layout.options().revealLimit);
     for (size_t gi = 0; gi < groups.size(); ++gi) {
         const SequenceGroup &g = groups[gi];
         if (g.x1 < clip.left() || g.x0 > clip.right())
             continue;
-        if (g.actor.empty() && !laneShown(g.firstLane)) // "(no socket)" would announce a stray segment
+        if (g.actor.empty() ? !laneShown(g.firstLane) // "(no socket)" would announce a stray segment
+                            : !reveal.showsActor(g.actor))
             continue;
         if (gi % 2 == 0)
             p.fillRect(QRectF(g.x0, 0, g.x1 - g.x0, h), m_theme.alternateBackground);
@@ -79,7 +82,6 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
             p.drawText(QPointF(tx, h - 6 - small.descent()), calls);
         }
     }
-    const auto &sockets = m_run.sockets();
     const double y1 = 4 + title.height() + 4;
     for (size_t l = 0; l < m_layout.lanes().size(); ++l) {
         const SequenceLane &lane = m_layout.lanes()[l];
@@ -91,7 +93,8 @@ void SequencePainter::paintHeader(QPainter &p, const QRectF &clip, int hoverLane
         QString sock = QStringLiteral("—"), sub;
         const double laneWidth = m_layout.options().laneWidthOf(lane.socketRow);
         if (lane.socketRow >= 0) {
-            const SocketRow &s = sockets[static_cast<size_t>(lane.socketRow)];
+            // Its role and address as far as the shown events tell them (a later bind() or connect() sets them).
+            const SocketRow s = reveal.socketAsShown(lane.socketRow);
             // Narrow lanes (class mode at a projector) drop the actor's name, which is written above them.
             sock = SequenceLayout::laneName(s.sock, s.actor,
                                             mono.horizontalAdvance(QString::fromStdString(s.sock)) > laneWidth - 6);

@@ -3,6 +3,7 @@
 #include "ui/model/threadcheck.h"
 
 #include "ui/model/refreshrate.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/sequence/sequencelabels.h"
@@ -354,12 +355,13 @@ bool SequenceView::viewportEvent(QEvent *event)
         const QPointF pos = help->pos();
         const int e = pos.y() < headerHeight() ? -1 : m_layout.eventAt(toLayout(pos));
         if (e >= 0) {
-            QToolTip::showText(help->globalPos(), eventDetails(*m_run, e), viewport());
+            QToolTip::showText(help->globalPos(), eventDetails(*m_run, e, m_view->revealLimit()), viewport());
         } else {
             QString sock;
             const int row = laneName(m_layout.laneAt(toLayout(pos).x()), &sock);
-            if (row >= 0) {
-                const SocketRow &s = m_run->sockets()[static_cast<size_t>(row)];
+            const RevealRule reveal(*m_run, *m_view);
+            if (row >= 0 && reveal.showsSocket(row)) {
+                const SocketRow s = reveal.socketAsShown(row); // fd, addresses as far as they are revealed
                 QToolTip::showText(help->globalPos(),
                                    tr("%1 (%2, %3)\nfd %4\nlocal %5\nremote %6")
                                        .arg(sock, QString::fromStdString(s.actor), QString::fromStdString(s.role))

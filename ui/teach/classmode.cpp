@@ -4,6 +4,7 @@
 #include "core/scenario/builtins.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/scenariobrowser.h"
 #include "ui/sequence/sequenceview.h"
@@ -54,7 +55,9 @@ void ClassMode::chooseScenario()
 {
     QStringList items;
     int current = 0;
-    const core::Scenario *shown = m_window->browser()->current();
+    // With reveal on, the choice offered first must not point at the lesson on screen.
+    const bool hiding = RevealRule(*m_window->runModel(), *m_window->viewState()).hiding();
+    const core::Scenario *shown = hiding ? nullptr : m_window->browser()->current();
     for (const core::BuiltinScenario &b : core::builtinScenarios()) {
         if (shown && shown->name == b.name)
             current = static_cast<int>(items.size());

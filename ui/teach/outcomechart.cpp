@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -20,6 +21,7 @@
 namespace sockscope::ui {
 
 namespace {
+constexpr int kMinChartHeight = 200; // px: the bars, their counts and the A-D labels stay readable
 constexpr auto kSyn = static_cast<std::uint8_t>(core::SegmentFlag::Syn);
 constexpr auto kAck = static_cast<std::uint8_t>(core::SegmentFlag::Ack);
 constexpr auto kFin = static_cast<std::uint8_t>(core::SegmentFlag::Fin);
@@ -134,9 +136,17 @@ OutcomeChart::OutcomeChart(QWidget *parent)
     pick->addWidget(m_from, 1);
     pick->addWidget(new QLabel(tr("to the next"), this));
     pick->addWidget(m_to, 1);
+    // The groups' descriptions scroll: on a 768 px high screen they would squeeze the charts until their axis
+    // labels are elided to "...".
+    auto *legend = new QScrollArea(this);
+    legend->setWidget(m_legend);
+    legend->setWidgetResizable(true);
+    legend->setFrameShape(QFrame::NoFrame);
+    m_bars->setMinimumHeight(kMinChartHeight);
+    m_histogram->setMinimumHeight(kMinChartHeight * 3 / 4);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_bars, 3);
-    layout->addWidget(m_legend);
+    layout->addWidget(legend, 2);
     layout->addLayout(pick);
     layout->addWidget(m_histogram, 2);
     connect(m_from, &QComboBox::currentIndexChanged, this, &OutcomeChart::rebuildHistogram);

@@ -7,6 +7,7 @@
 #include "ui/model/labworker.h"
 #include "ui/model/multirun.h"
 #include "ui/model/prediction.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include "ui/panels/scenariobrowser.h"
@@ -278,8 +279,9 @@ void TeachActions::runTimesDialog()
         return;
     }
     bool ok = false;
-    const int n = QInputDialog::getInt(m_window, tr("Run N times"),
-                                       tr("Run \"%1\" how many times?").arg(QString::fromStdString(s->name)), 20, 2,
+    const RevealRule rule(*m_window->runModel(), *m_window->viewState());
+    const QString name = rule.hiding() ? rule.runName() : QString::fromStdString(s->name);
+    const int n = QInputDialog::getInt(m_window, tr("Run N times"), tr("Run \"%1\" how many times?").arg(name), 20, 2,
                                        10000, 1, &ok);
     if (ok)
         runTimes(*s, n);

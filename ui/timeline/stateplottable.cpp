@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/timeline/stateplottable.h"
 
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/sequence/sequencelabels.h"
 
@@ -21,8 +22,42 @@ StatePlottable::StatePlottable(QCPAxis *keyAxis, QCPAxis *valueAxis, const RunMo
     setAntialiased(false); // crisp bands; marks switch antialiasing on for themselves
 }
 
+bool StatePlottable::setRevealLimit(int lastEvent)
+{
+    m_reveal = lastEvent;
+    return updateRows();
+}
+
+bool StatePlottable::updateRows()
+{
+    const RevealRule reveal(*m_run, m_reveal);
+    std::vector<int> at;
+    const int sockets = static_cast<int>(m_run->sockets().size());
+    m_rowOf.assign(static_cast<size_t>(sockets), -1);
+    for (int s = 0; s < sockets; ++s)
+        if (reveal.showsSocket(s)) {
+            m_rowOf[static_cast<size_t>(s)] = static_cast<int>(at.size());
+            at.push_back(s);
+        }
+    const bool changed = at != m_socketAt;
+    m_socketAt = std::move(at);
+    return changed;
+}
+
+int StatePlottable::socketAtRow(int row) const
+{
+    return row >= 0 && row < shownRows() ? m_socketAt[static_cast<size_t>(row)] : -1;
+}
+
+int StatePlottable::rowOfSocket(int socketRow) const
+{
+    return socketRow >= 0 && socketRow < static_cast<int>(m_rowOf.size()) ? m_rowOf[static_cast<size_t>(socketRow)]
+                                                                          : -1;
+}
+
 void StatePlottable::rebuild()
 {
+    updateRows();
     m_marks.clear();
     m_indexed = 0;
     appendEvents(0, m_run->eventCount() - 1);
@@ -136,10 +171,10 @@ double StatePlottable::bandEnd(const Band &b) const
 
 StatePlottable::Band StatePlottable::bandAt(const QPointF &pos) const
 {
-    const int rows = static_cast<int>(m_run->sockets().size());
     const double rowCoord = mValueAxis->pixelToCoord(pos.y());
-    const int row = static_cast<int>(std::lround(rowCoord));
-    if (row < 0 || row >= rows || std::abs(rowCoord - row) > kBandHalf)
+    const int shownRow = static_cast<int>(std::lround(rowCoord));
+    const int row = socketAtRow(shownRow);
+    if (row < 0 || std::abs(rowCoord - shownRow) > kBandHalf)
         return {};
     const double key = mKeyAxis->pixelToCoord(pos.x());
     if (m_reveal >= 0 && m_reveal < m_run->eventCount() && key > keyOfEvent(m_reveal))
@@ -163,6 +198,9 @@ QString StatePlottable::bandToolTip(const Band &b) const
     const QString sock = QString::fromStdString(m_run->sockets()[static_cast<size_t>(b.row)].sock);
     const QString state = QString::fromLatin1(core::stateName(s.state).data());
     const int first = bandFirstEvent(b), last = bandEndEvent(b);
+    // With reveal on, a state that lasts past the cursor has no end yet: its length would tell when it changes.
+    if (const RevealRule reveal(*m_run, m_reveal); reveal.hiding() && !reveal.shows(last))
+        return tr("%1: %2 since %3 (from event %4)").arg(sock, state, relativeTime(s.t0)).arg(first + 1);
     const QString events = tr("events %1-%2").arg(first + 1).arg(last + 1);
     if (s.open)
         return tr("%1: %2 from %3 to the end, %4 (%5)")
@@ -174,15 +212,17 @@ int StatePlottable::eventNear(const QPointF &pos, double maxPx) const
 {
     int best = -1;
     double bestD = maxPx * maxPx;
+    const RevealRule reveal(*m_run, m_reveal);
     const double xLo = mKeyAxis->pixelToCoord(pos.x() - maxPx);
     const double xHi = mKeyAxis->pixelToCoord(pos.x() + maxPx);
     auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
                                [this](const Mark &m, double x) { return markKey(m) < x; });
     for (; it != m_marks.end() && markKey(*it) <= xHi; ++it) {
-        if (m_reveal >= 0 && it->event > m_reveal)
+        const int row = rowOfSocket(it->row);
+        if (row < 0 || !reveal.shows(it->event))
             continue;
         const double dx = mKeyAxis->coordToPixel(markKey(*it)) - pos.x();
-        const double dy = mValueAxis->coordToPixel(it->row) - pos.y();
+        const double dy = mValueAxis->coordToPixel(row) - pos.y();
         const double d = dx * dx + std::min(dy * dy, std::pow(std::max(0.0, std::abs(dy) - 12.0), 2));
         if (d <= bestD) {
             bestD = d;
@@ -205,13 +245,13 @@ QCPRange StatePlottable::getKeyRange(bool &foundRange, QCP::SignDomain) const
 
 QCPRange StatePlottable::getValueRange(bool &foundRange, QCP::SignDomain, const QCPRange &) const
 {
-    foundRange = !m_run->sockets().empty();
-    return QCPRange(-0.5, static_cast<double>(m_run->sockets().size()) - 0.5);
+    foundRange = shownRows() > 0;
+    return QCPRange(-0.5, static_cast<double>(shownRows()) - 0.5);
 }
 
 void StatePlottable::draw(QCPPainter *painter)
 {
-    const int rows = static_cast<int>(m_run->sockets().size());
+    const int rows = shownRows();
     if (rows == 0 || !mKeyAxis || !mValueAxis)
         return;
     const QCPRange xr = mKeyAxis->range();
@@ -240,10 +280,11 @@ void StatePlottable::drawBands(QCPPainter *painter, int rowFirst, int rowLast, d
     const QRect visible = mKeyAxis->axisRect()->rect();
     std::array<int, core::kTcpStateCount> nameWidth;
     nameWidth.fill(-1);
-    for (int row = rowFirst; row <= rowLast; ++row) {
+    for (int shownRow = rowFirst; shownRow <= rowLast; ++shownRow) {
+        const int row = socketAtRow(shownRow);
         const auto &spans = m_run->stateSpans(row);
-        const double yTop = mValueAxis->coordToPixel(row - kBandHalf);
-        const double yBottom = mValueAxis->coordToPixel(row + kBandHalf);
+        const double yTop = mValueAxis->coordToPixel(shownRow - kBandHalf);
+        const double yBottom = mValueAxis->coordToPixel(shownRow + kBandHalf);
         const double top = std::min(yTop, yBottom), height = std::abs(yBottom - yTop);
         // On both axes spans are in order of start and of end: search the first that ends in view.
         int lo = 0;
@@ -312,12 +353,14 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
     auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
                                [this](const Mark &m, double x) { return markKey(m) < x; });
     const double r = 3.5 * m_theme.lineWidth;
+    const RevealRule reveal(*m_run, m_reveal);
     QColor lastColor;
     for (; it != m_marks.end() && markKey(*it) <= xHi; ++it) {
-        if (it->row < rowFirst || it->row > rowLast || (m_reveal >= 0 && it->event > m_reveal))
+        const int row = rowOfSocket(it->row);
+        if (row < rowFirst || row > rowLast || !reveal.shows(it->event))
             continue;
         const double x = mKeyAxis->coordToPixel(markKey(*it));
-        int &last = lastPx[static_cast<size_t>((it->row - rowFirst) * kinds + static_cast<int>(it->kind))];
+        int &last = lastPx[static_cast<size_t>((row - rowFirst) * kinds + static_cast<int>(it->kind))];
         // Errors and signals always show; an ordinary mark within 2 px of the last one of its kind and row
         // would hide under it (a zoomed-out run has thousands per pixel column), so it is skipped.
         const bool important = it->kind == MarkKind::CallError || it->kind == MarkKind::Signal;
@@ -334,7 +377,7 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
         switch (it->kind) {
         case MarkKind::Call:
         case MarkKind::CallError: {
-            const double y = mValueAxis->coordToPixel(it->row - kMarkOffset);
+            const double y = mValueAxis->coordToPixel(row - kMarkOffset);
             const double rr = it->kind == MarkKind::CallError ? r * 1.3 : r;
             painter->drawEllipse(QPointF(x, y), rr, rr);
             break;
@@ -342,14 +385,14 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
         case MarkKind::SegmentOut:
         case MarkKind::SegmentIn: {
             // Out: a triangle pointing up (leaving the socket); in: pointing down.
-            const double y = mValueAxis->coordToPixel(it->row + kMarkOffset);
+            const double y = mValueAxis->coordToPixel(row + kMarkOffset);
             const double d = it->kind == MarkKind::SegmentOut ? -r : r;
             const QPointF tri[3] = {{x, y + d}, {x - r, y - d}, {x + r, y - d}};
             painter->drawPolygon(tri, 3);
             break;
         }
         case MarkKind::Signal: {
-            const double y = mValueAxis->coordToPixel(it->row);
+            const double y = mValueAxis->coordToPixel(row);
             const double s = r * 1.8;
             const QPointF diamond[4] = {{x, y - s}, {x + s, y}, {x, y + s}, {x - s, y}};
             painter->drawPolygon(diamond, 4);

@@ -42,7 +42,9 @@ public:
         Time,  // milliseconds since the start
         Events // event index
     };
-    // A state band: a socket row and an index into RunModel::stateSpans(row).
+    // A state band: a socket row (RunModel::sockets()) and an index into RunModel::stateSpans(row).
+    // On screen, rows are the shown sockets only (rowOfSocket()): with reveal on, a socket not created yet has
+    // none, and the rows below move up rather than leave a gap that announces it.
     struct Band
     {
         int row = -1;
@@ -72,7 +74,11 @@ public:
 
     void setTheme(const Theme &theme) { m_theme = theme; }
     void setCursorEvent(int eventIndex) { m_cursor = eventIndex; }
-    void setRevealLimit(int lastEvent) { m_reveal = lastEvent; }
+    // True when the shown rows changed (the caller relabels the axis).
+    bool setRevealLimit(int lastEvent);
+    int shownRows() const { return static_cast<int>(m_socketAt.size()); }
+    int socketAtRow(int row) const;       // -1 outside the shown rows
+    int rowOfSocket(int socketRow) const; // -1 while not shown
 
     // The event of the mark nearest to pixel pos within maxPx, or -1.
     int eventNear(const QPointF &pos, double maxPx) const;
@@ -90,6 +96,7 @@ protected:
 
 private:
     void indexEvent(int i);
+    bool updateRows();
     double markKey(const Mark &m) const { return m_axis == Axis::Events ? m.event : m.ms; }
     int eventAtTime(qint64 tNs) const; // first event not before tNs
     int bandFirstEvent(const Band &band) const;
@@ -104,6 +111,8 @@ private:
     int m_indexed = 0;         // events indexed so far
     int m_cursor = -1;
     int m_reveal = -1;
+    std::vector<int> m_socketAt; // shown row -> socket row
+    std::vector<int> m_rowOf;    // socket row -> shown row, -1 while hidden
     Axis m_axis = Axis::Time;
 };
 

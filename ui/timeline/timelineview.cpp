@@ -2,6 +2,7 @@
 #include "ui/timeline/timelineview.h"
 #include "ui/model/threadcheck.h"
 
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
 #include <QAction>
@@ -13,6 +14,10 @@
 #include <qcustomplot.h>
 
 namespace sockscope::ui {
+
+namespace {
+constexpr int kCaptionMargin = 12; // px kept free right of the caption (the axis rect's right margin and a gap)
+}
 
 TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
     : QWidget(parent), m_run(run), m_view(view), m_plot(new QCustomPlot(this)), m_rowTicker(new QCPAxisTickerText),
@@ -33,7 +38,6 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
-    m_plot->xAxis->setLabel(tr("time since start (ms)"));
     m_plot->yAxis->setTicker(m_rowTicker);
     m_plot->yAxis->setRangeReversed(true); // first socket on top, as in the diagram
     m_plot->yAxis->grid()->setVisible(false);
@@ -47,7 +51,10 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_view, &ViewState::themeChanged, this, &TimelineView::onThemeChanged);
     connect(m_view, &ViewState::cursorChanged, this, &TimelineView::onCursorChanged);
     connect(m_view, &ViewState::revealChanged, this, [this](int limit) {
-        m_plottable->setRevealLimit(limit);
+        if (m_plottable->setRevealLimit(limit)) { // a socket was created (or un-created, stepping back)
+            updateRowLabels();
+            fitRows();
+        }
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(m_view, &ViewState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
@@ -60,6 +67,8 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
             clickAt(e->pos());
     });
     m_plot->installEventFilter(this);
+    // The caption is chosen once the layout is known: class mode's large type on a 1024 px projector.
+    connect(m_plot, &QCustomPlot::afterReplot, this, &TimelineView::fitAxisLabel);
     onThemeChanged();
     onRunReset();
     setAxis(StatePlottable::Axis::Time);
@@ -74,10 +83,11 @@ void TimelineView::setAxis(StatePlottable::Axis axis)
 {
     const bool events = axis == StatePlottable::Axis::Events;
     m_eventAxisAction->setChecked(events);
-    m_plot->xAxis->setLabel(events ? tr("events (one step per event, as the diagram)") : tr("time since start (ms)"));
-    if (axis == m_plottable->axis())
-        return;
+    const bool same = axis == m_plottable->axis();
     m_plottable->setAxis(axis);
+    fitAxisLabel();
+    if (same)
+        return;
     if (events) {
         // Whole steps only: a tick between two events means nothing.
         auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
@@ -88,6 +98,27 @@ void TimelineView::setAxis(StatePlottable::Axis axis)
         m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
     }
     showWholeRun();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineView::fitAxisLabel()
+{
+    // The longest caption that fits under the axis (centred on it; a cut caption reads as a broken window).
+    const QStringList labels = m_plottable->axis() == StatePlottable::Axis::Events
+                                   ? QStringList{tr("events (one step per event, as the diagram)"),
+                                                 tr("events (one step per event)"), tr("events")}
+                                   : QStringList{tr("time since start (ms)"), tr("time (ms)"), tr("ms")};
+    const QFontMetrics fm(m_plot->xAxis->labelFont());
+    const int room = m_plot->width() - m_plot->axisRect()->left() - kCaptionMargin;
+    QString label = labels.constLast();
+    for (const QString &l : labels)
+        if (fm.horizontalAdvance(l) <= room) {
+            label = l;
+            break;
+        }
+    if (label == m_plot->xAxis->label())
+        return;
+    m_plot->xAxis->setLabel(label);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -134,8 +165,7 @@ void TimelineView::clickAt(const QPoint &pos)
     int event = m_plottable->eventNear(pos, 8);
     if (event < 0)
         event = m_plottable->eventAtKey(m_plot->xAxis->pixelToCoord(pos.x()));
-    if (m_view->revealLimit() >= 0)
-        event = std::min(event, m_view->revealLimit()); // no click past what is revealed
+    event = std::min(event, RevealRule(*m_run, *m_view).lastShown()); // no click past what is revealed
     if (event >= 0)
         m_view->setCursor(event);
 }
@@ -186,13 +216,14 @@ void TimelineView::updateRowLabels()
 {
     m_rowTicker->clear();
     const auto &sockets = m_run->sockets();
-    for (size_t i = 0; i < sockets.size(); ++i)
-        m_rowTicker->addTick(static_cast<double>(i), QString::fromStdString(sockets[i].sock));
+    for (int row = 0; row < m_plottable->shownRows(); ++row)
+        m_rowTicker->addTick(row,
+                             QString::fromStdString(sockets[static_cast<size_t>(m_plottable->socketAtRow(row))].sock));
 }
 
 void TimelineView::fitRows()
 {
-    const double rows = std::max<double>(1, static_cast<double>(m_run->sockets().size()));
+    const double rows = std::max<double>(1, m_plottable->shownRows());
     m_plot->yAxis->setRange(-0.5, rows - 0.5);
 }
 

@@ -57,6 +57,7 @@ private:
     void onVisibleRangeChanged(qint64 t0, qint64 t1);
     void updateRowLabels();
     void fitRows();
+    void fitAxisLabel(); // the longest x-axis caption that fits the plot's width
     void zoomBy(double factor);
     void showWholeRun();
     qint64 keyToNs(double key) const;

@@ -26,8 +26,7 @@ int groupBudgetMs(const Scenario &scenario, std::size_t first, int slackMs)
         ms += scenario.stepTimeoutMs;
         if (step.call == Call::Sleep || step.call == Call::Wait)
             ms += static_cast<long>(std::min<std::int64_t>(step.number, kWatchdogCeilingMs));
-        if (step.call == Call::Poll || step.call == Call::EpollWait)
-            ms += std::max(0, step.timeoutMs);
+        ms += std::max(0, step.timeoutMs); // poll, epoll_wait, select; 0 for every other call
     }
     return capped(ms);
 }
@@ -51,8 +50,7 @@ int runBoundMs(const Scenario &scenario, int slackMs)
         ms += scenario.stepTimeoutMs;
         if (step.call == Call::Sleep || step.call == Call::Wait)
             ms += static_cast<long>(std::min<std::int64_t>(step.number, kWatchdogCeilingMs));
-        if (step.call == Call::Poll || step.call == Call::EpollWait)
-            ms += std::max(0, step.timeoutMs);
+        ms += std::max(0, step.timeoutMs); // poll, epoll_wait, select; 0 for every other call
         if (step.call == Call::Close || step.call == Call::Shutdown)
             ms += static_cast<long>(std::min<std::int64_t>(lingerMs, kWatchdogCeilingMs));
         if (ms >= kWatchdogCeilingMs)
