@@ -4,6 +4,7 @@
 
 #include "tests/ui/uilab.h"
 #include "ui/model/replaycursor.h"
+#include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/stepnarrative.h"
 #include "ui/model/viewstate.h"
@@ -139,8 +140,8 @@ private slots:
         QCOMPARE(view.revealLimit(), 0);
         replay.nextStep();
         QCOMPARE(view.revealLimit(), run.stepEvent(1) - 1);
-        QVERIFY(view.isRevealed(run.stepEvent(1) - 1));
-        QVERIFY(!view.isRevealed(run.stepEvent(1)));
+        QVERIFY(ui::RevealRule(run, view).shows(run.stepEvent(1) - 1));
+        QVERIFY(!ui::RevealRule(run, view).shows(run.stepEvent(1)));
         // The diagram lays out only the revealed events.
         QTRY_COMPARE(diagram.layout().lastEvent(), run.stepEvent(1) - 1);
         replay.nextEvent();

@@ -50,7 +50,6 @@ public:
     // Events with index > revealLimit are hidden (stepping through a finished run); -1 shows all.
     int revealLimit() const { return m_revealLimit; }
     void setRevealLimit(int lastVisibleEvent);
-    bool isRevealed(int eventIndex) const { return m_revealLimit < 0 || eventIndex <= m_revealLimit; }
 
     // Predict mode (reveal's companion): the class answers a question before each call's result is shown.
     // Answers are kept per question (the syscall event's index) until the run is replaced.
