@@ -60,7 +60,7 @@ void StateTracker::callChangedDuring(int sock, MachineCall call, std::int64_t en
     TcpState before = state(sock);
     std::optional<TcpState> to = m_socks[sock].machine.onCall(call);
     if (to && enteredNs < absNs)
-        m_socks[sock].stillPossible.push_back({enteredNs, absNs, *to, std::nullopt, std::nullopt});
+        m_socks[sock].stillPossible.push_back({enteredNs, absNs, *to});
     record(sock, before, to, absNs, cause);
 }
 
@@ -90,7 +90,7 @@ void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long c
     // The call set the new state before it built the FIN; preempted in between (3 ms seen under load), the
     // kernel showed the state the FIN is dated with before the FIN left.
     if (to && finCallNs && (seg.flags & kTcpFin))
-        m_socks[sock].stillPossible.push_back({*finCallNs, absNs, *to, std::nullopt, std::nullopt});
+        m_socks[sock].stillPossible.push_back({*finCallNs, absNs, *to});
     record(sock, before, to, absNs, cause);
     resolve(sock, &seg, absNs, false);
 }
@@ -157,7 +157,7 @@ void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs, std::i
     TcpState before = state(sock);
     std::optional<TcpState> to = m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len);
     if (to && releasedNs > absNs)
-        m_socks[sock].stillPossible.push_back({absNs, releasedNs, before, std::nullopt, std::nullopt});
+        m_socks[sock].stillPossible.push_back({absNs, releasedNs, before});
     if (to) {
         const std::uint32_t end = sequenceEnd(d.seg);
         const bool occupies = end != d.seg.seq;

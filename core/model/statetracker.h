@@ -103,8 +103,8 @@ private:
         TcpState state;
         // The softirq case only: the state the change led to (a snapshot showing it proves it was processed),
         // and the sequence number an acknowledgement from this socket must reach to prove it (none for an ACK).
-        std::optional<TcpState> after;
-        std::optional<std::uint32_t> ackedAt;
+        std::optional<TcpState> after = std::nullopt;
+        std::optional<std::uint32_t> ackedAt = std::nullopt;
     };
     struct Tracked
     {
