@@ -3,6 +3,8 @@
 // through the REAL lab, paused before its first step, in class mode and with reveal on as asked.
 
 #include "core/scenario/builtins.h"
+#include "tests/ui/uifixture.h"
+#include "tests/ui/uilab.h"
 #include "ui/lessonstart.h"
 #include "ui/mainwindow.h"
 #include "ui/model/labworker.h"
@@ -22,9 +24,7 @@ using namespace sockscope;
 namespace {
 void useTestLab(ui::MainWindow &w)
 {
-    core::LabOptions o;
-    o.labBinary = SOCKSCOPE_LAB_BINARY;
-    w.labWorker()->setOptions(o);
+    w.labWorker()->setOptions(uitest::realLab());
 }
 } // namespace
 
@@ -32,11 +32,7 @@ class TestLessonStart : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-lessonstart"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-lessonstart")); }
 
     void builtinPausedInClassModeWithReveal()
     {

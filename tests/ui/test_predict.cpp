@@ -4,6 +4,7 @@
 // stops at the cursor; predict holds the cursor at a question until the class's answer, then tells the truth.
 // With SOCKSCOPE_SCREENSHOTS=DIR it also writes predict-mode.png and reveal-mode.png there.
 
+#include "tests/ui/uifixture.h"
 #include "tests/ui/uilab.h"
 #include "ui/mainwindow.h"
 #include "ui/model/eventfilterproxy.h"
@@ -77,11 +78,7 @@ class TestPredict : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QCoreApplication::setOrganizationName(QStringLiteral("sockscope-test-predict"));
-        QSettings().clear();
-    }
+    void initTestCase() { uitest::useOwnSettings(QStringLiteral("sockscope-test-predict")); }
 
     void choicesAndTruthOfRealRuns()
     {

@@ -80,9 +80,7 @@ private slots:
     void groupsTwentyRunsByTcpBehaviour()
     {
         ui::MultiRunner runner;
-        core::LabOptions o;
-        o.labBinary = SOCKSCOPE_LAB_BINARY;
-        runner.setOptions(o);
+        runner.setOptions(uitest::realLab());
         QSignalSpy finished(&runner, &ui::MultiRunner::finished);
         QVERIFY(runner.start(builtin("simultaneous-close"), 20));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 240000);

@@ -25,15 +25,21 @@ inline core::Scenario builtin(const char *name)
     return *r.scenario;
 }
 
-// The events of one run of a built-in through the real lab (SOCKSCOPE_LAB_BINARY), on the calling thread.
-inline std::vector<core::Event> runBuiltinEvents(const char *name)
+// Options that run the lab binary built with the tests.
+inline core::LabOptions realLab()
 {
     core::LabOptions o;
     o.labBinary = SOCKSCOPE_LAB_BINARY;
+    return o;
+}
+
+// The events of one run of a built-in through the real lab (SOCKSCOPE_LAB_BINARY), on the calling thread.
+inline std::vector<core::Event> runBuiltinEvents(const char *name)
+{
     std::vector<core::Event> events;
     std::string error;
     core::runLab(
-        builtin(name), o, [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
+        builtin(name), realLab(), [&](core::Event &&e) { events.push_back(std::move(e)); }, &error);
     if (!error.empty())
         qWarning("%s: %s", name, error.c_str());
     return events;
@@ -47,14 +53,6 @@ inline int lastStepSeen(const ui::RunModel &run)
         if (const auto *s = e.as<core::StepInfo>())
             last = std::max(last, s->step);
     return last;
-}
-
-// Options that run the lab binary built with the tests.
-inline core::LabOptions realLab()
-{
-    core::LabOptions o;
-    o.labBinary = SOCKSCOPE_LAB_BINARY;
-    return o;
 }
 
 // A run model and its lab worker, with spies on the worker's run signals and on the model's appends.
