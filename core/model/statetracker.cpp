@@ -2,6 +2,7 @@
 #include "core/model/statetracker.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace sockscope::core {
 
@@ -19,6 +20,15 @@ constexpr std::int64_t kProcessingDelayNs = 50000000;
 std::uint32_t sequenceEnd(const Segment &seg)
 {
     return seg.seq + seg.len + ((seg.flags & kTcpSyn) ? 1 : 0) + ((seg.flags & kTcpFin) ? 1 : 0);
+}
+
+// Entering TIME_WAIT, or FIN_WAIT_2 with no descriptor left, the kernel hands the connection to a minisocket
+// (tcp_time_wait()) and closes the full socket. A RST processed on another CPU at the same time may have looked
+// up the full socket before the handover: it then finds it closed and is discarded (tcp_rcv_state_process()'s
+// TCP_CLOSE case), and the minisocket lives on.
+bool handedToMinisocket(TcpState st, bool orphan)
+{
+    return st == TcpState::TimeWait || (st == TcpState::FinWait2 && orphan);
 }
 
 bool acknowledges(const Segment &sent, std::uint32_t end)
@@ -52,6 +62,8 @@ void StateTracker::record(int sock, TcpState before, std::optional<TcpState> to,
 void StateTracker::call(int sock, MachineCall call, std::int64_t absNs, long cause)
 {
     TcpState before = state(sock);
+    if (call == MachineCall::Close)
+        m_socks[sock].orphan = true;
     record(sock, before, m_socks[sock].machine.onCall(call), absNs, cause);
 }
 
@@ -158,6 +170,18 @@ void StateTracker::apply(int sock, const Deferred &d, std::int64_t absNs, std::i
     std::optional<TcpState> to = m_socks[sock].machine.onReceive(d.seg.flags, d.seg.seq, d.seg.ack, d.seg.len);
     if (to && releasedNs > absNs)
         m_socks[sock].stillPossible.push_back({absNs, releasedNs, before});
+    // A RST racing the handover to a minisocket (see handedToMinisocket): while the segment that led there is
+    // not proved processed, the RST may be discarded, and the minisocket's state stays possible until a
+    // snapshot shows the socket gone.
+    if (to && (d.seg.flags & kTcpRst) && handedToMinisocket(before, m_socks[sock].orphan)) {
+        auto &open = m_socks[sock].stillPossible;
+        for (std::size_t i = open.size(); i-- > 0;)
+            if (open[i].after == before && open[i].fromNs <= absNs && open[i].untilNs >= absNs) {
+                open.push_back(
+                    {absNs, std::numeric_limits<std::int64_t>::max(), before, TcpState::Closed, std::nullopt, i});
+                break;
+            }
+    }
     if (to) {
         const std::uint32_t end = sequenceEnd(d.seg);
         const bool occupies = end != d.seg.seq;
@@ -219,8 +243,11 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
     const bool enteredTimeWait = std::find(allowed.begin(), allowed.end(), TcpState::TimeWait) != allowed.end();
     const bool enteredFinWait2 = std::find(allowed.begin(), allowed.end(), TcpState::FinWait2) != allowed.end();
     allowed.push_back(atStart);
+    auto during = [&](const StillPossible &l) {
+        return l.fromNs <= obs.t1Ns + kKernelToleranceNs && l.untilNs >= obs.t0Ns - kKernelToleranceNs;
+    };
     for (const StillPossible &l : s.stillPossible)
-        if (l.fromNs <= obs.t1Ns + kKernelToleranceNs && l.untilNs >= obs.t0Ns - kKernelToleranceNs)
+        if (!l.racedHandover && during(l))
             allowed.push_back(l.state);
     auto has = [&](TcpState st) { return std::find(allowed.begin(), allowed.end(), st) != allowed.end(); };
     // When a connection enters TIME_WAIT (or an orphan FIN_WAIT_2) a minisocket takes the full socket's place
@@ -232,6 +259,11 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
         seen = TcpState::TimeWait;
     else if (obs.state == TcpState::Closed && !obs.fromFd && (enteredTimeWait || enteredFinWait2))
         seen = enteredTimeWait ? TcpState::TimeWait : TcpState::FinWait2;
+    // A minisocket that may have outlived a racing RST makes a snapshot of it consistent, but says nothing of
+    // what a CLOSE read means (above): with the RST processed, CLOSE is exactly what the kernel shows.
+    for (const StillPossible &l : s.stillPossible)
+        if (l.racedHandover && s.stillPossible[*l.racedHandover].untilNs >= l.fromNs && during(l))
+            allowed.push_back(l.state);
     bool consistent = !m_capture || has(seen);
     // The kernel showed where a received segment led: it was processed by the end of this snapshot.
     for (StillPossible &l : s.stillPossible)

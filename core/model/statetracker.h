@@ -105,6 +105,10 @@ private:
         // and the sequence number an acknowledgement from this socket must reach to prove it (none for an ACK).
         std::optional<TcpState> after = std::nullopt;
         std::optional<std::uint32_t> ackedAt = std::nullopt;
+        // A minisocket's state after a RST that may have been discarded (see apply()): the entry of the segment
+        // whose handover the RST raced. Without an end in time, until a snapshot shows the socket closed or
+        // proves that segment processed before the RST.
+        std::optional<std::size_t> racedHandover = std::nullopt;
     };
     struct Tracked
     {
@@ -114,6 +118,7 @@ private:
         bool kernelSeen = false;
         TcpState kernelState = TcpState::Closed;
         bool kernelConflict = false;
+        bool orphan = false; // its last descriptor was closed
     };
     struct LockHolder
     {

@@ -337,6 +337,67 @@ TEST(StateTracker, AcceptedChildMayStillShowSynReceivedJustAfterTheLastAck)
     }
 }
 
+// Seed 109 of the differential run: an orphan in FIN_WAIT_1 gets the ACK of its FIN and, 11 us later, the
+// peer's RST. Processed on two CPUs at once, the RST can find the full socket already closed by the handover to
+// the FIN_WAIT_2 minisocket and be discarded (the kernel then showed FIN_WAIT_2 52 ms later). The race needs
+// the minisocket (an orphan) and a RST the handover did not precede (no snapshot between them).
+TEST(StateTracker, RstRacingTheHandoverToAMinisocketMayBeDiscarded)
+{
+    struct Row
+    {
+        const char *name;
+        bool orphan;               // close() returned before the ACK (shutdown(SHUT_WR) otherwise)
+        bool fw2SeenBeforeRst;     // a snapshot proved the ACK processed before the RST came
+        std::int64_t closedSeenNs; // a snapshot showed the socket CLOSED then (0: none)
+        std::int64_t fw2SeenNs;    // the snapshot of FIN_WAIT_2 judged
+        bool conflict;
+    };
+    const Row rows[] = {
+        {"OrphanRstMayHaveBeenDiscarded", true, false, 0, 62 * kMs, false},
+        {"LongAfterwards", true, false, 0, 5000 * kMs, false},
+        {"AFullSocketTakesTheRst", false, false, 0, 62 * kMs, true},
+        {"TheHandoverCameFirst", true, true, 0, 62 * kMs, true},
+        {"TheKernelShowedItClosed", true, false, 30 * kMs, 62 * kMs, true},
+    };
+    for (const Row &r : rows) {
+        Fixture f;
+        int s = f.established();
+        f.tracker.sent(s, {F | A, 1001, 5001, 0}, 5 * kMs, 2);
+        f.tracker.call(s, r.orphan ? MachineCall::Close : MachineCall::ShutdownWrite, 5 * kMs + 100, 3);
+        f.tracker.received(s, {A, 5001, 1002, 0}, 10 * kMs, 4);
+        ASSERT_EQ(f.tracker.state(s), TcpState::FinWait2) << r.name;
+        if (r.fw2SeenBeforeRst)
+            f.tracker.observe({s, 10 * kMs + 2000, 10 * kMs + 5000, TcpState::FinWait2, false});
+        f.tracker.received(s, {R | A, 5001, 1002, 0}, 10 * kMs + 11000, 5);
+        ASSERT_EQ(f.tracker.state(s), TcpState::Closed) << r.name;
+        if (r.closedSeenNs)
+            f.tracker.observe({s, r.closedSeenNs, r.closedSeenNs, TcpState::Closed, false});
+        f.tracker.observe({s, r.fw2SeenNs, r.fw2SeenNs, TcpState::FinWait2, false});
+        f.tracker.judgeObservations();
+        EXPECT_EQ(f.tracker.conflicts(), r.conflict ? 1 : 0) << r.name;
+    }
+}
+
+// The same race on the way into TIME_WAIT (a minisocket with or without a descriptor left); its fd's CLOSE read
+// afterwards stays CLOSE, since with the RST processed that is exactly what the kernel shows.
+TEST(StateTracker, RstRacingTheHandoverToTimeWaitMayBeDiscarded)
+{
+    Fixture f;
+    int s = f.established();
+    f.tracker.sent(s, {F | A, 1001, 5001, 0}, 5 * kMs, 2);
+    f.tracker.received(s, {F | A, 5001, 1002, 0}, 10 * kMs, 3);
+    ASSERT_EQ(f.tracker.state(s), TcpState::TimeWait);
+    f.tracker.received(s, {R, 5002, 0, 0}, 10 * kMs + 11000, 4);
+    ASSERT_EQ(f.tracker.state(s), TcpState::Closed);
+    f.tracker.observe({s, 70 * kMs, 70 * kMs, TcpState::TimeWait, false});
+    f.tracker.observe({s, 80 * kMs, 80 * kMs, TcpState::Closed, true});
+    std::vector<TcpState> reported;
+    for (const auto &v : f.tracker.judgeObservations())
+        reported.push_back(v.to);
+    EXPECT_EQ(f.tracker.conflicts(), 0);
+    EXPECT_EQ(reported, (std::vector<TcpState>{TcpState::TimeWait, TcpState::Closed}));
+}
+
 // The issue-9 case: TCP_INFO of the fd reads CLOSE while sock_diag lists TIME_WAIT; neither contradicts.
 TEST(StateTracker, TimeWaitFdAndDiagTogetherAreConsistent)
 {
