@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Reveal gives nothing away outside the explanation either, on a REAL run of close-unread-data: with the cursor
 // mid-lesson the window title, the scenario browser, the status bar, the state timelines (no row for a socket
-// not created yet, no band length past the cursor), the lifeline headers and the diagram's tooltips tell
+// not created yet, no band length or axis past the cursor), the lifeline headers and the diagram's tooltips tell
 // nothing of what comes next; at the end of the run everything is told again. All of them ask RevealRule.
 
 #include "tests/ui/uilab.h"
@@ -148,6 +148,13 @@ private slots:
                 QVERIFY2(!tip.contains(QStringLiteral(" for ")) && !tip.contains(QStringLiteral("to the end")),
                          qPrintable(tip));
             }
+
+        // Nor does the axis: shown whole, it ends at the cursor, not at the run's end (its length would tell).
+        const double connectKey = p->keyOfEvent(connect);
+        QVERIFY(connectKey < p->keyOfEvent(static_cast<int>(m_events.size()) - 1));
+        QCOMPARE(p->endKey(), connectKey);
+        bool found = false;
+        QCOMPARE(p->getKeyRange(found).upper, connectKey);
 
         teach->replay()->end();
         QCOMPARE(timeline->plottable()->shownRows(), sockets);

@@ -122,6 +122,8 @@ double StatePlottable::keyOfEvent(int i) const
 
 double StatePlottable::endKey() const
 {
+    if (const RevealRule reveal(*m_run, m_reveal); reveal.hiding())
+        return reveal.lastShown() >= 0 ? keyOfEvent(reveal.lastShown()) : 0.0;
     return m_axis == Axis::Events ? std::max(0, m_run->eventCount() - 1) : toMs(m_run->endNs());
 }
 
@@ -258,10 +260,7 @@ void StatePlottable::draw(QCPPainter *painter)
     const QCPRange yr = mValueAxis->range();
     const int rowFirst = std::clamp(static_cast<int>(std::floor(yr.lower)), 0, rows - 1);
     const int rowLast = std::clamp(static_cast<int>(std::ceil(yr.upper)), 0, rows - 1);
-    double revealKey = endKey();
-    if (m_reveal >= 0 && m_reveal < m_run->eventCount())
-        revealKey = keyOfEvent(m_reveal);
-    drawBands(painter, rowFirst, rowLast, xr.lower, xr.upper, revealKey);
+    drawBands(painter, rowFirst, rowLast, xr.lower, xr.upper, endKey());
     drawMarks(painter, rowFirst, rowLast, xr.lower, xr.upper);
     if (m_cursor >= 0 && m_cursor < m_run->eventCount()) {
         const double x = mKeyAxis->coordToPixel(keyOfEvent(m_cursor));

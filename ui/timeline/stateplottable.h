@@ -56,7 +56,8 @@ public:
     Axis axis() const { return m_axis; }
     void setAxis(Axis axis) { m_axis = axis; }
     double keyOfEvent(int eventIndex) const;
-    double endKey() const; // the key of the run's end
+    // The key of the run's end; while reveal hides, of the last event revealed (its length would tell).
+    double endKey() const;
     // The event at key x on the axis (the nearest one on the event axis, the first not before x in time).
     int eventAtKey(double key) const;
     // Where a band starts and ends on the axis.

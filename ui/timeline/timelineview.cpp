@@ -55,6 +55,8 @@ TimelineView::TimelineView(RunModel *run, ViewState *view, QWidget *parent)
             updateRowLabels();
             fitRows();
         }
+        if (m_followEnd)
+            showWholeRun(); // the revealed part grows as the events after the cursor would
         m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(m_view, &ViewState::visibleRangeChanged, this, &TimelineView::onVisibleRangeChanged);
@@ -122,11 +124,11 @@ void TimelineView::fitAxisLabel()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TimelineView::showWholeRun()
+void TimelineView::showWholeRun(double atLeast)
 {
     m_followEnd = true;
     m_syncing = true;
-    const double end = m_plottable->endKey();
+    const double end = std::max(m_plottable->endKey(), atLeast);
     if (m_plottable->axis() == StatePlottable::Axis::Events)
         m_plot->xAxis->setRange(-0.5, std::max(end, 1.0) + 0.5);
     else
@@ -254,7 +256,9 @@ void TimelineView::onCursorChanged(int eventIndex)
     if (eventIndex >= 0 && eventIndex < m_run->eventCount()) {
         const double x = m_plottable->keyOfEvent(eventIndex);
         const QCPRange r = m_plot->xAxis->range();
-        if (x < r.lower || x > r.upper)
+        if (m_followEnd && x > r.upper)
+            showWholeRun(x); // stepping on with reveal: the shown part grows
+        else if (x < r.lower || x > r.upper)
             m_plot->xAxis->setRange(x - r.size() / 2, x + r.size() / 2);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);

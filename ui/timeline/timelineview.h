@@ -59,7 +59,8 @@ private:
     void fitRows();
     void fitAxisLabel(); // the longest x-axis caption that fits the plot's width
     void zoomBy(double factor);
-    void showWholeRun();
+    // The run from its start to its end (the revealed part while reveal hides), or to atLeast if later.
+    void showWholeRun(double atLeast = 0);
     qint64 keyToNs(double key) const;
     double nsToKey(qint64 ns) const;
 
