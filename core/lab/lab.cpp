@@ -181,10 +181,13 @@ void Lab::settle(bool expectSegments)
 
 void Lab::snapshotAll()
 {
-    std::int64_t t = realtimeNs();
+    // Each fd is stamped on its own: a thread preempted in this loop reads the later fds milliseconds later.
     for (const auto &[var, fd] : m_vars.snapshot())
-        if (fd >= 0)
-            m_recorder.pushFd(FdRecord{t, fd, snapshotFd(fd)});
+        if (fd >= 0) {
+            const std::int64_t t0 = realtimeNs();
+            FdSnapshot snap = snapshotFd(fd);
+            m_recorder.pushFd(FdRecord{t0, fd, std::move(snap), realtimeNs()});
+        }
     if (m_diag) {
         std::lock_guard lock(m_samplerMutex);
         DiagRecord rec;

@@ -130,7 +130,7 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
             break;
         case BatchItem::Kind::Fd: {
             const FdRecord &r = batch.fds[it.index];
-            onFdSnapshot(r.fd, r.snap, r.tNs, r.tNs);
+            onFdSnapshot(r.fd, r.snap, r.tNs, std::max(r.tNs, r.t1Ns));
             break;
         }
         case BatchItem::Kind::Diag:

@@ -105,9 +105,10 @@ struct DiagRecord
 
 struct FdRecord
 {
-    std::int64_t tNs = 0;
+    std::int64_t tNs = 0; // before the fd was read
     int fd = -1;
     FdSnapshot snap;
+    std::int64_t t1Ns = 0; // after it was read (0: at tNs)
 };
 
 struct RawBatch

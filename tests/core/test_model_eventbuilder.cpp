@@ -340,6 +340,26 @@ std::vector<std::string> mini(const std::string &actors, const std::string &step
 
 constexpr std::uint8_t kF = 0x01, kS = 0x02, kR = 0x04, kA = 0x10;
 
+// The scheduler reads every fd after a step, each stamped before and after its own read: a thread preempted
+// in that loop reads a later fd milliseconds after the loop began (differential seed 174: FIN_WAIT_2 "1 ms
+// before" the ACK that led there). The snapshot is judged over its whole read, so ESTABLISHED read across the
+// SYN|ACK at 5 ms is no contradiction; stamped only when the read began (1.5 ms) it is one.
+TEST(EventBuilder, AnFdSnapshotIsJudgedOverItsWholeRead)
+{
+    const std::int64_t ms = 1000000;
+    for (const std::int64_t readEnd : {std::int64_t{0}, 6 * ms}) {
+        const auto lines =
+            mini("client", "client  C = socket(v4)\nclient  connect(C, 127.0.0.1:5000)\n",
+                 {socketCall(0, 100, 3),
+                  callOn(1, 1 * ms, 3, 0, 0, FdSnapshot{2, 0, "127.0.0.1:40000", "127.0.0.1:5000", 0, 0})},
+                 {segment(1 * ms + 5, 40000, 5000, kS, 1000, 0), segment(5 * ms, 5000, 40000, kS | kA, 5000, 1001)},
+                 {FdRecord{3 * ms / 2, 3, connected("127.0.0.1:40000", "127.0.0.1:5000"), readEnd}});
+        const bool conflict =
+            std::any_of(lines.begin(), lines.end(), [](const std::string &l) { return l.find("CONFLICT") != l.npos; });
+        EXPECT_EQ(conflict, readEnd == 0) << "read ending at " << readEnd;
+    }
+}
+
 // shutdown(SHUT_RDWR) takes a listener out of LISTEN; SHUT_WR does not; listen() again afterwards works.
 TEST(EventBuilder, ShutdownOfAListener)
 {
