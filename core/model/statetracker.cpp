@@ -103,6 +103,11 @@ void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long c
     // kernel showed the state the FIN is dated with before the FIN left.
     if (to && finCallNs && (seg.flags & kTcpFin))
         m_socks[sock].stillPossible.push_back({*finCallNs, absNs, *to});
+    // connect() likewise sets SYN_SENT before it builds the SYN.
+    if (to == TcpState::SynSent)
+        for (const auto &[id, lock] : m_locks)
+            if (lock.sock == sock && lock.call == Call::Connect && lock.tNs < absNs)
+                m_socks[sock].stillPossible.push_back({lock.tNs, absNs, *to});
     record(sock, before, to, absNs, cause);
     resolve(sock, &seg, absNs, false);
 }
@@ -120,7 +125,7 @@ void StateTracker::received(int sock, const Segment &seg, std::int64_t absNs, lo
 void StateTracker::callEntered(std::int64_t callId, int sock, Call call, std::int64_t absNs)
 {
     if (sock >= 0 && (call == Call::Close || call == Call::Shutdown || call == Call::Connect))
-        m_locks[callId] = LockHolder{sock, absNs};
+        m_locks[callId] = LockHolder{sock, absNs, call};
 }
 
 void StateTracker::finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause)

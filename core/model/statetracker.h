@@ -124,6 +124,7 @@ private:
     {
         int sock;
         std::int64_t tNs;
+        Call call;
     };
 
     void record(int sock, TcpState before, std::optional<TcpState> to, std::int64_t absNs, long cause);

@@ -459,6 +459,23 @@ TEST(StateTracker, FinCallsNewStateMayShowBeforeItsFinLeaves)
     }
 }
 
+// Differential seed 192: connect() entered at 10 ms, the kernel showed SYN_SENT at 10.3 ms, and the SYN was
+// stamped at 11.5 ms (the thread was preempted between setting the state and sending the SYN).
+TEST(StateTracker, ConnectsSynSentMayShowBeforeItsSynLeaves)
+{
+    for (std::int64_t snapshotAt : {10 * kMs + 300000, 8 * kMs}) { // 8 ms: before the call, beyond the tolerance
+        Fixture f;
+        int s = f.tracker.add(TcpState::Closed, 0);
+        f.tracker.callEntered(7, s, Call::Connect, 10 * kMs);
+        f.tracker.sent(s, {S, 1000, 0, 0}, 11 * kMs + 500000, 1);
+        f.tracker.received(s, {R | A, 0, 1001, 0}, 11 * kMs + 500100, 2);
+        f.tracker.callReturned(7, s, false, 11 * kMs + 600000);
+        f.tracker.observe({s, snapshotAt, snapshotAt, TcpState::SynSent, false});
+        f.tracker.judgeObservations();
+        EXPECT_EQ(f.tracker.conflicts(), snapshotAt < 10 * kMs ? 1 : 0) << "snapshot at " << snapshotAt;
+    }
+}
+
 TEST(StateTracker, SegmentInsideTheCallChangesTheStateAtTheSegment)
 {
     struct Row
