@@ -286,7 +286,9 @@ Command runCommand()
               hostOption(),
               quietOption(),
               colorOption()},
-             "With --runs, a progress line shows on stderr when it is a terminal.\n" + exitStatusText()},
+             "With --runs, a progress line shows on stderr when it is a terminal; so does a countdown during a\n"
+             "wait() or sleep() of a second or more.\n" +
+                 exitStatusText()},
             cmdRun};
 }
 
