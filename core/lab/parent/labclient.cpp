@@ -320,7 +320,7 @@ bool LabSession::handleLine(const std::string &line, const EventSink &sink, std:
 {
     *more = false;
     if (line.rfind("{\"control\":\"waiting\"", 0) == 0) {
-        // A long wait begins: progress only, the lab goes on running (docs/architecture.md).
+        // A long wait begins: progress only, the lab goes on running (docs/events.md, "Control lines").
         if (auto ctl = parseJsonLine(line, nullptr); ctl && ctl->is_object() && m_options.onLongWait) {
             const auto step = ctl->find("step"), ms = ctl->find("ms");
             if (step != ctl->end() && step->is_number_unsigned() &&
