@@ -55,15 +55,22 @@ RunSummary summarize(std::vector<Event> events, std::string labError)
     return sum;
 }
 
-RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap)
+RunSummary runOnce(const Scenario &scenario, bool forceHost, const EventSink &tap, bool quiet)
 {
     std::vector<Event> events;
     std::string labError;
     LabOptions options;
     options.forceHost = forceHost;
+    // While a long sleep() or wait() runs no event comes: a countdown on the terminal says why.
+    WaitProgress waiting(!quiet);
+    options.onLongWait = [&](int step, std::int64_t ms) {
+        const Step &s = scenario.steps[static_cast<std::size_t>(step)];
+        waiting.start("line " + std::to_string(s.line) + ": " + s.text, ms);
+    };
     runLab(
         scenario, options,
         [&](Event &&e) {
+            waiting.stop();
             if (tap)
                 tap(Event(e));
             events.push_back(std::move(e));
@@ -173,7 +180,7 @@ int cmdRun(const ParsedArgs &args)
             if (e.kind() == EventKind::End)
                 std::cout.flush();
         };
-        RunSummary sum = runOnce(*scenario, forceHost, quiet ? EventSink() : tap);
+        RunSummary sum = runOnce(*scenario, forceHost, quiet ? EventSink() : tap, quiet);
         if (!json && !quiet) {
             std::string rest = finishLog(ctx);
             if (!rest.empty())
@@ -234,7 +241,7 @@ int cmdCheck(const ParsedArgs &args)
     Progress progress(static_cast<int>(scenarios.size()), "checking", !quiet);
     for (const auto &s : scenarios) {
         progress.show(++done, s.name);
-        RunSummary sum = runOnce(s, forceHost, nullptr);
+        RunSummary sum = runOnce(s, forceHost, nullptr, true); // its own progress line says which
         progress.clear();
         if (!sum.labError.empty()) {
             ++labFaults;
@@ -279,7 +286,9 @@ Command runCommand()
               hostOption(),
               quietOption(),
               colorOption()},
-             "With --runs, a progress line shows on stderr when it is a terminal.\n" + exitStatusText()},
+             "With --runs, a progress line shows on stderr when it is a terminal; so does a countdown during a\n"
+             "wait() or sleep() of a second or more.\n" +
+                 exitStatusText()},
             cmdRun};
 }
 

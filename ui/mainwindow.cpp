@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/mainwindow.h"
 
+#include "core/stream/eventtext.h"
+
 #include "ui/export/exportactions.h"
 #include "ui/helpmenu.h"
 #include "ui/model/labworker.h"
@@ -63,8 +65,15 @@ MainWindow::MainWindow(QWidget *parent)
         const bool hide = RevealRule(*m_run, *m_view).on();
         setProgress(hide ? tr("Running the lesson...") : tr("Running %1...").arg(name));
     });
-    connect(m_worker, &LabWorker::eventsDrained, this,
-            [this](int total) { setProgress(tr("Running: %1 events").arg(total)); });
+    connect(m_worker, &LabWorker::eventsDrained, this, [this](int total) {
+        if (!m_waitTimer->isActive()) // the events of the steps before a long wait may come after it began
+            setProgress(tr("Running: %1 events").arg(total));
+    });
+    connect(m_worker, &LabWorker::longWaitStarted, this, &MainWindow::startWaitCountdown);
+    connect(m_worker, &LabWorker::runFinished, this, &MainWindow::stopWaitCountdown);
+    connect(m_worker, &LabWorker::runPaused, this, &MainWindow::stopWaitCountdown);
+    connect(m_worker, &LabWorker::runFailed, this, &MainWindow::stopWaitCountdown);
+    connect(m_worker, &LabWorker::runStopped, this, &MainWindow::stopWaitCountdown);
     connect(m_worker, &LabWorker::runFinished, this, &MainWindow::onRunFinished);
     connect(m_worker, &LabWorker::runFailed, this, &MainWindow::onRunFailed);
     connect(m_worker, &LabWorker::runStopped, this, [this] {
@@ -280,11 +289,44 @@ void MainWindow::createStatusBar()
 {
     m_isolation = new QLabel(this);
     m_capture = new QLabel(this);
+    m_sysctl = new QLabel(this);
+    m_sysctl->hide();
     m_progress = new QLabel(this);
+    m_waitTimer = new QTimer(this);
+    m_waitTimer->setInterval(250);
+    connect(m_waitTimer, &QTimer::timeout, this, &MainWindow::showWaitCountdown);
     setProgress(tr("Ready: choose a scenario and press F5"));
     statusBar()->addWidget(m_progress, 1);
+    statusBar()->addPermanentWidget(m_sysctl);
     statusBar()->addPermanentWidget(m_isolation);
     statusBar()->addPermanentWidget(m_capture);
+}
+
+void MainWindow::startWaitCountdown(int step, qint64 ms)
+{
+    const core::Scenario *scenario = m_worker->scenario();
+    if (!scenario || step < 0 || step >= static_cast<int>(scenario->steps.size()))
+        return;
+    const core::Step &s = scenario->steps[static_cast<size_t>(step)];
+    m_waitWhat = tr("line %1: %2").arg(s.line).arg(QString::fromStdString(s.text).simplified());
+    m_waitMs = ms;
+    m_waitClock.start();
+    m_waitTimer->start();
+    showWaitCountdown();
+}
+
+void MainWindow::showWaitCountdown()
+{
+    const qint64 elapsed = std::min(m_waitClock.elapsed(), m_waitMs);
+    const QString count = tr("Waiting %1 of %2 s").arg(elapsed / 1000).arg((m_waitMs + 999) / 1000);
+    setProgress(QStringLiteral("%1 (%2)").arg(count, m_waitWhat), false, count);
+    if (elapsed >= m_waitMs)
+        m_waitTimer->stop();
+}
+
+void MainWindow::stopWaitCountdown()
+{
+    m_waitTimer->stop();
 }
 
 void MainWindow::updateRunInfo()
@@ -292,9 +334,14 @@ void MainWindow::updateRunInfo()
     if (!m_run->hasRunInfo()) {
         m_isolation->clear();
         m_capture->clear();
+        m_sysctl->hide();
         return;
     }
     const core::RunInfo &info = m_run->runInfo();
+    const QString settings = QString::fromStdString(core::sysctlText(info));
+    m_sysctl->setVisible(!settings.isEmpty());
+    m_sysctl->setText(tr("sysctl: %1").arg(settings));
+    m_sysctl->setToolTip(tr("Kernel settings of this scenario, written in the run's own network namespace only"));
     const bool netns = info.isolation == "netns";
     m_isolation->setText(netns ? tr("isolation: netns") : tr("isolation: host"));
     m_isolation->setToolTip(netns ? tr("Runs in a private network namespace")

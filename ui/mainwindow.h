@@ -8,6 +8,7 @@
 // the teaching actions are built right after the first frame, or at once by ensureComplete().
 // Thread-safety: GUI thread only.
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 class QActionGroup;
@@ -75,6 +76,9 @@ private:
     void zoomReset();
     void createStatusBar();
     void updateRunInfo();
+    void startWaitCountdown(int step, qint64 ms);
+    void showWaitCountdown();
+    void stopWaitCountdown();
     // The status text, and the one shown instead while reveal hides later facts (empty: the same).
     void setProgress(const QString &text, bool failed = false, const QString &whileHiding = {});
     void refreshProgress();
@@ -99,7 +103,13 @@ private:
     QAction *m_stopAction = nullptr;
     QLabel *m_isolation;
     QLabel *m_capture;
+    QLabel *m_sysctl; // the run's kernel settings; hidden when it has none
     QLabel *m_progress;
+    // A long sleep()/wait(): its countdown replaces the progress text until it has run out.
+    QTimer *m_waitTimer = nullptr;
+    QElapsedTimer m_waitClock;
+    qint64 m_waitMs = 0;
+    QString m_waitWhat;
     QString m_progressText;
     QString m_progressHidden;
     bool m_progressFailed = false;

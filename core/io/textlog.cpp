@@ -91,6 +91,8 @@ std::string runHeader(const RunInfo &r)
                       ", isolation " + r.isolation + ", capture " + (r.capture ? "on" : "off") + ")";
     if (!r.captureNote.empty())
         out += "\n# capture: " + r.captureNote;
+    if (!r.sysctl.empty())
+        out += "\n# sysctl (in the run's own namespace): " + sysctlText(r);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "core/lab/actor.h"
 #include "core/lab/dropmarker.h"
 #include "core/lab/netns.h"
+#include "core/lab/netsysctl.h"
 #include "core/lab/nftrules.h"
 #include "core/lab/packetcapture.h"
 #include "core/lab/pauseclock.h"
@@ -143,12 +144,15 @@ void Lab::sampler()
             std::lock_guard lock(m_samplerMutex);
             DiagRecord rec;
             rec.t0Ns = realtimeNs();
-            rec.sockets = m_diag->dump();
+            std::string dumpError;
+            rec.sockets = m_diag->dump(&dumpError);
             rec.t1Ns = realtimeNs();
+            rec.complete = dumpError.empty();
             bool same = rec.sockets.size() == last.size();
             for (size_t i = 0; same && i < last.size(); ++i)
                 same = last[i].cookie == rec.sockets[i].cookie && last[i].kernelState == rec.sockets[i].kernelState &&
                        last[i].recvQ == rec.sockets[i].recvQ && last[i].sendQ == rec.sockets[i].sendQ;
+            same = same || !rec.complete; // a failed dump is not kept
             if (!same) {
                 last = rec.sockets;
                 m_recorder.pushDiag(std::move(rec));
@@ -192,8 +196,10 @@ void Lab::snapshotAll()
         std::lock_guard lock(m_samplerMutex);
         DiagRecord rec;
         rec.t0Ns = realtimeNs();
-        rec.sockets = m_diag->dump();
+        std::string dumpError;
+        rec.sockets = m_diag->dump(&dumpError);
         rec.t1Ns = realtimeNs();
+        rec.complete = dumpError.empty();
         m_recorder.pushDiag(std::move(rec));
     }
 }
@@ -287,6 +293,8 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
             return false;
         m_recorder.pushStep(static_cast<int>(i));
         expectSegments = expectSegments || !quietCall(step.call);
+        if ((step.call == Call::Wait || step.call == Call::Sleep) && step.number >= kLongWaitMs)
+            writeAll(nlohmann::json({{"control", "waiting"}, {"step", i}, {"ms", step.number}}).dump() + "\n");
         if (step.call == Call::Wait) {
             std::this_thread::sleep_for(std::chrono::milliseconds(step.number));
             continue;
@@ -382,6 +390,14 @@ int Lab::run()
     if (!iso.netns)
         m_portMap = freePortMap(m_scenario);
 
+    // Kernel settings are per network namespace: written only in the private one, never on the host.
+    std::string settingsError;
+    if (!m_scenario.sysctls.empty() && !iso.netns)
+        settingsError = "kernel settings (sysctl:) need the private network namespace (" + iso.note + ")";
+    else if (applyNamespaceSysctls(m_scenario.sysctls, &settingsError))
+        for (const auto &s : m_scenario.sysctls)
+            info.sysctl.emplace_back(s.name, s.value);
+
     std::string captureError;
     m_capture = PacketCapture::open(&captureError);
     info.capture = m_capture != nullptr;
@@ -425,8 +441,8 @@ int Lab::run()
         m_actors.push_back(std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
                                                    m_portMap.empty() ? nullptr : &m_portMap));
 
-    std::string error;
-    if (hasWireFaults(m_scenario)) {
+    std::string error = settingsError;
+    if (error.empty() && hasWireFaults(m_scenario)) {
         // Rules on the host's loopback would reach every program there: faults run in the private namespace only.
         if (!iso.netns)
             error = "faults on the wire need the private network namespace (" + iso.note + ")";

@@ -31,6 +31,7 @@ EventBuilder::EventBuilder(const Scenario &scenario, RunInfo run, Sink sink,
       m_ids(scenario),
       m_states(run.capture, [this](int sock, TcpState from, TcpState to, std::int64_t absNs, long cause) {
           m_out.add(absNs, StateInfo{m_ids.name(sock), from, to, StateSource::Derived, cause, false, TcpState::Closed});
+          m_batchLastNs = std::max(m_batchLastNs, absNs);
       })
 {
     m_out.sendNow(0, std::move(run));
@@ -142,8 +143,10 @@ void EventBuilder::addBatch(RawBatch &&batch, std::vector<RawPacket> &&packets)
     m_batchPackets = nullptr;
     m_fdItemsByPort.clear();
     m_states.applyDeferred();
+    // A timer's work (a timeout, an expired TIME_WAIT) is learnt from the snapshots: judged before the '~' lines.
+    const std::vector<KernelVerdict> verdicts = m_states.judgeObservations();
     checkWireExpectations(m_batchLastNs);
-    for (const KernelVerdict &v : m_states.judgeObservations())
+    for (const KernelVerdict &v : verdicts)
         m_out.add(v.tNs, StateInfo{m_ids.name(v.sock), v.from, v.to, StateSource::Kernel, -1, v.conflict, v.derived});
     m_out.flush();
 }
@@ -238,6 +241,8 @@ void EventBuilder::onExit(const CallExit &exit)
 
     int sock = pc.sock;
     m_states.callReturned(exit.id, sock, exit.ret == 0, exit.tNs);
+    if (err == "ETIMEDOUT" && sock >= 0)
+        m_states.timedOut(sock, pc.tNs, exit.tNs, retIdx);
     if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
         // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
         m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);
@@ -268,6 +273,8 @@ void EventBuilder::onExit(const CallExit &exit)
     } else if (step.call == Call::Shutdown && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, step.option == "SHUT_WR" ? MachineCall::ShutdownWrite : MachineCall::ShutdownRead, exit.tNs,
                       retIdx);
+    } else if (step.call == Call::Setsockopt && step.option == "SO_KEEPALIVE" && exit.ret == 0 && sock >= 0) {
+        m_states.keepalive(sock, step.number != 0);
     } else if (step.call == Call::Setsockopt && step.option == "TCP_DEFER_ACCEPT" && exit.ret == 0 && sock >= 0) {
         if (step.number > 0)
             m_deferAccept.insert(sock);
@@ -389,14 +396,23 @@ void EventBuilder::onFdSnapshot(int fd, const FdSnapshot &snap, std::int64_t t0,
 
 void EventBuilder::onDiag(const DiagRecord &rec)
 {
+    std::set<int> listed;
     for (const auto &d : rec.sockets) {
         int sock = m_ids.forDiag(d);
         if (sock < 0)
             continue; // not one of the scenario's sockets (host mode sees the whole machine)
+        listed.insert(sock);
         m_states.observe({sock, rec.t0Ns, rec.t1Ns, d.state, false});
         if (d.state != TcpState::Listen && d.state != TcpState::SynReceived)
             updateQueues(sock, d.recvQ, d.sendQ, rec.t0Ns);
     }
+    if (!rec.complete)
+        return;
+    // Gone from the kernel's tables since the last dump: the tracker tells a timer's work from the rest.
+    for (int sock : m_listed)
+        if (!listed.contains(sock))
+            m_states.observe({sock, rec.t0Ns, rec.t1Ns, TcpState::Closed, false, true});
+    m_listed = std::move(listed);
 }
 
 void EventBuilder::finish(EndInfo end)

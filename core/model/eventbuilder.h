@@ -87,6 +87,7 @@ private:
     StateTracker m_states;
     RelativeSeq m_seq;
     Retransmits m_retransmits;
+    std::set<int> m_listed; // the sockets the last complete sock_diag dump listed
     ExpectationChecker m_checks;
     // The batch being processed, for look-ahead (valid during addBatch only).
     const std::vector<FdRecord> *m_batchFds = nullptr;

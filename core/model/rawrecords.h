@@ -101,6 +101,9 @@ struct DiagRecord
     std::int64_t t0Ns = 0; // before the dump request
     std::int64_t t1Ns = 0; // after the last reply
     std::vector<DiagSocket> sockets;
+    // Every TCP socket of the namespace is listed: one the previous dump listed and this one does not has left
+    // the kernel's tables (false when the dump failed part-way: absence then proves nothing).
+    bool complete = true;
 };
 
 struct FdRecord

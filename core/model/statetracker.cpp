@@ -109,6 +109,7 @@ void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long c
             if (lock.sock == sock && lock.call == Call::Connect && lock.tNs < absNs)
                 m_socks[sock].stillPossible.push_back({lock.tNs, absNs, *to});
     record(sock, before, to, absNs, cause);
+    m_socks[sock].lastSent = cause;
     resolve(sock, &seg, absNs, false);
 }
 
@@ -225,15 +226,71 @@ void StateTracker::resolve(int sock, const Segment *sent, std::int64_t sentNs, b
 std::vector<KernelVerdict> StateTracker::judgeObservations()
 {
     std::vector<KernelVerdict> out;
-    for (const auto &obs : m_observations)
+    std::stable_sort(m_timeouts.begin(), m_timeouts.end(),
+                     [](const Timeout &a, const Timeout &b) { return a.absNs < b.absNs; });
+    std::size_t next = 0;
+    for (const auto &obs : m_observations) {
+        while (next < m_timeouts.size() && m_timeouts[next].absNs < obs.t0Ns)
+            applyTimeout(m_timeouts[next++]);
         if (auto v = judge(obs))
             out.push_back(*v);
+    }
+    while (next < m_timeouts.size())
+        applyTimeout(m_timeouts[next++]);
     m_observations.clear();
+    m_timeouts.clear();
     return out;
+}
+
+void StateTracker::applyTimeout(const Timeout &t)
+{
+    const TcpState before = state(t.sock);
+    const std::optional<TcpState> to = m_socks[t.sock].machine.onCall(MachineCall::TimedOut);
+    // The timer fired somewhere inside the call (a blocked recv() is woken by it) or before it.
+    if (to && t.enteredNs < t.absNs)
+        m_socks[t.sock].stillPossible.push_back({t.enteredNs, t.absNs, *to});
+    record(t.sock, before, to, t.absNs, t.cause);
+}
+
+bool StateTracker::mayHaveTimedOut(int sock, const KernelObservation &obs) const
+{
+    return obs.state == TcpState::Closed && m_socks[sock].history.back().first <= obs.t0Ns && timerArmed(sock);
+}
+
+bool StateTracker::timerArmed(int sock) const
+{
+    const Tracked &s = m_socks[sock];
+    switch (s.machine.state()) {
+    case TcpState::SynSent:
+    case TcpState::Established:
+    case TcpState::FinWait1:
+    case TcpState::CloseWait:
+    case TcpState::Closing:
+    case TcpState::LastAck:
+        return s.machine.outstanding() || s.keepalive;
+    default:
+        return false;
+    }
+}
+
+void StateTracker::judgeVanished(const KernelObservation &obs)
+{
+    Tracked &s = m_socks[obs.sock];
+    if (s.history.back().first > obs.t0Ns)
+        return; // the model has moved on since (a RST, a new connection on the tuple): nothing to learn
+    const TcpState before = s.machine.state();
+    if (before == TcpState::TimeWait || before == TcpState::FinWait2)
+        record(obs.sock, before, s.machine.onCall(MachineCall::Expired), obs.t0Ns, -1);
+    else if (timerArmed(obs.sock))
+        record(obs.sock, before, s.machine.onCall(MachineCall::TimedOut), obs.t0Ns, s.lastSent);
 }
 
 std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
 {
+    if (obs.vanished) {
+        judgeVanished(obs);
+        return std::nullopt;
+    }
     Tracked &s = m_socks[obs.sock];
     // Every derived state the socket was in during the snapshot's window, widened by the tolerance.
     std::vector<TcpState> allowed;
@@ -270,6 +327,13 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
         if (l.racedHandover && s.stillPossible[*l.racedHandover].untilNs >= l.fromNs && during(l))
             allowed.push_back(l.state);
     bool consistent = !m_capture || has(seen);
+    if (!consistent && mayHaveTimedOut(obs.sock, obs)) {
+        // The timer's expiry, seen only here: the derived state follows the kernel, dated at the snapshot.
+        const TcpState before = s.machine.state();
+        record(obs.sock, before, s.machine.onCall(MachineCall::TimedOut), obs.t0Ns, s.lastSent);
+        consistent = true;
+        allowed.push_back(TcpState::Closed);
+    }
     // The kernel showed where a received segment led: it was processed by the end of this snapshot.
     for (StillPossible &l : s.stillPossible)
         if (l.after == seen && l.fromNs <= obs.t0Ns)

@@ -32,6 +32,9 @@ struct KernelObservation
     std::int64_t t0Ns = 0, t1Ns = 0;
     TcpState state = TcpState::Closed;
     bool fromFd = false; // TCP_INFO of the socket's fd (true) or a sock_diag dump (false)
+    // A complete sock_diag dump no longer lists the socket the previous one listed (state is meaningless): it
+    // left the kernel's tables, a CLOSE the kernel reports no other way.
+    bool vanished = false;
 };
 
 // A kernel state worth a stream event: a change, a contradiction, or the end of one.
@@ -81,7 +84,20 @@ public:
     // The end of a batch: nothing stays deferred across batches.
     void applyDeferred();
 
-    // Kernel snapshots are judged once the batch's derived states are all known.
+    // SO_KEEPALIVE was switched on (or off) on the socket: its keepalive timer may end the connection.
+    void keepalive(int sock, bool on) { m_socks[sock].keepalive = on; }
+    // A call on the socket failed with ETIMEDOUT at absNs (it entered at enteredNs): a timer ended the connection
+    // before it returned. Applied with the batch's snapshots, in time order (see judgeObservations).
+    void timedOut(int sock, std::int64_t enteredNs, std::int64_t absNs, long cause)
+    {
+        m_timeouts.push_back({sock, enteredNs, absNs, cause});
+    }
+
+    // Kernel snapshots are judged once the batch's derived states are all known. A snapshot that shows CLOSE on a
+    // connection whose retransmission or keepalive timer was armed, with nothing derived after it, is that timer
+    // expiring (it sends nothing, so nothing else shows it): the derived state follows, dated at the snapshot.
+    // So does a socket that vanished from sock_diag: a timed-out connection (unhashed by tcp_done), or a TIME_WAIT
+    // or orphaned FIN_WAIT_2 minisocket whose timer expired.
     void observe(const KernelObservation &obs) { m_observations.push_back(obs); }
     std::vector<KernelVerdict> judgeObservations();
     int conflicts() const { return m_conflicts; }
@@ -115,6 +131,8 @@ private:
         TcpMachine machine;
         std::vector<std::pair<std::int64_t, TcpState>> history;
         std::vector<StillPossible> stillPossible;
+        bool keepalive = false;
+        long lastSent = -1; // the cause of the last segment it sent: the retransmission or probe a timeout ends
         bool kernelSeen = false;
         TcpState kernelState = TcpState::Closed;
         bool kernelConflict = false;
@@ -149,7 +167,18 @@ private:
     };
     void applyFinQueued(const FinCall &c);
     std::map<std::int64_t, FinCall> m_finCalls; // by call id, until its FIN or RST leaves or it is applied
+    struct Timeout
+    {
+        int sock;
+        std::int64_t enteredNs, absNs;
+        long cause;
+    };
+    void applyTimeout(const Timeout &t);
+    bool mayHaveTimedOut(int sock, const KernelObservation &obs) const;
+    bool timerArmed(int sock) const;
+    void judgeVanished(const KernelObservation &obs);
     std::vector<KernelObservation> m_observations;
+    std::vector<Timeout> m_timeouts;
     int m_conflicts = 0;
 };
 

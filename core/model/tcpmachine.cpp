@@ -56,13 +56,18 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
     // A SYN from CLOSED is a new connection attempt (a connect() after a refused one picks a new ISS); any
     // other SYN is a retransmission or the SYN|ACK of a passive or simultaneous open, which keeps the ISS.
     const bool opens = (flags & kTcpSyn) && !(flags & kTcpAck) && m_state == TcpState::Closed;
+    const std::uint32_t end = seq + len + ((flags & kTcpSyn) ? 1 : 0) + ((flags & kTcpFin) ? 1 : 0);
     if ((flags & kTcpSyn) && (!m_synSent || opens)) {
         m_synSent = true;
         m_iss = seq;
         m_finSent = false;
+        m_sndUna = seq;
+        m_sndNxt = end;
         if (opens)
             return moveTo(TcpState::SynSent);
     }
+    if (m_synSent && static_cast<std::int32_t>(end - m_sndNxt) > 0)
+        m_sndNxt = end;
     if (flags & kTcpFin) {
         // The FIN occupies one sequence number after the segment's data (and after the SYN, if both).
         m_finSent = true;
@@ -75,6 +80,9 @@ std::optional<TcpState> TcpMachine::onSend(std::uint8_t flags, std::uint32_t seq
 std::optional<TcpState> TcpMachine::onReceive(std::uint8_t flags, std::uint32_t /*seq*/, std::uint32_t ack,
                                               std::uint32_t len)
 {
+    if ((flags & kTcpAck) && m_synSent && static_cast<std::int32_t>(ack - m_sndUna) > 0 &&
+        static_cast<std::int32_t>(ack - m_sndNxt) <= 0)
+        m_sndUna = ack;
     if (flags & kTcpRst) {
         switch (m_state) {
         case TcpState::Closed:
@@ -169,6 +177,14 @@ std::optional<TcpState> TcpMachine::onCall(MachineCall call)
         if (m_state == TcpState::TimeWait || m_state == TcpState::FinWait2)
             return moveTo(TcpState::Closed);
         return std::nullopt;
+    case MachineCall::Expired:
+        if (m_state == TcpState::TimeWait || m_state == TcpState::FinWait2)
+            return moveTo(TcpState::Closed);
+        return std::nullopt;
+    case MachineCall::TimedOut:
+        if (m_state == TcpState::Closed || m_state == TcpState::Listen || m_state == TcpState::TimeWait)
+            return std::nullopt;
+        return moveTo(TcpState::Closed);
     }
     return std::nullopt;
 }

@@ -31,6 +31,12 @@ enum class MachineCall
     TupleTaken,
     // connect(AF_UNSPEC) returned 0: tcp_disconnect() ended the connection (a RST went to a synchronised peer).
     Disconnect,
+    // A timer ended the connection without a segment: retransmissions exhausted (tcp_retries2, tcp_syn_retries,
+    // TCP_USER_TIMEOUT) or keepalive probes unanswered (tcp_write_err: ETIMEDOUT, tcp_done, no RST).
+    TimedOut,
+    // The kernel's own timer removed a TIME_WAIT (2 MSL, 60 s on Linux) or an orphaned FIN_WAIT_2 minisocket
+    // (tcp_fin_timeout): it left the kernel's tables without a segment.
+    Expired,
 };
 
 class TcpMachine
@@ -40,6 +46,8 @@ public:
     explicit TcpMachine(TcpState initial) : m_state(initial) {}
 
     TcpState state() const { return m_state; }
+    // Sequence space we sent (SYN, data, FIN) is not acknowledged yet: the retransmission timer is armed.
+    bool outstanding() const { return m_synSent && static_cast<std::int32_t>(m_sndNxt - m_sndUna) > 0; }
     // Each returns the new state when the event changes it. seq/ack are absolute header values.
     std::optional<TcpState> onSend(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t len);
     std::optional<TcpState> onReceive(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack, std::uint32_t len);
@@ -63,6 +71,8 @@ private:
     bool m_finSent = false;
     bool m_deferAccept = false; // see startPassive
     std::uint32_t m_finEnd = 0; // sequence number just after our FIN
+    std::uint32_t m_sndNxt = 0; // just after the highest sequence number we sent
+    std::uint32_t m_sndUna = 0; // the highest acknowledgement we received
 };
 
 } // namespace sockscope::core

@@ -120,6 +120,16 @@ struct WireExpectation
     std::string text;       // as written, without the '~'
 };
 
+// A per-scenario kernel setting ("sysctl: net.ipv4.tcp_fin_timeout=5"), written in the lab's private network
+// namespace before the first step (core/scenario/kernelsettings.h has the whitelist).
+struct KernelSetting
+{
+    std::string name; // "net.ipv4.tcp_fin_timeout"
+    std::int64_t value = 0;
+    int line = 0;
+    int column = 1;
+};
+
 struct Step
 {
     int index = 0;  // 0-based position in Scenario::steps
@@ -156,10 +166,17 @@ struct Scenario
     std::string summary;
     std::string notes; // teaching notes; paragraphs separated by '\n'
     int stepTimeoutMs = 3000;
+    std::vector<KernelSetting> sysctls; // "sysctl:" lines, in the file's order
     std::vector<std::string> actors;
     std::vector<Step> steps;
     std::string source; // the whole file text
 };
+
+// A run's sleeps, waits and poll timeouts added up may last this long; one sleep() or wait() may take all of it.
+inline constexpr std::int64_t kMaxTotalWaitMs = 300000;
+// A sleep() or wait() at least this long is announced by the lab ({"control":"waiting"}), so that the CLI and
+// the window show its progress while no event comes.
+inline constexpr std::int64_t kLongWaitMs = 1000;
 
 struct ParseError
 {

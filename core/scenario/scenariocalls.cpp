@@ -404,7 +404,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
     }
     case Call::Sleep:
     case Call::Wait:
-        step.number = c.integer("the time in ms", 0, kMaxMs);
+        step.number = c.integer("the time in ms", 0, kMaxTotalWaitMs); // the file's total is checked later
         c.expect(')', "after the time");
         return;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The scenario parser: metadata, steps and cross-line rules (variables, '&' groups, notes). The grammar of one
 // step's call lives in scenariocalls.cpp, character handling in scenariolexer.cpp.
+#include "core/scenario/kernelsettings.h"
 #include "core/scenario/scenario.h"
 #include "core/scenario/scenariocalls.h"
 #include "core/scenario/scenariolexer.h"
@@ -21,10 +22,11 @@ using scn::LineError;
 
 constexpr std::size_t kMaxLineBytes = 4096;
 constexpr std::size_t kMaxSteps = 10000;
-constexpr std::size_t kMaxActors = 16;           // each actor is a thread in the lab
-constexpr std::int64_t kMaxTotalWaitMs = 300000; // sleeps, waits and poll timeouts of one run, added up
+constexpr std::size_t kMaxActors = 16; // each actor is a thread in the lab
 constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
-constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors"};
+constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors", "sysctl"};
+// Keys that may be given on several lines, each adding to the value.
+constexpr std::string_view kRepeatableKeys[] = {"sysctl"};
 constexpr std::string_view kRequiredKeys[] = {"title", "topic", "summary", "actors"};
 
 // One line of a metadata value: the key's own line or an indented continuation line.
@@ -65,6 +67,7 @@ private:
     void finishMetadata();
     void applyActors(const MetaEntry &entry);
     void applyTimeout(const MetaEntry &entry);
+    void applySysctls(const MetaEntry &entry);
     void parseNote(std::string_view line, std::size_t at);
     void parseWireExpectation(std::string_view line, std::size_t at);
     void queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind);
@@ -238,7 +241,18 @@ void Parser::parseMetadataLine(std::string_view line, std::size_t keyEnd)
     if (!known) {
         error(line, first,
               "unknown metadata key '" + std::string(key) +
-                  "' (expected title, topic, summary, notes, timeout or actors)");
+                  "' (expected title, topic, summary, notes, timeout, actors or sysctl)");
+        return;
+    }
+    const bool repeatable =
+        std::find(std::begin(kRepeatableKeys), std::end(kRepeatableKeys), key) != std::end(kRepeatableKeys);
+    if (auto it = m_meta.find(key); it != m_meta.end() && repeatable) {
+        std::size_t valuePos = line.find_first_not_of(" \t", keyEnd + 1);
+        if (valuePos == std::string_view::npos)
+            error(line, first, "expected a value after '" + std::string(key) + ":'");
+        else
+            it->second.pieces.push_back({m_lineNo, line, valuePos, scn::trim(line.substr(valuePos))});
+        m_continued = &it->second;
         return;
     }
     if (auto it = m_meta.find(key); it != m_meta.end()) {
@@ -288,6 +302,26 @@ void Parser::finishMetadata()
             applyActors(entry);
         else if (key == "timeout")
             applyTimeout(entry);
+        else if (key == "sysctl")
+            applySysctls(entry);
+    }
+}
+
+// "sysctl: NAME=VALUE [NAME=VALUE ...]", on one or more lines (docs/scenario-format.md, "Kernel settings").
+void Parser::applySysctls(const MetaEntry &entry)
+{
+    for (const auto &piece : entry.pieces) {
+        scn::LineCursor cursor(piece.lineText.substr(0, piece.pos + piece.text.size()));
+        cursor.seek(piece.pos);
+        try {
+            while (!cursor.atEnd()) {
+                const std::size_t at = scn::parseSysctl(cursor, m_scenario.sysctls);
+                m_scenario.sysctls.back().line = piece.line;
+                m_scenario.sysctls.back().column = scn::columnOf(piece.lineText, at);
+            }
+        } catch (const LineError &e) {
+            errorAt(piece.line, scn::columnOf(piece.lineText, e.pos), e.message);
+        }
     }
 }
 

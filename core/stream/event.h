@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -75,6 +76,8 @@ struct RunInfo
     bool capture = false;
     std::string captureNote;  // why capture is off, or empty
     std::int64_t startNs = 0; // absolute CLOCK_REALTIME of t_ns == 0
+    // The scenario's kernel settings, as written in the run's namespace: {"net.ipv4.tcp_fin_timeout", 5}.
+    std::vector<std::pair<std::string, std::int64_t>> sysctl;
 };
 
 struct SocketInfo

@@ -31,6 +31,12 @@ void putPayload(Json &j, const RunInfo &p)
     if (!p.captureNote.empty())
         j["capture_note"] = p.captureNote;
     j["start_ns"] = p.startNs;
+    if (!p.sysctl.empty()) {
+        Json settings = Json::object();
+        for (const auto &[name, value] : p.sysctl)
+            settings[name] = value;
+        j["sysctl"] = std::move(settings);
+    }
 }
 void putPayload(Json &j, const SocketInfo &p)
 {
@@ -238,6 +244,28 @@ struct Reader
         return static_cast<int>(num(name, min, max, nullable));
     }
     std::int64_t count(const char *name) { return num(name, 0, std::numeric_limits<std::int64_t>::max()); }
+    // An optional object of kernel setting names to integers ("sysctl" of the run event).
+    std::vector<std::pair<std::string, std::int64_t>> settings(const char *name)
+    {
+        constexpr std::size_t kMaxSettings = 64;
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        auto it = j.find(name);
+        if (it == j.end() || it->is_null())
+            return out;
+        if (!it->is_object() || it->size() > kMaxSettings) {
+            setError(name, std::string("field \"") + name + "\" must be an object of at most " +
+                               std::to_string(kMaxSettings) + " settings");
+            return out;
+        }
+        for (const auto &[key, value] : it->items()) {
+            if (key.size() > kMaxNameBytes || !value.is_number_integer()) {
+                setError(name, std::string("field \"") + name + "\" must map setting names to integers");
+                return {};
+            }
+            out.emplace_back(key, value.get<std::int64_t>());
+        }
+        return out;
+    }
     std::uint32_t u32(const char *name) { return static_cast<std::uint32_t>(num(name, 0, 0xffffffffLL)); }
     bool boolean(const char *name)
     {
@@ -274,7 +302,8 @@ EventPayload readPayload(EventKind kind, Reader &r)
                        r.str("isolation"),
                        r.boolean("capture"),
                        r.optStr("capture_note"),
-                       r.j.contains("start_ns") ? r.num("start_ns", 0, kMaxStartNs) : 0};
+                       r.j.contains("start_ns") ? r.num("start_ns", 0, kMaxStartNs) : 0,
+                       r.settings("sysctl")};
     case EventKind::Socket:
         return SocketInfo{r.name("sock"),       r.name("actor"),      r.str("role"), r.small("fd", -1, kMaxFd),
                           r.str("local", true), r.str("remote", true)};

@@ -134,4 +134,12 @@ std::string resultText(const ReturnInfo &r, ErrnoText withText)
     return out;
 }
 
+std::string sysctlText(const RunInfo &run)
+{
+    std::string out;
+    for (const auto &[name, value] : run.sysctl)
+        out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
+    return out;
+}
+
 } // namespace sockscope::core

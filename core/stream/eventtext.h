@@ -34,4 +34,8 @@ enum class ErrnoText
 // "= 1 [POLLIN POLLHUP]", "= -1 ECONNRESET", with the errno's description when asked for.
 std::string resultText(const ReturnInfo &result, ErrnoText withText);
 
+// The run's kernel settings, "net.ipv4.tcp_fin_timeout=5 net.core.somaxconn=16" ("" when it set none): the CLI
+// header, the window's status bar and the export caption all show this.
+std::string sysctlText(const RunInfo &run);
+
 } // namespace sockscope::core

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The scenario parser: every field of a complete example, and one test per kind of error with its exact position.
+#include "core/scenario/kernelsettings.h"
 #include "core/scenario/scenario.h"
 
 #include <gtest/gtest.h>
@@ -410,7 +411,7 @@ const StepError kStepErrors[] = {
     {"server send(L, 16777217)", 16, "out of range: 16777217"},
     {"server read(L, 99999999999999999999999999)", 16, "out of range"},
     {"server listen(L, 4097)", 18, "the backlog out of range: 4097 (expected 0..4096)"},
-    {"server sleep(60001)", 14, "the time in ms out of range: 60001"},
+    {"server sleep(300001)", 14, "the time in ms out of range: 300001 (expected 0..300000)"},
     {"server setsockopt(L, SO_LINGER, 2, 0)", 33, "the linger on/off value out of range"},
     {"server send(L, 10k)", 16, "expected the byte count or a \"string\", found '10k'"},
     {"server send(L, \"abc)", 16, "unterminated string"},
@@ -641,4 +642,89 @@ TEST(ParserLimits, ActorCountIsBounded)
     auto r = sockscope::core::parseScenario(text, "many.scn");
     ASSERT_FALSE(r.scenario);
     EXPECT_NE(r.errors.front().message.find("too many actors"), std::string::npos);
+}
+
+// --- kernel settings (sysctl:) and long waits ----------------------------------------------------------------------
+
+TEST(ParserSysctl, SettingsInFileOrderWithPositions)
+{
+    const std::string text = std::string(kHeader) + "sysctl: net.ipv4.tcp_fin_timeout=5  net.core.somaxconn = 16\n"
+                                                    "  net.ipv4.tcp_retries2=3\n"
+                                                    "sysctl: net.ipv4.tcp_abort_on_overflow=1 # a comment\n"
+                                                    "server wait(1)\n";
+    ParseResult r = parse(text);
+    ASSERT_TRUE(r.scenario) << r.errors.front().format();
+    const auto &s = r.scenario->sysctls;
+    ASSERT_EQ(s.size(), 4u);
+    EXPECT_EQ(s[0].name, "net.ipv4.tcp_fin_timeout");
+    EXPECT_EQ(s[0].value, 5);
+    EXPECT_EQ(s[0].line, 5);
+    EXPECT_EQ(s[0].column, 9);
+    EXPECT_EQ(s[1].name, "net.core.somaxconn");
+    EXPECT_EQ(s[1].value, 16);
+    EXPECT_EQ(s[1].column, 37);
+    EXPECT_EQ(s[2].name, "net.ipv4.tcp_retries2");
+    EXPECT_EQ(s[2].line, 6);
+    EXPECT_EQ(s[2].column, 3);
+    EXPECT_EQ(s[3].name, "net.ipv4.tcp_abort_on_overflow");
+    EXPECT_EQ(s[3].line, 7);
+}
+
+TEST(ParserSysctl, EveryWhitelistedSettingParses)
+{
+    std::string text = std::string(kHeader);
+    for (const auto &spec : sockscope::core::sysctlWhitelist())
+        text += "sysctl: " + std::string(spec.name) + "=" + std::to_string(spec.min) + "\n";
+    text += "server wait(1)\n";
+    ParseResult r = parse(text);
+    ASSERT_TRUE(r.scenario) << r.errors.front().format();
+    EXPECT_EQ(r.scenario->sysctls.size(), sockscope::core::sysctlWhitelist().size());
+    EXPECT_EQ(sockscope::core::sysctlPath("net.ipv4.tcp_fin_timeout"), "/proc/sys/net/ipv4/tcp_fin_timeout");
+    EXPECT_EQ(sockscope::core::sysctlPath("net.core.somaxconn"), "/proc/sys/net/core/somaxconn");
+}
+
+const TextError kSysctlErrors[] = {
+    {std::string(kHeader) + "sysctl: net.ipv4.ip_forward=1\nserver wait(1)\n", 5, 9,
+     "'net.ipv4.ip_forward' is not a kernel setting a scenario may change (only these per-namespace TCP settings: "
+     "net.ipv4.tcp_fin_timeout,"},
+    {std::string(kHeader) + "sysctl: kernel.panic=1\nserver wait(1)\n", 5, 9, "'kernel.panic' is not a kernel setting"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_fin_timeout=0\nserver wait(1)\n", 5, 34,
+     "a whole number for net.ipv4.tcp_fin_timeout (in seconds) out of range: 0 (expected 1..600)"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_tw_reuse=3\nserver wait(1)\n", 5, 31,
+     "out of range: 3 (expected 0..2)"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_retries2=-1\nserver wait(1)\n", 5, 31, "out of range: -1"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_syn_retries=two\nserver wait(1)\n", 5, 34,
+     "expected a whole number for net.ipv4.tcp_syn_retries, found 'two'"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_syn_retries 2\nserver wait(1)\n", 5, 34,
+     "expected '=' and a value after 'net.ipv4.tcp_syn_retries', found '2'"},
+    {std::string(kHeader) + "sysctl: net.ipv4.tcp_syn_retries=2,3\nserver wait(1)\n", 5, 35,
+     "expected a space or the end of the line after the value, found ','"},
+    {std::string(kHeader) + "sysctl: =2\nserver wait(1)\n", 5, 9, "expected a kernel setting NAME=VALUE"},
+    {std::string(kHeader) + "sysctl: net.core.somaxconn=8\n  net.core.somaxconn=9\nserver wait(1)\n", 6, 3,
+     "'net.core.somaxconn' is set twice (first on line 5)"},
+    {std::string(kHeader) + "sysctl:\nserver wait(1)\n", 5, 1, "expected a value after 'sysctl:'"},
+    {std::string(kHeader) + "server wait(1)\nsysctl: net.core.somaxconn=8\n", 6, 1,
+     "metadata 'sysctl:' must come before the first step"},
+};
+
+TEST(ParserSysctl, OneErrorEach)
+{
+    for (const TextError &e : kSysctlErrors) {
+        SCOPED_TRACE(e.message);
+        expectError(e.text, e.line, e.column, e.message);
+    }
+}
+
+// One wait() may take the whole of the file's 300 s; more than that in all is refused at the step that passes it.
+TEST(ParserLimits, OneWaitMayTakeTheWholeTotal)
+{
+    const std::string base = "title: t\ntopic: t\nsummary: s\nactors: a\n\n";
+    ParseResult r = sockscope::core::parseScenario(base + "a  wait(300000)\n", "long.scn");
+    ASSERT_TRUE(r.scenario) << r.errors.front().format();
+    EXPECT_EQ(r.scenario->steps[0].number, 300000);
+    r = sockscope::core::parseScenario(base + "a  sleep(200000)\na  wait(100001)\n", "long.scn");
+    ASSERT_FALSE(r.scenario);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 7);
+    EXPECT_NE(r.errors[0].message.find("add up to 300 s; at most 300 s"), std::string::npos) << r.errors[0].message;
 }

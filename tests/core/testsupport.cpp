@@ -40,11 +40,17 @@ bool noUserns()
     return v && std::string(v) == "1";
 }
 
-std::vector<core::Event> runScenario(const core::Scenario &scenario)
+core::LabOptions labOptions()
 {
     core::LabOptions options;
     options.labBinary = SOCKSCOPE_LAB_BINARY;
     options.forceHost = noUserns();
+    return options;
+}
+
+std::vector<core::Event> runScenario(const core::Scenario &scenario)
+{
+    const core::LabOptions options = labOptions();
     std::vector<core::Event> events;
     std::string error;
     core::runLab(

@@ -2,6 +2,7 @@
 #pragma once
 // Brief: helpers shared by the core tests (running a scenario through the real lab).
 
+#include "core/lab/parent/labclient.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
 
@@ -31,6 +32,8 @@ core::Scenario loadBuiltin(const std::string &name);
 // run). Tests that need a namespace then test the host fallback instead, or skip saying so; without it, a missing
 // namespace is a failure that names what is missing.
 bool noUserns();
+// Options that run the real lab binary of this build (on the host's loopback when noUserns()).
+core::LabOptions labOptions();
 // Runs the scenario through the real lab binary and returns every event (on the host's loopback when noUserns()).
 std::vector<core::Event> runScenario(const core::Scenario &scenario);
 

@@ -45,6 +45,37 @@ private slots:
         QCOMPARE(ui::classifyRst(events, rst), ui::RstCause::ClosedWithUnreadData);
         QVERIFY(ui::explainEvent(events, rst).contains("unread"));
     }
+    // A derived CLOSED that a timer made: its own retransmission as cause, or none after TIME_WAIT/FIN_WAIT_2.
+    void timerCloses()
+    {
+        std::vector<core::Event> events;
+        core::PacketInfo retx;
+        retx.from = "client.1";
+        retx.to = "server.1";
+        retx.flags =
+            static_cast<std::uint8_t>(core::SegmentFlag::Psh) | static_cast<std::uint8_t>(core::SegmentFlag::Ack);
+        retx.len = 100;
+        retx.retx = 3;
+        events.push_back(core::Event{0, 10, retx});
+        auto state = [](const char *sock, core::TcpState from, std::int64_t cause) {
+            core::StateInfo s;
+            s.sock = sock;
+            s.from = from;
+            s.to = core::TcpState::Closed;
+            s.source = core::StateSource::Derived;
+            s.cause = cause;
+            return s;
+        };
+        events.push_back(core::Event{1, 20, state("client.1", core::TcpState::Established, 0)});
+        events.push_back(core::Event{2, 30, state("client.2", core::TcpState::TimeWait, -1)});
+        events.push_back(core::Event{3, 40, state("client.3", core::TcpState::FinWait2, -1)});
+        events.push_back(
+            core::Event{4, 50, state("server.1", core::TcpState::Established, 0)}); // the peer's: not its timer
+        QVERIFY2(ui::explainEvent(events, 1).contains("ETIMEDOUT"), qPrintable(ui::explainEvent(events, 1)));
+        QVERIFY(ui::explainEvent(events, 2).contains("TIME_WAIT timer expired"));
+        QVERIFY(ui::explainEvent(events, 3).contains("tcp_fin_timeout"));
+        QVERIFY(!ui::explainEvent(events, 4).contains("timer"));
+    }
     void rstFromClosedPort()
     {
         std::vector<core::Event> events(2);

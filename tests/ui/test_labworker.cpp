@@ -5,6 +5,7 @@
 #include "core/scenario/builtins.h"
 #include "ui/model/labworker.h"
 #include "ui/model/runmodel.h"
+#include "uilab.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -39,6 +40,26 @@ private slots:
         // Batched: far fewer model updates than events (kMaxBatch bounds each one).
         QVERIFY2(appended.count() < kEvents / 100, qPrintable(QString::number(appended.count())));
         QVERIFY(appended.count() >= kEvents / ui::LabWorker::kMaxBatch);
+    }
+
+    // A long wait() is announced while it runs (the window's countdown), with its step and length, before the
+    // run finishes.
+    void longWaitIsAnnounced()
+    {
+        ui::RunModel run;
+        ui::LabWorker worker(&run);
+        worker.setOptions(uitest::realLab());
+        QSignalSpy waiting(&worker, &ui::LabWorker::longWaitStarted);
+        QSignalSpy finished(&worker, &ui::LabWorker::runFinished);
+        const auto parsed =
+            core::parseScenario("title: t\ntopic: t\nsummary: s\nactors: a\n\na  wait(1500)\n", "w.scn");
+        QVERIFY(parsed.scenario);
+        QVERIFY(worker.start(*parsed.scenario));
+        QTRY_COMPARE_WITH_TIMEOUT(waiting.count(), 1, 30000);
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(waiting.first().at(0).toInt(), 0);
+        QCOMPARE(waiting.first().at(1).toLongLong(), 1500);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
     }
 
     void labThatCannotStartIsReported()

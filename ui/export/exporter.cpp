@@ -2,6 +2,7 @@
 #include "ui/export/exporter.h"
 
 #include "core/io/atomicfile.h"
+#include "core/stream/eventtext.h"
 #include "ui/export/pngencoder.h"
 #include "ui/model/runmodel.h"
 #include "ui/model/viewstate.h"
@@ -140,6 +141,8 @@ QString Exporter::metaLine() const
         parts << QStringLiteral("Linux %1").arg(QString::fromStdString(info.kernel))
               << (info.isolation == "netns" ? QStringLiteral("private network namespace")
                                             : QStringLiteral("host loopback"));
+        if (!info.sysctl.empty())
+            parts << QStringLiteral("sysctl %1").arg(QString::fromStdString(core::sysctlText(info)));
     }
     parts << QStringLiteral("%1 events, %2 segments").arg(m_run.eventCount()).arg(segments);
     if (const core::EndInfo *end = m_run.endInfo())

@@ -192,6 +192,35 @@ QString signalExplanation(const QString &signal)
     return QStringLiteral("%1: a signal was delivered to the actor during this call.").arg(signal);
 }
 
+namespace {
+
+// A derived change to CLOSED that no segment or call of the socket itself made: a kernel timer's work, which sends
+// nothing (docs/events.md, "How states are derived"). Empty for every other change.
+QString timerCloseText(std::span<const core::Event> events, const core::StateInfo &s)
+{
+    if (s.source != core::StateSource::Derived || s.to != core::TcpState::Closed)
+        return {};
+    if (s.cause < 0 && s.from == core::TcpState::TimeWait)
+        return QStringLiteral("The TIME_WAIT timer expired: after 2 MSL (60 s, fixed on Linux) the kernel forgets the "
+                              "connection, sending nothing.");
+    if (s.cause < 0 && s.from == core::TcpState::FinWait2)
+        return QStringLiteral("The orphaned FIN_WAIT_2 timed out (net.ipv4.tcp_fin_timeout): the kernel dropped the "
+                              "connection, sending nothing; a FIN the peer sends later meets a RST.");
+    if (s.cause < 0 || static_cast<std::size_t>(s.cause) >= events.size())
+        return {};
+    const core::Event &cause = events[static_cast<std::size_t>(s.cause)];
+    const auto *p = cause.as<core::PacketInfo>();
+    const auto *r = cause.as<core::ReturnInfo>();
+    const bool ownSegment = p && p->from == s.sock && !core::hasFlag(p->flags, core::SegmentFlag::Rst);
+    if (!ownSegment && !(r && r->err == "ETIMEDOUT"))
+        return {};
+    return QStringLiteral("A timer gave up on the connection: its retransmissions (tcp_retries2 or TCP_USER_TIMEOUT) "
+                          "or keepalive probes went unanswered. Nothing is sent; the next call fails with "
+                          "ETIMEDOUT.");
+}
+
+} // namespace
+
 QString rstCauseExplanation(RstCause cause)
 {
     switch (cause) {
@@ -303,6 +332,8 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
     case core::EventKind::State: {
         const auto &s = *e.as<core::StateInfo>();
         QString text = stateExplanation(s.to);
+        if (const QString timer = timerCloseText(events, s); !timer.isEmpty())
+            text += QLatin1Char(' ') + timer;
         if (s.source == core::StateSource::Kernel)
             text += QStringLiteral(" (Seen in a kernel snapshot.)");
         if (s.conflict)

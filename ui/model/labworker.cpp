@@ -68,6 +68,11 @@ void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
     LabJob *job = m_job;
     core::LabOptions options = m_options;
     options.stepMode = stepMode;
+    // Called on the worker thread; the destructor joins it, so this outlives every call.
+    options.onLongWait = [this](int step, std::int64_t ms) {
+        QMetaObject::invokeMethod(
+            this, [this, step, ms] { emit longWaitStarted(step, ms); }, Qt::QueuedConnection);
+    };
     QMetaObject::invokeMethod(
         m_job, [job, scenario, options] { job->run(scenario, options); }, Qt::QueuedConnection);
 }

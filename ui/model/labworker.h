@@ -78,6 +78,9 @@ Q_SIGNALS:
     void runResumed();                      // a command was sent; the lab runs
     void runStopped();                      // the stop the user asked for is done
     void runFailed(const QString &message); // the lab could not start, timed out or died
+    // The lab began a sleep() or wait() of `ms` >= core::kLongWaitMs at scenario step `step`: no event comes until
+    // it ends, so the window shows a countdown.
+    void longWaitStarted(int step, qint64 ms);
     void phaseChanged(sockscope::ui::RunPhase phase);
 
 private:

@@ -150,6 +150,18 @@ std::vector<LegendEntry> legendEntries(const Theme &t)
     out.push_back({QStringLiteral("RST"), arrow(t.segmentRst, 2.5, Qt::SolidLine, true)});
     out.push_back({QStringLiteral("data"), arrow(t.segmentData, 1.5, Qt::SolidLine, false)});
     out.push_back({QStringLiteral("pure ACK"), arrow(t.segmentAck, 1.0, Qt::DashLine, false)});
+    // As paintDroppedPacket draws it: the arrow stops halfway, at a red cross.
+    out.push_back({QStringLiteral("lost (dropped)"), [&t](QPainter &p, const QRectF &r) {
+                       const double y = r.center().y(), mid = r.center().x() + 4, lw = 1.5 * t.lineWidth;
+                       QPen pen(t.segmentData, lw);
+                       pen.setCapStyle(Qt::FlatCap);
+                       p.setPen(pen);
+                       p.drawLine(QPointF(r.left(), y), QPointF(mid, y));
+                       const double arm = 5 + lw;
+                       p.setPen(QPen(t.segmentRst, lw * 1.5));
+                       p.drawLine(QPointF(mid - arm, y - arm), QPointF(mid + arm, y + arm));
+                       p.drawLine(QPointF(mid - arm, y + arm), QPointF(mid + arm, y - arm));
+                   }});
     auto textSwatch = [](QColor c, QString s) {
         return [c, s](QPainter &p, const QRectF &r) {
             p.setPen(c);
@@ -172,6 +184,16 @@ std::vector<LegendEntry> legendEntries(const Theme &t)
              p.drawPolygon(QPolygonF{c + QPointF(0, -6), c + QPointF(5, 0), c + QPointF(0, 6), c + QPointF(-5, 0)});
              p.setBrush(Qt::NoBrush);
          }});
+    // As paintGaps draws it in the proportional time axis: time cut out between two zigzag edges.
+    out.push_back({QStringLiteral("idle time cut"), [&t](QPainter &p, const QRectF &r) {
+                       p.setPen(QPen(t.gapMarker, t.lineWidth));
+                       for (double edge : {r.top() + 4, r.bottom() - 4}) {
+                           QPolygonF zig;
+                           for (double x = r.left(); x <= r.right(); x += 8)
+                               zig << QPointF(x, edge + ((static_cast<int>((x - r.left()) / 8) % 2) ? 2 : -2));
+                           p.drawPolyline(zig);
+                       }
+                   }});
     out.push_back({QStringLiteral("state (kernel)"), [&t](QPainter &p, const QRectF &r) {
                        p.setPen(QPen(t.state(core::TcpState::Established), 1.5 * t.lineWidth, Qt::DashLine));
                        p.drawRoundedRect(r.adjusted(1, 2, -1, -2), 3, 3);

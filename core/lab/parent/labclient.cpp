@@ -319,6 +319,18 @@ bool LabSession::fail(const EventSink &sink, const std::string &message, std::st
 bool LabSession::handleLine(const std::string &line, const EventSink &sink, std::string *error, bool *more)
 {
     *more = false;
+    if (line.rfind("{\"control\":\"waiting\"", 0) == 0) {
+        // A long wait begins: progress only, the lab goes on running (docs/events.md, "Control lines").
+        if (auto ctl = parseJsonLine(line, nullptr); ctl && ctl->is_object() && m_options.onLongWait) {
+            const auto step = ctl->find("step"), ms = ctl->find("ms");
+            if (step != ctl->end() && step->is_number_unsigned() &&
+                step->get<std::uint64_t>() < m_scenario.steps.size() && ms != ctl->end() && ms->is_number_unsigned() &&
+                ms->get<std::uint64_t>() <= std::uint64_t(kMaxTotalWaitMs))
+                m_options.onLongWait(step->get<int>(), ms->get<std::int64_t>());
+        }
+        *more = true;
+        return true;
+    }
     if (line.rfind("{\"control\"", 0) == 0) {
         m_nextStep = -1;
         if (auto ctl = parseJsonLine(line, nullptr); ctl && ctl->is_object())

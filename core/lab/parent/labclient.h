@@ -33,6 +33,9 @@ struct LabOptions
     int exitGraceMs = kLabExitGraceMs;
     int runBoundMs = 0; // the whole run's bound, pauses left out; 0 = from the scenario (runBoundMs()); tests set it
     std::int64_t maxStreamBytes = kMaxLabStreamBytes; // all the lab may write; tests lower it
+    // Told when the lab starts a long sleep() or wait() (at least kLongWaitMs): the step's index and its length,
+    // so that the CLI and the window can show progress while no event comes. Called on the pumping thread.
+    std::function<void(int step, std::int64_t ms)> onLongWait;
 };
 
 // Default path of the lab runner binary: $SOCKSCOPE_LAB_BINARY when set (a fake lab for fault tests), else
