@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/actor.h"
+#include "core/lab/actorprocess.h"
 #include "core/lab/sockdiag.h"
 
 #include <csignal>
@@ -13,8 +14,9 @@
 namespace sockscope::core {
 
 Actor::Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
-             const std::map<std::uint16_t, std::uint16_t> *portMap)
-    : m_name(std::move(name)), m_cpu(cpu), m_recorder(recorder), m_vars(vars), m_portMap(portMap)
+             const std::map<std::uint16_t, std::uint16_t> *portMap, ActorProcess process)
+    : m_name(std::move(name)), m_cpu(cpu), m_recorder(recorder), m_vars(vars), m_portMap(portMap),
+      m_process(std::move(process))
 {
     m_thread = std::thread([this] { run(); });
     while (m_tid.load() == 0)
@@ -55,7 +57,7 @@ char Actor::kernelState() const
 void Actor::interrupt()
 {
     if (m_thread.joinable())
-        pthread_kill(m_thread.native_handle(), SIGUSR1);
+        pthread_kill(m_thread.native_handle(), labInterruptSignal());
 }
 
 void Actor::stop()
@@ -122,12 +124,33 @@ void Actor::perform(const Step &step, std::int64_t id)
     // epoll_wait(E, MS) acts on the epoll instance; epoll_ctl() on its socket (the instance comes from m_vars).
     const std::string &var = step.sock.empty() ? step.epoll : step.sock;
     int fd = var.empty() ? -1 : m_vars.fd(var);
-    recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+    if (step.call == Call::Exit) {
+        recordExit(step, id, m_recorder, m_vars);
+        m_dead = true;
+    } else if (step.call == Call::Signal) {
+        const Actor *target = m_process.peer ? m_process.peer(step.target) : nullptr;
+        const std::int64_t during = target ? target->currentCall() : -1;
+        recordSignal(step, id, target ? target->tid() : 0, during > 0 ? during : 0, m_recorder);
+    } else if (recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing, m_process.sigpipe) &&
+               m_process.callIds) {
+        // SIGPIPE's default action: the process dies in the write, and the kernel closes its descriptors.
+        m_deathStep = Step{};
+        m_deathStep.index = step.index;
+        m_deathStep.line = step.line;
+        m_deathStep.column = step.column;
+        m_deathStep.actor = m_name;
+        m_deathStep.call = Call::Exit;
+        m_deathStep.option = "SIGPIPE";
+        m_deathStep.text = "(SIGPIPE, default action)";
+        recordExit(m_deathStep, m_process.callIds->fetch_add(1), m_recorder, m_vars);
+        m_dead = true;
+    }
     m_callId = -1;
 }
 
-void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
-                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
+bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
+                SigpipeAction sigpipe)
 {
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).
@@ -143,8 +166,10 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
         sigemptyset(&pipeSet);
         sigaddset(&pipeSet, SIGPIPE);
         timespec zero{0, 0};
-        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE;
+        // Ignored (SIG_IGN), the kernel delivers nothing; the pending one is collected all the same.
+        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE && sigpipe != SigpipeAction::Ignore;
     }
+    const bool dies = exit.sigpipe && sigpipe == SigpipeAction::Default;
     exit.id = id;
     exit.ret = result.ret;
     exit.err = result.err;
@@ -153,6 +178,7 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     exit.newFd = result.newFd;
     if (result.newFd >= 0) {
         vars.set(step.assign, result.newFd);
+        vars.setOwner(step.assign, step.actor);
         if (isAccept(step.call))
             exit.newFdAfter = snapshotFd(result.newFd);
     }
@@ -162,6 +188,7 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     recorder.pushExit(std::move(exit));
     if (publishing)
         *publishing = false;
+    return dies;
 }
 
 } // namespace sockscope::core
