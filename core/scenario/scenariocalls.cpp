@@ -624,6 +624,9 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo, 
         c.expect('(', "after the call name");
         arguments(c, step, vars, procs);
         bool hasResult = c.accept('=');
+        if (hasResult && (step.call == Call::Share || step.call == Call::Give))
+            LineCursor::failAt(c.pos() - 1,
+                               std::string(name) + "() makes no system call, so it has no result to expect");
         if (hasResult)
             step.expect = expectation(c);
         step.together = c.accept('&');

@@ -714,6 +714,7 @@ TEST(ParserProcesses, OwnershipErrors)
     stepError("client signal(server, SIGKILL)\n", 7, 23, "expected a signal (SIGALRM or SIGUSR1), found 'SIGKILL'");
     stepError("client signal(server, SIGALRM, SA_NODEFER)\n", 7, 32, "expected a flag (SA_RESTART)");
     stepError("server X = share(L, worker)\n", 7, 8, "only socket() and accept() can be assigned");
+    stepError("server share(L, worker) = 0\n", 7, 25, "share() makes no system call, so it has no result to expect");
     // exit() closes what the actor owned: a variable it gave away stays open for its new owner.
     EXPECT_TRUE(parse(sockets + "server give(L, worker)\nserver exit()\nworker close(L) = 0\n").scenario);
     // ...and what it owned is closed for everybody, shared or not: the name may be assigned again.
