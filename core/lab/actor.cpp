@@ -131,7 +131,8 @@ void Actor::perform(const Step &step, std::int64_t id)
         const Actor *target = m_process.peer ? m_process.peer(step.target) : nullptr;
         const std::int64_t during = target ? target->currentCall() : -1;
         recordSignal(step, id, target ? target->tid() : 0, during > 0 ? during : 0, m_recorder);
-    } else if (recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing, m_process.sigpipe) &&
+    } else if (recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing, m_process.sigpipe,
+                          m_process.callIds ? &m_dead : nullptr) &&
                m_process.callIds) {
         // SIGPIPE's default action: the process dies in the write, and the kernel closes its descriptors.
         m_deathStep = Step{};
@@ -150,7 +151,7 @@ void Actor::perform(const Step &step, std::int64_t id)
 
 bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
                 const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
-                SigpipeAction sigpipe)
+                SigpipeAction sigpipe, std::atomic<bool> *dies)
 {
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).
@@ -169,7 +170,9 @@ bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
         // Ignored (SIG_IGN), the kernel delivers nothing; the pending one is collected all the same.
         exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE && sigpipe != SigpipeAction::Ignore;
     }
-    const bool dies = exit.sigpipe && sigpipe == SigpipeAction::Default;
+    const bool killed = exit.sigpipe && sigpipe == SigpipeAction::Default;
+    if (killed && dies)
+        *dies = true;
     exit.id = id;
     exit.ret = result.ret;
     exit.err = result.err;
@@ -188,7 +191,7 @@ bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     recorder.pushExit(std::move(exit));
     if (publishing)
         *publishing = false;
-    return dies;
+    return killed;
 }
 
 } // namespace sockscope::core

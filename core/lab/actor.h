@@ -18,10 +18,11 @@ namespace sockscope::core {
 
 // Performs one step with the real call and records its enter and exit (SIGPIPE collected, fds snapshotted).
 // `publishing` is raised between the call's return and its record reaching the recorder. Returns true when the
-// call raised SIGPIPE and `sigpipe` is Default: the caller ends the actor's process.
+// call raised SIGPIPE and `sigpipe` is Default: the caller ends the actor's process; `dies` is raised then, before
+// the call's exit record is out, so a scheduler that sees the return also sees the death.
 bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
                 const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
-                SigpipeAction sigpipe = SigpipeAction::Report);
+                SigpipeAction sigpipe = SigpipeAction::Report, std::atomic<bool> *dies = nullptr);
 
 class Actor;
 
