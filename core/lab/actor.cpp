@@ -3,6 +3,8 @@
 #include "core/lab/actorprocess.h"
 #include "core/lab/sockdiag.h"
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -131,27 +133,69 @@ void Actor::perform(const Step &step, std::int64_t id)
         const Actor *target = m_process.peer ? m_process.peer(step.target) : nullptr;
         const std::int64_t during = target ? target->currentCall() : -1;
         recordSignal(step, id, target ? target->tid() : 0, during > 0 ? during : 0, m_recorder);
+    } else if (step.call == Call::Kill) {
+        recordKill(step, id);
     } else if (recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing, m_process.sigpipe,
-                          m_process.callIds ? &m_dead : nullptr) &&
+                          m_process.callIds ? &m_dead : nullptr, &m_killed) &&
                m_process.callIds) {
         // SIGPIPE's default action: the process dies in the write, and the kernel closes its descriptors.
-        m_deathStep = Step{};
-        m_deathStep.index = step.index;
-        m_deathStep.line = step.line;
-        m_deathStep.column = step.column;
-        m_deathStep.actor = m_name;
-        m_deathStep.call = Call::Exit;
-        m_deathStep.option = "SIGPIPE";
-        m_deathStep.text = "(SIGPIPE, default action)";
-        recordExit(m_deathStep, m_process.callIds->fetch_add(1), m_recorder, m_vars);
-        m_dead = true;
+        recordDeath(step, "SIGPIPE", m_process.callIds->fetch_add(1));
     }
     m_callId = -1;
 }
 
+// The exit a signal's default action causes: an exit() the scenario never wrote, dated after its cause's step.
+void Actor::recordDeath(const Step &cause, const char *reason, std::int64_t id)
+{
+    m_deathStep = Step{};
+    m_deathStep.index = cause.index;
+    m_deathStep.line = cause.line;
+    m_deathStep.column = cause.column;
+    m_deathStep.actor = m_name;
+    m_deathStep.call = Call::Exit;
+    m_deathStep.option = reason;
+    m_deathStep.text = std::string("(") + reason + ")";
+    recordExit(m_deathStep, id, m_recorder, m_vars);
+    m_dead = true;
+}
+
+void Actor::killedBy(const Step &kill, std::int64_t exitId)
+{
+    m_killed = true;
+    m_dead = true;
+    // SIGKILL ends the thread in its call; here the call is interrupted and its return dropped. Bounded: a call
+    // that retries on EINTR (sleep) is left to end by itself.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (m_busy.load() && std::chrono::steady_clock::now() < deadline) {
+        interrupt();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    recordDeath(kill, "SIGKILL", exitId);
+}
+
+void Actor::recordKill(const Step &step, std::int64_t id)
+{
+    Actor *victim = m_process.peer ? m_process.peer(step.target) : nullptr;
+    m_recorder.pushEnter(CallEnter{id, 0, &step, -1, {}});
+    CallExit exit;
+    if (victim && m_process.callIds) {
+        const std::int64_t during = victim->currentCall();
+        exit.sent = SentSignal{step.target, "SIGKILL", during > 0 ? during : 0, realtimeNs()};
+        victim->killedBy(step, m_process.callIds->fetch_add(1));
+    } else {
+        exit.ret = -1;
+        exit.err = ESRCH;
+    }
+    // Returns once the victim is gone, as kill() followed by waitpid() would: its descriptors are closed by then.
+    exit.tNs = realtimeNs();
+    exit.id = id;
+    exit.snapNs = exit.tNs;
+    m_recorder.pushExit(std::move(exit));
+}
+
 bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
                 const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
-                SigpipeAction sigpipe, std::atomic<bool> *dies)
+                SigpipeAction sigpipe, std::atomic<bool> *dies, const std::atomic<bool> *killed)
 {
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).
@@ -170,8 +214,8 @@ bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
         // Ignored (SIG_IGN), the kernel delivers nothing; the pending one is collected all the same.
         exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE && sigpipe != SigpipeAction::Ignore;
     }
-    const bool killed = exit.sigpipe && sigpipe == SigpipeAction::Default;
-    if (killed && dies)
+    const bool sigpipeKills = exit.sigpipe && sigpipe == SigpipeAction::Default;
+    if (sigpipeKills && dies)
         *dies = true;
     exit.id = id;
     exit.ret = result.ret;
@@ -188,10 +232,15 @@ bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     if (step.call == Call::Close && result.ret == 0)
         vars.set(step.sock, -1);
     exit.snapNs = realtimeNs();
+    if (killed && killed->load()) { // killed in the call: its return never reached the process
+        if (publishing)
+            *publishing = false;
+        return false;
+    }
     recorder.pushExit(std::move(exit));
     if (publishing)
         *publishing = false;
-    return killed;
+    return sigpipeKills;
 }
 
 } // namespace sockscope::core

@@ -22,7 +22,8 @@ namespace sockscope::core {
 // the call's exit record is out, so a scheduler that sees the return also sees the death.
 bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
                 const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
-                SigpipeAction sigpipe = SigpipeAction::Report, std::atomic<bool> *dies = nullptr);
+                SigpipeAction sigpipe = SigpipeAction::Report, std::atomic<bool> *dies = nullptr,
+                const std::atomic<bool> *killed = nullptr);
 
 class Actor;
 
@@ -32,7 +33,7 @@ struct ActorProcess
 {
     SigpipeAction sigpipe = SigpipeAction::Report;
     std::atomic<std::int64_t> *callIds = nullptr;
-    std::function<const Actor *(const std::string &)> peer;
+    std::function<Actor *(const std::string &)> peer;
 };
 
 class Actor
@@ -56,11 +57,16 @@ public:
     // True once the actor's process has ended (exit(), or SIGPIPE with the default action): it runs no more steps.
     bool dead() const { return m_dead.load(); }
     void interrupt(); // a blocked call returns EINTR
+    // kill(): on the killer's thread. The call in progress never returns (it is interrupted and its return is not
+    // recorded), then the descriptors are closed as by exit(), recorded as call exitId.
+    void killedBy(const Step &kill, std::int64_t exitId);
     void stop();
 
 private:
     void run();
     void perform(const Step &step, std::int64_t id);
+    void recordDeath(const Step &cause, const char *reason, std::int64_t id);
+    void recordKill(const Step &step, std::int64_t id);
 
     std::string m_name;
     int m_cpu;
@@ -83,6 +89,7 @@ private:
     std::atomic<std::int64_t> m_callId{-1};
     std::atomic<int> m_tid{0};
     std::atomic<bool> m_dead{false};
+    std::atomic<bool> m_killed{false}; // SIGKILL: the return of the call in progress is never seen
     std::thread m_thread;
 };
 

@@ -521,6 +521,7 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
     case Call::Give:
     case Call::Exit:
     case Call::Signal:
+    case Call::Kill:
         // Not single system calls: the scheduler (share, give) and core/lab/actorprocess (exit, signal) do them.
         return CallResult{};
     case Call::Sleep: {

@@ -441,7 +441,7 @@ int Lab::run()
             m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
             m_portMap.empty() ? nullptr : &m_portMap,
             ActorProcess{sigpipeAction(m_scenario, m_scenario.actors[i]), &m_nextCall,
-                         [this](const std::string &name) -> const Actor * { return &actor(name); }}));
+                         [this](const std::string &name) -> Actor * { return &actor(name); }}));
 
     std::string error;
     if (hasWireFaults(m_scenario)) {

@@ -100,6 +100,10 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Give:
         a.push_back(str("actor", step.target));
         break;
+    case Call::Kill:
+        a.push_back(str("actor", step.target));
+        a.push_back(str("signal", "SIGKILL"));
+        break;
     case Call::Signal:
         a.push_back(str("actor", step.target));
         a.push_back(str("signal", step.option));

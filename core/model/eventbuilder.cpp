@@ -198,6 +198,16 @@ void EventBuilder::onEnter(const CallEnter &enter)
                 a.value = real.text();
     }
     if (step.call == Call::Exit) {
+        // The process's other calls end with it (SIGKILL in a blocked call): they never return.
+        for (auto it = m_calls.begin(); it != m_calls.end();)
+            if (it->second.call && it->second.call->actor == step.actor && it->first != enter.id) {
+                m_states.callReturned(it->first, it->second.sock, false, enter.tNs);
+                if (const Step &killed = *it->second.call; killed.expect) // `= blocked` is met, any other not
+                    emitCheck(killed, judgeNeverReturned(*killed.expect), enter.tNs);
+                it = m_calls.erase(it);
+            } else {
+                ++it;
+            }
         std::string fds;
         for (int fd : enter.fds)
             fds += (fds.empty() ? "" : " ") + std::to_string(fd);

@@ -45,6 +45,7 @@ enum class Call
     Give,   // give(V, ACTOR): V now belongs to ACTOR (fork() + close in the parent, or SCM_RIGHTS); no system call
     Exit,   // exit(): the actor's process ends; the kernel closes every descriptor it owns, in fd order
     Signal, // signal(ACTOR, SIGALRM|SIGUSR1 [, SA_RESTART]): a signal with a handler, sent to ACTOR's thread
+    Kill,   // kill(ACTOR): SIGKILL: ACTOR's call in progress never returns, and its process exits as by exit()
 };
 
 // What a write that raises SIGPIPE does to its actor ('sigpipe:' metadata).

@@ -19,7 +19,7 @@ struct CallSpelling
     Call call;
 };
 
-constexpr std::array<CallSpelling, 29> kCalls{{
+constexpr std::array<CallSpelling, 30> kCalls{{
     {"socket", Call::Socket},
     {"setsockopt", Call::Setsockopt},
     {"getsockopt", Call::Getsockopt},
@@ -49,6 +49,7 @@ constexpr std::array<CallSpelling, 29> kCalls{{
     {"give", Call::Give},
     {"exit", Call::Exit},
     {"signal", Call::Signal},
+    {"kill", Call::Kill},
 }};
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
@@ -269,7 +270,8 @@ std::string otherActor(LineCursor &c, const Step &step, const scn::Processes &pr
     if (name == step.actor)
         LineCursor::failAt(at, "expected another actor than '" + name + "' itself");
     if (auto dead = procs.exited.find(name); dead != procs.exited.end())
-        LineCursor::failAt(at, "actor '" + name + "' has exited (exit() on line " + std::to_string(dead->second) + ")");
+        LineCursor::failAt(at, "actor '" + name + "' has exited (exit() or kill() on line " +
+                                   std::to_string(dead->second) + ")");
     return name;
 }
 
@@ -298,6 +300,10 @@ void processArguments(LineCursor &c, Step &step, const scn::Variables &vars, con
     }
     case Call::Exit:
         c.expect(')', "after 'exit(': it takes no arguments (the acting actor exits)");
+        return;
+    case Call::Kill:
+        step.target = otherActor(c, step, procs);
+        c.expect(')', "after the actor (kill() sends SIGKILL)");
         return;
     case Call::Signal:
         step.target = otherActor(c, step, procs);
@@ -474,6 +480,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn:
     case Call::Give:
     case Call::Exit:
     case Call::Signal:
+    case Call::Kill:
         processArguments(c, step, vars, procs);
         return;
     }
@@ -489,13 +496,14 @@ void applyProcessStep(const Step &step, scn::Variables &vars, scn::Processes &pr
         v.owner = step.target;
         v.users.erase(step.target);
     }
-    if (step.call == Call::Exit) {
+    if (step.call == Call::Exit || step.call == Call::Kill) {
+        const std::string &dying = step.call == Call::Exit ? step.actor : step.target;
         for (auto &[name, v] : vars) {
-            if (v.owner == step.actor)
+            if (v.owner == dying)
                 v.open = false;
-            v.users.erase(step.actor);
+            v.users.erase(dying);
         }
-        procs.exited[step.actor] = lineNo;
+        procs.exited[dying] = lineNo;
     }
 }
 
@@ -583,8 +591,8 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo, 
 {
     if (auto dead = procs.exited.find(step.actor); dead != procs.exited.end())
         LineCursor::failAt(static_cast<std::size_t>(std::max(0, step.column - 1)),
-                           "actor '" + step.actor + "' has exited (exit() on line " + std::to_string(dead->second) +
-                               "): it takes no more steps");
+                           "actor '" + step.actor + "' has exited (exit() or kill() on line " +
+                               std::to_string(dead->second) + "): it takes no more steps");
     c.skipSpace();
     std::size_t namePos = c.pos();
     std::string_view name = c.identifier("a call or 'VARIABLE = '");

@@ -129,6 +129,8 @@ std::string callText(const SyscallInfo &s)
     };
     if (s.call == "exit")
         return arg("reason") == "exit" ? "exit()" : "killed by " + arg("reason");
+    if (s.call == "kill")
+        return "kill(" + arg("actor") + ")";
     if (s.call == "signal")
         return "signal(" + arg("actor") + ", " + arg("signal") + (arg("flags").empty() ? "" : ", " + arg("flags")) +
                ")";

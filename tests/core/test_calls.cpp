@@ -379,3 +379,35 @@ TEST(Calls, SigpipeDefaultEndsTheWriter)
     EXPECT_EQ(exitData, serverFds); // L and A, in fd order
     EXPECT_EQ(notRun, "not run: server had died (SIGPIPE)");
 }
+
+// kill(): the victim's blocked recv() never returns (its `= blocked` is met), its descriptors are closed in fd
+// order, each as close() would (RST for unread data, FIN otherwise), and its listener is gone.
+TEST(Calls, KillEndsABlockedActor)
+{
+    const Scenario s = parsed("server L = socket(v4)\n"
+                              "server setsockopt(L, SO_REUSEADDR, 1) = 0\n"
+                              "server bind(L, 127.0.0.1:5000) = 0\n"
+                              "server listen(L, 8) = 0\n"
+                              "client C1 = socket(v4)\n"
+                              "client connect(C1, 127.0.0.1:5000) = 0\n"
+                              "server A1 = accept(L) = fd\n"
+                              "client C2 = socket(v4)\n"
+                              "client connect(C2, 127.0.0.1:5000) = 0\n"
+                              "server A2 = accept(L) = fd\n"
+                              "client send(C1, 10) = 10\n"
+                              "server recv(A2, 100) = blocked\n"
+                              "client kill(server) = 0\n"
+                              "client recv(C1, 100) = -1 ECONNRESET\n"
+                              "client recv(C2, 100) = 0\n"
+                              "client C3 = socket(v4)\n"
+                              "client connect(C3, 127.0.0.1:5000) = -1 ECONNREFUSED\n");
+    const auto events = runChecked(s);
+    EXPECT_EQ(signalsOf(events, "SIGKILL"), 1);
+    std::int64_t recvId = -1;
+    for (const auto &e : events)
+        if (const auto *c = e.as<SyscallInfo>(); c && c->call == "recv" && c->actor == "server")
+            recvId = c->id;
+    for (const auto &e : events)
+        if (const auto *r = e.as<ReturnInfo>())
+            EXPECT_NE(r->id, recvId) << "the killed actor's recv() returned";
+}

@@ -709,8 +709,10 @@ TEST(ParserProcesses, OwnershipErrors)
     stepError("server B = dup(X)\n", 7, 16, "socket variable X is not defined");
     stepError("server B = dup(L, 1)\n", 7, 17, "expected ')' after the socket variable");
     stepError("server exit(1)\n", 7, 13, "expected ')' after 'exit(': it takes no arguments");
-    stepError("server exit()\nserver close(L)\n", 8, 1, "actor 'server' has exited (exit() on line 7)");
+    stepError("server exit()\nserver close(L)\n", 8, 1, "actor 'server' has exited (exit() or kill() on line 7)");
     stepError("server exit()\nclient signal(server, SIGALRM)\n", 8, 15, "actor 'server' has exited");
+    stepError("client kill(server)\nserver close(L)\n", 8, 1, "actor 'server' has exited (exit() or kill() on line 7)");
+    stepError("client kill(client)\n", 7, 13, "expected another actor than 'client' itself");
     stepError("client signal(server, SIGKILL)\n", 7, 23, "expected a signal (SIGALRM or SIGUSR1), found 'SIGKILL'");
     stepError("client signal(server, SIGALRM, SA_NODEFER)\n", 7, 32, "expected a flag (SA_RESTART)");
     stepError("server X = share(L, worker)\n", 7, 8, "only socket() and accept() can be assigned");

@@ -133,6 +133,11 @@ QString processText(const core::SyscallInfo &c, const core::ReturnInfo &r)
                                                  "is printed: the server died silently.");
         return what + QStringLiteral(". ") + how;
     }
+    if (c.call == "kill")
+        return QStringLiteral("kill() = 0: SIGKILL ended %1's process. A call it was blocked in never returns, and "
+                              "the kernel closed its descriptors as at any exit: a FIN, or a RST where data was "
+                              "unread. SIGKILL cannot be caught or ignored.")
+            .arg(q(callArg(c, "actor")));
     if (c.call == "signal") {
         const bool restart = callArg(c, "flags").find("SA_RESTART") != std::string::npos;
         return QStringLiteral("signal() = 0: %1 was delivered to %2 and its handler ran. %3")
@@ -161,7 +166,7 @@ QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
         return {};
     if (c.call == "getsockname" || c.call == "getpeername")
         return nameText(c, r);
-    if (c.call == "dup" || c.call == "exit" || c.call == "signal")
+    if (c.call == "dup" || c.call == "exit" || c.call == "signal" || c.call == "kill")
         return processText(c, r);
     if (c.call == "epoll_create" || c.call == "epoll_ctl" || (c.call == "epoll_wait" && !callArg(c, "epoll").empty()))
         return epollText(c, r);

@@ -194,6 +194,9 @@ QString signalExplanation(const QString &signal)
             "SIG_IGN)) or pass MSG_NOSIGNAL to send(), and then handle the EPIPE error instead. "
             "sockscope blocks it, so the actor survives and you can see it, unless the scenario asks for the default "
             "action ('sigpipe: default'): then the actor's process ends in that write.");
+    if (signal == QLatin1String("SIGKILL"))
+        return QStringLiteral("SIGKILL: the process is ended at once; it cannot catch, block or ignore it. The call "
+                              "it was in never returns; the kernel closes its descriptors.");
     if (signal == QLatin1String("SIGALRM") || signal == QLatin1String("SIGUSR1"))
         return QStringLiteral(
                    "%1: sent by another actor and caught by a handler. A blocked call either fails with EINTR or, "
