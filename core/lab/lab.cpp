@@ -437,11 +437,11 @@ int Lab::run()
         samplerThread = std::thread([this] { sampler(); });
     const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (size_t i = 0; i < m_scenario.actors.size(); ++i)
-        m_actors.push_back(std::make_unique<Actor>(
-            m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
-            m_portMap.empty() ? nullptr : &m_portMap,
-            ActorProcess{sigpipeAction(m_scenario, m_scenario.actors[i]), &m_nextCall,
-                         [this](const std::string &name) -> Actor * { return &actor(name); }}));
+        m_actors.push_back(
+            std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
+                                    m_portMap.empty() ? nullptr : &m_portMap,
+                                    ActorProcess{sigpipeAction(m_scenario, m_scenario.actors[i]), &m_nextCall,
+                                                 [this](const std::string &name) -> Actor * { return &actor(name); }}));
 
     std::string error;
     if (hasWireFaults(m_scenario)) {
