@@ -76,6 +76,8 @@ std::string onReturn(const Event &e, const ReturnInfo &r, LogContext &ctx)
     else
         line = relativeTimeText(call.enterNs) + " " + actorColumn(call.actor, ctx) + "  " + call.text + " " +
                resultText(r, ErrnoText::Show);
+    if (call.call == "exit")
+        line += "  (" + exitText(call.actor, call.text == "exit()" ? "exit" : call.text.substr(10), r) + ")";
     if (haveRunningCall(ctx))
         return line; // another call is still in flight: what was held back may belong to it
     std::string out = line;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/actor.h"
+#include "core/lab/actorprocess.h"
 #include "core/lab/sockdiag.h"
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -13,8 +16,9 @@
 namespace sockscope::core {
 
 Actor::Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
-             const std::map<std::uint16_t, std::uint16_t> *portMap)
-    : m_name(std::move(name)), m_cpu(cpu), m_recorder(recorder), m_vars(vars), m_portMap(portMap)
+             const std::map<std::uint16_t, std::uint16_t> *portMap, ActorProcess process)
+    : m_name(std::move(name)), m_cpu(cpu), m_recorder(recorder), m_vars(vars), m_portMap(portMap),
+      m_process(std::move(process))
 {
     m_thread = std::thread([this] { run(); });
     while (m_tid.load() == 0)
@@ -55,7 +59,7 @@ char Actor::kernelState() const
 void Actor::interrupt()
 {
     if (m_thread.joinable())
-        pthread_kill(m_thread.native_handle(), SIGUSR1);
+        pthread_kill(m_thread.native_handle(), labInterruptSignal());
 }
 
 void Actor::stop()
@@ -122,12 +126,76 @@ void Actor::perform(const Step &step, std::int64_t id)
     // epoll_wait(E, MS) acts on the epoll instance; epoll_ctl() on its socket (the instance comes from m_vars).
     const std::string &var = step.sock.empty() ? step.epoll : step.sock;
     int fd = var.empty() ? -1 : m_vars.fd(var);
-    recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+    if (step.call == Call::Exit) {
+        recordExit(step, id, m_recorder, m_vars);
+        m_dead = true;
+    } else if (step.call == Call::Signal) {
+        const Actor *target = m_process.peer ? m_process.peer(step.target) : nullptr;
+        const std::int64_t during = target ? target->currentCall() : -1;
+        recordSignal(step, id, target ? target->tid() : 0, during > 0 ? during : 0, m_recorder);
+    } else if (step.call == Call::Kill) {
+        recordKill(step, id);
+    } else if (recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing, m_process.sigpipe,
+                          m_process.callIds ? &m_dead : nullptr, &m_killed) &&
+               m_process.callIds) {
+        // SIGPIPE's default action: the process dies in the write, and the kernel closes its descriptors.
+        recordDeath(step, "SIGPIPE", m_process.callIds->fetch_add(1));
+    }
     m_callId = -1;
 }
 
-void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
-                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing)
+// The exit a signal's default action causes: an exit() the scenario never wrote, dated after its cause's step.
+void Actor::recordDeath(const Step &cause, const char *reason, std::int64_t id)
+{
+    m_deathStep = Step{};
+    m_deathStep.index = cause.index;
+    m_deathStep.line = cause.line;
+    m_deathStep.column = cause.column;
+    m_deathStep.actor = m_name;
+    m_deathStep.call = Call::Exit;
+    m_deathStep.option = reason;
+    m_deathStep.text = std::string("(") + reason + ")";
+    recordExit(m_deathStep, id, m_recorder, m_vars);
+    m_dead = true;
+}
+
+void Actor::killedBy(const Step &kill, std::int64_t exitId)
+{
+    m_killed = true;
+    m_dead = true;
+    // SIGKILL ends the thread in its call; here the call is interrupted and its return dropped. Bounded: a call
+    // that retries on EINTR (sleep) is left to end by itself.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (m_busy.load() && std::chrono::steady_clock::now() < deadline) {
+        interrupt();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    recordDeath(kill, "SIGKILL", exitId);
+}
+
+void Actor::recordKill(const Step &step, std::int64_t id)
+{
+    Actor *victim = m_process.peer ? m_process.peer(step.target) : nullptr;
+    m_recorder.pushEnter(CallEnter{id, 0, &step, -1, {}});
+    CallExit exit;
+    if (victim && m_process.callIds) {
+        const std::int64_t during = victim->currentCall();
+        exit.sent = SentSignal{step.target, "SIGKILL", during > 0 ? during : 0, realtimeNs()};
+        victim->killedBy(step, m_process.callIds->fetch_add(1));
+    } else {
+        exit.ret = -1;
+        exit.err = ESRCH;
+    }
+    // Returns once the victim is gone, as kill() followed by waitpid() would: its descriptors are closed by then.
+    exit.tNs = realtimeNs();
+    exit.id = id;
+    exit.snapNs = exit.tNs;
+    m_recorder.pushExit(std::move(exit));
+}
+
+bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
+                SigpipeAction sigpipe, std::atomic<bool> *dies, const std::atomic<bool> *killed)
 {
     // Kept lean: this runs around every call, so anything that can wait for the scheduler's snapshot after
     // the step does (fd states, addresses, cookies, queues).
@@ -143,8 +211,12 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
         sigemptyset(&pipeSet);
         sigaddset(&pipeSet, SIGPIPE);
         timespec zero{0, 0};
-        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE;
+        // Ignored (SIG_IGN), the kernel delivers nothing; the pending one is collected all the same.
+        exit.sigpipe = sigtimedwait(&pipeSet, nullptr, &zero) == SIGPIPE && sigpipe != SigpipeAction::Ignore;
     }
+    const bool sigpipeKills = exit.sigpipe && sigpipe == SigpipeAction::Default;
+    if (sigpipeKills && dies)
+        *dies = true;
     exit.id = id;
     exit.ret = result.ret;
     exit.err = result.err;
@@ -153,15 +225,22 @@ void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
     exit.newFd = result.newFd;
     if (result.newFd >= 0) {
         vars.set(step.assign, result.newFd);
+        vars.setOwner(step.assign, step.actor);
         if (isAccept(step.call))
             exit.newFdAfter = snapshotFd(result.newFd);
     }
     if (step.call == Call::Close && result.ret == 0)
         vars.set(step.sock, -1);
     exit.snapNs = realtimeNs();
+    if (killed && killed->load()) { // killed in the call: its return never reached the process
+        if (publishing)
+            *publishing = false;
+        return false;
+    }
     recorder.pushExit(std::move(exit));
     if (publishing)
         *publishing = false;
+    return sigpipeKills;
 }
 
 } // namespace sockscope::core

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -16,15 +17,30 @@
 namespace sockscope::core {
 
 // Performs one step with the real call and records its enter and exit (SIGPIPE collected, fds snapshotted).
-// `publishing` is raised between the call's return and its record reaching the recorder.
-void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
-                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing);
+// `publishing` is raised between the call's return and its record reaching the recorder. Returns true when the
+// call raised SIGPIPE and `sigpipe` is Default: the caller ends the actor's process; `dies` is raised then, before
+// the call's exit record is out, so a scheduler that sees the return also sees the death.
+bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,
+                const std::map<std::uint16_t, std::uint16_t> *portMap, std::atomic<bool> *publishing,
+                SigpipeAction sigpipe = SigpipeAction::Report, std::atomic<bool> *dies = nullptr,
+                const std::atomic<bool> *killed = nullptr);
+
+class Actor;
+
+// What an actor needs to behave as a process: its SIGPIPE disposition, the run's call ids (a death by SIGPIPE is
+// a call of its own) and the other actors (the target of signal()).
+struct ActorProcess
+{
+    SigpipeAction sigpipe = SigpipeAction::Report;
+    std::atomic<std::int64_t> *callIds = nullptr;
+    std::function<Actor *(const std::string &)> peer;
+};
 
 class Actor
 {
 public:
     Actor(std::string name, int cpu, LabRecorder &recorder, VarTable &vars,
-          const std::map<std::uint16_t, std::uint16_t> *portMap);
+          const std::map<std::uint16_t, std::uint16_t> *portMap, ActorProcess process = {});
     ~Actor(); // stop()
 
     const std::string &name() const { return m_name; }
@@ -37,18 +53,28 @@ public:
     std::int64_t currentCall() const { return m_callId.load(); }
     // 'S' when the thread sleeps in the kernel (a blocked call), from /proc/self/task/TID/stat.
     char kernelState() const;
+    int tid() const { return m_tid.load(); }
+    // True once the actor's process has ended (exit(), or SIGPIPE with the default action): it runs no more steps.
+    bool dead() const { return m_dead.load(); }
     void interrupt(); // a blocked call returns EINTR
+    // kill(): on the killer's thread. The call in progress never returns (it is interrupted and its return is not
+    // recorded), then the descriptors are closed as by exit(), recorded as call exitId.
+    void killedBy(const Step &kill, std::int64_t exitId);
     void stop();
 
 private:
     void run();
     void perform(const Step &step, std::int64_t id);
+    void recordDeath(const Step &cause, const char *reason, std::int64_t id);
+    void recordKill(const Step &step, std::int64_t id);
 
     std::string m_name;
     int m_cpu;
     LabRecorder &m_recorder;
     VarTable &m_vars;
     const std::map<std::uint16_t, std::uint16_t> *m_portMap;
+    ActorProcess m_process;
+    Step m_deathStep; // the exit a SIGPIPE with the default action causes (events point at it for the run)
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -62,6 +88,8 @@ private:
     std::atomic<bool> m_publishing{false};
     std::atomic<std::int64_t> m_callId{-1};
     std::atomic<int> m_tid{0};
+    std::atomic<bool> m_dead{false};
+    std::atomic<bool> m_killed{false}; // SIGKILL: the return of the call in progress is never seen
     std::thread m_thread;
 };
 

@@ -36,6 +36,23 @@ std::map<std::string, int> VarTable::snapshot() const
     return m_fds;
 }
 
+void VarTable::setOwner(const std::string &var, const std::string &actor)
+{
+    std::lock_guard lock(m_mutex);
+    m_owners[var] = actor;
+}
+
+std::vector<std::pair<int, std::string>> VarTable::ownedBy(const std::string &actor) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<std::pair<int, std::string>> out;
+    for (const auto &[var, fd] : m_fds)
+        if (auto it = m_owners.find(var); fd >= 0 && it != m_owners.end() && it->second == actor)
+            out.emplace_back(fd, var);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string VarTable::nameOf(int fd) const
 {
     std::lock_guard lock(m_mutex);
@@ -495,6 +512,18 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
     }
     case Call::EpollCtl:
         return doEpollCtl(step, fd, vars);
+    case Call::Dup: {
+        CallResult r = fromRet(dup(fd));
+        r.newFd = static_cast<int>(r.ret);
+        return r;
+    }
+    case Call::Share:
+    case Call::Give:
+    case Call::Exit:
+    case Call::Signal:
+    case Call::Kill:
+        // Not single system calls: the scheduler (share, give) and core/lab/actorprocess (exit, signal) do them.
+        return CallResult{};
     case Call::Sleep: {
         timespec ts{static_cast<time_t>(step.number / 1000), static_cast<long>((step.number % 1000) * 1000000)};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {

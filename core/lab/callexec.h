@@ -9,6 +9,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sockscope::core {
 
@@ -20,10 +22,15 @@ public:
     void set(const std::string &var, int fd);
     std::map<std::string, int> snapshot() const;
     std::string nameOf(int fd) const; // the open variable holding fd, or "fd N"
+    // The process whose descriptor table holds the variable: the actor that assigned it, or the one give() named.
+    void setOwner(const std::string &var, const std::string &actor);
+    // The open descriptors the actor owns, as (fd, variable), in fd order.
+    std::vector<std::pair<int, std::string>> ownedBy(const std::string &actor) const;
 
 private:
     mutable std::mutex m_mutex;
-    std::map<std::string, int> m_fds; // guarded by m_mutex; -1 after close()
+    std::map<std::string, int> m_fds;            // guarded by m_mutex; -1 after close()
+    std::map<std::string, std::string> m_owners; // guarded by m_mutex; variable -> actor
 };
 
 struct CallResult

@@ -2,6 +2,7 @@
 #include "core/lab/lab.h"
 
 #include "core/lab/actor.h"
+#include "core/lab/actorprocess.h"
 #include "core/lab/dropmarker.h"
 #include "core/lab/netns.h"
 #include "core/lab/netsysctl.h"
@@ -58,7 +59,14 @@ void writeAll(const std::string &text)
 bool quietCall(Call c)
 {
     return c == Call::Socket || c == Call::Setsockopt || c == Call::Getsockopt || c == Call::Fcntl || c == Call::Bind ||
-           c == Call::Listen;
+           c == Call::Listen || c == Call::Dup || c == Call::Share || c == Call::Give;
+}
+
+// Steps the scheduler does itself, on no actor's thread: wait() pauses, share() and give() only say who may use
+// a descriptor (actors are threads of one process, so they share the descriptor table already).
+bool schedulerStep(Call c)
+{
+    return c == Call::Wait || c == Call::Share || c == Call::Give;
 }
 
 // In the host's namespace the scenario's ports may be taken: each one is replaced by a free port.
@@ -120,8 +128,8 @@ private:
     std::vector<std::unique_ptr<Actor>> m_actors;
     std::vector<RawPacket> m_pendingPackets;
     std::vector<std::unique_ptr<std::atomic<int>>> m_barriers;
-    std::int64_t m_nextCall = 1;
-    std::mutex m_samplerMutex; // held for a whole sock_diag dump, so a drain never splits one
+    std::atomic<std::int64_t> m_nextCall{1}; // actors take one too: a death by SIGPIPE is a call of its own
+    std::mutex m_samplerMutex;               // held for a whole sock_diag dump, so a drain never splits one
     std::atomic<bool> m_samplerQuit{false};
     std::string m_out;  // pending stdout text
     PauseClock m_clock; // stepping: the teacher's pauses are not part of the run's time
@@ -285,13 +293,18 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
     const bool together = last > first;
     int parties = 0;
     for (size_t i = first; i <= last; ++i)
-        parties += m_scenario.steps[i].call == Call::Wait ? 0 : 1;
+        parties += schedulerStep(m_scenario.steps[i].call) ? 0 : 1;
     bool expectSegments = false;
     for (size_t i = first; i <= last; ++i) {
         const Step &step = m_scenario.steps[i];
         if (m_faults && !m_faults->apply(step, error))
             return false;
-        m_recorder.pushStep(static_cast<int>(i));
+        Actor &a = actor(step.actor);
+        // An actor whose process is gone (SIGPIPE's default action) runs nothing: shown, checked as not run.
+        const bool skipped = a.dead() && step.call != Call::Wait;
+        m_recorder.pushStep(static_cast<int>(i), skipped);
+        if (skipped)
+            continue;
         expectSegments = expectSegments || !quietCall(step.call);
         if ((step.call == Call::Wait || step.call == Call::Sleep) && step.number >= kLongWaitMs)
             writeAll(nlohmann::json({{"control", "waiting"}, {"step", i}, {"ms", step.number}}).dump() + "\n");
@@ -299,11 +312,16 @@ bool Lab::runGroup(size_t first, size_t last, std::string *error)
             std::this_thread::sleep_for(std::chrono::milliseconds(step.number));
             continue;
         }
-        Actor &a = actor(step.actor);
+        if (step.call == Call::Give)
+            m_vars.setOwner(step.sock, step.target);
+        if (schedulerStep(step.call))
+            continue;
         // A step of an actor still blocked in an earlier call waits for it, up to the step timeout.
         auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_scenario.stepTimeoutMs);
         while (a.busy() && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::microseconds(200));
+        if (a.dead()) // it died (SIGPIPE) in the call it was still in: this step never starts
+            continue;
         if (a.busy()) {
             *error = "step " + std::to_string(i + 1) + " (line " + std::to_string(step.line) + "): " + step.actor +
                      " is still blocked in an earlier call after " + std::to_string(m_scenario.stepTimeoutMs) +
@@ -417,7 +435,7 @@ int Lab::run()
     {
     };
     sa.sa_handler = noopHandler; // no SA_RESTART: a blocked call returns EINTR when the run ends
-    sigaction(SIGUSR1, &sa, nullptr);
+    sigaction(labInterruptSignal(), &sa, nullptr);
 
     info.startNs = realtimeNs();
     m_builder = std::make_unique<EventBuilder>(
@@ -438,8 +456,11 @@ int Lab::run()
         samplerThread = std::thread([this] { sampler(); });
     const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (size_t i = 0; i < m_scenario.actors.size(); ++i)
-        m_actors.push_back(std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
-                                                   m_portMap.empty() ? nullptr : &m_portMap));
+        m_actors.push_back(
+            std::make_unique<Actor>(m_scenario.actors[i], static_cast<int>(i) % cpus, m_recorder, m_vars,
+                                    m_portMap.empty() ? nullptr : &m_portMap,
+                                    ActorProcess{sigpipeAction(m_scenario, m_scenario.actors[i]), &m_nextCall,
+                                                 [this](const std::string &name) -> Actor * { return &actor(name); }}));
 
     std::string error = settingsError;
     if (error.empty() && hasWireFaults(m_scenario)) {

@@ -34,10 +34,10 @@ void LabRecorder::pushExit(CallExit exit)
     m_exited.notify_all();
 }
 
-void LabRecorder::pushStep(int step)
+void LabRecorder::pushStep(int step, bool skipped)
 {
     std::lock_guard lock(m_mutex);
-    m_batch.steps.push_back({realtimeNs(), step});
+    m_batch.steps.push_back({realtimeNs(), step, skipped});
 }
 
 void LabRecorder::pushFd(FdRecord rec)

@@ -21,7 +21,7 @@ public:
     // Stamps the time under the lock, so a drain never misses a record older than its cutoff.
     std::int64_t pushEnter(CallEnter enter);
     void pushExit(CallExit exit);
-    void pushStep(int step);
+    void pushStep(int step, bool skipped = false);
     void pushFd(FdRecord rec);
     void pushDiag(DiagRecord rec);
 

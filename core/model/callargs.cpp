@@ -96,6 +96,26 @@ std::vector<SyscallArg> describeArgs(const Step &step)
     case Call::Wait:
         a.push_back(num("ms", step.number));
         break;
+    case Call::Share:
+    case Call::Give:
+        a.push_back(str("actor", step.target));
+        break;
+    case Call::Kill:
+        a.push_back(str("actor", step.target));
+        a.push_back(str("signal", "SIGKILL"));
+        break;
+    case Call::Signal:
+        a.push_back(str("actor", step.target));
+        a.push_back(str("signal", step.option));
+        if (!step.flags.empty())
+            a.push_back(str("flags", joinFlags(step.flags)));
+        break;
+    case Call::Exit:
+        // exit() itself, or a signal whose default action ended the process ("SIGPIPE"); the event builder adds
+        // "fds", the descriptors the kernel closed.
+        a.push_back(str("reason", step.option.empty() ? "exit" : step.option));
+        break;
+    case Call::Dup:
     case Call::Accept:
     case Call::Close:
     case Call::Getsockname:

@@ -173,6 +173,8 @@ void EventBuilder::onStep(const StepMark &mark)
 {
     const Step &s = m_scenario.steps[mark.step];
     m_out.add(mark.tNs, StepInfo{s.index, s.actor, s.text, s.line, s.note});
+    if (mark.skipped && s.expect)
+        emitCheck(s, CheckOutcome{"not run: " + s.actor + " had died (SIGPIPE)", false}, mark.tNs);
     m_batchSteps.push_back(mark.step);
     m_batchLastNs = std::max(m_batchLastNs, mark.tNs);
     // A call of an earlier group still in the kernel as this step starts meets its `= blocked`.
@@ -198,8 +200,26 @@ void EventBuilder::onEnter(const CallEnter &enter)
             if (a.key == "addr")
                 a.value = real.text();
     }
-    PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock};
-    m_states.callEntered(enter.id, sock, step.call, enter.tNs);
+    if (step.call == Call::Exit) {
+        // The process's other calls end with it (SIGKILL in a blocked call): they never return.
+        for (auto it = m_calls.begin(); it != m_calls.end();)
+            if (it->second.call && it->second.call->actor == step.actor && it->first != enter.id) {
+                m_states.callReturned(it->first, it->second.sock, false, enter.tNs);
+                if (const Step &killed = *it->second.call; killed.expect) // `= blocked` is met, any other not
+                    emitCheck(killed, judgeNeverReturned(*killed.expect), enter.tNs);
+                it = m_calls.erase(it);
+            } else {
+                ++it;
+            }
+        std::string fds;
+        for (int fd : enter.fds)
+            fds += (fds.empty() ? "" : " ") + std::to_string(fd);
+        args.push_back({"fds", fds, false});
+    }
+    // A close() of one of several descriptors, or of one another thread's call still holds, releases nothing.
+    const bool releases = step.call != Call::Close || lastReference(sock, 1, enter.id);
+    PendingCall &pending = m_calls[enter.id] = PendingCall{enter.tNs, step.index, sock, &step};
+    m_states.callEntered(enter.id, releases ? sock : -1, step.call, enter.tNs);
     if (step.call == Call::Connect && !step.addr.unspec && sock >= 0 && m_states.state(sock) == TcpState::Closed) {
         // getpeername() fails in SYN_SENT, so the peer comes from the call itself. Only a closed socket starts
         // a new attempt (a refused one may be tried again, elsewhere, and a listener shut down may connect); on
@@ -221,8 +241,73 @@ void EventBuilder::onEnter(const CallEnter &enter)
                                          m_ids.name(sock), std::move(args)}));
     const bool sendsFin = step.call == Call::Close ||
                           (step.call == Call::Shutdown && (step.option == "SHUT_WR" || step.option == "SHUT_RDWR"));
-    if (sendsFin && sock >= 0)
+    if (sendsFin && sock >= 0 && releases)
         m_states.finCallEntered(enter.id, sock, enter.tNs, idx);
+    if (step.call == Call::Exit) {
+        // The kernel closes the fds one by one: a socket is released with the last of its fds in the list.
+        std::map<int, int> closing; // sock -> its fds in the list
+        for (int fd : enter.fds)
+            if (int s = m_ids.byFd(fd); s >= 0)
+                ++closing[s];
+        for (const auto &[s, n] : closing)
+            if (lastReference(s, n, enter.id)) {
+                m_states.callEntered(enter.id, s, step.call, enter.tNs);
+                m_states.finCallEntered(enter.id, s, enter.tNs, idx);
+            }
+    }
+}
+
+bool EventBuilder::callInProgress(int sock, std::int64_t exceptId) const
+{
+    for (const auto &[id, pc] : m_calls)
+        if (id != exceptId && pc.sock == sock && pc.call && pc.call->call != Call::Exit)
+            return true;
+    return false;
+}
+
+bool EventBuilder::lastReference(int sock, int closing, std::int64_t callId) const
+{
+    // A blocked recv(), accept(), poll()... holds a reference to the file: close() from another thread only
+    // frees the descriptor number, and the socket lives until that call returns.
+    return sock >= 0 && m_ids.fdCount(sock) <= closing && !callInProgress(sock, callId);
+}
+
+void EventBuilder::descriptorClosed(int sock, int fd, std::int64_t absNs, long cause)
+{
+    m_ids.detachFd(sock, fd);
+    if (m_ids.fdCount(sock) == 0) {
+        if (callInProgress(sock, -1))
+            m_releaseWhenIdle.insert(sock);
+        else
+            m_states.call(sock, MachineCall::Close, absNs, cause);
+    }
+    emitSocket(sock, absNs);
+}
+
+void EventBuilder::releaseIfIdle(int sock, std::int64_t absNs, long cause)
+{
+    if (sock < 0 || !m_releaseWhenIdle.contains(sock) || callInProgress(sock, -1) || m_ids.fdCount(sock) > 0)
+        return;
+    // The last call holding the file returned: the kernel released the socket on the way out (__fput), as close()
+    // would have: a FIN, or a RST when data was left unread.
+    m_releaseWhenIdle.erase(sock);
+    m_states.call(sock, MachineCall::FinQueued, absNs, cause);
+    m_states.call(sock, MachineCall::Close, absNs, cause);
+}
+
+void EventBuilder::onExitCall(const CallExit &exit, long retIdx)
+{
+    std::set<int> socks;
+    for (int fd : exit.closedFds)
+        if (int s = m_ids.byFd(fd); s >= 0)
+            socks.insert(s);
+    for (int s : socks)
+        m_states.callReturned(exit.id, s, true, exit.tNs);
+    if (socks.empty())
+        m_states.callReturned(exit.id, -1, true, exit.tNs);
+    for (int fd : exit.closedFds)
+        if (int s = m_ids.byFd(fd); s >= 0)
+            descriptorClosed(s, fd, exit.tNs, retIdx);
 }
 
 void EventBuilder::onExit(const CallExit &exit)
@@ -232,17 +317,26 @@ void EventBuilder::onExit(const CallExit &exit)
         return;
     PendingCall pc = it->second;
     m_calls.erase(it);
-    const Step &step = m_scenario.steps[pc.step];
+    const Step &step = *pc.call;
     std::string err = exit.ret < 0 ? errnoName(exit.err) : std::string();
     long retIdx =
         static_cast<long>(m_out.add(exit.tNs, ReturnInfo{exit.id, exit.ret, err, exit.tNs - pc.tNs, exit.data}));
     if (exit.sigpipe)
         m_out.add(exit.tNs, SignalInfo{step.actor, "SIGPIPE", exit.id});
+    if (exit.sent)
+        m_out.add(exit.sent->tNs, SignalInfo{exit.sent->actor, exit.sent->signal, exit.sent->during});
 
     int sock = pc.sock;
+    if (step.call == Call::Exit) {
+        onExitCall(exit, retIdx);
+        if (step.expect)
+            emitCheck(step, judgeReturn(*step.expect, ObservedResult{exit.ret, err, exit.data, false}), exit.tNs);
+        return;
+    }
     m_states.callReturned(exit.id, sock, exit.ret == 0, exit.tNs);
     if (err == "ETIMEDOUT" && sock >= 0)
         m_states.timedOut(sock, pc.tNs, exit.tNs, retIdx);
+    releaseIfIdle(sock, exit.tNs, retIdx);
     if (pc.retargeted && exit.ret < 0 && sock >= 0 && m_states.history(sock).back().first < pc.tNs) {
         // The connect() failed before a SYN left: it changed nothing, so neither its addresses.
         m_ids.setTuple(sock, pc.oldLocal, pc.oldRemote);
@@ -283,8 +377,9 @@ void EventBuilder::onExit(const CallExit &exit)
     } else if (step.call == Call::Connect && step.addr.unspec && exit.ret == 0 && sock >= 0) {
         m_states.call(sock, MachineCall::Disconnect, exit.tNs, retIdx);
     } else if (step.call == Call::Close && exit.ret == 0 && sock >= 0) {
-        m_states.call(sock, MachineCall::Close, exit.tNs, retIdx);
-        m_ids.detachFd(sock, exit.fd);
+        descriptorClosed(sock, exit.fd, exit.tNs, retIdx);
+    } else if (step.call == Call::Dup && exit.newFd >= 0 && sock >= 0) {
+        m_ids.attachFd(sock, exit.newFd); // one socket, one more descriptor: identity stays with the socket
         emitSocket(sock, exit.tNs);
     }
 

@@ -50,6 +50,7 @@ private:
         std::int64_t tNs;
         int step;
         int sock;
+        const Step *call = nullptr; // the step as run: a death by SIGPIPE is an exit() the scenario never wrote
         // connect() only: the addresses it replaced, and the socket whose 4-tuple it took (-1: none), given
         // back when the call fails before any SYN left (EADDRNOTAVAIL on a tuple in use, ECONNABORTED).
         bool retargeted = false;
@@ -78,6 +79,13 @@ private:
     void endTakenTuple(int sock, std::int64_t absNs, long cause);
     void updateQueues(int sock, std::int64_t recvQ, std::int64_t sendQ, std::int64_t absNs);
     void checkWireExpectations(std::int64_t absNs); // the '~' lines of the batch's steps
+    // Shared descriptors (docs/scenario-format.md, "Descriptors, processes and signals"): a close() or exit()
+    // releases a socket only with its last descriptor, and only once no call of another thread still holds it.
+    bool lastReference(int sock, int closing, std::int64_t callId) const;
+    bool callInProgress(int sock, std::int64_t exceptId) const;
+    void descriptorClosed(int sock, int fd, std::int64_t absNs, long cause);
+    void releaseIfIdle(int sock, std::int64_t absNs, long cause);
+    void onExitCall(const CallExit &exit, long retIdx);
 
     const Scenario &m_scenario;
     bool m_netns;
@@ -95,8 +103,9 @@ private:
     // The batch's fd snapshots by the port of their local address: item positions, ascending. A connect()'s
     // SYN is matched to the snapshot that shows its source port, however many other fds were read between.
     std::unordered_map<std::string, std::vector<size_t>> m_fdItemsByPort;
-    std::set<int> m_deferAccept;                 // listeners with TCP_DEFER_ACCEPT set: their children wait for data
-    std::map<std::int64_t, PendingCall> m_calls; // calls without a return yet
+    std::set<int> m_deferAccept;     // listeners with TCP_DEFER_ACCEPT set: their children wait for data
+    std::set<int> m_releaseWhenIdle; // sockets whose last fd was closed while another thread's call held them
+    std::map<std::int64_t, PendingCall> m_calls;                 // calls without a return yet
     std::vector<std::pair<std::int64_t, std::int64_t>> m_queues; // per sock: last recv-Q, send-Q shown
     std::vector<int> m_batchSteps;                               // steps that started in the current batch
     std::vector<SeenSegment> m_batchSegments;                    // segments of the current batch

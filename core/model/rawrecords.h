@@ -72,6 +72,16 @@ struct CallEnter
     std::int64_t tNs = 0;       // CLOCK_REALTIME, just before the call
     const Step *step = nullptr; // the scenario's step (lives as long as the run)
     int fd = -1;
+    std::vector<int> fds; // exit(): the descriptors it is about to close, in fd order
+};
+
+// signal(): what the sender delivered to whom.
+struct SentSignal
+{
+    std::string actor;       // the target
+    std::string signal;      // "SIGALRM"
+    std::int64_t during = 0; // the target's call in progress, 0 when it was in none
+    std::int64_t tNs = 0;    // just before the signal was sent
 };
 
 struct CallExit
@@ -87,13 +97,16 @@ struct CallExit
     // accept() only: the new connection's addresses, to find its socket. Every other fd is snapshotted by the
     // scheduler after the step, off the call's path.
     FdSnapshot newFdAfter;
-    std::int64_t snapNs = 0; // when newFdAfter was complete
+    std::int64_t snapNs = 0;        // when newFdAfter was complete
+    std::vector<int> closedFds;     // exit(): the descriptors it closed, in the order it closed them
+    std::optional<SentSignal> sent; // signal(): the signal delivered
 };
 
 struct StepMark
 {
     std::int64_t tNs = 0;
     int step = 0;
+    bool skipped = false; // its actor had exited (a SIGPIPE with the default action): nothing was run
 };
 
 struct DiagRecord

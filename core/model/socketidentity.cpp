@@ -88,8 +88,20 @@ void SocketIdentity::detachFd(int sock, int fd)
     // same number for another socket, which keeps it.
     if (auto it = m_fdSock.find(fd); it != m_fdSock.end() && it->second == sock)
         m_fdSock.erase(it);
-    if (m_socks[sock].fd == fd)
+    if (m_socks[sock].fd == fd) {
         m_socks[sock].fd = -1;
+        for (const auto &[other, s] : m_fdSock)
+            if (s == sock)
+                m_socks[sock].fd = other; // the newest (highest) of the fds left
+    }
+}
+
+int SocketIdentity::fdCount(int sock) const
+{
+    int n = 0;
+    for (const auto &[fd, s] : m_fdSock)
+        n += s == sock ? 1 : 0;
+    return n;
 }
 
 void SocketIdentity::setTuple(int sock, const std::string &local, const std::string &remote)

@@ -56,7 +56,9 @@ public:
     std::string name(int sock) const { return sock < 0 ? std::string() : m_socks[sock].name; }
 
     void attachFd(int sock, int fd);
-    void detachFd(int sock, int fd); // close(): the fd no longer names the socket
+    // close(): the fd no longer names the socket. A socket dup()ed has several; SocketId::fd is then another one.
+    void detachFd(int sock, int fd);
+    int fdCount(int sock) const; // the descriptors that refer to the socket (dup() adds one)
     void setCookie(int sock, std::uint64_t cookie);
     // The newest socket with this 4-tuple owns it (a later connection may reuse the tuple).
     void setTuple(int sock, const std::string &local, const std::string &remote);

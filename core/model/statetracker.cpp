@@ -125,13 +125,13 @@ void StateTracker::received(int sock, const Segment &seg, std::int64_t absNs, lo
 
 void StateTracker::callEntered(std::int64_t callId, int sock, Call call, std::int64_t absNs)
 {
-    if (sock >= 0 && (call == Call::Close || call == Call::Shutdown || call == Call::Connect))
-        m_locks[callId] = LockHolder{sock, absNs, call};
+    if (sock >= 0 && (call == Call::Close || call == Call::Shutdown || call == Call::Connect || call == Call::Exit))
+        m_locks.emplace(callId, LockHolder{sock, absNs, call});
 }
 
 void StateTracker::finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause)
 {
-    m_finCalls[callId] = FinCall{sock, absNs, cause};
+    m_finCalls.emplace(callId, FinCall{sock, absNs, cause});
 }
 
 void StateTracker::applyFinQueued(const FinCall &c)
@@ -143,11 +143,10 @@ void StateTracker::applyFinQueued(const FinCall &c)
 void StateTracker::callReturned(std::int64_t callId, int sock, bool ok, std::int64_t absNs)
 {
     m_locks.erase(callId);
-    if (auto it = m_finCalls.find(callId); it != m_finCalls.end()) {
-        if (ok)
-            applyFinQueued(it->second); // dated at the call's start, before anything deferred behind it
-        m_finCalls.erase(it);
-    }
+    auto [first, last] = m_finCalls.equal_range(callId);
+    for (auto it = first; ok && it != last; ++it)
+        applyFinQueued(it->second); // dated at the call's start, before anything deferred behind it
+    m_finCalls.erase(first, last);
     if (sock >= 0)
         resolve(sock, nullptr, 0, false, absNs);
 }

@@ -157,7 +157,7 @@ private:
     bool m_capture;
     Changed m_changed;
     std::vector<Tracked> m_socks;
-    std::map<std::int64_t, LockHolder> m_locks;      // by call id, until the call returns
+    std::multimap<std::int64_t, LockHolder> m_locks; // by call id (exit() holds several), until the call returns
     std::map<int, std::vector<Deferred>> m_deferred; // by receiving sock, in arrival order
     struct FinCall
     {
@@ -166,7 +166,7 @@ private:
         long cause;
     };
     void applyFinQueued(const FinCall &c);
-    std::map<std::int64_t, FinCall> m_finCalls; // by call id, until its FIN or RST leaves or it is applied
+    std::multimap<std::int64_t, FinCall> m_finCalls; // by call id (exit() has several), until its FIN/RST or applied
     struct Timeout
     {
         int sock;

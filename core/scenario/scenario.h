@@ -4,6 +4,8 @@
 // Thread-safety: plain values; the parser functions are pure.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,21 @@ enum class Call
     Select,      // select(V, READ|WRITE|EXCEPT, timeout_ms): one descriptor in the sets named
     EpollCreate, // E = epoll_create(): a persistent epoll instance; epoll_wait(E, timeout_ms) waits on it
     EpollCtl,    // epoll_ctl(E, ADD|MOD, V, EVENTS) | epoll_ctl(E, DEL, V)   EVENTS may hold EPOLLET|EPOLLONESHOT
+    // Shared descriptors and dying processes (docs/scenario-format.md, "Descriptors, processes and signals").
+    Dup,    // B = dup(A): a second descriptor for the same socket (or epoll instance)
+    Share,  // share(V, ACTOR): ACTOR may use V too, as another thread of the process would; no system call
+    Give,   // give(V, ACTOR): V now belongs to ACTOR (fork() + close in the parent, or SCM_RIGHTS); no system call
+    Exit,   // exit(): the actor's process ends; the kernel closes every descriptor it owns, in fd order
+    Signal, // signal(ACTOR, SIGALRM|SIGUSR1 [, SA_RESTART]): a signal with a handler, sent to ACTOR's thread
+    Kill,   // kill(ACTOR): SIGKILL: ACTOR's call in progress never returns, and its process exits as by exit()
+};
+
+// What a write that raises SIGPIPE does to its actor ('sigpipe:' metadata).
+enum class SigpipeAction
+{
+    Report,  // (no 'sigpipe:' for the actor) blocked and collected: shown, and the actor goes on
+    Ignore,  // SIG_IGN: the write fails with EPIPE and no signal is delivered
+    Default, // SIG_DFL: the signal ends the actor's process (its descriptors are closed as by exit())
 };
 
 // accept() and accept4() both hand out a connection from the accept queue.
@@ -140,14 +157,15 @@ struct Step
     Call call = Call::Sleep;
     std::string sock;               // the socket variable the call acts on ("" for sleep/wait/socket)
     std::string epoll;              // the epoll variable of epoll_ctl and of epoll_wait(E, MS); "" otherwise
+    std::string target;             // the other actor of share/give/signal; "" otherwise
     bool v6 = false;                // socket(v6)
     bool nonblock = false;          // socket(v4, nonblock)
     SockAddr addr;                  // bind/connect
     std::int64_t number = 0;        // backlog, byte count, ms, option value, linger on/off
     std::int64_t number2 = 0;       // SO_LINGER seconds
-    std::string option;             // "SO_LINGER", "SO_ERROR", "SHUT_WR", ...
+    std::string option;             // "SO_LINGER", "SO_ERROR", "SHUT_WR", "SIGALRM", ...
     std::string payload;            // send/write "text"; empty when a byte count was given
-    std::vector<std::string> flags; // "MSG_NOSIGNAL", "POLLIN", ...
+    std::vector<std::string> flags; // "MSG_NOSIGNAL", "POLLIN", "SA_RESTART", ...
     int timeoutMs = 0;              // poll/epoll_wait timeout
     bool together = false;          // a trailing '&': released at the same moment as the next step
     std::optional<Expectation> expect;
@@ -168,6 +186,7 @@ struct Scenario
     int stepTimeoutMs = 3000;
     std::vector<KernelSetting> sysctls; // "sysctl:" lines, in the file's order
     std::vector<std::string> actors;
+    std::map<std::string, SigpipeAction, std::less<>> sigpipe; // by actor; an actor not listed: Report
     std::vector<Step> steps;
     std::string source; // the whole file text
 };
@@ -177,6 +196,13 @@ inline constexpr std::int64_t kMaxTotalWaitMs = 300000;
 // A sleep() or wait() at least this long is announced by the lab ({"control":"waiting"}), so that the CLI and
 // the window show its progress while no event comes.
 inline constexpr std::int64_t kLongWaitMs = 1000;
+
+// The 'sigpipe:' disposition of an actor.
+inline SigpipeAction sigpipeAction(const Scenario &scenario, std::string_view actor)
+{
+    auto it = scenario.sigpipe.find(actor);
+    return it == scenario.sigpipe.end() ? SigpipeAction::Report : it->second;
+}
 
 struct ParseError
 {

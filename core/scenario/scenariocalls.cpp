@@ -19,7 +19,7 @@ struct CallSpelling
     Call call;
 };
 
-constexpr std::array<CallSpelling, 24> kCalls{{
+constexpr std::array<CallSpelling, 30> kCalls{{
     {"socket", Call::Socket},
     {"setsockopt", Call::Setsockopt},
     {"getsockopt", Call::Getsockopt},
@@ -44,6 +44,12 @@ constexpr std::array<CallSpelling, 24> kCalls{{
     {"select", Call::Select},
     {"epoll_create", Call::EpollCreate},
     {"epoll_ctl", Call::EpollCtl},
+    {"dup", Call::Dup},
+    {"share", Call::Share},
+    {"give", Call::Give},
+    {"exit", Call::Exit},
+    {"signal", Call::Signal},
+    {"kill", Call::Kill},
 }};
 
 constexpr std::int64_t kMaxBytes = 16 * 1024 * 1024;
@@ -113,9 +119,10 @@ std::string variable(LineCursor &c, const Step &step, const scn::Variables &vars
     auto it = vars.find(name);
     if (it == vars.end())
         LineCursor::failAt(at, what + " " + name + " is not defined");
-    if (it->second.owner != step.actor)
+    if (it->second.owner != step.actor && !it->second.users.contains(step.actor))
         LineCursor::failAt(at, what + " " + name + " belongs to actor '" + it->second.owner + "', not '" + step.actor +
-                                   "'");
+                                   "' (share(" + name + ", " + step.actor + ") or give(" + name + ", " + step.actor +
+                                   ") by '" + it->second.owner + "' hands it over)");
     if (kind == VarKind::Socket && it->second.epoll)
         LineCursor::failAt(at, name + " is an epoll instance (from epoll_create on line " +
                                    std::to_string(it->second.line) + "), not a socket");
@@ -248,7 +255,68 @@ void events(LineCursor &c, Step &step, Names allowed, std::string_view what = "a
     } while (c.accept('|'));
 }
 
-void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
+// The other actor of share/give/signal: declared, not the acting one, and still alive.
+std::string otherActor(LineCursor &c, const Step &step, const scn::Processes &procs)
+{
+    c.skipSpace();
+    std::size_t at = c.pos();
+    std::string name(c.identifier("an actor name"));
+    if (std::find(procs.actors.begin(), procs.actors.end(), name) == procs.actors.end()) {
+        std::string declared;
+        for (const auto &a : procs.actors)
+            declared += (declared.empty() ? "" : " ") + a;
+        LineCursor::failAt(at, "unknown actor '" + name + "' (declared in 'actors:': " + declared + ")");
+    }
+    if (name == step.actor)
+        LineCursor::failAt(at, "expected another actor than '" + name + "' itself");
+    if (auto dead = procs.exited.find(name); dead != procs.exited.end())
+        LineCursor::failAt(at, "actor '" + name + "' has exited (exit() or kill() on line " +
+                                   std::to_string(dead->second) + ")");
+    return name;
+}
+
+// dup/share/give/exit/signal (docs/scenario-format.md, "Descriptors, processes and signals").
+void processArguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn::Processes &procs)
+{
+    switch (step.call) {
+    case Call::Dup: {
+        bool epoll = false;
+        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
+        c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+        return;
+    }
+    case Call::Share:
+    case Call::Give: {
+        bool epoll = false;
+        std::size_t at = c.pos();
+        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
+        if (step.call == Call::Give && vars.find(step.sock)->second.owner != step.actor)
+            LineCursor::failAt(at, "only the owner '" + vars.find(step.sock)->second.owner + "' can give " + step.sock +
+                                       " away; '" + step.actor + "' was only given it with share()");
+        c.expect(',', epoll ? "after the epoll variable" : "after the socket variable");
+        step.target = otherActor(c, step, procs);
+        c.expect(')', "after the actor");
+        return;
+    }
+    case Call::Exit:
+        c.expect(')', "after 'exit(': it takes no arguments (the acting actor exits)");
+        return;
+    case Call::Kill:
+        step.target = otherActor(c, step, procs);
+        c.expect(')', "after the actor (kill() sends SIGKILL)");
+        return;
+    case Call::Signal:
+        step.target = otherActor(c, step, procs);
+        c.expect(',', "after the actor");
+        step.option = oneOf(c, "a signal", {"SIGALRM", "SIGUSR1"});
+        trailingFlags(c, step, "the signal", {"SA_RESTART"});
+        return;
+    default:
+        return;
+    }
+}
+
+void arguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn::Processes &procs)
 {
     auto sockThen = [&](char next) {
         step.sock = socketVariable(c, step, vars);
@@ -407,6 +475,35 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars)
         step.number = c.integer("the time in ms", 0, kMaxTotalWaitMs); // the file's total is checked later
         c.expect(')', "after the time");
         return;
+    case Call::Dup:
+    case Call::Share:
+    case Call::Give:
+    case Call::Exit:
+    case Call::Signal:
+    case Call::Kill:
+        processArguments(c, step, vars, procs);
+        return;
+    }
+}
+
+// What a successful dup/share/give/exit does to the variables and actors the later lines may name.
+void applyProcessStep(const Step &step, scn::Variables &vars, scn::Processes &procs, int lineNo)
+{
+    if (step.call == Call::Share)
+        vars[step.sock].users.insert(step.target);
+    if (step.call == Call::Give) {
+        scn::Variable &v = vars[step.sock];
+        v.owner = step.target;
+        v.users.erase(step.target);
+    }
+    if (step.call == Call::Exit || step.call == Call::Kill) {
+        const std::string &dying = step.call == Call::Exit ? step.actor : step.target;
+        for (auto &[name, v] : vars) {
+            if (v.owner == dying)
+                v.open = false;
+            v.users.erase(dying);
+        }
+        procs.exited[dying] = lineNo;
     }
 }
 
@@ -471,6 +568,15 @@ Expectation expectation(LineCursor &c)
     return e;
 }
 
+// epoll_create() makes an epoll instance, and dup() of one is one too.
+bool assignsEpoll(const Step &step, const scn::Variables &vars)
+{
+    if (step.call == Call::EpollCreate)
+        return true;
+    auto it = step.call == Call::Dup ? vars.find(step.sock) : vars.end();
+    return it != vars.end() && it->second.epoll;
+}
+
 } // namespace
 
 std::string_view callName(Call call)
@@ -481,8 +587,12 @@ std::string_view callName(Call call)
     return "?";
 }
 
-void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
+void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo, Processes &procs)
 {
+    if (auto dead = procs.exited.find(step.actor); dead != procs.exited.end())
+        LineCursor::failAt(static_cast<std::size_t>(std::max(0, step.column - 1)),
+                           "actor '" + step.actor + "' has exited (exit() or kill() on line " +
+                               std::to_string(dead->second) + "): it takes no more steps");
     c.skipSpace();
     std::size_t namePos = c.pos();
     std::string_view name = c.identifier("a call or 'VARIABLE = '");
@@ -502,10 +612,12 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         LineCursor::failAt(namePos, "unknown call '" + std::string(name) + "' (expected one of: " + known + ")");
     }
     step.call = it->call;
-    bool returnsSocket = step.call == Call::Socket || isAccept(step.call) || step.call == Call::EpollCreate;
+    bool returnsSocket =
+        step.call == Call::Socket || isAccept(step.call) || step.call == Call::EpollCreate || step.call == Call::Dup;
     if (!step.assign.empty() && !returnsSocket)
-        LineCursor::failAt(assignPos,
-                           "only socket() and accept() can be assigned to a variable, not " + std::string(name) + "()");
+        LineCursor::failAt(assignPos, "only socket() and accept() can be assigned to a variable (and accept4(), dup() "
+                                      "and epoll_create()), not " +
+                                          std::string(name) + "()");
     if (step.assign.empty() && returnsSocket)
         LineCursor::failAt(namePos, "expected a variable to assign the new socket to, e.g. 'A = " + std::string(name) +
                                         "(...)'");
@@ -518,8 +630,11 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
     }
     try {
         c.expect('(', "after the call name");
-        arguments(c, step, vars);
+        arguments(c, step, vars, procs);
         bool hasResult = c.accept('=');
+        if (hasResult && (step.call == Call::Share || step.call == Call::Give))
+            LineCursor::failAt(c.pos() - 1,
+                               std::string(name) + "() makes no system call, so it has no result to expect");
         if (hasResult)
             step.expect = expectation(c);
         step.together = c.accept('&');
@@ -531,13 +646,14 @@ void scn::parseStepBody(LineCursor &c, Step &step, Variables &vars, int lineNo)
         }
     } catch (const LineError &) {
         if (!step.assign.empty())
-            vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
+            vars[step.assign] = {step.actor, true, lineNo, assignsEpoll(step, vars), {}};
         throw;
     }
     if (!step.assign.empty())
-        vars[step.assign] = {step.actor, true, lineNo, step.call == Call::EpollCreate};
+        vars[step.assign] = {step.actor, true, lineNo, assignsEpoll(step, vars), {}};
     if (step.call == Call::Close)
         vars[step.sock].open = false;
+    applyProcessStep(step, vars, procs, lineNo);
 }
 
 } // namespace sockscope::core

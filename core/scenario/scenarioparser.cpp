@@ -24,7 +24,7 @@ constexpr std::size_t kMaxLineBytes = 4096;
 constexpr std::size_t kMaxSteps = 10000;
 constexpr std::size_t kMaxActors = 16; // each actor is a thread in the lab
 constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
-constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors", "sysctl"};
+constexpr std::string_view kKeys[] = {"title", "topic", "summary", "notes", "timeout", "actors", "sysctl", "sigpipe"};
 // Keys that may be given on several lines, each adding to the value.
 constexpr std::string_view kRepeatableKeys[] = {"sysctl"};
 constexpr std::string_view kRequiredKeys[] = {"title", "topic", "summary", "actors"};
@@ -68,6 +68,7 @@ private:
     void applyActors(const MetaEntry &entry);
     void applyTimeout(const MetaEntry &entry);
     void applySysctls(const MetaEntry &entry);
+    void applySigpipe(const MetaEntry &entry);
     void parseNote(std::string_view line, std::size_t at);
     void parseWireExpectation(std::string_view line, std::size_t at);
     void queueFault(std::string_view line, std::size_t first, std::size_t pos, WireFault::Kind kind);
@@ -94,6 +95,7 @@ private:
     Step *m_lastStep = nullptr; // the step '>' notes attach to; null after a step line with an error
     int m_noteLines = 0;        // '>' lines attached to m_lastStep so far
     scn::Variables m_vars;
+    scn::Processes m_processes; // the declared actors and their exit() lines
     // Actors of the current group of steps joined by '&', with their lines; empty when the last step had no '&'.
     std::vector<std::pair<std::string, int>> m_group;
     int m_ampLine = 0, m_ampColumn = 0;  // position of the last step's '&', for "nothing follows it"
@@ -241,7 +243,7 @@ void Parser::parseMetadataLine(std::string_view line, std::size_t keyEnd)
     if (!known) {
         error(line, first,
               "unknown metadata key '" + std::string(key) +
-                  "' (expected title, topic, summary, notes, timeout, actors or sysctl)");
+                  "' (expected title, topic, summary, notes, timeout, actors, sysctl or sigpipe)");
         return;
     }
     const bool repeatable =
@@ -321,6 +323,49 @@ void Parser::applySysctls(const MetaEntry &entry)
             }
         } catch (const LineError &e) {
             errorAt(piece.line, scn::columnOf(piece.lineText, e.pos), e.message);
+        }
+    }
+    // After the loop: the actors must be known.
+    if (auto it = m_meta.find("sigpipe"); it != m_meta.end() && !it->second.pieces.empty())
+        applySigpipe(it->second);
+    m_processes.actors = m_scenario.actors;
+}
+
+// 'sigpipe: default' | 'sigpipe: ignore' for every actor, or per actor: 'sigpipe: server=default client=ignore'
+// (docs/scenario-format.md, "Descriptors, processes and signals").
+void Parser::applySigpipe(const MetaEntry &entry)
+{
+    constexpr char kForms[] = "'default', 'ignore' or ACTOR=default|ignore";
+    for (const auto &piece : entry.pieces) {
+        std::size_t i = 0;
+        while (i < piece.text.size()) {
+            std::size_t end = i;
+            while (end < piece.text.size() && !scn::isSpace(piece.text[end]))
+                ++end;
+            const std::string_view word = piece.text.substr(i, end - i);
+            const int column = scn::columnOf(piece.lineText, piece.pos + i);
+            const std::size_t eq = word.find('=');
+            const std::string_view actor = eq == std::string_view::npos ? std::string_view() : word.substr(0, eq);
+            const std::string_view value = eq == std::string_view::npos ? word : word.substr(eq + 1);
+            const bool knownActor =
+                std::find(m_scenario.actors.begin(), m_scenario.actors.end(), actor) != m_scenario.actors.end();
+            if (value != "default" && value != "ignore")
+                errorAt(piece.line, column + static_cast<int>(eq == std::string_view::npos ? 0 : eq + 1),
+                        "expected " + std::string(kForms) + " for 'sigpipe:', found '" + std::string(word) + "'");
+            else if (eq != std::string_view::npos && !knownActor)
+                errorAt(piece.line, column,
+                        "unknown actor '" + std::string(actor) + "' in 'sigpipe:' (not declared in 'actors:')");
+            else {
+                const SigpipeAction action = value == "default" ? SigpipeAction::Default : SigpipeAction::Ignore;
+                if (eq == std::string_view::npos)
+                    for (const auto &a : m_scenario.actors)
+                        m_scenario.sigpipe.try_emplace(a, action); // a per-actor word wins, wherever it stands
+                else
+                    m_scenario.sigpipe[std::string(actor)] = action;
+            }
+            i = end;
+            while (i < piece.text.size() && scn::isSpace(piece.text[i]))
+                ++i;
         }
     }
 }
@@ -492,7 +537,7 @@ void Parser::parseStepLine(std::string_view line, std::string_view content)
                 declared += (declared.empty() ? "" : " ") + a;
             cursor.failAt(actorPos, "unknown actor '" + step.actor + "' (declared in 'actors:': " + declared + ")");
         }
-        scn::parseStepBody(cursor, step, m_vars, m_lineNo);
+        scn::parseStepBody(cursor, step, m_vars, m_lineNo, m_processes);
         checkGroup(step, actorPos);
     } catch (const LineError &e) {
         error(line, e.pos, e.message);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <regex>
 #include <string_view>
+#include <vector>
 
 namespace sockscope::core {
 
@@ -97,8 +98,42 @@ std::string packetText(const PacketInfo &p)
     return (p.from.empty() ? p.src : p.from) + " -> " + (p.to.empty() ? p.dst : p.to) + "  " + segmentText(p);
 }
 
+std::string exitText(const std::string &actor, const std::string &reason, const ReturnInfo &result)
+{
+    std::vector<std::string> fds;
+    std::string data = result.data.value_or("");
+    for (std::size_t i = 0; i < data.size();) {
+        std::size_t end = data.find(' ', i);
+        end = end == std::string::npos ? data.size() : end;
+        if (end > i)
+            fds.push_back(data.substr(i, end - i));
+        i = end + 1;
+    }
+    std::string out = actor + (reason == "exit" ? " exited" : " was killed by " + reason) + ": the kernel closed ";
+    if (fds.empty())
+        return out + "no descriptor (it had none open)";
+    out += fds.size() == 1 ? "fd " : "fds ";
+    for (std::size_t i = 0; i < fds.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == fds.size() ? " and " : ", ") + fds[i];
+    return out;
+}
+
 std::string callText(const SyscallInfo &s)
 {
+    // A process's end and a signal sent are no single system call: they read as the scenario writes them.
+    auto arg = [&](const char *key) {
+        for (const auto &a : s.args)
+            if (a.key == key)
+                return a.value;
+        return std::string();
+    };
+    if (s.call == "exit")
+        return arg("reason") == "exit" ? "exit()" : "killed by " + arg("reason");
+    if (s.call == "kill")
+        return "kill(" + arg("actor") + ")";
+    if (s.call == "signal")
+        return "signal(" + arg("actor") + ", " + arg("signal") + (arg("flags").empty() ? "" : ", " + arg("flags")) +
+               ")";
     std::string out = s.call + "(";
     bool first = true;
     auto add = [&](const std::string &t) {

@@ -25,6 +25,9 @@ std::string packetText(const PacketInfo &p);
 // "send(3, \"hi\", 5, MSG_NOSIGNAL)": fd first (unless an argument repeats it), symbols, numbers and addresses
 // bare, user text quoted, escaped and cut after 32 bytes ("..."), as strace prints them.
 std::string callText(const SyscallInfo &call);
+// The end of an actor's process, from its exit call's return (data: the fds closed): "server exited: the kernel
+// closed fds 3, 5 and 7", "client was killed by SIGPIPE: the kernel closed fd 4".
+std::string exitText(const std::string &actor, const std::string &reason, const ReturnInfo &result);
 
 enum class ErrnoText
 {

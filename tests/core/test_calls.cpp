@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The calls of issue 12 on the real kernel: getsockname/getpeername, wildcard and ephemeral bind, accept4,
-// select, zero-length send, MSG_TRUNC/MSG_WAITALL/MSG_OOB, connect(AF_UNSPEC). Every expectation holds, no kernel
-// snapshot contradicts the derived states, and the derived path of a dissolved socket is what tcp_disconnect does.
+// select, zero-length send, MSG_TRUNC/MSG_WAITALL/MSG_OOB, connect(AF_UNSPEC), the SIGPIPE dispositions. Every
+// expectation holds, no kernel snapshot contradicts the derived states, and the derived path of a dissolved socket is
+// what tcp_disconnect does.
 #include "testsupport.h"
 
 #include <gtest/gtest.h>
@@ -319,4 +320,94 @@ server  close(L)                           = 0
             info = *r->data;
     }
     EXPECT_EQ(info, "state=ESTABLISHED retransmits=0 unacked=0");
+}
+
+// --- dying processes and signals (issue 12 items 5, 6) ---------------------------------------------------------
+
+namespace {
+// The server's connection; the client has closed it, so the server's writes draw a RST, then EPIPE.
+constexpr char kPeerGone[] = "server L = socket(v4)\n"
+                             "server setsockopt(L, SO_REUSEADDR, 1) = 0\n"
+                             "server bind(L, 127.0.0.1:5000) = 0\n"
+                             "server listen(L, 8) = 0\n"
+                             "client C = socket(v4)\n"
+                             "client connect(C, 127.0.0.1:5000) = 0\n"
+                             "server A = accept(L) = fd\n"
+                             "client close(C) = 0\n"
+                             "server send(A, \"hello\") = 5\n";
+
+int signalsOf(const std::vector<Event> &events, const std::string &signal)
+{
+    return static_cast<int>(std::count_if(events.begin(), events.end(), [&](const Event &e) {
+        const auto *s = e.as<SignalInfo>();
+        return s && s->signal == signal;
+    }));
+}
+} // namespace
+
+// SIG_IGN: EPIPE and no signal; the actor goes on.
+TEST(Calls, SigpipeIgnoredGivesEpipeAlone)
+{
+    const Scenario s = parsed(std::string("sigpipe: ignore\n") + kPeerGone + "server send(A, \"again\") = -1 EPIPE\n" +
+                              "server close(A) = 0\nserver close(L) = 0\n");
+    const auto events = runChecked(s);
+    EXPECT_EQ(signalsOf(events, "SIGPIPE"), 0);
+}
+
+// SIG_DFL: the write's EPIPE, the signal, then the actor's exit with the fds the kernel closed; a later step of the
+// actor is not run, and its expectation fails as such.
+TEST(Calls, SigpipeDefaultEndsTheWriter)
+{
+    const Scenario s = parsed(std::string("sigpipe: server=default\n") + kPeerGone +
+                              "server send(A, \"again\") = -1 EPIPE, SIGPIPE\nserver close(L) = 0\n");
+    const auto events = test::runScenario(s);
+    EXPECT_EQ(signalsOf(events, "SIGPIPE"), 1);
+    std::string exitData, notRun, serverFds; // the server's socket() and accept() results, in that order
+    for (size_t i = 0; i < events.size(); ++i) {
+        const auto *c = events[i].as<SyscallInfo>();
+        for (size_t j = i + 1; c && j < events.size(); ++j)
+            if (const auto *r = events[j].as<ReturnInfo>(); r && r->id == c->id) {
+                if (c->call == "exit")
+                    exitData = r->data.value_or("?");
+                if (c->actor == "server" && (c->call == "socket" || c->call == "accept"))
+                    serverFds += (serverFds.empty() ? "" : " ") + std::to_string(r->ret);
+                break;
+            }
+        if (const auto *c = events[i].as<CheckInfo>(); c && !c->ok)
+            notRun = c->got;
+    }
+    EXPECT_EQ(exitData, serverFds); // L and A, in fd order
+    EXPECT_EQ(notRun, "not run: server had died (SIGPIPE)");
+}
+
+// kill(): the victim's blocked recv() never returns (its `= blocked` is met), its descriptors are closed in fd
+// order, each as close() would (RST for unread data, FIN otherwise), and its listener is gone.
+TEST(Calls, KillEndsABlockedActor)
+{
+    const Scenario s = parsed("server L = socket(v4)\n"
+                              "server setsockopt(L, SO_REUSEADDR, 1) = 0\n"
+                              "server bind(L, 127.0.0.1:5000) = 0\n"
+                              "server listen(L, 8) = 0\n"
+                              "client C1 = socket(v4)\n"
+                              "client connect(C1, 127.0.0.1:5000) = 0\n"
+                              "server A1 = accept(L) = fd\n"
+                              "client C2 = socket(v4)\n"
+                              "client connect(C2, 127.0.0.1:5000) = 0\n"
+                              "server A2 = accept(L) = fd\n"
+                              "client send(C1, 10) = 10\n"
+                              "server recv(A2, 100) = blocked\n"
+                              "client kill(server) = 0\n"
+                              "client recv(C1, 100) = -1 ECONNRESET\n"
+                              "client recv(C2, 100) = 0\n"
+                              "client C3 = socket(v4)\n"
+                              "client connect(C3, 127.0.0.1:5000) = -1 ECONNREFUSED\n");
+    const auto events = runChecked(s);
+    EXPECT_EQ(signalsOf(events, "SIGKILL"), 1);
+    std::int64_t recvId = -1;
+    for (const auto &e : events)
+        if (const auto *c = e.as<SyscallInfo>(); c && c->call == "recv" && c->actor == "server")
+            recvId = c->id;
+    for (const auto &e : events)
+        if (const auto *r = e.as<ReturnInfo>())
+            EXPECT_NE(r->id, recvId) << "the killed actor's recv() returned";
 }

@@ -589,3 +589,98 @@ TEST(EventBuilder, BlockedInAGroupWaitsForTheNextGroup)
                      {{{'s', 2, 100}, {'e', 2, 101}, {'s', 3, 102}, {'e', 3, 103}, {'r', 3, 105}, {'r', 2, 110}}}),
               (std::vector<std::string>{"@105 check 3 FAIL returned 0", "@110 check 2 FAIL returned 0"}));
 }
+
+// --- shared descriptors (issue 12 item 4) ----------------------------------------------------------------------
+
+namespace {
+// The hand-made handshake of build() in a scenario of its own: server.1 is ESTABLISHED on fd 5, cookie 9.
+void handshake(EventBuilder &builder, const Scenario &sc)
+{
+    RawBatch b;
+    auto call = [&](int step, std::int64_t id, std::int64_t t, int fd) { addCall(b, sc, step, id, t, fd); };
+    call(0, 1, 100, -1);
+    addExit(b, 1, 102, 3, -1, 3);
+    call(1, 2, 200, 3);
+    addExit(b, 2, 202, 0, 3);
+    b.fds.push_back({203, 3, boundTo("127.0.0.1:5000")});
+    call(2, 3, 300, 3);
+    addExit(b, 3, 302, 0, 3);
+    call(3, 4, 400, -1);
+    addExit(b, 4, 402, 4, -1, 4);
+    call(4, 5, 500, 4);
+    addExit(b, 5, 540, 0, 4);
+    b.fds.push_back({550, 4, connected("127.0.0.1:40000", "127.0.0.1:5000")});
+    call(5, 6, 600, 3);
+    CallExit &accepted = addExit(b, 6, 602, 5, 3, 5);
+    accepted.newFdAfter = FdSnapshot{1, 9, "127.0.0.1:5000", "127.0.0.1:40000", 0, 0};
+    accepted.snapNs = 603;
+    builder.addBatch(std::move(b),
+                     {segment(510, 40000, 5000, 0x02, 1000, 0), segment(520, 5000, 40000, 0x12, 5000, 1001),
+                      segment(530, 40000, 5000, 0x10, 1001, 5001)});
+}
+
+// The derived changes of server.1 after the handshake, and the number of contradictions.
+struct ServerClose
+{
+    std::vector<std::string> changes;
+    int conflicts = 0;
+};
+
+// extra: the steps after the accept (steps 6...); batch: fills their records (ids from 7, times from 700).
+template <typename Fill> ServerClose afterHandshake(const std::string &extra, Fill batch)
+{
+    const Scenario sc = parsed(std::string(kScenario) + extra, "shared.scn");
+    ServerClose out;
+    EventBuilder builder(sc, capturedRun(), [&](Event &&e) {
+        const std::string line = render(e);
+        if (line.find("state server.1 ") != std::string::npos && line.find("kernel") == std::string::npos &&
+            line.find("SYN_RECEIVED") == std::string::npos && line.find("LISTEN") == std::string::npos)
+            out.changes.push_back(line.substr(line.find('@')));
+    });
+    handshake(builder, sc);
+    RawBatch b;
+    batch(b, sc);
+    builder.addBatch(std::move(b), {});
+    out.conflicts = builder.conflicts();
+    return out;
+}
+
+DiagRecord serverEstablished(std::int64_t t)
+{
+    return {t, t + 10, {diag(TcpState::Established, 1, 9, "127.0.0.1:5000", "127.0.0.1:40000")}};
+}
+} // namespace
+
+// close() of one of two descriptors changes nothing; the last one's close() is the socket's close.
+TEST(EventBuilderShared, CloseOfADupedDescriptorKeepsTheSocket)
+{
+    const ServerClose r =
+        afterHandshake("server B = dup(A)\nserver close(A)\nserver close(B)\n", [](RawBatch &b, const Scenario &sc) {
+            addCall(b, sc, 6, 7, 700, 5);
+            addExit(b, 7, 702, 6, 5, 6);
+            addCall(b, sc, 7, 8, 800, 5);
+            addExit(b, 8, 802, 0, 5);
+            b.diags.push_back(serverEstablished(850)); // still ESTABLISHED
+            addCall(b, sc, 8, 9, 900, 6);
+            addExit(b, 9, 902, 0, 6);
+        });
+    EXPECT_EQ(r.changes, (std::vector<std::string>{"@901 state server.1 ESTABLISHED>FIN_WAIT_1 cause=50"}));
+    EXPECT_EQ(r.conflicts, 0);
+}
+
+// Another thread's close() while a recv() holds the socket: released only when the recv() returns.
+TEST(EventBuilderShared, CloseWhileAnotherThreadsCallHoldsTheSocket)
+{
+    const ServerClose r = afterHandshake("server share(A, client)\nserver recv(A, 100)\nclient close(A)\n",
+                                         [](RawBatch &b, const Scenario &sc) {
+                                             b.steps.push_back({700, 6});
+                                             addCall(b, sc, 7, 7, 710, 5); // recv blocks
+                                             addCall(b, sc, 8, 8, 800, 5);
+                                             addExit(b, 8, 802, 0, 5);
+                                             b.diags.push_back(serverEstablished(850));
+                                             addExit(b, 7, 950, 4, 5); // the recv returns: the release
+                                         });
+    ASSERT_EQ(r.changes.size(), 1u);
+    EXPECT_EQ(r.changes[0].substr(0, 40), "@950 state server.1 ESTABLISHED>FIN_WAIT");
+    EXPECT_EQ(r.conflicts, 0);
+}

@@ -727,4 +727,83 @@ TEST(ParserLimits, OneWaitMayTakeTheWholeTotal)
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].line, 7);
     EXPECT_NE(r.errors[0].message.find("add up to 300 s; at most 300 s"), std::string::npos) << r.errors[0].message;
+
+// --- shared descriptors, dying processes, signals (issue 12 items 4-6) -----------------------------------------
+
+namespace {
+constexpr std::string_view kThreeActors = "title: T\ntopic: X\nsummary: S\nactors: server worker client\n";
+}
+
+TEST(ParserProcesses, DupShareGiveExitSignal)
+{
+    Scenario s = parseOk(std::string(kThreeActors) + "server L = socket(v4)\n"          // 5
+                                                     "server B = dup(L)      = fd\n"    // 6
+                                                     "server share(B, worker)\n"        // 7
+                                                     "worker close(B)        = 0\n"     // 8
+                                                     "server give(L, client)\n"         // 9
+                                                     "client close(L)        = 0\n"     // 10
+                                                     "client signal(server, SIGALRM)\n" // 11
+                                                     "client signal(worker, SIGUSR1, SA_RESTART) = 0\n"
+                                                     "server exit()\n");
+    ASSERT_EQ(s.steps.size(), 9u);
+    EXPECT_EQ(s.steps[1].call, Call::Dup);
+    EXPECT_EQ(s.steps[1].assign, "B");
+    EXPECT_EQ(s.steps[1].sock, "L");
+    EXPECT_EQ(s.steps[2].call, Call::Share);
+    EXPECT_EQ(s.steps[2].target, "worker");
+    EXPECT_EQ(s.steps[4].call, Call::Give);
+    EXPECT_EQ(s.steps[6].call, Call::Signal);
+    EXPECT_EQ(s.steps[6].target, "server");
+    EXPECT_EQ(s.steps[6].option, "SIGALRM");
+    EXPECT_TRUE(s.steps[6].flags.empty());
+    EXPECT_EQ(s.steps[7].flags, (std::vector<std::string>{"SA_RESTART"}));
+    EXPECT_EQ(s.steps[8].call, Call::Exit);
+    EXPECT_EQ(callName(Call::Dup), "dup");
+    EXPECT_EQ(sigpipeAction(s, "server"), SigpipeAction::Report); // no 'sigpipe:'
+}
+
+TEST(ParserProcesses, SigpipeMetadata)
+{
+    const std::string steps = "server wait(1)\n";
+    Scenario all = parseOk(std::string(kThreeActors) + "sigpipe: default\n" + steps);
+    EXPECT_EQ(sigpipeAction(all, "worker"), SigpipeAction::Default);
+    Scenario mixed = parseOk(std::string(kThreeActors) + "sigpipe: server=default ignore\n" + steps);
+    EXPECT_EQ(sigpipeAction(mixed, "server"), SigpipeAction::Default);
+    EXPECT_EQ(sigpipeAction(mixed, "client"), SigpipeAction::Ignore);
+    expectError(std::string(kThreeActors) + "sigpipe: server=kill\n" + steps, 5, 17,
+                "expected 'default', 'ignore' or ACTOR=default|ignore for 'sigpipe:', found 'server=kill'");
+    expectError(std::string(kThreeActors) + "sigpipe: ignore srv=default\n" + steps, 5, 17,
+                "unknown actor 'srv' in 'sigpipe:'");
+}
+
+TEST(ParserProcesses, OwnershipErrors)
+{
+    const std::string sockets = std::string(kThreeActors) + "server L = socket(v4)\nclient C = socket(v4)\n";
+    auto stepError = [&](const std::string &extra, int line, int column, std::string_view message) {
+        SCOPED_TRACE(extra);
+        expectError(sockets + extra, line, column, message);
+    };
+    stepError("worker close(L)\n", 7, 14,
+              "socket variable L belongs to actor 'server', not 'worker' (share(L, worker) or give(L, worker) by "
+              "'server' hands it over)");
+    stepError("server share(L, nobody)\n", 7, 17, "unknown actor 'nobody'");
+    stepError("server share(L, server)\n", 7, 17, "expected another actor than 'server' itself");
+    stepError("server share(L, worker)\nworker give(L, client)\n", 8, 13,
+              "only the owner 'server' can give L away; 'worker' was only given it with share()");
+    stepError("server give(L, worker)\nserver close(L)\n", 8, 14, "belongs to actor 'worker', not 'server'");
+    stepError("server B = dup(X)\n", 7, 16, "socket variable X is not defined");
+    stepError("server B = dup(L, 1)\n", 7, 17, "expected ')' after the socket variable");
+    stepError("server exit(1)\n", 7, 13, "expected ')' after 'exit(': it takes no arguments");
+    stepError("server exit()\nserver close(L)\n", 8, 1, "actor 'server' has exited (exit() or kill() on line 7)");
+    stepError("server exit()\nclient signal(server, SIGALRM)\n", 8, 15, "actor 'server' has exited");
+    stepError("client kill(server)\nserver close(L)\n", 8, 1, "actor 'server' has exited (exit() or kill() on line 7)");
+    stepError("client kill(client)\n", 7, 13, "expected another actor than 'client' itself");
+    stepError("client signal(server, SIGKILL)\n", 7, 23, "expected a signal (SIGALRM or SIGUSR1), found 'SIGKILL'");
+    stepError("client signal(server, SIGALRM, SA_NODEFER)\n", 7, 32, "expected a flag (SA_RESTART)");
+    stepError("server X = share(L, worker)\n", 7, 8, "only socket() and accept() can be assigned");
+    stepError("server share(L, worker) = 0\n", 7, 25, "share() makes no system call, so it has no result to expect");
+    // exit() closes what the actor owned: a variable it gave away stays open for its new owner.
+    EXPECT_TRUE(parse(sockets + "server give(L, worker)\nserver exit()\nworker close(L) = 0\n").scenario);
+    // ...and what it owned is closed for everybody, shared or not: the name may be assigned again.
+    EXPECT_TRUE(parse(sockets + "server share(L, worker)\nserver exit()\nworker L = socket(v4)\n").scenario);
 }

@@ -69,16 +69,17 @@ std::vector<std::string> checkRun(const std::vector<Event> &events)
 
     std::map<std::string, std::vector<Endpoints>> addrs; // sock -> its addresses over time
     std::map<std::string, std::string> role;
-    std::map<std::string, TcpState> state; // last derived state
+    std::map<std::string, std::string> owner; // sock -> actor
+    std::map<std::string, TcpState> state;    // last derived state
     struct Call
     {
         std::int64_t enter = 0, exit = -1;
-        std::string call, sock;
+        std::string call, sock, actor;
     };
     std::map<std::int64_t, Call> calls;
     for (const auto &e : events) {
         if (const auto *s = e.as<SyscallInfo>())
-            calls[s->id] = {e.tNs, -1, s->call, s->sock};
+            calls[s->id] = {e.tNs, -1, s->call, s->sock, s->actor};
         else if (const auto *r = e.as<ReturnInfo>())
             calls[r->id].exit = e.tNs;
     }
@@ -119,6 +120,7 @@ std::vector<std::string> checkRun(const std::vector<Event> &events)
         if (const auto *s = e.as<SocketInfo>()) {
             addrs[s->sock].push_back({e.tNs, s->local, s->remote});
             role[s->sock] = s->role;
+            owner[s->sock] = s->actor;
         }
 
     for (const auto &e : events) {
@@ -160,6 +162,9 @@ std::vector<std::string> checkRun(const std::vector<Event> &events)
         for (const auto &[id, c] : calls) {
             if (c.enter > e.tNs)
                 continue;
+            // The actor's exit() closes each of its descriptors as close() would (FIN, or RST with unread data).
+            if (c.call == "exit" && c.actor == owner[p->from])
+                caused = true;
             const bool mine = c.sock == p->from || (!listener.empty() && c.sock == listener);
             if (!mine)
                 continue;

@@ -72,6 +72,8 @@ private:
     void send(int v);
     void recv(int v);
     void closeVar(int v);
+    void dupVar(int v);
+    std::string exitActor(); // an actor's exit() closes its descriptors; returns an actor still alive
     int randomConnected();
     int peerOf(int v) const;
 
@@ -335,9 +337,38 @@ void Generator::randomOp()
         // socket no further, as after an abortive close, but leaves it to the end of the run to close.
         step(m_vars[v].actor, "connect(" + m_vars[v].name + ", AF_UNSPEC)");
         m_vars[v].open = false;
+    } else if (v >= 0 && chance(40)) {
+        dupVar(v);
     } else if (v >= 0) {
         step(m_vars[v].actor, "getsockopt(" + m_vars[v].name + ", SO_ERROR)");
     }
+}
+
+// B = dup(A): the same socket under a second name; either may be used and closed (the last close is the socket's).
+void Generator::dupVar(int v)
+{
+    const int d = newVar("D", m_vars[v].actor, m_vars[v].kind);
+    Var &D = m_vars[d];
+    const Var &V = m_vars[v];
+    D.connected = V.connected;
+    D.nonblock = V.nonblock; // O_NONBLOCK belongs to the open file, which both share
+    D.lingers = V.lingers;
+    D.sent = V.sent;
+    step(D.actor, D.name + " = dup(" + V.name + ")");
+    if (const int p = peerOf(v); p >= 0)
+        m_pairs.emplace_back(p, d);
+}
+
+std::string Generator::exitActor()
+{
+    std::vector<std::string> actors = {"server"};
+    actors.insert(actors.end(), m_clients.begin(), m_clients.end());
+    const std::string dying = actors[pick(actors.size())];
+    step(dying, "exit()");
+    for (auto &var : m_vars)
+        if (var.actor == dying)
+            var.open = false;
+    return dying == "server" ? m_clients[0] : "server";
 }
 
 std::string Generator::run()
@@ -376,7 +407,8 @@ std::string Generator::run()
         for (size_t i = 0; i < m_vars.size(); ++i)
             if (m_vars[i].open && chance(85))
                 closeVar(static_cast<int>(i));
-    step("server", "wait(" + std::to_string(5 + pick(40)) + ")");
+    const std::string last = chance(20) ? exitActor() : "server";
+    step(last, "wait(" + std::to_string(5 + pick(40)) + ")");
 
     std::string actors = "server";
     for (const auto &c : m_clients)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/callexplanations.h"
 
+#include "core/stream/eventtext.h"
+
 #include <map>
 
 namespace sockscope::ui {
@@ -110,6 +112,44 @@ QString optionText(const std::string &option)
     return it == kTexts.end() ? QString() : QString::fromUtf8(it->second);
 }
 
+// dup, exit and signal: what belongs to the descriptor, the socket and the process.
+QString processText(const core::SyscallInfo &c, const core::ReturnInfo &r)
+{
+    if (c.call == "dup")
+        return QStringLiteral("dup() = %1: a second descriptor for the same socket. The socket is closed (FIN, or "
+                              "RST with unread data) only when its last descriptor is closed; closing one of the "
+                              "two sends nothing. shutdown() acts on the socket whatever the count.")
+            .arg(r.ret);
+    if (c.call == "exit") {
+        const std::string reason = callArg(c, "reason");
+        const QString what = q(core::exitText(c.actor, reason, r));
+        const QString how = reason == "exit"
+                                ? QStringLiteral("At exit the kernel closes every descriptor the process still holds, "
+                                                 "lowest first, each exactly as close() would: a FIN, or a RST where "
+                                                 "data was left unread; a listener just stops listening.")
+                                : QStringLiteral("The signal's default action ended the process in that call: it "
+                                                 "never saw the call's return. The kernel then closed its "
+                                                 "descriptors as at any exit (FIN, or RST with unread data). Nothing "
+                                                 "is printed: the server died silently.");
+        return what + QStringLiteral(". ") + how;
+    }
+    if (c.call == "kill")
+        return QStringLiteral("kill() = 0: SIGKILL ended %1's process. A call it was blocked in never returns, and "
+                              "the kernel closed its descriptors as at any exit: a FIN, or a RST where data was "
+                              "unread. SIGKILL cannot be caught or ignored.")
+            .arg(q(callArg(c, "actor")));
+    if (c.call == "signal") {
+        const bool restart = callArg(c, "flags").find("SA_RESTART") != std::string::npos;
+        return QStringLiteral("signal() = 0: %1 was delivered to %2 and its handler ran. %3")
+            .arg(q(callArg(c, "signal")), q(callArg(c, "actor")),
+                 restart ? QStringLiteral("With SA_RESTART a blocked accept(), recv() or connect() is restarted and "
+                                          "goes on waiting; Linux still fails with EINTR a call with an SO_RCVTIMEO or "
+                                          "SO_SNDTIMEO timeout, and poll(), select() and epoll_wait().")
+                         : QStringLiteral("Without SA_RESTART a blocked call fails with EINTR."));
+    }
+    return {};
+}
+
 } // namespace
 
 std::string callArg(const core::SyscallInfo &call, const std::string &key)
@@ -126,6 +166,8 @@ QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
         return {};
     if (c.call == "getsockname" || c.call == "getpeername")
         return nameText(c, r);
+    if (c.call == "dup" || c.call == "exit" || c.call == "signal" || c.call == "kill")
+        return processText(c, r);
     if (c.call == "epoll_create" || c.call == "epoll_ctl" || (c.call == "epoll_wait" && !callArg(c, "epoll").empty()))
         return epollText(c, r);
     if (c.call == "setsockopt")

@@ -134,7 +134,11 @@ QString errnoExplanation(const QString &err, const QString &call)
         {QStringLiteral("EINVAL"), QStringLiteral("Invalid argument for this socket in its current state.")},
         {QStringLiteral("ETIMEDOUT"),
          QStringLiteral("Timed out: the peer never answered, even after the kernel's retransmissions.")},
-        {QStringLiteral("EINTR"), QStringLiteral("Interrupted: a signal arrived while the call was waiting.")},
+        {QStringLiteral("EINTR"),
+         QStringLiteral("Interrupted: a signal was caught by a handler while the call was waiting. A handler "
+                        "installed with SA_RESTART makes the kernel restart accept(), recv() or connect() instead, "
+                        "but Linux never restarts a call with an SO_RCVTIMEO/SO_SNDTIMEO timeout, nor poll(), "
+                        "select() or epoll_wait(): code that blocks must retry on EINTR.")},
     };
     QString text = texts.value(err);
     if (!text.isEmpty() && err == QLatin1String("ECONNRESET") &&
@@ -188,7 +192,16 @@ QString signalExplanation(const QString &signal)
             "SIGPIPE: raised when a process writes to a connection that cannot send any more. Its "
             "default action is to terminate the process, silently. Servers ignore it (signal(SIGPIPE, "
             "SIG_IGN)) or pass MSG_NOSIGNAL to send(), and then handle the EPIPE error instead. "
-            "sockscope blocks it, so the actor survives and you can see it.");
+            "sockscope blocks it, so the actor survives and you can see it, unless the scenario asks for the default "
+            "action ('sigpipe: default'): then the actor's process ends in that write.");
+    if (signal == QLatin1String("SIGKILL"))
+        return QStringLiteral("SIGKILL: the process is ended at once; it cannot catch, block or ignore it. The call "
+                              "it was in never returns; the kernel closes its descriptors.");
+    if (signal == QLatin1String("SIGALRM") || signal == QLatin1String("SIGUSR1"))
+        return QStringLiteral(
+                   "%1: sent by another actor and caught by a handler. A blocked call either fails with EINTR or, "
+                   "with SA_RESTART, is restarted; without a handler the default action would end the process.")
+            .arg(signal);
     return QStringLiteral("%1: a signal was delivered to the actor during this call.").arg(signal);
 }
 
