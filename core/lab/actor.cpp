@@ -105,6 +105,9 @@ void Actor::run()
             parties = m_parties;
             m_step = nullptr;
         }
+        // Looked up before the barrier: the table's lock is shared by every actor, and a group's calls leave the
+        // barrier together, so taking it after would make them queue on it on their way to the kernel.
+        const int fd = fdOf(*step);
         if (barrier) {
             barrier->fetch_add(1, std::memory_order_acq_rel);
             // Bounded: a party that never arrives (its thread starved) must not hang the run.
@@ -112,18 +115,17 @@ void Actor::run()
             while (barrier->load(std::memory_order_acquire) < parties && std::chrono::steady_clock::now() < deadline) {
             }
         }
-        perform(*step, id);
+        recordCall(*step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
+        m_callId = -1;
         m_busy = false;
     }
 }
 
-void Actor::perform(const Step &step, std::int64_t id)
+int Actor::fdOf(const Step &step) const
 {
     // epoll_wait(E, MS) acts on the epoll instance; epoll_ctl() on its socket (the instance comes from m_vars).
     const std::string &var = step.sock.empty() ? step.epoll : step.sock;
-    int fd = var.empty() ? -1 : m_vars.fd(var);
-    recordCall(step, id, fd, m_recorder, m_vars, m_portMap, &m_publishing);
-    m_callId = -1;
+    return var.empty() ? -1 : m_vars.fd(var);
 }
 
 void recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder, VarTable &vars,

@@ -42,7 +42,7 @@ public:
 
 private:
     void run();
-    void perform(const Step &step, std::int64_t id);
+    int fdOf(const Step &step) const; // the descriptor the step acts on, -1 for none
 
     std::string m_name;
     int m_cpu;
