@@ -8,8 +8,7 @@
 int main(int argc, char **argv)
 {
     using namespace sockscope::app;
-    if (int rc = refuseSetid("sockscope"))
-        return rc;
+    refuseSetid("sockscope");
     const Args args(argv + 1, argv + argc);
     const std::string word = args.empty() ? std::string("open") : args.front();
     const Args rest(args.empty() ? args.end() : args.begin() + 1, args.end());

@@ -10,7 +10,8 @@
 # cannot take a user namespace), so the TSan suite runs inside `unshare -Urn` (util-linux, not instrumented):
 # there the lab and the observer tests are root in a user namespace and take their network namespaces alone,
 # with the same checks as ever; nothing is skipped.
-# Usage: scripts/test-sanitizers.sh [asan|tsan|all] [CTEST_REGEX]   (default all; the regex narrows the asan run)
+# Usage: scripts/test-sanitizers.sh [asan|tsan|all] [CTEST_REGEX]   (default all; the regex narrows the asan run;
+#        SOCKSCOPE_JOBS=N, default 2, the build and ctest parallelism). Figures of the last runs: docs/reliability.md.
 set -u
 cd "$(dirname "$0")/.."
 which="${1:-all}"; regex="${2:-}"

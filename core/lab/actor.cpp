@@ -109,6 +109,9 @@ void Actor::run()
             parties = m_parties;
             m_step = nullptr;
         }
+        // Looked up before the barrier: the table's lock is shared by every actor, and a group's calls leave the
+        // barrier together, so taking it after would make them queue on it on their way to the kernel.
+        const int fd = fdOf(*step);
         if (barrier) {
             barrier->fetch_add(1, std::memory_order_acq_rel);
             // Bounded: a party that never arrives (its thread starved) must not hang the run.
@@ -116,16 +119,20 @@ void Actor::run()
             while (barrier->load(std::memory_order_acquire) < parties && std::chrono::steady_clock::now() < deadline) {
             }
         }
-        perform(*step, id);
+        perform(*step, id, fd);
         m_busy = false;
     }
 }
 
-void Actor::perform(const Step &step, std::int64_t id)
+int Actor::fdOf(const Step &step) const
 {
     // epoll_wait(E, MS) acts on the epoll instance; epoll_ctl() on its socket (the instance comes from m_vars).
     const std::string &var = step.sock.empty() ? step.epoll : step.sock;
-    int fd = var.empty() ? -1 : m_vars.fd(var);
+    return var.empty() ? -1 : m_vars.fd(var);
+}
+
+void Actor::perform(const Step &step, std::int64_t id, int fd)
+{
     if (step.call == Call::Exit) {
         recordExit(step, id, m_recorder, m_vars);
         m_dead = true;

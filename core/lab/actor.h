@@ -64,7 +64,8 @@ public:
 
 private:
     void run();
-    void perform(const Step &step, std::int64_t id);
+    int fdOf(const Step &step) const; // the descriptor the step acts on, -1 for none
+    void perform(const Step &step, std::int64_t id, int fd);
     void recordDeath(const Step &cause, const char *reason, std::int64_t id);
     void recordKill(const Step &step, std::int64_t id);
 

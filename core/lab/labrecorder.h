@@ -34,6 +34,7 @@ public:
     bool hasEntered(std::int64_t id);
 
 private:
+    static constexpr int kEnterSpins = 100000; // about a millisecond of tries before pushEnter sleeps on the lock
     std::mutex m_mutex;
     std::condition_variable m_exited;
     RawBatch m_batch;                     // guarded by m_mutex
