@@ -727,6 +727,7 @@ TEST(ParserLimits, OneWaitMayTakeTheWholeTotal)
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].line, 7);
     EXPECT_NE(r.errors[0].message.find("add up to 300 s; at most 300 s"), std::string::npos) << r.errors[0].message;
+}
 
 // --- shared descriptors, dying processes, signals (issue 12 items 4-6) -----------------------------------------
 
