@@ -307,6 +307,10 @@ void Parser::finishMetadata()
         else if (key == "sysctl")
             applySysctls(entry);
     }
+    // After the loop: the actors must be known.
+    if (auto it = m_meta.find("sigpipe"); it != m_meta.end() && !it->second.pieces.empty())
+        applySigpipe(it->second);
+    m_processes.actors = m_scenario.actors;
 }
 
 // "sysctl: NAME=VALUE [NAME=VALUE ...]", on one or more lines (docs/scenario-format.md, "Kernel settings").
@@ -325,10 +329,6 @@ void Parser::applySysctls(const MetaEntry &entry)
             errorAt(piece.line, scn::columnOf(piece.lineText, e.pos), e.message);
         }
     }
-    // After the loop: the actors must be known.
-    if (auto it = m_meta.find("sigpipe"); it != m_meta.end() && !it->second.pieces.empty())
-        applySigpipe(it->second);
-    m_processes.actors = m_scenario.actors;
 }
 
 // 'sigpipe: default' | 'sigpipe: ignore' for every actor, or per actor: 'sigpipe: server=default client=ignore'
