@@ -38,6 +38,21 @@ struct MetaPiece
     std::string_view text;     // trimmed
 };
 
+// Calls f(word, column) for each space-separated word of a metadata line's value.
+template <typename F> void forEachWord(const MetaPiece &piece, F &&f)
+{
+    std::size_t i = 0;
+    while (i < piece.text.size()) {
+        std::size_t end = i;
+        while (end < piece.text.size() && !scn::isSpace(piece.text[end]))
+            ++end;
+        f(piece.text.substr(i, end - i), scn::columnOf(piece.lineText, piece.pos + i));
+        i = end;
+        while (i < piece.text.size() && scn::isSpace(piece.text[i]))
+            ++i;
+    }
+}
+
 // A fault line waits for the step it precedes: 'drop:' may stand among the metadata, before 'actors:' is known.
 struct FaultLine
 {
@@ -336,14 +351,8 @@ void Parser::applySysctls(const MetaEntry &entry)
 void Parser::applySigpipe(const MetaEntry &entry)
 {
     constexpr char kForms[] = "'default', 'ignore' or ACTOR=default|ignore";
-    for (const auto &piece : entry.pieces) {
-        std::size_t i = 0;
-        while (i < piece.text.size()) {
-            std::size_t end = i;
-            while (end < piece.text.size() && !scn::isSpace(piece.text[end]))
-                ++end;
-            const std::string_view word = piece.text.substr(i, end - i);
-            const int column = scn::columnOf(piece.lineText, piece.pos + i);
+    for (const auto &piece : entry.pieces)
+        forEachWord(piece, [&](std::string_view word, int column) {
             const std::size_t eq = word.find('=');
             const std::string_view actor = eq == std::string_view::npos ? std::string_view() : word.substr(0, eq);
             const std::string_view value = eq == std::string_view::npos ? word : word.substr(eq + 1);
@@ -363,11 +372,7 @@ void Parser::applySigpipe(const MetaEntry &entry)
                 else
                     m_scenario.sigpipe[std::string(actor)] = action;
             }
-            i = end;
-            while (i < piece.text.size() && scn::isSpace(piece.text[i]))
-                ++i;
-        }
-    }
+        });
 }
 
 void Parser::applyTimeout(const MetaEntry &entry)
@@ -391,14 +396,8 @@ void Parser::applyTimeout(const MetaEntry &entry)
 void Parser::applyActors(const MetaEntry &entry)
 {
     m_actorsKnown = true;
-    for (const auto &piece : entry.pieces) {
-        std::size_t i = 0;
-        while (i < piece.text.size()) {
-            std::size_t end = i;
-            while (end < piece.text.size() && !scn::isSpace(piece.text[end]))
-                ++end;
-            std::string_view name = piece.text.substr(i, end - i);
-            int column = scn::columnOf(piece.lineText, piece.pos + i);
+    for (const auto &piece : entry.pieces)
+        forEachWord(piece, [&](std::string_view name, int column) {
             bool duplicate = false;
             for (const auto &a : m_scenario.actors)
                 duplicate = duplicate || a == name;
@@ -410,11 +409,7 @@ void Parser::applyActors(const MetaEntry &entry)
                 errorAt(piece.line, column, "actor '" + std::string(name) + "' is declared twice");
             else
                 m_scenario.actors.emplace_back(name);
-            i = end;
-            while (i < piece.text.size() && scn::isSpace(piece.text[i]))
-                ++i;
-        }
-    }
+        });
 }
 
 void Parser::parseNote(std::string_view line, std::size_t at)
