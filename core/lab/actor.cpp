@@ -212,7 +212,7 @@ bool recordCall(const Step &step, std::int64_t id, int fd, LabRecorder &recorder
         *publishing = true; // before the exit stamp: a drain that sees false has this record or a later stamp
     CallExit exit;
     exit.tNs = realtimeNs();
-    if (step.call == Call::Send || step.call == Call::Write) {
+    if (step.call == Call::Send || step.call == Call::Sendmsg || step.call == Call::Write) {
         // Only writes raise SIGPIPE; it stays pending on this thread (blocked) until collected here.
         sigset_t pipeSet;
         sigemptyset(&pipeSet);

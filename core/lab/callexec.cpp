@@ -14,6 +14,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 namespace sockscope::core {
 
@@ -123,6 +124,18 @@ socklen_t fillAddr(const SockAddr &a, sockaddr_storage &ss, const std::map<std::
     s4->sin_port = htons(mappedPort(a.port, portMap));
     inet_pton(AF_INET, a.ip.c_str(), &s4->sin_addr);
     return sizeof(sockaddr_in);
+}
+
+// "msg_flags=MSG_OOB|MSG_EOR": the flags recvmsg() reports on the message, "" for none.
+std::string recvmsgFlagNames(int flags)
+{
+    static constexpr std::pair<int, const char *> kNames[] = {
+        {MSG_OOB, "MSG_OOB"}, {MSG_TRUNC, "MSG_TRUNC"}, {MSG_CTRUNC, "MSG_CTRUNC"}, {MSG_EOR, "MSG_EOR"}};
+    std::string names;
+    for (const auto &[bit, name] : kNames)
+        if (flags & bit)
+            names += (names.empty() ? "msg_flags=" : "|") + std::string(name);
+    return names;
 }
 
 // Readable text of received bytes, cut at 256: the stream shows what arrived, not a dump.
@@ -478,6 +491,30 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         std::string data = payloadOf(step);
         return fromRet(step.call == Call::Send ? send(fd, data.data(), data.size(), msgFlags(step.flags))
                                                : write(fd, data.data(), data.size()));
+    }
+    case Call::Sendmsg: {
+        std::string data = payloadOf(step);
+        iovec iov{data.data(), data.size()};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        return fromRet(sendmsg(fd, &msg, msgFlags(step.flags)));
+    }
+    case Call::Recvmsg: {
+        std::string buf(static_cast<size_t>(step.number), '\0');
+        iovec iov{buf.data(), buf.size()};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        CallResult r = fromRet(recvmsg(fd, &msg, msgFlags(step.flags)));
+        const bool discarded = std::find(step.flags.begin(), step.flags.end(), "MSG_TRUNC") != step.flags.end();
+        if (r.ret > 0 && !discarded)
+            r.data = printable(buf.data(), r.ret);
+        // What recvmsg() adds to recv(): the flags the kernel set on the message (TCP sets MSG_OOB for urgent data).
+        if (r.ret >= 0)
+            if (const std::string set = recvmsgFlagNames(msg.msg_flags); !set.empty())
+                r.data = r.data ? *r.data + " " + set : set;
+        return r;
     }
     case Call::Recv:
     case Call::Read: {

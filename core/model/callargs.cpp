@@ -52,6 +52,7 @@ std::vector<SyscallArg> describeArgs(const Step &step)
         a.push_back(num("backlog", step.number));
         break;
     case Call::Send:
+    case Call::Sendmsg:
     case Call::Write:
         if (!step.payload.empty())
             a.push_back(str("data", step.payload));
@@ -60,6 +61,7 @@ std::vector<SyscallArg> describeArgs(const Step &step)
             a.push_back(str("flags", joinFlags(step.flags)));
         break;
     case Call::Recv:
+    case Call::Recvmsg:
     case Call::Read:
         a.push_back(num("len", step.number));
         if (!step.flags.empty())

@@ -46,6 +46,9 @@ enum class Call
     Exit,   // exit(): the actor's process ends; the kernel closes every descriptor it owns, in fd order
     Signal, // signal(ACTOR, SIGALRM|SIGUSR1 [, SA_RESTART]): a signal with a handler, sent to ACTOR's thread
     Kill,   // kill(ACTOR): SIGKILL: ACTOR's call in progress never returns, and its process exits as by exit()
+    // sendmsg()/recvmsg() with one buffer: as send()/recv(), and recvmsg() reports the msg_flags the kernel set.
+    Sendmsg, // sendmsg(V, N | "text" [, FLAGS])
+    Recvmsg, // recvmsg(V, N [, FLAGS])
 };
 
 // What a write that raises SIGPIPE does to its actor ('sigpipe:' metadata).

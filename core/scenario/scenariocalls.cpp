@@ -19,7 +19,7 @@ struct CallSpelling
     Call call;
 };
 
-constexpr std::array<CallSpelling, 30> kCalls{{
+constexpr std::array<CallSpelling, 32> kCalls{{
     {"socket", Call::Socket},
     {"setsockopt", Call::Setsockopt},
     {"getsockopt", Call::Getsockopt},
@@ -31,6 +31,8 @@ constexpr std::array<CallSpelling, 30> kCalls{{
     {"send", Call::Send},
     {"write", Call::Write},
     {"recv", Call::Recv},
+    {"sendmsg", Call::Sendmsg},
+    {"recvmsg", Call::Recvmsg},
     {"read", Call::Read},
     {"shutdown", Call::Shutdown},
     {"close", Call::Close},
@@ -424,6 +426,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn:
         return;
     }
     case Call::Send:
+    case Call::Sendmsg:
         sockThen(',');
         bytesOrText(c, step);
         trailingFlags(c, step, "the data", {"MSG_NOSIGNAL", "MSG_DONTWAIT", "MSG_OOB", "MSG_MORE"});
@@ -434,6 +437,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn:
         c.expect(')', "after the data");
         return;
     case Call::Recv:
+    case Call::Recvmsg:
         sockThen(',');
         step.number = c.integer("the byte count", 1, kMaxBytes);
         trailingFlags(c, step, "the byte count", {"MSG_DONTWAIT", "MSG_PEEK", "MSG_WAITALL", "MSG_TRUNC", "MSG_OOB"});

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The calls of issue 12 on the real kernel: getsockname/getpeername, wildcard and ephemeral bind, accept4,
-// select, zero-length send, MSG_TRUNC/MSG_WAITALL/MSG_OOB, connect(AF_UNSPEC), the SIGPIPE dispositions. Every
-// expectation holds, no kernel snapshot contradicts the derived states, and the derived path of a dissolved socket is
-// what tcp_disconnect does.
+// select, zero-length send, MSG_TRUNC/MSG_WAITALL/MSG_OOB, sendmsg/recvmsg, connect(AF_UNSPEC), the SIGPIPE
+// dispositions. Every expectation holds, no kernel snapshot contradicts the derived states, and the derived path of a
+// dissolved socket is what tcp_disconnect does.
 #include "testsupport.h"
 
 #include <gtest/gtest.h>
@@ -216,6 +216,29 @@ server  recv(A, 1, MSG_OOB)                = 1 [!]
 server  recv(A, 10)                        = 3 [abc]
 server  recv(A, 1, MSG_OOB, MSG_DONTWAIT)  = -1 EINVAL
 client  close(C)                           = 0
+server  close(A)                           = 0
+server  close(L)                           = 0
+)"));
+}
+
+// sendmsg()/recvmsg() with one buffer do what send()/recv() do; what recvmsg() adds is the message's flags: the
+// kernel marks the urgent byte read with MSG_OOB in msg_flags, and an ordinary read carries none.
+TEST(Calls, SendmsgAndRecvmsgReportTheMessageFlags)
+{
+    runChecked(parsed(R"(server  L = socket(v4)
+server  bind(L, 127.0.0.1:5000)            = 0
+server  listen(L, 8)                       = 0
+client  C = socket(v4)
+client  connect(C, 127.0.0.1:5000)         = 0
+server  A = accept(L)                      = fd
+client  sendmsg(C, "abc!", MSG_OOB)        = 4
+server  poll(A, POLLIN|POLLPRI, 1000)      = 1 [POLLIN POLLPRI]
+server  recvmsg(A, 1, MSG_OOB)             = 1 [! msg_flags=MSG_OOB]
+server  recvmsg(A, 10)                     = 3 [abc]
+client  sendmsg(C, "done", MSG_NOSIGNAL)   = 4
+server  recvmsg(A, 10, MSG_WAITALL, MSG_DONTWAIT) = 4 [done]
+client  close(C)                           = 0
+server  recvmsg(A, 10)                     = 0
 server  close(A)                           = 0
 server  close(L)                           = 0
 )"));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/callexplanations.h"
+#include "core/stream/callkinds.h"
 
 #include "core/stream/eventtext.h"
 
@@ -194,14 +195,14 @@ QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
     if (c.call == "connect" && callArg(c, "addr") == "AF_UNSPEC")
         return QStringLiteral("connect(AF_UNSPEC) = 0: the association is dissolved (tcp_disconnect). A connected "
                               "socket sends a RST, not a FIN, and the socket is CLOSED and can connect again.");
-    if ((c.call == "send" || c.call == "write") && r.ret == 0 && callArg(c, "len") == "0")
+    if (core::writesData(c.call) && r.ret == 0 && callArg(c, "len") == "0")
         return QStringLiteral("A zero-length send returns 0 and sends no segment; it still fails if the "
                               "connection is broken.");
-    if (c.call == "send" && hasFlag(c, "MSG_OOB"))
+    if ((c.call == "send" || c.call == "sendmsg") && hasFlag(c, "MSG_OOB"))
         return QStringLiteral("send(MSG_OOB) = %1: the last byte is urgent; the segment carries the URG flag and "
                               "the peer's poll() reports POLLPRI.")
             .arg(r.ret);
-    if (c.call == "recv")
+    if (c.call == "recv" || c.call == "recvmsg")
         return recvText(c, r);
     return {};
 }

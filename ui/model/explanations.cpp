@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/explanations.h"
+#include "core/stream/callkinds.h"
 
 #include "core/model/abortiveclose.h"
 #include "ui/model/callexplanations.h"
@@ -141,8 +142,7 @@ QString errnoExplanation(const QString &err, const QString &call)
                         "select() or epoll_wait(): code that blocks must retry on EINTR.")},
     };
     QString text = texts.value(err);
-    if (!text.isEmpty() && err == QLatin1String("ECONNRESET") &&
-        (call == QLatin1String("send") || call == QLatin1String("write")))
+    if (!text.isEmpty() && err == QLatin1String("ECONNRESET") && core::writesData(call.toStdString()))
         text += QStringLiteral(" A write meets the RST as ECONNRESET only for the first call after it; the next "
                                "write gets EPIPE.");
     return text;

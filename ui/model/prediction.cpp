@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/prediction.h"
+#include "core/stream/callkinds.h"
 
 #include "ui/model/stepnarrative.h"
 
@@ -24,7 +25,7 @@ enum class Question
 
 Question questionFor(const std::string &call)
 {
-    if (call == "recv" || call == "read" || call == "send" || call == "write" || call == "connect" || call == "accept")
+    if (core::readsData(call) || core::writesData(call) || call == "connect" || call == "accept")
         return Question::Result;
     if (call == "close" || call == "shutdown")
         return Question::Segment;
@@ -36,9 +37,9 @@ const QString kBlocks = QStringLiteral("blocks");
 // The classes a call of this name can return, in the order they are offered.
 QStringList genericResults(const std::string &call)
 {
-    if (call == "recv" || call == "read")
+    if (core::readsData(call))
         return {tr("data (n > 0)"), tr("0 (end of stream)"), QStringLiteral("-1 ECONNRESET"), kBlocks};
-    if (call == "send" || call == "write")
+    if (core::writesData(call))
         return {tr("bytes queued (n > 0)"), QStringLiteral("-1 ECONNRESET"), QStringLiteral("-1 EPIPE + SIGPIPE"),
                 QStringLiteral("-1 EPIPE")};
     if (call == "connect")
@@ -53,9 +54,9 @@ QString resultClass(const std::string &call, std::int64_t ret, const std::string
     if (!err.empty())
         return QStringLiteral("-1 ") + QString::fromStdString(err) +
                (sigpipe ? QStringLiteral(" + SIGPIPE") : QString());
-    if (call == "recv" || call == "read")
+    if (core::readsData(call))
         return ret > 0 ? tr("data (n > 0)") : tr("0 (end of stream)");
-    if (call == "send" || call == "write")
+    if (core::writesData(call))
         return ret > 0 ? tr("bytes queued (n > 0)") : QStringLiteral("0");
     if (call == "connect" && ret == 0)
         return tr("0 (connected)");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/queuefacts.h"
+#include "core/stream/callkinds.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -21,8 +22,8 @@ QueueFacts queueFactsBefore(std::span<const core::Event> events, std::size_t bef
     for (std::size_t i = 0; i < before; ++i) {
         const core::Event &e = events[i];
         if (const auto *c = e.as<core::SyscallInfo>(); c && c->sock == sock) {
-            const bool isRead = c->call == "recv" || c->call == "read" || c->call == "recvfrom";
-            const bool isWrite = c->call == "send" || c->call == "write" || c->call == "sendto";
+            const bool isRead = core::readsData(c->call);
+            const bool isWrite = core::writesData(c->call);
             calls[c->id] = isRead ? Dir::Read : isWrite ? Dir::Write : Dir::Other;
         } else if (const auto *r = e.as<core::ReturnInfo>(); r && r->ret > 0) {
             if (const auto it = calls.find(r->id); it != calls.end() && it->second == Dir::Read)

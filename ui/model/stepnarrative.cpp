@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/model/stepnarrative.h"
+#include "core/stream/callkinds.h"
 
 #include "core/model/abortiveclose.h"
 #include "ui/model/callexplanations.h"
@@ -70,12 +71,12 @@ QString blockedText(const core::SyscallInfo &c)
         return tr("%1 blocks: no SYN-ACK came back yet, the socket waits in SYN_SENT.").arg(callText(c));
     if (c.call == "accept" || c.call == "accept4")
         return tr("%1 blocks: the accept queue is empty, it waits for a completed connection.").arg(callText(c));
-    if (c.call == "recv" || c.call == "read")
+    if (core::readsData(c.call))
         return tr("%1 blocks: the receive queue is empty, it waits for data or a FIN.").arg(callText(c));
     if (c.call == "select")
         return tr("%1 blocks: the descriptor is not ready yet; it waits until it is or the timeout passes.")
             .arg(callText(c));
-    if (c.call == "send" || c.call == "write")
+    if (core::writesData(c.call))
         return tr("%1 blocks: the send buffer is full, it waits for the peer to read.").arg(callText(c));
     return tr("%1 blocks: it has not returned yet; a later step will release it.").arg(callText(c));
 }
@@ -114,7 +115,7 @@ QString returnText(std::span<const core::Event> events, int index, const core::S
 {
     const QString call = callText(c);
     if (r.err.empty()) {
-        if ((c.call == "recv" || c.call == "read") && r.ret == 0) {
+        if (core::readsData(c.call) && r.ret == 0) {
             if (queueFactsBefore(events, static_cast<size_t>(index), c.sock).finReceived)
                 return tr("%1 = 0: end of stream, the peer's FIN had arrived.").arg(call);
             if (rstReachedBefore(events, index, c.sock))
@@ -129,7 +130,7 @@ QString returnText(std::span<const core::Event> events, int index, const core::S
             return tr("accept() = %1: a completed connection was taken off the accept queue.").arg(r.ret);
         if (QString what = callExplanation(c, r); !what.isEmpty())
             return what;
-        if ((c.call == "send" || c.call == "write") && r.ret > 0)
+        if (core::writesData(c.call) && r.ret > 0)
             return tr("%1 = %2: the bytes were copied into the send queue; the call does not wait for the peer.")
                 .arg(call)
                 .arg(r.ret);
