@@ -101,6 +101,8 @@ public:
     int run();
 
 private:
+    // One sock_diag dump, stamped before the request and after the last reply; m_samplerMutex held.
+    DiagRecord dumpDiag();
     void sampler();
     bool runGroup(size_t first, size_t last, std::string *error);
     bool waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, const Step &step);
@@ -143,6 +145,17 @@ Actor &Lab::actor(const std::string &name)
     throw std::runtime_error("unknown actor " + name);
 }
 
+DiagRecord Lab::dumpDiag()
+{
+    DiagRecord rec;
+    rec.t0Ns = realtimeNs();
+    std::string dumpError;
+    rec.sockets = m_diag->dump(&dumpError);
+    rec.t1Ns = realtimeNs();
+    rec.complete = dumpError.empty(); // a dump cut short proves nothing about the sockets it did not list
+    return rec;
+}
+
 void Lab::sampler()
 {
     // A dump every millisecond; only changes are kept, so an idle namespace costs almost nothing downstream.
@@ -150,12 +163,7 @@ void Lab::sampler()
     while (!m_samplerQuit.load()) {
         {
             std::lock_guard lock(m_samplerMutex);
-            DiagRecord rec;
-            rec.t0Ns = realtimeNs();
-            std::string dumpError;
-            rec.sockets = m_diag->dump(&dumpError);
-            rec.t1Ns = realtimeNs();
-            rec.complete = dumpError.empty();
+            DiagRecord rec = dumpDiag();
             bool same = rec.sockets.size() == last.size();
             for (size_t i = 0; same && i < last.size(); ++i)
                 same = last[i].cookie == rec.sockets[i].cookie && last[i].kernelState == rec.sockets[i].kernelState &&
@@ -202,13 +210,7 @@ void Lab::snapshotAll()
         }
     if (m_diag) {
         std::lock_guard lock(m_samplerMutex);
-        DiagRecord rec;
-        rec.t0Ns = realtimeNs();
-        std::string dumpError;
-        rec.sockets = m_diag->dump(&dumpError);
-        rec.t1Ns = realtimeNs();
-        rec.complete = dumpError.empty();
-        m_recorder.pushDiag(std::move(rec));
+        m_recorder.pushDiag(dumpDiag());
     }
 }
 

@@ -135,6 +135,14 @@ std::string variable(LineCursor &c, const Step &step, const scn::Variables &vars
     return name;
 }
 
+// close(V) and dup(V): a socket or an epoll instance, then ')'.
+void anyVariableThenClose(LineCursor &c, Step &step, const scn::Variables &vars)
+{
+    bool epoll = false;
+    step.sock = variable(c, step, vars, VarKind::Any, &epoll);
+    c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+}
+
 std::string socketVariable(LineCursor &c, const Step &step, const scn::Variables &vars)
 {
     return variable(c, step, vars, VarKind::Socket);
@@ -282,9 +290,7 @@ void processArguments(LineCursor &c, Step &step, const scn::Variables &vars, con
 {
     switch (step.call) {
     case Call::Dup: {
-        bool epoll = false;
-        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
-        c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+        anyVariableThenClose(c, step, vars);
         return;
     }
     case Call::Share:
@@ -402,9 +408,7 @@ void arguments(LineCursor &c, Step &step, const scn::Variables &vars, const scn:
         sockThen(')');
         return;
     case Call::Close: {
-        bool epoll = false;
-        step.sock = variable(c, step, vars, VarKind::Any, &epoll);
-        c.expect(')', epoll ? "after the epoll variable" : "after the socket variable");
+        anyVariableThenClose(c, step, vars);
         return;
     }
     case Call::EpollCreate:

@@ -153,17 +153,19 @@ TEST(Calls, ParserAcceptsTheNewFormsAndRefusesWhatStaysOut)
         });
 }
 
+// A client connected to the server and accepted there: A on the server, C on the client.
+constexpr char kAccepted[] = "server  L = socket(v4)\n"
+                             "server  bind(L, 127.0.0.1:5000)            = 0\n"
+                             "server  listen(L, 8)                       = 0\n"
+                             "client  C = socket(v4)\n"
+                             "client  connect(C, 127.0.0.1:5000)         = 0\n"
+                             "server  A = accept(L)                      = fd\n";
+
 // connect(AF_UNSPEC) on an established socket: tcp_disconnect sends a RST (not a FIN), the socket is CLOSED
 // and connects again; the peer's next recv() fails with ECONNRESET.
 TEST(Calls, ConnectAfUnspecDissolvesAndReconnects)
 {
-    auto events = runChecked(parsed(R"(server  L = socket(v4)
-server  bind(L, 127.0.0.1:5000)            = 0
-server  listen(L, 8)                       = 0
-client  C = socket(v4)
-client  connect(C, 127.0.0.1:5000)         = 0
-server  A = accept(L)                      = fd
-client  connect(C, AF_UNSPEC)              = 0
+    auto events = runChecked(parsed(std::string(kAccepted) + R"(client  connect(C, AF_UNSPEC)              = 0
 client  getpeername(C)                     = -1 ENOTCONN
 server  recv(A, 10)                        = -1 ECONNRESET
 client  connect(C, 127.0.0.1:5000)         = 0
@@ -202,13 +204,7 @@ server  close(L)                           = 0
 // rest of the stream stays in order.
 TEST(Calls, UrgentByteIsReportedAsPriorityAndReadApart)
 {
-    runChecked(parsed(R"(server  L = socket(v4)
-server  bind(L, 127.0.0.1:5000)            = 0
-server  listen(L, 8)                       = 0
-client  C = socket(v4)
-client  connect(C, 127.0.0.1:5000)         = 0
-server  A = accept(L)                      = fd
-server  poll(A, POLLIN|POLLPRI, 0)         = 0
+    runChecked(parsed(std::string(kAccepted) + R"(server  poll(A, POLLIN|POLLPRI, 0)         = 0
 client  send(C, "abc!", MSG_OOB)           = 4
 server  poll(A, POLLIN|POLLPRI, 1000)      = 1 [POLLIN POLLPRI]
 server  select(A, READ|EXCEPT, 1000)       = 2 [READ EXCEPT]
@@ -225,13 +221,7 @@ server  close(L)                           = 0
 // kernel marks the urgent byte read with MSG_OOB in msg_flags, and an ordinary read carries none.
 TEST(Calls, SendmsgAndRecvmsgReportTheMessageFlags)
 {
-    runChecked(parsed(R"(server  L = socket(v4)
-server  bind(L, 127.0.0.1:5000)            = 0
-server  listen(L, 8)                       = 0
-client  C = socket(v4)
-client  connect(C, 127.0.0.1:5000)         = 0
-server  A = accept(L)                      = fd
-client  sendmsg(C, "abc!", MSG_OOB)        = 4
+    runChecked(parsed(std::string(kAccepted) + R"(client  sendmsg(C, "abc!", MSG_OOB)        = 4
 server  poll(A, POLLIN|POLLPRI, 1000)      = 1 [POLLIN POLLPRI]
 server  recvmsg(A, 1, MSG_OOB)             = 1 [! msg_flags=MSG_OOB]
 server  recvmsg(A, 10)                     = 3 [abc]
@@ -349,15 +339,7 @@ server  close(L)                           = 0
 
 namespace {
 // The server's connection; the client has closed it, so the server's writes draw a RST, then EPIPE.
-constexpr char kPeerGone[] = "server L = socket(v4)\n"
-                             "server setsockopt(L, SO_REUSEADDR, 1) = 0\n"
-                             "server bind(L, 127.0.0.1:5000) = 0\n"
-                             "server listen(L, 8) = 0\n"
-                             "client C = socket(v4)\n"
-                             "client connect(C, 127.0.0.1:5000) = 0\n"
-                             "server A = accept(L) = fd\n"
-                             "client close(C) = 0\n"
-                             "server send(A, \"hello\") = 5\n";
+const std::string kPeerGone = std::string(kAccepted) + "client close(C) = 0\nserver send(A, \"hello\") = 5\n";
 
 int signalsOf(const std::vector<Event> &events, const std::string &signal)
 {
