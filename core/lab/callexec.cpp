@@ -487,44 +487,36 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return r;
     }
     case Call::Send:
+    case Call::Sendmsg:
     case Call::Write: {
-        std::string data = payloadOf(step);
-        return fromRet(step.call == Call::Send ? send(fd, data.data(), data.size(), msgFlags(step.flags))
-                                               : write(fd, data.data(), data.size()));
-    }
-    case Call::Sendmsg: {
         std::string data = payloadOf(step);
         iovec iov{data.data(), data.size()};
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
-        return fromRet(sendmsg(fd, &msg, msgFlags(step.flags)));
+        return fromRet(step.call == Call::Send      ? send(fd, data.data(), data.size(), msgFlags(step.flags))
+                       : step.call == Call::Sendmsg ? sendmsg(fd, &msg, msgFlags(step.flags))
+                                                    : write(fd, data.data(), data.size()));
     }
-    case Call::Recvmsg: {
+    case Call::Recv:
+    case Call::Recvmsg:
+    case Call::Read: {
         std::string buf(static_cast<size_t>(step.number), '\0');
         iovec iov{buf.data(), buf.size()};
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
-        CallResult r = fromRet(recvmsg(fd, &msg, msgFlags(step.flags)));
-        const bool discarded = std::find(step.flags.begin(), step.flags.end(), "MSG_TRUNC") != step.flags.end();
-        if (r.ret > 0 && !discarded)
-            r.data = printable(buf.data(), r.ret);
-        // What recvmsg() adds to recv(): the flags the kernel set on the message (TCP sets MSG_OOB for urgent data).
-        if (r.ret >= 0)
-            if (const std::string set = recvmsgFlagNames(msg.msg_flags); !set.empty())
-                r.data = r.data ? *r.data + " " + set : set;
-        return r;
-    }
-    case Call::Recv:
-    case Call::Read: {
-        std::string buf(static_cast<size_t>(step.number), '\0');
-        CallResult r = fromRet(step.call == Call::Recv ? recv(fd, buf.data(), buf.size(), msgFlags(step.flags))
-                                                       : read(fd, buf.data(), buf.size()));
+        CallResult r = fromRet(step.call == Call::Recv      ? recv(fd, buf.data(), buf.size(), msgFlags(step.flags))
+                               : step.call == Call::Recvmsg ? recvmsg(fd, &msg, msgFlags(step.flags))
+                                                            : read(fd, buf.data(), buf.size()));
         // MSG_TRUNC on TCP discards the bytes instead of copying them: there is nothing to show.
         const bool discarded = std::find(step.flags.begin(), step.flags.end(), "MSG_TRUNC") != step.flags.end();
         if (r.ret > 0 && !discarded)
             r.data = printable(buf.data(), r.ret);
+        // What recvmsg() adds to recv(): the flags the kernel set on the message (TCP sets MSG_OOB for urgent data).
+        if (step.call == Call::Recvmsg && r.ret >= 0)
+            if (const std::string set = recvmsgFlagNames(msg.msg_flags); !set.empty())
+                r.data = r.data ? *r.data + " " + set : set;
         return r;
     }
     case Call::Shutdown: {

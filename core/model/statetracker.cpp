@@ -272,6 +272,11 @@ bool StateTracker::timerArmed(int sock) const
     }
 }
 
+void StateTracker::timerExpired(int sock, std::int64_t absNs)
+{
+    record(sock, state(sock), m_socks[sock].machine.onCall(MachineCall::TimedOut), absNs, m_socks[sock].lastSent);
+}
+
 void StateTracker::judgeVanished(const KernelObservation &obs)
 {
     Tracked &s = m_socks[obs.sock];
@@ -281,7 +286,7 @@ void StateTracker::judgeVanished(const KernelObservation &obs)
     if (before == TcpState::TimeWait || before == TcpState::FinWait2)
         record(obs.sock, before, s.machine.onCall(MachineCall::Expired), obs.t0Ns, -1);
     else if (timerArmed(obs.sock))
-        record(obs.sock, before, s.machine.onCall(MachineCall::TimedOut), obs.t0Ns, s.lastSent);
+        timerExpired(obs.sock, obs.t0Ns);
 }
 
 std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
@@ -328,8 +333,7 @@ std::optional<KernelVerdict> StateTracker::judge(const KernelObservation &obs)
     bool consistent = !m_capture || has(seen);
     if (!consistent && mayHaveTimedOut(obs.sock, obs)) {
         // The timer's expiry, seen only here: the derived state follows the kernel, dated at the snapshot.
-        const TcpState before = s.machine.state();
-        record(obs.sock, before, s.machine.onCall(MachineCall::TimedOut), obs.t0Ns, s.lastSent);
+        timerExpired(obs.sock, obs.t0Ns);
         consistent = true;
         allowed.push_back(TcpState::Closed);
     }

@@ -176,6 +176,9 @@ private:
     void applyTimeout(const Timeout &t);
     bool mayHaveTimedOut(int sock, const KernelObservation &obs) const;
     bool timerArmed(int sock) const;
+    // The armed timer ended the connection, seen only in a snapshot (dated there): it sent nothing, so the cause is
+    // the last segment it sent (the retransmission or probe left unanswered).
+    void timerExpired(int sock, std::int64_t absNs);
     void judgeVanished(const KernelObservation &obs);
     std::vector<KernelObservation> m_observations;
     std::vector<Timeout> m_timeouts;

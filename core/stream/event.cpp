@@ -33,6 +33,14 @@ std::optional<Enum> fromName(const std::array<std::string_view, N> &names, std::
 }
 } // namespace
 
+std::string callArg(const SyscallInfo &call, std::string_view key)
+{
+    for (const auto &a : call.args)
+        if (a.key == key)
+            return a.value;
+    return {};
+}
+
 std::string_view kindName(EventKind kind)
 {
     return kKindNames[static_cast<size_t>(kind)];

@@ -117,6 +117,9 @@ struct SyscallInfo
     std::vector<SyscallArg> args;
 };
 
+// The value of a call's argument by key ("addr", "len"), "" when the call has none.
+std::string callArg(const SyscallInfo &call, std::string_view key);
+
 struct ReturnInfo
 {
     std::int64_t id = 0;

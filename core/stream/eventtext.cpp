@@ -121,12 +121,7 @@ std::string exitText(const std::string &actor, const std::string &reason, const 
 std::string callText(const SyscallInfo &s)
 {
     // A process's end and a signal sent are no single system call: they read as the scenario writes them.
-    auto arg = [&](const char *key) {
-        for (const auto &a : s.args)
-            if (a.key == key)
-                return a.value;
-        return std::string();
-    };
+    auto arg = [&](std::string_view key) { return callArg(s, key); };
     if (s.call == "exit")
         return arg("reason") == "exit" ? "exit()" : "killed by " + arg("reason");
     if (s.call == "kill")

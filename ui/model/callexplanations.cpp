@@ -153,14 +153,6 @@ QString processText(const core::SyscallInfo &c, const core::ReturnInfo &r)
 
 } // namespace
 
-std::string callArg(const core::SyscallInfo &call, const std::string &key)
-{
-    for (const auto &a : call.args)
-        if (a.key == key)
-            return a.value;
-    return {};
-}
-
 QString callExplanation(const core::SyscallInfo &c, const core::ReturnInfo &r)
 {
     if (!r.err.empty())

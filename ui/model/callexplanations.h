@@ -10,8 +10,7 @@
 
 namespace sockscope::ui {
 
-// The value of the call's argument `key` ("addr", "flags"), or "" when it has none.
-std::string callArg(const core::SyscallInfo &call, const std::string &key);
+using core::callArg; // the value of a call's argument by key (core/stream/event.h)
 
 // Empty for a call that needs no more than "it succeeded" (or that failed: errnoExplanation says why).
 QString callExplanation(const core::SyscallInfo &call, const core::ReturnInfo &ret);
