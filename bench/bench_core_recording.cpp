@@ -8,10 +8,11 @@
 // The strace reference: this program re-runs itself (--plain-loop) as a child, once as it is and once under
 // `strace -f -e trace=network -o /dev/null`, and each child reports the time of its own unrecorded loop (start-up
 // and strace's attach are not counted).
-// Usage: bench_core_recording [ROUNDS]   (default 9)
+// Usage: bench_core_recording [ROUNDS] [--json-only]   (default 9; --json-only: that loop alone, for a profiler)
 #include "benchutil.h"
 
 #include "core/lab/actor.h"
+#include "core/lab/diagsampler.h"
 #include "core/lab/netns.h"
 #include "core/lab/packetcapture.h"
 #include "core/lab/sockdiag.h"
@@ -85,18 +86,15 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, doub
     }
     if (observers)
         capture->start();
-    std::atomic<bool> quit{false};
     LabRecorder recorder;
-    std::thread sampler([&] {
-        while (!quit && observers) {
-            DiagRecord rec;
-            rec.t0Ns = realtimeNs();
-            rec.sockets = diag->dump();
-            rec.t1Ns = realtimeNs();
-            recorder.pushDiag(std::move(rec));
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-    });
+    // The lab's own sampler, woken by the same activity (calls, captured segments) as in the lab.
+    std::mutex dumpMutex;
+    std::unique_ptr<DiagSampler> sampler;
+    if (observers) {
+        sampler = std::make_unique<DiagSampler>(*diag, recorder, dumpMutex,
+                                                DiagSampler::labActivity(recorder, capture.get()));
+        sampler->start();
+    }
     RunInfo info;
     info.capture = true;
     info.isolation = "netns";
@@ -125,12 +123,13 @@ double recorded(VarTable &vars, bool buildEvents, const Scenario &scenario, doub
     }
     double elapsed = bench::nowMs() - t0;
     *cpu = bench::cpuMs() - c0;
-    quit = true;
-    sampler.join();
+    if (sampler)
+        sampler->stop();
     if (capture) {
         auto stats = capture->stats();
-        std::fprintf(stderr, "    (%llu segments captured, %llu dropped%s)\n",
+        std::fprintf(stderr, "    (%llu segments captured, %llu dropped, %llu sock_diag dumps%s)\n",
                      static_cast<unsigned long long>(stats.packets), static_cast<unsigned long long>(stats.drops),
+                     static_cast<unsigned long long>(sampler ? sampler->dumps() : 0),
                      buildEvents ? (", " + std::to_string(bytes / 1024) + " KiB of JSON").c_str() : "");
     }
     return elapsed;
@@ -177,7 +176,9 @@ int main(int argc, char **argv)
     if (argc > 1 && std::string(argv[1]) == "--plain-loop")
         return plainLoop();
     const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 9;
-    const bool haveStrace = std::system("strace -V >/dev/null 2>&1") == 0;
+    // For a profiler: only the loop recorded with the event stream built, ROUNDS times.
+    const bool jsonOnly = argc > 2 && std::string(argv[2]) == "--json-only";
+    const bool haveStrace = !jsonOnly && std::system("strace -V >/dev/null 2>&1") == 0;
     Isolation iso = enterPrivateNetns();
     if (!iso.netns) {
         std::fprintf(stderr, "bench_core_recording: no private namespace: %s\n", iso.note.c_str());
@@ -209,6 +210,12 @@ int main(int argc, char **argv)
     std::vector<double> recX, fullX, observersX, perCallX, straceX;
     std::vector<double> recC, fullC, observersC, perCallC;
     unrecorded(vars); // warm-up
+    if (jsonOnly) {
+        double cpu = 0;
+        for (int round = 0; round < rounds; ++round)
+            std::printf("%.1f ms, %.1f ms CPU\n", recorded(vars, true, scenario, &cpu), cpu);
+        return 0;
+    }
     for (int round = 0; round < rounds; ++round) {
         double plainCpu = 0, cpu = 0;
         plain.push_back(unrecorded(vars, &plainCpu));

@@ -3,6 +3,7 @@
 
 #include "core/lab/actor.h"
 #include "core/lab/actorprocess.h"
+#include "core/lab/diagsampler.h"
 #include "core/lab/dropmarker.h"
 #include "core/lab/netns.h"
 #include "core/lab/netsysctl.h"
@@ -101,9 +102,6 @@ public:
     int run();
 
 private:
-    // One sock_diag dump, stamped before the request and after the last reply; m_samplerMutex held.
-    DiagRecord dumpDiag();
-    void sampler();
     bool runGroup(size_t first, size_t last, std::string *error);
     bool waitCalls(const std::vector<std::pair<Actor *, std::int64_t>> &calls, const Step &step);
     void settle(bool expectSegments);
@@ -132,7 +130,7 @@ private:
     std::vector<std::unique_ptr<std::atomic<int>>> m_barriers;
     std::atomic<std::int64_t> m_nextCall{1}; // actors take one too: a death by SIGPIPE is a call of its own
     std::mutex m_samplerMutex;               // held for a whole sock_diag dump, so a drain never splits one
-    std::atomic<bool> m_samplerQuit{false};
+    std::unique_ptr<DiagSampler> m_sampler;  // with m_diag; after the mutex it uses, so it is destroyed first
     std::string m_out;  // pending stdout text
     PauseClock m_clock; // stepping: the teacher's pauses are not part of the run's time
 };
@@ -143,39 +141,6 @@ Actor &Lab::actor(const std::string &name)
         if (a->name() == name)
             return *a;
     throw std::runtime_error("unknown actor " + name);
-}
-
-DiagRecord Lab::dumpDiag()
-{
-    DiagRecord rec;
-    rec.t0Ns = realtimeNs();
-    std::string dumpError;
-    rec.sockets = m_diag->dump(&dumpError);
-    rec.t1Ns = realtimeNs();
-    rec.complete = dumpError.empty(); // a dump cut short proves nothing about the sockets it did not list
-    return rec;
-}
-
-void Lab::sampler()
-{
-    // A dump every millisecond; only changes are kept, so an idle namespace costs almost nothing downstream.
-    std::vector<DiagSocket> last;
-    while (!m_samplerQuit.load()) {
-        {
-            std::lock_guard lock(m_samplerMutex);
-            DiagRecord rec = dumpDiag();
-            bool same = rec.sockets.size() == last.size();
-            for (size_t i = 0; same && i < last.size(); ++i)
-                same = last[i].cookie == rec.sockets[i].cookie && last[i].kernelState == rec.sockets[i].kernelState &&
-                       last[i].recvQ == rec.sockets[i].recvQ && last[i].sendQ == rec.sockets[i].sendQ;
-            same = same || !rec.complete; // a failed dump is not kept
-            if (!same) {
-                last = rec.sockets;
-                m_recorder.pushDiag(std::move(rec));
-            }
-        }
-        std::this_thread::sleep_for(std::chrono::microseconds(1000));
-    }
 }
 
 void Lab::settle(bool expectSegments)
@@ -210,7 +175,7 @@ void Lab::snapshotAll()
         }
     if (m_diag) {
         std::lock_guard lock(m_samplerMutex);
-        m_recorder.pushDiag(dumpDiag());
+        m_recorder.pushDiag(DiagSampler::dump(*m_diag));
     }
 }
 
@@ -453,9 +418,11 @@ int Lab::run()
 
     if (m_capture)
         m_capture->start();
-    std::thread samplerThread;
-    if (m_diag)
-        samplerThread = std::thread([this] { sampler(); });
+    if (m_diag) {
+        m_sampler = std::make_unique<DiagSampler>(*m_diag, m_recorder, m_samplerMutex,
+                                                  DiagSampler::labActivity(m_recorder, m_capture.get()));
+        m_sampler->start();
+    }
     const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (size_t i = 0; i < m_scenario.actors.size(); ++i)
         m_actors.push_back(
@@ -499,9 +466,8 @@ int Lab::run()
         i = last + 1;
     }
 
-    m_samplerQuit = true;
-    if (samplerThread.joinable())
-        samplerThread.join();
+    if (m_sampler)
+        m_sampler->stop();
     EndInfo end;
     end.ok = true;
     end.error = error;

@@ -29,6 +29,7 @@ std::int64_t LabRecorder::pushEnter(CallEnter enter)
     std::int64_t t = enter.tNs;
     m_enterIds.push_back(enter.id);
     m_batch.enters.push_back(std::move(enter));
+    m_activity.fetch_add(1, std::memory_order_relaxed);
     return t;
 }
 
@@ -38,6 +39,7 @@ void LabRecorder::pushExit(CallExit exit)
         std::lock_guard lock(m_mutex);
         m_exitIds.push_back(exit.id);
         m_batch.exits.push_back(std::move(exit));
+        m_activity.fetch_add(1, std::memory_order_relaxed);
     }
     m_exited.notify_all();
 }

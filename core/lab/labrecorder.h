@@ -6,6 +6,7 @@
 
 #include "core/model/rawrecords.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -32,6 +33,8 @@ public:
     // True once the call's enter record exists: before that the actor has not reached the kernel, and a
     // sleeping thread is only waiting for its turn, not blocked in the call.
     bool hasEntered(std::int64_t id);
+    // Grows with every call entered or returned: the sock_diag sampler dumps only after some (core/lab/diagsampler).
+    std::uint64_t activity() const { return m_activity.load(std::memory_order_relaxed); }
 
 private:
     static constexpr int kEnterSpins = 100000; // about a millisecond of tries before pushEnter sleeps on the lock
@@ -40,6 +43,7 @@ private:
     RawBatch m_batch;                     // guarded by m_mutex
     std::vector<std::int64_t> m_exitIds;  // guarded by m_mutex: every id that returned in this run
     std::vector<std::int64_t> m_enterIds; // guarded by m_mutex: every id that entered in this run
+    std::atomic<std::uint64_t> m_activity{0};
 };
 
 } // namespace sockscope::core

@@ -158,6 +158,8 @@ struct PacketCapture::Impl
     unsigned nextFrame = 0;       // guarded by ringMutex: the next frame to read and hand back to the kernel
     std::vector<RawPacket> batch; // guarded by ringMutex: decoded packets before they are published
 
+    std::atomic<std::uint64_t> segmentsRead{0}; // tcpSegments, readable without the lock
+
     std::mutex mutex; // guards everything below
     std::vector<RawPacket> packets;
     std::uint64_t tcpSegments = 0;
@@ -361,6 +363,11 @@ PacketCapture::Stats PacketCapture::stats()
     return {m_impl->tcpSegments, m_impl->drops};
 }
 
+std::uint64_t PacketCapture::segmentsRead() const
+{
+    return m_impl->segmentsRead.load(std::memory_order_relaxed);
+}
+
 void PacketCapture::Impl::drainRing()
 {
     std::lock_guard ringLock(ringMutex);
@@ -393,6 +400,7 @@ void PacketCapture::Impl::drainRing()
     {
         std::lock_guard lock(mutex);
         tcpSegments += batch.size();
+        segmentsRead.store(tcpSegments, std::memory_order_relaxed);
         if (packets.empty())
             packets.swap(batch);
         else

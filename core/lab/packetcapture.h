@@ -36,6 +36,8 @@ public:
         std::uint64_t drops = 0; // tp_drops from PACKET_STATISTICS, summed
     };
     Stats stats();
+    // TCP segments read from the ring so far (lock-free: the sock_diag sampler polls it every millisecond).
+    std::uint64_t segmentsRead() const;
 
 private:
     PacketCapture();
