@@ -86,13 +86,15 @@ void Actor::run()
     sigemptyset(&set);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // The constructor waits for the tid only: pinning first made it wait until the chosen CPU had time to run
+    // this thread (the migration waits for that CPU), 5-80 ms per actor on a loaded machine.
+    m_tid = static_cast<int>(syscall(SYS_gettid));
     if (m_cpu >= 0) {
         cpu_set_t cpus;
         CPU_ZERO(&cpus);
         CPU_SET(m_cpu, &cpus);
         pthread_setaffinity_np(pthread_self(), sizeof cpus, &cpus);
     }
-    m_tid = static_cast<int>(syscall(SYS_gettid));
     for (;;) {
         const Step *step = nullptr;
         std::int64_t id = 0;
