@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V2 ring.
+// Brief: captures every TCP segment on `lo` once, through an AF_PACKET TPACKET_V2 ring (and a plain packet socket
+// for the few milliseconds the ring takes to set up).
 // Thread-safety: open() and the destructor from one thread; start(), sync(), take(), stats() from any thread
 // after open(). The capture thread is internal.
 
@@ -18,8 +19,10 @@ namespace sockscope::core {
 class PacketCapture
 {
 public:
-    // Opens the ring on the current network namespace's `lo`. nullptr and *error set when refused
-    // (e.g. EPERM without CAP_NET_RAW in the host namespace).
+    // Opens the capture on the current network namespace's `lo`: it receives from the moment this returns, first
+    // through a plain packet socket, then through the ring, set up on a thread meanwhile (the handover loses and
+    // repeats no segment). nullptr and *error set when refused (e.g. EPERM without CAP_NET_RAW in the host
+    // namespace).
     static std::unique_ptr<PacketCapture> open(std::string *error);
     ~PacketCapture(); // stops and joins the capture thread, unmaps the ring, closes the socket
 
@@ -34,6 +37,8 @@ public:
     {
         std::uint64_t packets = 0;
         std::uint64_t drops = 0; // tp_drops from PACKET_STATISTICS, summed
+        std::uint64_t plainPackets = 0; // of packets, read from the plain socket before the ring took over
+        bool ring = false;              // the ring has taken over
     };
     Stats stats();
     // TCP segments read from the ring so far (lock-free: the sock_diag sampler polls it every millisecond).
