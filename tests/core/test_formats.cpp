@@ -11,6 +11,7 @@
 #include "core/stream/eventjson.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -490,6 +491,32 @@ void checkPlantUmlSyntax(const std::string &text)
 }
 
 } // namespace
+
+// toJsonLine() writes the line itself; it must be the bytes nlohmann's dump() of the same object gives (docs/events.md
+// is written against those), for any string a scenario can put in a field and for a repeated argument name.
+TEST(EventJson, WritesWhatNlohmannWritesForAnyString)
+{
+    using Json = nlohmann::ordered_json;
+    for (const std::string text : {"plain", "quote \" in", "back\\slash", "tab\t and newline\n", "ctl \x01\x1f \x7f",
+                                   "caf\xc3\xa9 \xe2\x9c\x93", "bad \xff\xfe utf-8 \xc3", ""}) {
+        Event step{3, 40, StepInfo{2, "server", text, 7, text}};
+        Json j;
+        j["n"] = 3;
+        j["t_ns"] = 40;
+        j["kind"] = "step";
+        j["step"] = 2;
+        j["actor"] = "server";
+        j["text"] = text;
+        j["line"] = 7;
+        if (!text.empty())
+            j["note"] = text;
+        EXPECT_EQ(toJsonLine(step), j.dump(-1, ' ', false, Json::error_handler_t::replace)) << text;
+    }
+    Event call{1, 2, SyscallInfo{5, 0, "client", "send", 4, "", {{"len", "10", true}, {"data", "x\"y", false},
+                                                             {"len", "-3", true}}}};
+    EXPECT_EQ(toJsonLine(call), R"({"n":1,"t_ns":2,"kind":"syscall","id":5,"step":0,"actor":"client","call":"send",)"
+                                R"("fd":4,"sock":null,"args":{"len":-3,"data":"x\"y"}})");
+}
 
 TEST(TextLog, HandMadeRunReadsLikeStrace)
 {
