@@ -188,7 +188,7 @@ int cmdRun(const ParsedArgs &args)
         }
         tally(0, std::move(sum));
     } else {
-        // Several labs at once, one per CPU; on the host's loopback they would see each other's segments.
+        // Several labs at once, two per CPU; on the host's loopback they would see each other's segments.
         LabOptions options;
         options.forceHost = forceHost;
         LabBatch batch(*scenario, options, runs, forceHost ? 1 : 0);

@@ -2,16 +2,17 @@
 // Budget (issue 15): `sockscope run SCENARIO --runs 100` of a 10-step built-in <= 3 s on 2 cores, its outcomes
 // the same as serial runs'. Timed from the command line, as a user would: the program itself (labs in
 // parallel, core::LabBatch) beside the reference, the same number of separate `sockscope run SCENARIO` one
-// after the other. Then LabBatch directly, one lab per CPU against one lab at a time, with the outcome groups
-// of both. Each figure is the median and range over REPEATS.
+// after the other. Then LabBatch directly: two labs per CPU (the default), one per CPU and one lab at a time, with
+// the outcome groups of each. Each figure is the median and range over REPEATS.
 // Usage: bench_core_runs [SCENARIO] [RUNS] [REPEATS]   (defaults: close-unread-data 100 3: its outcome is
-// deterministic, so the groups must match exactly; the 10-step simultaneous-close races by design)
+// meant to be deterministic, so the groups should match; the 10-step simultaneous-close races by design)
 #include "benchutil.h"
 
 #include "core/lab/parent/labbatch.h"
 #include "core/model/outcome.h"
 #include "core/scenario/builtins.h"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -75,8 +76,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "bench_core_runs: no built-in %s\n", name.c_str());
         return 2;
     }
-    std::vector<double> cliBatch, separate, parallelMs, serialMs;
-    std::map<std::string, int> parallelGroups, serialGroups;
+    std::vector<double> cliBatch, separate, parallelMs, serialMs, twiceMs;
+    std::map<std::string, int> parallelGroups, serialGroups, twiceGroups;
     for (int r = 0; r < repeats; ++r) {
         cliBatch.push_back(timeCommand({cli, "run", name, "--runs", std::to_string(runs), "--quiet"}));
         double t = 0;
@@ -84,12 +85,15 @@ int main(int argc, char **argv)
             t += timeCommand({cli, "run", name, "--quiet"});
         separate.push_back(t);
         double ms = 0;
-        for (const auto &[k, n] : outcomes(*scenario, runs, 0, &ms))
+        for (const auto &[k, n] : outcomes(*scenario, runs, LabBatch::parallelism(), &ms))
             parallelGroups[k] += n;
         parallelMs.push_back(ms);
         for (const auto &[k, n] : outcomes(*scenario, runs, 1, &ms))
             serialGroups[k] += n;
         serialMs.push_back(ms);
+        for (const auto &[k, n] : outcomes(*scenario, runs, 0, &ms)) // the default: kLabsPerCpu per CPU
+            twiceGroups[k] += n;
+        twiceMs.push_back(ms);
     }
     const auto c = bench::spread(cliBatch), s = bench::spread(separate);
     const auto p = bench::spread(parallelMs), q = bench::spread(serialMs);
@@ -101,12 +105,19 @@ int main(int argc, char **argv)
     std::printf("  LabBatch, one lab per CPU            %s\n", bench::format(p, 0).c_str());
     std::printf("  LabBatch, one lab at a time          %s   ratio %.2f x\n", bench::format(q, 0).c_str(),
                 p.median / q.median);
-    std::printf("  outcomes (runs per distinct outcome), parallel vs serial: %s\n",
-                parallelGroups == serialGroups ? "the same" : "DIFFERENT");
+    std::printf("  LabBatch, two labs per CPU (default) %s   ratio %.2f x one per CPU\n",
+                bench::format(bench::spread(twiceMs), 0).c_str(), bench::spread(twiceMs).median / p.median);
+    std::printf("  outcomes (runs per distinct outcome), parallel vs serial: %s; two per CPU vs serial: %s\n",
+                parallelGroups == serialGroups ? "the same" : "DIFFERENT",
+                twiceGroups == serialGroups ? "the same" : "DIFFERENT");
+    std::map<std::string, std::array<int, 3>> all; // one per CPU, one at a time, two per CPU
     for (const auto &[k, n] : parallelGroups)
-        std::printf("    parallel %4d  serial %4d  %s\n", n, serialGroups[k], k.c_str());
+        all[k][0] = n;
     for (const auto &[k, n] : serialGroups)
-        if (!parallelGroups.count(k))
-            std::printf("    parallel %4d  serial %4d  %s\n", 0, n, k.c_str());
+        all[k][1] = n;
+    for (const auto &[k, n] : twiceGroups)
+        all[k][2] = n;
+    for (const auto &[k, n] : all)
+        std::printf("    one per CPU %4d  one at a time %4d  two per CPU %4d  %s\n", n[0], n[1], n[2], k.c_str());
     return 0;
 }
