@@ -99,7 +99,7 @@ std::unique_ptr<LoTap> LoTap::open(int ifindex, std::string *error)
     }
     if (!bindToLo(fd, ifindex, error))
         return nullptr;
-    tap->awaitArrivalStamps(ifindex);
+    tap->m_stampsOnArrival = tap->awaitArrivalStamps(ifindex);
     return tap;
 }
 
@@ -107,8 +107,8 @@ std::unique_ptr<LoTap> LoTap::open(int ifindex, std::string *error)
 // static key) when no other socket of the machine had them on: until then a frame is stamped when it is read,
 // not when it arrived, which would date a run's first segments after the calls that sent them. So open() waits
 // until a probe frame sent through lo comes back stamped before it was read (at once when the key was on
-// already, a fraction of a millisecond otherwise; at most kStampWait, then the first stamps may be late).
-void LoTap::awaitArrivalStamps(int ifindex)
+// already, a fraction of a millisecond otherwise; false after kStampWait).
+bool LoTap::awaitArrivalStamps(int ifindex)
 {
     std::uint8_t probe[ETH_HLEN + 8] = {}; // all-zero MACs: lo's own, so it comes back as PACKET_HOST
     probe[12] = kProbeEtherType >> 8;
@@ -122,7 +122,7 @@ void LoTap::awaitArrivalStamps(int ifindex)
     const auto deadline = std::chrono::steady_clock::now() + kStampWait;
     while (std::chrono::steady_clock::now() < deadline) {
         if (sendto(m_fd, probe, sizeof probe, 0, reinterpret_cast<sockaddr *>(&to), sizeof to) < 0)
-            return;
+            return false;
         const std::int64_t sent = realtimeNs(); // lo has delivered it by now, in this thread's softirq
         bool stampedOnArrival = false;
         read([&](const std::uint8_t *bytes, std::uint32_t length, std::int64_t tNs) {
@@ -131,9 +131,10 @@ void LoTap::awaitArrivalStamps(int ifindex)
             return true; // nothing of the run is queued yet: whatever else is read here goes
         });
         if (stampedOnArrival)
-            return;
+            return true;
         std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
+    return false;
 }
 
 LoTap::~LoTap()

@@ -34,6 +34,8 @@ public:
     static std::unique_ptr<LoTap> open(int ifindex, std::string *error);
     ~LoTap();
     int fd() const { return m_fd; }
+    // False when the kernel's arrival stamps were still off after open()'s wait: frames are then stamped when read.
+    bool stampsOnArrival() const { return m_stampsOnArrival; }
     // Reads what is queued, without waiting, in arrival order: frame(bytes, length, CLOCK_REALTIME ns) for each,
     // until the queue is empty or frame() returns false (then frames already read after that one are discarded:
     // the caller reads this socket no more).
@@ -44,8 +46,9 @@ public:
 
 private:
     explicit LoTap(int fd) : m_fd(fd) {}
-    void awaitArrivalStamps(int ifindex);
+    bool awaitArrivalStamps(int ifindex);
     int m_fd;
+    bool m_stampsOnArrival = false;
 };
 
 } // namespace sockscope::core

@@ -56,6 +56,7 @@ constexpr auto kSyncBound = std::chrono::milliseconds(50);
 constexpr std::uint64_t kHandoverGeneration = 0;
 // Frames of the ring read after its handover marker during which a segment the plain socket had read before the
 // marker may still show up (another CPU was delivering it to the two sockets while the marker passed both).
+constexpr auto kRingWaitBound = std::chrono::seconds(2);
 constexpr unsigned kHandoverWindow = 64; // one frame in flight per other CPU at most; a wide margin
 
 std::uint16_t be16(const std::uint8_t *p)
@@ -186,8 +187,9 @@ struct PacketCapture::Impl
     // Both the capture thread and sync() read the ring, so sync() does not depend on the capture thread being
     // scheduled (on a loaded machine that took tens of ms). Lock order: ringMutex, then mutex, then tapMutex.
     std::mutex ringMutex;
-    std::condition_variable handedOver; // with ringMutex: phase became Ring, or quitting
+    std::condition_variable handedOver; // with ringMutex: phase changed, or quitting
     Phase phase = Phase::Plain;         // guarded by ringMutex
+    bool ringFailed = false;            // guarded by ringMutex: the set-up gave up, the plain socket stays
     unsigned nextFrame = 0;             // guarded by ringMutex: the next frame to read and hand back to the kernel
     std::vector<RawPacket> batch;       // guarded by ringMutex: decoded packets before they are published
     std::vector<std::string> plainKeys; // guarded by ringMutex: segments the plain socket read while both received
@@ -266,15 +268,27 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
         return fail(captureSysError("eventfd"));
     d.wakeFd = moveFdHigh(wake);
     d.setupThread = std::thread([&d] { d.setUpRing(); });
+    // Without arrival stamps the plain socket would date segments when it reads them, after the calls that sent
+    // them: then the run waits for the ring, as it did before the plain socket (bounded: a ring that never comes
+    // leaves the plain socket, its stamps late, rather than no capture).
+    if (!d.tap->stampsOnArrival()) {
+        std::unique_lock ringLock(d.ringMutex);
+        d.handedOver.wait_for(ringLock, kRingWaitBound, [&d] { return d.phase != Impl::Phase::Plain || d.ringFailed; });
+    }
     return capture;
 }
 
 void PacketCapture::Impl::setUpRing()
 {
     std::string error;
+    auto giveUp = [this] { // the plain socket goes on alone; its drops are counted
+        std::lock_guard ringLock(ringMutex);
+        ringFailed = true;
+        handedOver.notify_all();
+    };
     const int ringFd = openLoPacketSocket(&error);
     if (ringFd < 0)
-        return; // the plain socket goes on alone; its drops are counted
+        return giveUp();
     const int version = TPACKET_V2;
     tpacket_req req{};
     req.tp_block_size = kBlockSize;
@@ -288,15 +302,18 @@ void PacketCapture::Impl::setUpRing()
         (map = mmap(nullptr, std::size_t(kBlockSize) * kBlockCount, PROT_READ | PROT_WRITE, MAP_SHARED, ringFd, 0)) ==
             MAP_FAILED) {
         close(ringFd);
-        return;
+        return giveUp();
     }
     {
         std::lock_guard ringLock(ringMutex);
         ring = static_cast<std::uint8_t *>(map);
         ringSize = std::size_t(kBlockSize) * kBlockCount;
         fd = ringFd;
-        if (quitting || !bindToLo(ringFd, ifindex, &error))
-            return; // the destructor unmaps and closes the ring
+        if (quitting || !bindToLo(ringFd, ifindex, &error)) {
+            ringFailed = true; // the destructor unmaps and closes the ring
+            handedOver.notify_all();
+            return;
+        }
         // Every frame from here on reaches both sockets: what the plain socket lost so far is lost.
         {
             std::lock_guard lock(mutex);
@@ -305,6 +322,7 @@ void PacketCapture::Impl::setUpRing()
             tapDropsCounted = true;
         }
         phase = Phase::HandingOver;
+        handedOver.notify_all(); // open() may be waiting for the ring
     }
     sendMarker(kHandoverGeneration);
     std::unique_lock ringLock(ringMutex);
