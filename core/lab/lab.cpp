@@ -131,8 +131,8 @@ private:
     std::atomic<std::int64_t> m_nextCall{1}; // actors take one too: a death by SIGPIPE is a call of its own
     std::mutex m_samplerMutex;               // held for a whole sock_diag dump, so a drain never splits one
     std::unique_ptr<DiagSampler> m_sampler;  // with m_diag; after the mutex it uses, so it is destroyed first
-    std::string m_out;  // pending stdout text
-    PauseClock m_clock; // stepping: the teacher's pauses are not part of the run's time
+    std::string m_out;                       // pending stdout text
+    PauseClock m_clock;                      // stepping: the teacher's pauses are not part of the run's time
 };
 
 Actor &Lab::actor(const std::string &name)

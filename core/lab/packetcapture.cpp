@@ -14,9 +14,9 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <mutex>
-#include <optional>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -197,8 +197,8 @@ struct PacketCapture::Impl
     bool ringPublished = false;         // guarded by ringMutex: ringActive (below) is set
     unsigned ringSinceHandover = 0;     // guarded by ringMutex: ring frames read after the handover marker
 
-    std::mutex tapMutex;         // a leaf lock: guards the two members below
-    std::unique_ptr<LoTap> tap;  // the plain socket, until it is closed after the handover
+    std::mutex tapMutex;          // a leaf lock: guards the two members below
+    std::unique_ptr<LoTap> tap;   // the plain socket, until it is closed after the handover
     bool tapDropsCounted = false; // its drops up to the ring's bind are in drops; the later ones are not losses
 
     std::atomic<std::uint64_t> segmentsRead{0}; // tcpSegments, readable without the lock
@@ -494,8 +494,8 @@ void PacketCapture::Impl::readRingLocked(std::uint64_t &newestMarker)
         if (decodeTcp(frame, hdr->tp_snaplen, packet)) {
             packet.tNs = std::int64_t(hdr->tp_sec) * 1'000'000'000 + hdr->tp_nsec;
             // A segment the plain socket already read is dropped here, once.
-            auto seen = plainKeys.empty() ? plainKeys.end()
-                                          : std::find(plainKeys.begin(), plainKeys.end(), segmentKey(packet));
+            auto seen =
+                plainKeys.empty() ? plainKeys.end() : std::find(plainKeys.begin(), plainKeys.end(), segmentKey(packet));
             if (seen != plainKeys.end())
                 plainKeys.erase(seen);
             else

@@ -36,7 +36,7 @@ public:
     struct Stats
     {
         std::uint64_t packets = 0;
-        std::uint64_t drops = 0; // tp_drops from PACKET_STATISTICS, summed
+        std::uint64_t drops = 0;        // tp_drops from PACKET_STATISTICS, summed
         std::uint64_t plainPackets = 0; // of packets, read from the plain socket before the ring took over
         bool ring = false;              // the ring has taken over
     };

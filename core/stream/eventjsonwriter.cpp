@@ -32,8 +32,7 @@ void appendString(std::string &out, std::string_view s)
     out += '"';
 }
 
-template <typename Int>
-void appendInt(std::string &out, Int v)
+template <typename Int> void appendInt(std::string &out, Int v)
 {
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -61,11 +60,7 @@ public:
         m_out += ':';
         return m_out;
     }
-    template <typename Int>
-    void integer(const char *k, Int v)
-    {
-        appendInt(key(k), v);
-    }
+    template <typename Int> void integer(const char *k, Int v) { appendInt(key(k), v); }
     void string(const char *k, std::string_view v) { appendString(key(k), v); }
     void nullableString(const char *k, const std::string &v)
     {
@@ -88,8 +83,7 @@ private:
 };
 
 // A repeated key of an object built from a list: nlohmann keeps the first place and the last value.
-template <typename Pair, typename Key>
-std::vector<const Pair *> lastOfEachKey(const std::vector<Pair> &pairs, Key key)
+template <typename Pair, typename Key> std::vector<const Pair *> lastOfEachKey(const std::vector<Pair> &pairs, Key key)
 {
     std::vector<const Pair *> out;
     for (const auto &p : pairs) {

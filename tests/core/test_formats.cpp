@@ -512,8 +512,9 @@ TEST(EventJson, WritesWhatNlohmannWritesForAnyString)
             j["note"] = text;
         EXPECT_EQ(toJsonLine(step), j.dump(-1, ' ', false, Json::error_handler_t::replace)) << text;
     }
-    Event call{1, 2, SyscallInfo{5, 0, "client", "send", 4, "", {{"len", "10", true}, {"data", "x\"y", false},
-                                                             {"len", "-3", true}}}};
+    Event call{1, 2,
+               SyscallInfo{
+                   5, 0, "client", "send", 4, "", {{"len", "10", true}, {"data", "x\"y", false}, {"len", "-3", true}}}};
     EXPECT_EQ(toJsonLine(call), R"({"n":1,"t_ns":2,"kind":"syscall","id":5,"step":0,"actor":"client","call":"send",)"
                                 R"("fd":4,"sock":null,"args":{"len":-3,"data":"x\"y"}})");
 }

@@ -11,7 +11,8 @@ LabBatch::LabBatch(Scenario scenario, LabOptions options, int runs, int parallel
           options.stepMode = false;
           return options;
       }()),
-      m_runs(std::max(0, runs)), m_parallel(std::clamp(parallel < 1 ? kLabsPerCpu * parallelism() : parallel, 1, std::max(1, runs)))
+      m_runs(std::max(0, runs)),
+      m_parallel(std::clamp(parallel < 1 ? kLabsPerCpu * parallelism() : parallel, 1, std::max(1, runs)))
 {
 }
 
