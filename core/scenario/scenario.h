@@ -3,6 +3,8 @@
 // Brief: a parsed scenario (metadata, actors, steps with expectations); see docs/scenario-format.md.
 // Thread-safety: plain values; the parser functions are pure.
 
+#include "core/stream/event.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -128,6 +130,8 @@ struct WireExpectation
         Sent,    // ~ [FROM -> TO] FLAGS      a matching segment was captured during the step
         NotSent, // ~ no [FROM -> TO] FLAGS   none was
         State,   // ~ SOCK STATE              the socket's derived state after the step ("client.1 TIME_WAIT")
+        Timer,   // ~ SOCK timer CHANGE       a timer event of the socket with that change during the step
+        NoTimer, // ~ no SOCK timer CHANGE    none
     };
     Kind kind = Kind::Sent;
     int line = 0;
@@ -137,6 +141,7 @@ struct WireExpectation
     bool onlyAck = false;   // "ACK" alone: a pure acknowledgment
     std::string sock;       // State: the stable socket name
     std::string state;      // State: an RFC 9293 name, "TIME_WAIT"
+    TimerChange timerChange = TimerChange::Restarted; // Timer, NoTimer
     std::string text;       // as written, without the '~'
 };
 
