@@ -13,6 +13,7 @@
 #include "core/lab/sockdiag.h"
 #include "core/lab/wirefaults.h"
 #include "core/model/eventbuilder.h"
+#include "core/model/timerwatch.h"
 #include "core/scenario/stepgroups.h"
 #include "core/stream/eventjson.h"
 #include "core/stream/jsonline.h"
@@ -160,6 +161,8 @@ void Lab::sampler()
 {
     // A dump every millisecond; only changes are kept, so an idle namespace costs almost nothing downstream.
     std::vector<DiagSocket> last;
+    // A timer counting down is no change; one the event builder will show an event for is (core/model/timerwatch).
+    TimerWatch timers;
     while (!m_samplerQuit.load()) {
         {
             std::lock_guard lock(m_samplerMutex);
@@ -168,7 +171,10 @@ void Lab::sampler()
             for (size_t i = 0; same && i < last.size(); ++i)
                 same = last[i].cookie == rec.sockets[i].cookie && last[i].kernelState == rec.sockets[i].kernelState &&
                        last[i].recvQ == rec.sockets[i].recvQ && last[i].sendQ == rec.sockets[i].sendQ;
-            same = same || !rec.complete; // a failed dump is not kept
+            bool timerNews = false;
+            for (const DiagSocket &s : rec.sockets) // every socket, so the watch follows each one
+                timerNews = timers.see(s.cookie, timerSample(rec, s)).has_value() || timerNews;
+            same = (same && !timerNews) || !rec.complete; // a failed dump is not kept
             if (!same) {
                 last = rec.sockets;
                 m_recorder.pushDiag(std::move(rec));

@@ -502,8 +502,7 @@ void EventBuilder::onDiag(const DiagRecord &rec)
         if (d.state != TcpState::Listen && d.state != TcpState::SynReceived)
             updateQueues(sock, d.recvQ, d.sendQ, rec.t0Ns);
         // Stamped at the dump's end, never before what caused it (a FIN the dump saw processed).
-        const TimerSample sample{rec.t0Ns, rec.t1Ns, d.state, d.timer, d.timerRetrans, d.timerExpiresMs};
-        if (std::optional<TimerInfo> timer = m_timers.see(sock, sample)) {
+        if (std::optional<TimerInfo> timer = m_timers.see(static_cast<std::uint64_t>(sock), timerSample(rec, d))) {
             timer->sock = m_ids.name(sock);
             m_batchTimers.push_back({timer->sock, timer->change});
             m_out.add(rec.t1Ns, std::move(*timer));

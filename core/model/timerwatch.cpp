@@ -3,7 +3,12 @@
 
 namespace sockscope::core {
 
-std::optional<TimerInfo> TimerWatch::see(int sock, const TimerSample &sample)
+TimerSample timerSample(const DiagRecord &rec, const DiagSocket &d)
+{
+    return {rec.t0Ns, rec.t1Ns, d.state, d.timer, d.timerRetrans, d.timerExpiresMs};
+}
+
+std::optional<TimerInfo> TimerWatch::see(std::uint64_t sock, const TimerSample &sample)
 {
     // A CLOSE sample is a full socket on its way out (or handing over to a TIME_WAIT minisocket): no timer of it
     // means anything any more.

@@ -5,6 +5,7 @@
 // sample said), or backed off (its count went up). Never one event per sample.
 // Thread-safety: a plain value, used by the event builder's thread only.
 
+#include "core/model/rawrecords.h"
 #include "core/stream/event.h"
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct TimerSample
     std::int64_t expiresMs = 0;
 };
 
+// The timer of socket d in the dump rec.
+TimerSample timerSample(const DiagRecord &rec, const DiagSocket &d);
+
 class TimerWatch
 {
 public:
@@ -30,11 +34,12 @@ public:
     // (inet_diag reports whole milliseconds of jiffies: 10 ms at HZ=100, the coarsest Linux uses).
     static constexpr std::int64_t kSlackNs = 10'000'000;
 
-    // The event a sample of sock's timer makes (its sock left empty for the caller), or nothing.
-    std::optional<TimerInfo> see(int sock, const TimerSample &sample);
+    // The event a sample of a socket's timer makes (its sock left empty for the caller), or nothing. key: any
+    // number that tells the sockets apart (the event builder's socket index, the sampler's cookie).
+    std::optional<TimerInfo> see(std::uint64_t key, const TimerSample &sample);
 
 private:
-    std::unordered_map<int, TimerSample> m_last; // per socket: the last sample that counted
+    std::unordered_map<std::uint64_t, TimerSample> m_last; // per socket: the last sample that counted
 };
 
 } // namespace sockscope::core
