@@ -761,14 +761,14 @@ TEST(RunFile, TimerEventsReadBackAndBadValuesAreLocated)
     EXPECT_TRUE(loadRun(f, &err)) << "a good timer event loads: " << err.format();
     const std::string badKind = R"("timer":"tw","change":"armed","expires_ms":60000,"retrans":0)";
     EXPECT_EQ(loadError(dir, header + timerLine(badKind) + end),
-              f + ":3:51: error: timer event: field \"timer\" is not a timer (off retransmit keepalive timewait "
+              f + ":3:50: error: timer event: field \"timer\" is not a timer (off retransmit keepalive timewait "
                   "persist): \"tw\"");
     const std::string stoppedButOn = R"("timer":"timewait","change":"stopped","expires_ms":0,"retrans":0)";
     EXPECT_EQ(loadError(dir, header + timerLine(stoppedButOn) + end),
-              f + ":3:70: error: timer event: field \"change\" is \"stopped\" exactly when \"timer\" is \"off\"");
+              f + ":3:69: error: timer event: field \"change\" is \"stopped\" exactly when \"timer\" is \"off\"");
     const std::string negative = R"("timer":"timewait","change":"armed","expires_ms":-1,"retrans":0)";
     EXPECT_NE(loadError(dir, header + timerLine(negative) + end)
-                  .find(f + ":3:89: error: timer event: field \"expires_ms\" is out of range: -1"),
+                  .find(f + ":3:86: error: timer event: field \"expires_ms\" is out of range: -1"),
               std::string::npos)
         << loadError(dir, header + timerLine(negative) + end);
     const std::string noMove = R"("timer":"timewait","change":"restarted","expires_ms":60000,"retrans":0)";

@@ -363,7 +363,7 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
     }
     case core::EventKind::Timer: {
         const auto &t = *e.as<core::TimerInfo>();
-        return para(QStringLiteral("%1: %2").arg(q(t.sock), timerTitle(t)), timerExplanation(t));
+        return para(QStringLiteral("The kernel's timer of %1").arg(q(t.sock)), timerExplanation(t));
     }
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();

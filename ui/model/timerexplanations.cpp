@@ -55,11 +55,6 @@ QString backoffText(const core::TimerInfo &t)
 
 } // namespace
 
-QString timerTitle(const core::TimerInfo &timer)
-{
-    return QString::fromStdString(core::timerText(timer));
-}
-
 QString timerExplanation(const core::TimerInfo &t)
 {
     switch (t.change) {

@@ -10,8 +10,7 @@
 
 namespace sockscope::ui {
 
-// A title ("timewait timer restarted") and one or two sentences why.
-QString timerTitle(const core::TimerInfo &timer);
+// One or two sentences: what the timer is for and why it changed (the event's own text is its title elsewhere).
 QString timerExplanation(const core::TimerInfo &timer);
 
 } // namespace sockscope::ui
