@@ -40,8 +40,9 @@ std::optional<TimerInfo> TimerWatch::see(std::uint64_t sock, const TimerSample &
     found->second = now;
     TimerInfo out{{}, now.kind, TimerChange::Armed, now.expiresMs, now.retrans, 0};
     if (now.kind == TimerKind::Off)
-        return before.kind == TimerKind::Off ? std::nullopt
-                                             : std::optional(TimerInfo{{}, TimerKind::Off, TimerChange::Stopped, 0, 0, 0});
+        return before.kind == TimerKind::Off
+                   ? std::nullopt
+                   : std::optional(TimerInfo{{}, TimerKind::Off, TimerChange::Stopped, 0, 0, 0});
     // The retransmit timer appears at its first expiry: that is a backoff, from whatever was shown before.
     if (now.kind == TimerKind::Retransmit && (before.kind != now.kind || now.retrans > before.retrans)) {
         out.change = TimerChange::Backoff;

@@ -136,13 +136,13 @@ struct WireExpectation
     Kind kind = Kind::Sent;
     int line = 0;
     int column = 1;
-    std::string from, to;   // actors; "" = either way
-    std::uint8_t flags = 0; // SegmentFlag bits that must all be set
-    bool onlyAck = false;   // "ACK" alone: a pure acknowledgment
-    std::string sock;       // State: the stable socket name
-    std::string state;      // State: an RFC 9293 name, "TIME_WAIT"
+    std::string from, to;                             // actors; "" = either way
+    std::uint8_t flags = 0;                           // SegmentFlag bits that must all be set
+    bool onlyAck = false;                             // "ACK" alone: a pure acknowledgment
+    std::string sock;                                 // State: the stable socket name
+    std::string state;                                // State: an RFC 9293 name, "TIME_WAIT"
     TimerChange timerChange = TimerChange::Restarted; // Timer, NoTimer
-    std::string text;       // as written, without the '~'
+    std::string text;                                 // as written, without the '~'
 };
 
 // A per-scenario kernel setting ("sysctl: net.ipv4.tcp_fin_timeout=5"), written in the lab's private network

@@ -6,8 +6,8 @@
 namespace sockscope::core {
 
 namespace {
-constexpr std::array<std::string_view, 12> kKindNames = {"run",   "socket", "step",  "syscall", "return", "signal",
-                                                         "packet", "state", "queue", "timer",   "check",  "end"};
+constexpr std::array<std::string_view, 12> kKindNames = {"run",    "socket", "step",  "syscall", "return", "signal",
+                                                         "packet", "state",  "queue", "timer",   "check",  "end"};
 constexpr std::array<std::string_view, kTimerKindCount> kTimerNames = {"off", "retransmit", "keepalive", "timewait",
                                                                        "persist"};
 constexpr std::array<std::string_view, kTimerChangeCount> kTimerChangeNames = {"armed", "stopped", "restarted",

@@ -415,13 +415,13 @@ EventPayload readPayload(EventKind kind, Reader &r)
     case EventKind::Queue:
         return QueueInfo{r.name("sock"), r.count("recv_q"), r.count("send_q")};
     case EventKind::Timer: {
-        TimerInfo t{r.name("sock"),
-                    r.word<TimerKind>("timer", timerFromName, "a timer (off retransmit keepalive timewait persist)"),
-                    r.word<TimerChange>("change", timerChangeFromName,
-                                        "a timer change (armed stopped restarted backoff)"),
-                    r.num("expires_ms", 0, kMaxTimeNs / 1000000),
-                    r.num("retrans", 0, 0xffffffffLL),
-                    0};
+        TimerInfo t{
+            r.name("sock"),
+            r.word<TimerKind>("timer", timerFromName, "a timer (off retransmit keepalive timewait persist)"),
+            r.word<TimerChange>("change", timerChangeFromName, "a timer change (armed stopped restarted backoff)"),
+            r.num("expires_ms", 0, kMaxTimeNs / 1000000),
+            r.num("retrans", 0, 0xffffffffLL),
+            0};
         if (t.change == TimerChange::Restarted)
             t.movedMs = r.num("moved_ms", 0, kMaxTimeNs / 1000000);
         if ((t.change == TimerChange::Stopped) != (t.timer == TimerKind::Off))

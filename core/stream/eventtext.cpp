@@ -182,11 +182,9 @@ std::string timerText(const TimerInfo &t)
     case TimerChange::Stopped:
         return "timer stopped";
     case TimerChange::Backoff:
-        return name + "backoff: " + counted + std::to_string(t.retrans) + ", next in " +
-               timerDurationText(t.expiresMs);
+        return name + "backoff: " + counted + std::to_string(t.retrans) + ", next in " + timerDurationText(t.expiresMs);
     case TimerChange::Restarted:
-        return name + "restarted: " + timerDurationText(t.expiresMs) + " left (+" + timerDurationText(t.movedMs) +
-               ")";
+        return name + "restarted: " + timerDurationText(t.expiresMs) + " left (+" + timerDurationText(t.movedMs) + ")";
     case TimerChange::Armed:
         break;
     }

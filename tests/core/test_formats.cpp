@@ -738,8 +738,9 @@ TEST(RunFile, TimerEventsReadBackAndBadValuesAreLocated)
     EXPECT_EQ(t->expiresMs, 59998);
     EXPECT_EQ(t->movedMs, 208);
     const TimerInfo backoff{"client.1", TimerKind::Retransmit, TimerChange::Backoff, 800, 2, 0};
-    EXPECT_EQ(toJsonLine(Event{3, 5, backoff}), R"({"n":3,"t_ns":5,"kind":"timer","sock":"client.1",)"
-                                                R"("timer":"retransmit","change":"backoff","expires_ms":800,"retrans":2})");
+    EXPECT_EQ(toJsonLine(Event{3, 5, backoff}),
+              R"({"n":3,"t_ns":5,"kind":"timer","sock":"client.1",)"
+              R"("timer":"retransmit","change":"backoff","expires_ms":800,"retrans":2})");
     EXPECT_EQ(timerText(restart), "timewait timer restarted: 60.0 s left (+208 ms)");
     EXPECT_EQ(timerText(backoff), "retransmit timer backoff: retransmission 2, next in 800 ms");
     EXPECT_EQ(timerMarkText(backoff), "retx 2, next 800 ms");

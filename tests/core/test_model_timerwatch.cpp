@@ -93,7 +93,9 @@ const std::vector<Case> &cases()
          {none(), none(), Expected{K::Retransmit, C::Backoff, 800, 1, 0}, none(),
           Expected{K::Retransmit, C::Backoff, 1600, 2, 0}}},
         {"a retransmission acknowledged: the timer shown stops",
-         {{0, S::LastAck, K::Retransmit, 1, 400}, {5, S::LastAck, K::Retransmit, 0, 200}, {9, S::LastAck, K::Off, 0, 0}},
+         {{0, S::LastAck, K::Retransmit, 1, 400},
+          {5, S::LastAck, K::Retransmit, 0, 200},
+          {9, S::LastAck, K::Off, 0, 0}},
          {Expected{K::Retransmit, C::Backoff, 400, 1, 0}, Expected{K::Off, C::Stopped, 0, 0, 0}, none()}},
         {"keepalive stays armed under the retransmit timer of data in flight",
          {{0, S::Established, K::Keepalive, 0, 1000},
@@ -107,7 +109,9 @@ const std::vector<Case> &cases()
          {Expected{K::Keepalive, C::Armed, 1000, 0, 0}, Expected{K::Keepalive, C::Backoff, 200, 1, 0},
           Expected{K::Keepalive, C::Backoff, 200, 2, 0}}},
         {"a CLOSE sample (a socket handing over to its minisocket) is ignored",
-         {{0, S::FinWait1, K::Retransmit, 1, 400}, {3, S::Closed, K::Off, 0, 0}, {4, S::TimeWait, K::TimeWait, 0, 60000}},
+         {{0, S::FinWait1, K::Retransmit, 1, 400},
+          {3, S::Closed, K::Off, 0, 0},
+          {4, S::TimeWait, K::TimeWait, 0, 60000}},
          {Expected{K::Retransmit, C::Backoff, 400, 1, 0}, none(), Expected{K::TimeWait, C::Armed, 60000, 0, 0}}},
     };
     return all;

@@ -291,9 +291,10 @@ TEST(WireExpectationCheck, JudgesSegmentsAndStates)
 
 TEST(WireExpectationSyntax, TimerChanges)
 {
-    ParseResult r = parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ client.1 timer restarted\n"
-                                                         "  ~ no client.1 timer restarted\n  ~ server.1 timer backoff\n",
-                                  "t.scn");
+    ParseResult r =
+        parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ client.1 timer restarted\n"
+                                             "  ~ no client.1 timer restarted\n  ~ server.1 timer backoff\n",
+                      "t.scn");
     for (const auto &e : r.errors)
         ADD_FAILURE() << e.format();
     ASSERT_TRUE(r.scenario);

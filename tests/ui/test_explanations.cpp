@@ -93,7 +93,8 @@ private slots:
             }
         const core::TimerInfo restart{"client.1", K::TimeWait, C::Restarted, 60000, 0, 205};
         const QString text = ui::explainEvent(std::vector<core::Event>{core::Event{0, 5, restart}}, 0);
-        QVERIFY2(text.contains("retransmitted FIN") && text.contains("205 ms") && text.contains("state does not change"),
+        QVERIFY2(text.contains("retransmitted FIN") && text.contains("205 ms") &&
+                     text.contains("state does not change"),
                  qPrintable(text));
         QVERIFY2(text.contains("The kernel's timer of client.1"), qPrintable(text));
     }

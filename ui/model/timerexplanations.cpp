@@ -69,10 +69,11 @@ QString timerExplanation(const core::TimerInfo &t)
         break;
     }
     if (t.timer == core::TimerKind::TimeWait)
-        return QStringLiteral("The TIME_WAIT socket answered a retransmitted FIN with an ACK and started its 60 s again "
-                              "(%1 later than it was due; RFC 9293: \"restart the 2 MSL timeout\"): its last ACK may "
-                              "be lost too, so a whole TIME_WAIT follows the last ACK it sends. Nothing else is sent "
-                              "and the state does not change; only the kernel's timer (sock_diag) shows it.")
+        return QStringLiteral(
+                   "The TIME_WAIT socket answered a retransmitted FIN with an ACK and started its 60 s again "
+                   "(%1 later than it was due; RFC 9293: \"restart the 2 MSL timeout\"): its last ACK may "
+                   "be lost too, so a whole TIME_WAIT follows the last ACK it sends. Nothing else is sent "
+                   "and the state does not change; only the kernel's timer (sock_diag) shows it.")
             .arg(QString::fromStdString(core::timerDurationText(t.movedMs)));
     if (t.timer == core::TimerKind::Keepalive)
         return QStringLiteral("The keepalive timer fired before the connection had been idle long enough: it was set "

@@ -186,7 +186,8 @@ std::vector<LegendEntry> legendEntries(const Theme &t)
              p.setBrush(Qt::NoBrush);
          }});
     out.push_back({QStringLiteral("timer restarted, backoff"), [&t](QPainter &p, const QRectF &r) {
-                       const core::TimerInfo timer{{}, core::TimerKind::TimeWait, core::TimerChange::Restarted, 0, 0, 0};
+                       const core::TimerInfo timer{{}, core::TimerKind::TimeWait, core::TimerChange::Restarted, 0, 0,
+                                                   0};
                        paintTimerMark(p, t, r.center().x(), r.center().y(), timer, false);
                    }});
     // As paintGaps draws it in the proportional time axis: time cut out between two zigzag edges.

@@ -16,8 +16,8 @@ bool timerGetsRow(const core::TimerInfo &timer)
 void paintTimerMark(QPainter &p, const Theme &theme, double x, double y, const core::TimerInfo &timer, bool withText)
 {
     // A clock face with one hand: the kernel's timer, seen in a sock_diag sample.
-    const QColor color = timer.timer == core::TimerKind::TimeWait ? theme.state(core::TcpState::TimeWait)
-                                                                  : theme.segmentFin;
+    const QColor color =
+        timer.timer == core::TimerKind::TimeWait ? theme.state(core::TcpState::TimeWait) : theme.segmentFin;
     constexpr double r = 5.5;
     p.setPen(QPen(color, 1.5 * theme.lineWidth));
     p.setBrush(theme.background);
