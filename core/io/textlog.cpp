@@ -183,6 +183,10 @@ std::string formatLogLine(const Event &e, LogContext &ctx)
                                std::string(stateName(s.derived)) + "  (CONTRADICTION)",
                            ctx);
     }
+    case EventKind::Timer: {
+        const auto &timer = *e.as<TimerInfo>();
+        return emitOrDefer(t + "   " + timer.sock + "  " + timerText(timer), ctx);
+    }
     case EventKind::Check: {
         const auto &c = *e.as<CheckInfo>();
         if (c.ok)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/lab/diagsampler.h"
 
+#include "core/model/timerwatch.h"
+
 namespace sockscope::core {
 
 DiagSampler::DiagSampler(SockDiag &diag, LabRecorder &recorder, std::mutex &dumpMutex, Activity activity)
@@ -53,6 +55,8 @@ DiagRecord DiagSampler::dump(SockDiag &diag)
 void DiagSampler::loop()
 {
     std::vector<DiagSocket> last;
+    // A timer counting down is no change; one the event builder will show an event for is (core/model/timerwatch).
+    TimerWatch timers;
     std::uint64_t seen = m_activity();
     bool first = true;
     auto lastDump = std::chrono::steady_clock::now();
@@ -73,7 +77,10 @@ void DiagSampler::loop()
                     same = last[i].cookie == rec.sockets[i].cookie &&
                            last[i].kernelState == rec.sockets[i].kernelState && last[i].recvQ == rec.sockets[i].recvQ &&
                            last[i].sendQ == rec.sockets[i].sendQ;
-                same = same || !rec.complete; // a failed dump is not kept
+                bool timerNews = false;
+                for (const DiagSocket &s : rec.sockets) // every socket, so the watch follows each one
+                    timerNews = timers.see(s.cookie, timerSample(rec, s)).has_value() || timerNews;
+                same = (same && !timerNews) || !rec.complete; // a failed dump is not kept
                 if (!same) {
                     last = rec.sockets;
                     m_recorder.pushDiag(std::move(rec));

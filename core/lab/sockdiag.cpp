@@ -129,6 +129,9 @@ int dumpFamily(int fd, std::uint8_t family, std::uint32_t seq, std::vector<DiagS
             const bool handshake = s.state == TcpState::SynSent || s.state == TcpState::SynReceived;
             s.sendQ = handshake ? 0 : msg->idiag_wqueue;
             s.inode = msg->idiag_inode;
+            s.timer = timerFromKernel(msg->idiag_timer);
+            s.timerRetrans = msg->idiag_retrans;
+            s.timerExpiresMs = msg->idiag_expires;
             out.push_back(std::move(s));
         }
     }

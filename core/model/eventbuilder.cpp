@@ -161,12 +161,13 @@ void EventBuilder::checkWireExpectations(std::int64_t absNs)
     };
     for (int step : m_batchSteps)
         for (const auto &x : m_scenario.steps[step].wireExpects) {
-            const CheckOutcome outcome = judgeWireExpectation(x, m_batchSegments, stateOf);
+            const CheckOutcome outcome = judgeWireExpectation(x, m_batchSegments, m_batchTimers, stateOf);
             m_wireOk = m_wireOk && outcome.ok;
             m_out.add(absNs, CheckInfo{step, "~ " + x.text, outcome.got, outcome.ok});
         }
     m_batchSteps.clear();
     m_batchSegments.clear();
+    m_batchTimers.clear();
 }
 
 void EventBuilder::onStep(const StepMark &mark)
@@ -500,6 +501,12 @@ void EventBuilder::onDiag(const DiagRecord &rec)
         m_states.observe({sock, rec.t0Ns, rec.t1Ns, d.state, false});
         if (d.state != TcpState::Listen && d.state != TcpState::SynReceived)
             updateQueues(sock, d.recvQ, d.sendQ, rec.t0Ns);
+        // Stamped at the dump's end, never before what caused it (a FIN the dump saw processed).
+        if (std::optional<TimerInfo> timer = m_timers.see(static_cast<std::uint64_t>(sock), timerSample(rec, d))) {
+            timer->sock = m_ids.name(sock);
+            m_batchTimers.push_back({timer->sock, timer->change});
+            m_out.add(rec.t1Ns, std::move(*timer));
+        }
     }
     if (!rec.complete)
         return;

@@ -2,7 +2,7 @@
 #pragma once
 // Brief: turns the lab's raw observations into the event stream, coordinating the model's pieces: the batch
 // merge (batchmerge), socket identity (socketidentity), derived and kernel states (statetracker), relative
-// seq/ack (relativeseq), expectations (expectationcheck) and numbering (eventnumbering).
+// seq/ack (relativeseq), timers (timerwatch), expectations (expectationcheck) and numbering (eventnumbering).
 // Thread-safety: used by the lab's scheduler thread only.
 
 #include "core/model/batchmerge.h"
@@ -13,6 +13,7 @@
 #include "core/model/retransmits.h"
 #include "core/model/socketidentity.h"
 #include "core/model/statetracker.h"
+#include "core/model/timerwatch.h"
 #include "core/model/wireexpectcheck.h"
 #include "core/scenario/scenario.h"
 #include "core/stream/event.h"
@@ -95,6 +96,7 @@ private:
     StateTracker m_states;
     RelativeSeq m_seq;
     Retransmits m_retransmits;
+    TimerWatch m_timers;
     std::set<int> m_listed; // the sockets the last complete sock_diag dump listed
     ExpectationChecker m_checks;
     // The batch being processed, for look-ahead (valid during addBatch only).
@@ -109,6 +111,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> m_queues; // per sock: last recv-Q, send-Q shown
     std::vector<int> m_batchSteps;                               // steps that started in the current batch
     std::vector<SeenSegment> m_batchSegments;                    // segments of the current batch
+    std::vector<SeenTimer> m_batchTimers;                        // timer events of the current batch
     std::int64_t m_batchLastNs = 0;                              // the latest step or segment stamp of the batch
     bool m_wireOk = true;                                        // every '~' expectation met so far
 };

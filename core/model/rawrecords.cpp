@@ -6,6 +6,22 @@
 
 namespace sockscope::core {
 
+TimerKind timerFromKernel(int idiagTimer)
+{
+    switch (idiagTimer) {
+    case 1:
+        return TimerKind::Retransmit;
+    case 2:
+        return TimerKind::Keepalive;
+    case 3:
+        return TimerKind::TimeWait;
+    case 4:
+        return TimerKind::Persist;
+    default:
+        return TimerKind::Off;
+    }
+}
+
 std::optional<TcpState> stateFromKernel(int kernelState)
 {
     switch (kernelState) {

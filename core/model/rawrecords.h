@@ -18,6 +18,9 @@ namespace sockscope::core {
 // Kernel TCP state numbers (include/net/tcp_states.h) mapped to RFC 9293 names.
 // TCP_NEW_SYN_RECV (12) maps to SYN_RECEIVED, TCP_CLOSE (7) to CLOSED.
 std::optional<TcpState> stateFromKernel(int kernelState);
+// inet_diag's idiag_timer (net/ipv4/inet_diag.c): 1 retransmit (or loss probe, or a request socket's SYN-ACK),
+// 2 the socket timer (keepalive), 3 TIME_WAIT, 4 zero-window probe; 0 and anything unknown: none.
+TimerKind timerFromKernel(int idiagTimer);
 
 struct DiagSocket
 {
@@ -30,6 +33,12 @@ struct DiagSocket
     std::uint32_t recvQ = 0; // idiag_rqueue (accept queue length for a listener)
     std::uint32_t sendQ = 0; // idiag_wqueue (backlog for a listener)
     std::uint32_t inode = 0; // 0 for orphans, TIME_WAIT and request sockets
+    // The pending timer as inet_diag reports it in the base message (net/ipv4/inet_diag.c): idiag_timer, and
+    // idiag_retrans (retransmit: icsk_retransmits, or a request socket's SYN-ACK resends; keepalive and persist:
+    // probes sent; TIME_WAIT: 0), idiag_expires (ms left, 0 when none or already due).
+    TimerKind timer = TimerKind::Off;
+    std::uint32_t timerRetrans = 0;
+    std::uint32_t timerExpiresMs = 0;
 };
 
 struct FdSnapshot

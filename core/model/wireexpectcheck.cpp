@@ -26,8 +26,22 @@ std::string describe(const SeenSegment &s)
 } // namespace
 
 CheckOutcome judgeWireExpectation(const WireExpectation &expect, const std::vector<SeenSegment> &segments,
+                                  const std::vector<SeenTimer> &timers,
                                   const std::function<std::optional<TcpState>(const std::string &)> &stateOf)
 {
+    if (expect.kind == WireExpectation::Kind::Timer || expect.kind == WireExpectation::Kind::NoTimer) {
+        if (!stateOf(expect.sock))
+            return {"no socket " + expect.sock, false};
+        std::string seen; // the socket's timer changes during the step, in order
+        bool hit = false;
+        for (const auto &t : timers)
+            if (t.sock == expect.sock) {
+                seen += (seen.empty() ? "" : " ") + std::string(timerChangeName(t.change));
+                hit = hit || t.change == expect.timerChange;
+            }
+        const std::string got = expect.sock + " timer " + (seen.empty() ? "unchanged" : seen);
+        return {got, hit == (expect.kind == WireExpectation::Kind::Timer)};
+    }
     if (expect.kind == WireExpectation::Kind::State) {
         auto state = stateOf(expect.sock);
         if (!state)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Brief: judges a step's '~' expectations (a segment sent or not during the step, a socket's state after it)
-// against the segments captured in the step's batch and the derived states at its end.
+// Brief: judges a step's '~' expectations (a segment sent or not during the step, a socket's state after it, a
+// timer change of a socket during it)
+// against the segments captured in the step's batch, its timer events and the derived states at its end.
 // Thread-safety: pure functions.
 
 #include "core/model/expectationcheck.h"
@@ -24,8 +25,16 @@ struct SeenSegment
     bool dropped = false;
 };
 
+// A timer event of the step, as the expectations see it.
+struct SeenTimer
+{
+    std::string sock;
+    TimerChange change = TimerChange::Armed;
+};
+
 // stateOf: the derived state of a socket by its stable name, nothing when no such socket exists.
 CheckOutcome judgeWireExpectation(const WireExpectation &expect, const std::vector<SeenSegment> &segments,
+                                  const std::vector<SeenTimer> &timers,
                                   const std::function<std::optional<TcpState>(const std::string &)> &stateOf);
 
 } // namespace sockscope::core

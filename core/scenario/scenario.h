@@ -3,6 +3,8 @@
 // Brief: a parsed scenario (metadata, actors, steps with expectations); see docs/scenario-format.md.
 // Thread-safety: plain values; the parser functions are pure.
 
+#include "core/stream/event.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -128,16 +130,19 @@ struct WireExpectation
         Sent,    // ~ [FROM -> TO] FLAGS      a matching segment was captured during the step
         NotSent, // ~ no [FROM -> TO] FLAGS   none was
         State,   // ~ SOCK STATE              the socket's derived state after the step ("client.1 TIME_WAIT")
+        Timer,   // ~ SOCK timer CHANGE       a timer event of the socket with that change during the step
+        NoTimer, // ~ no SOCK timer CHANGE    none
     };
     Kind kind = Kind::Sent;
     int line = 0;
     int column = 1;
-    std::string from, to;   // actors; "" = either way
-    std::uint8_t flags = 0; // SegmentFlag bits that must all be set
-    bool onlyAck = false;   // "ACK" alone: a pure acknowledgment
-    std::string sock;       // State: the stable socket name
-    std::string state;      // State: an RFC 9293 name, "TIME_WAIT"
-    std::string text;       // as written, without the '~'
+    std::string from, to;                             // actors; "" = either way
+    std::uint8_t flags = 0;                           // SegmentFlag bits that must all be set
+    bool onlyAck = false;                             // "ACK" alone: a pure acknowledgment
+    std::string sock;                                 // State: the stable socket name
+    std::string state;                                // State: an RFC 9293 name, "TIME_WAIT"
+    TimerChange timerChange = TimerChange::Restarted; // Timer, NoTimer
+    std::string text;                                 // as written, without the '~'
 };
 
 // A per-scenario kernel setting ("sysctl: net.ipv4.tcp_fin_timeout=5"), written in the lab's private network

@@ -148,11 +148,50 @@ void parseDrop(LineCursor &cursor, const std::vector<std::string> &actors, WireF
         cursor.failExpected("the end of the line after the drop rule");
 }
 
+// "timer restarted" after a socket name: the change a timer event of that socket must (or, negated, must not) show.
+void parseTimerChange(LineCursor &cursor, std::size_t afterTimer, bool negated, WireExpectation &expect)
+{
+    cursor.seek(afterTimer);
+    cursor.skipSpace();
+    const std::size_t changePos = cursor.pos();
+    std::size_t changeEnd = changePos;
+    while (changeEnd < cursor.line().size() && isIdentChar(cursor.line()[changeEnd]))
+        ++changeEnd;
+    const std::string_view change = cursor.line().substr(changePos, changeEnd - changePos);
+    const std::optional<TimerChange> parsed = timerChangeFromName(change);
+    if (!parsed)
+        LineCursor::failAt(changePos, "expected a timer change (armed stopped restarted backoff), found " +
+                                          (change.empty() ? cursor.describeHere() : "'" + std::string(change) + "'"));
+    expect.kind = negated ? WireExpectation::Kind::NoTimer : WireExpectation::Kind::Timer;
+    expect.timerChange = *parsed;
+    cursor.seek(changeEnd);
+}
+
 void parseWireExpectation(LineCursor &cursor, const std::vector<std::string> &actors, WireExpectation &expect)
 {
     cursor.skipSpace();
-    const std::size_t start = cursor.pos();
-    std::string_view word = cursor.identifier("a segment ('[no] [FROM -> TO] FLAGS') or a socket and its state");
+    std::size_t start = cursor.pos();
+    constexpr std::string_view kForms =
+        "a segment ('[no] [FROM -> TO] FLAGS'), a socket and its state, or '[no] SOCK timer CHANGE'";
+    std::string_view word = cursor.identifier(kForms);
+    bool negated = false;
+    if (word == "no" && (cursor.pos() >= cursor.line().size() || cursor.line()[cursor.pos()] != '.')) {
+        // "no" before a socket name: only its timer can be denied ("~ no client.1 timer restarted").
+        const std::size_t afterNo = cursor.pos();
+        cursor.skipSpace();
+        const std::size_t next = cursor.pos();
+        std::size_t end = next;
+        while (end < cursor.line().size() && isIdentChar(cursor.line()[end]))
+            ++end;
+        if (end < cursor.line().size() && cursor.line()[end] == '.' && end > next) {
+            negated = true;
+            start = next;
+            word = cursor.line().substr(next, end - next);
+            cursor.seek(end);
+        } else {
+            cursor.seek(afterNo);
+        }
+    }
     if (cursor.pos() < cursor.line().size() && cursor.line()[cursor.pos()] == '.') {
         // "client.1 TIME_WAIT": the socket's stable name, then a state.
         std::size_t end = cursor.pos() + 1;
@@ -171,6 +210,15 @@ void parseWireExpectation(LineCursor &cursor, const std::vector<std::string> &ac
         while (stateEnd < cursor.line().size() && isIdentChar(cursor.line()[stateEnd]))
             ++stateEnd;
         std::string_view state = cursor.line().substr(statePos, stateEnd - statePos);
+        if (state == "timer") {
+            parseTimerChange(cursor, stateEnd, negated, expect);
+            if (!cursor.atEnd())
+                cursor.failExpected("the end of the line after the '~' expectation");
+            return;
+        }
+        if (negated)
+            LineCursor::failAt(statePos, "expected 'timer' after '~ no " + expect.sock +
+                                             "' (a state cannot be denied: write the state the socket must be in)");
         if (!stateFromName(state))
             LineCursor::failAt(statePos, "expected a TCP state (CLOSED LISTEN SYN_SENT SYN_RECEIVED ESTABLISHED "
                                          "FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT), found " +

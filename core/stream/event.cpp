@@ -6,8 +6,12 @@
 namespace sockscope::core {
 
 namespace {
-constexpr std::array<std::string_view, 11> kKindNames = {"run",    "socket", "step",  "syscall", "return", "signal",
-                                                         "packet", "state",  "queue", "check",   "end"};
+constexpr std::array<std::string_view, 12> kKindNames = {"run",    "socket", "step",  "syscall", "return", "signal",
+                                                         "packet", "state",  "queue", "timer",   "check",  "end"};
+constexpr std::array<std::string_view, kTimerKindCount> kTimerNames = {"off", "retransmit", "keepalive", "timewait",
+                                                                       "persist"};
+constexpr std::array<std::string_view, kTimerChangeCount> kTimerChangeNames = {"armed", "stopped", "restarted",
+                                                                               "backoff"};
 constexpr std::array<std::string_view, kTcpStateCount> kStateNames = {
     "CLOSED",     "LISTEN",     "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
     "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK",     "TIME_WAIT"};
@@ -59,6 +63,26 @@ std::string_view stateName(TcpState state)
 std::optional<TcpState> stateFromName(std::string_view name)
 {
     return fromName<TcpState>(kStateNames, name);
+}
+
+std::string_view timerName(TimerKind kind)
+{
+    return kTimerNames[static_cast<size_t>(kind)];
+}
+
+std::optional<TimerKind> timerFromName(std::string_view name)
+{
+    return fromName<TimerKind>(kTimerNames, name);
+}
+
+std::string_view timerChangeName(TimerChange change)
+{
+    return kTimerChangeNames[static_cast<size_t>(change)];
+}
+
+std::optional<TimerChange> timerChangeFromName(std::string_view name)
+{
+    return fromName<TimerChange>(kTimerChangeNames, name);
 }
 
 std::vector<std::string> flagNames(std::uint8_t flags)

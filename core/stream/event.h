@@ -28,6 +28,7 @@ enum class EventKind
     Packet,
     State,
     Queue,
+    Timer,
     Check,
     End
 };
@@ -59,6 +60,27 @@ enum class SegmentFlag : std::uint8_t
     Ack = 0x10,
     Urg = 0x20
 };
+
+// The timer a socket has pending, as sock_diag names it (ss -o: on, keepalive, timewait, persist).
+enum class TimerKind
+{
+    Off,        // none pending
+    Retransmit, // retransmission (and its tail loss probe): unacknowledged data, SYN or FIN; a SYN-ACK's
+    Keepalive,  // the socket timer: keepalive, or an orphan's FIN_WAIT_2 timeout
+    TimeWait,   // the TIME_WAIT (or short FIN_WAIT_2) minisocket's lifetime
+    Persist,    // zero-window probe
+};
+inline constexpr int kTimerKindCount = 5;
+
+// Why a timer event was shown (docs/events.md, "Timers").
+enum class TimerChange
+{
+    Armed,     // a timer of another kind than the last one shown is pending
+    Stopped,   // the timer shown is no longer pending
+    Restarted, // same kind and count, but due later than the previous sample said
+    Backoff,   // its count went up: a retransmission (or probe) was sent and the timer re-armed
+};
+inline constexpr int kTimerChangeCount = 4;
 
 enum class StateSource
 {
@@ -172,6 +194,16 @@ struct QueueInfo
     std::int64_t sendQ = 0;
 };
 
+struct TimerInfo
+{
+    std::string sock;
+    TimerKind timer = TimerKind::Off;
+    TimerChange change = TimerChange::Armed;
+    std::int64_t expiresMs = 0; // time left at the sample (0 when off)
+    std::int64_t retrans = 0;   // retransmissions (retransmit) or probes sent (keepalive, persist)
+    std::int64_t movedMs = 0;   // Restarted only: how much later it is due than the previous sample said
+};
+
 struct CheckInfo
 {
     int step = 0;
@@ -191,7 +223,7 @@ struct EndInfo
 
 // Alternative order matches EventKind.
 using EventPayload = std::variant<RunInfo, SocketInfo, StepInfo, SyscallInfo, ReturnInfo, SignalInfo, PacketInfo,
-                                  StateInfo, QueueInfo, CheckInfo, EndInfo>;
+                                  StateInfo, QueueInfo, TimerInfo, CheckInfo, EndInfo>;
 
 struct Event
 {
@@ -208,6 +240,10 @@ std::string_view kindName(EventKind kind);
 std::optional<EventKind> kindFromName(std::string_view name);
 std::string_view stateName(TcpState state);
 std::optional<TcpState> stateFromName(std::string_view name);
+std::string_view timerName(TimerKind kind); // "off", "retransmit", "keepalive", "timewait", "persist"
+std::optional<TimerKind> timerFromName(std::string_view name);
+std::string_view timerChangeName(TimerChange change); // "armed", "stopped", "restarted", "backoff"
+std::optional<TimerChange> timerChangeFromName(std::string_view name);
 // "SYN ACK", in the fixed order SYN FIN RST PSH ACK URG.
 std::string flagsText(std::uint8_t flags);
 std::vector<std::string> flagNames(std::uint8_t flags);

@@ -146,6 +146,16 @@ struct Reader
             setError(name, std::string("field \"") + name + "\" must be true or false");
         return false;
     }
+    // A word of a fixed vocabulary (timer kinds and changes), by its name-lookup function.
+    template <typename Enum, typename Lookup> Enum word(const char *name, Lookup lookup, const char *what)
+    {
+        std::string s = str(name, false, kMaxNameBytes);
+        if (auto v = lookup(s))
+            return *v;
+        if (error.empty())
+            setError(name, std::string("field \"") + name + "\" is not " + what + ": \"" + s + "\"");
+        return Enum{};
+    }
     TcpState state(const char *name)
     {
         std::string s = str(name);
@@ -264,6 +274,20 @@ EventPayload readPayload(EventKind kind, Reader &r)
     }
     case EventKind::Queue:
         return QueueInfo{r.name("sock"), r.count("recv_q"), r.count("send_q")};
+    case EventKind::Timer: {
+        TimerInfo t{
+            r.name("sock"),
+            r.word<TimerKind>("timer", timerFromName, "a timer (off retransmit keepalive timewait persist)"),
+            r.word<TimerChange>("change", timerChangeFromName, "a timer change (armed stopped restarted backoff)"),
+            r.num("expires_ms", 0, kMaxTimeNs / 1000000),
+            r.num("retrans", 0, 0xffffffffLL),
+            0};
+        if (t.change == TimerChange::Restarted)
+            t.movedMs = r.num("moved_ms", 0, kMaxTimeNs / 1000000);
+        if ((t.change == TimerChange::Stopped) != (t.timer == TimerKind::Off))
+            r.setError("change", "field \"change\" is \"stopped\" exactly when \"timer\" is \"off\"");
+        return t;
+    }
     case EventKind::Check:
         return CheckInfo{r.small("step", 0, kMaxSteps - 1), r.str("expected"), r.str("got"), r.boolean("ok")};
     case EventKind::End:

@@ -218,6 +218,16 @@ void putPayload(ObjectWriter &j, const QueueInfo &p)
     j.integer("recv_q", p.recvQ);
     j.integer("send_q", p.sendQ);
 }
+void putPayload(ObjectWriter &j, const TimerInfo &p)
+{
+    j.string("sock", p.sock);
+    j.string("timer", timerName(p.timer));
+    j.string("change", timerChangeName(p.change));
+    j.integer("expires_ms", p.expiresMs);
+    j.integer("retrans", p.retrans);
+    if (p.change == TimerChange::Restarted)
+        j.integer("moved_ms", p.movedMs);
+}
 void putPayload(ObjectWriter &j, const CheckInfo &p)
 {
     j.integer("step", p.step);

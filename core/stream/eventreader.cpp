@@ -75,6 +75,8 @@ std::string EventStreamReader::checkStream(const Event &e)
         return noteSocket(e.as<StateInfo>()->sock, {});
     case EventKind::Queue:
         return noteSocket(e.as<QueueInfo>()->sock, {});
+    case EventKind::Timer:
+        return noteSocket(e.as<TimerInfo>()->sock, {});
     case EventKind::Check:
         return checkStep("check", e.as<CheckInfo>()->step);
     case EventKind::Return:

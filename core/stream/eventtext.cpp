@@ -164,6 +164,46 @@ std::string resultText(const ReturnInfo &r, ErrnoText withText)
     return out;
 }
 
+std::string timerDurationText(std::int64_t ms)
+{
+    if (ms < 10000)
+        return std::to_string(ms) + " ms";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return buf;
+}
+
+std::string timerText(const TimerInfo &t)
+{
+    const std::string name = std::string(timerName(t.timer)) + " timer ";
+    // The count is retransmissions for the retransmit timer, probes for the others.
+    const std::string counted = t.timer == TimerKind::Retransmit ? "retransmission " : "probe ";
+    switch (t.change) {
+    case TimerChange::Stopped:
+        return "timer stopped";
+    case TimerChange::Backoff:
+        return name + "backoff: " + counted + std::to_string(t.retrans) + ", next in " + timerDurationText(t.expiresMs);
+    case TimerChange::Restarted:
+        return name + "restarted: " + timerDurationText(t.expiresMs) + " left (+" + timerDurationText(t.movedMs) + ")";
+    case TimerChange::Armed:
+        break;
+    }
+    std::string out = name + "armed: " + timerDurationText(t.expiresMs) + " left";
+    if (t.retrans > 0)
+        out += " (" + counted + std::to_string(t.retrans) + ")";
+    return out;
+}
+
+std::string timerMarkText(const TimerInfo &t)
+{
+    if (t.change == TimerChange::Restarted)
+        return "restart " + timerDurationText(t.expiresMs);
+    if (t.change == TimerChange::Backoff)
+        return std::string(t.timer == TimerKind::Retransmit ? "retx " : "probe ") + std::to_string(t.retrans) +
+               ", next " + timerDurationText(t.expiresMs);
+    return timerText(t);
+}
+
 std::string sysctlText(const RunInfo &run)
 {
     std::string out;

@@ -37,6 +37,15 @@ enum class ErrnoText
 // "= 1 [POLLIN POLLHUP]", "= -1 ECONNRESET", with the errno's description when asked for.
 std::string resultText(const ReturnInfo &result, ErrnoText withText);
 
+// "800 ms", "59.9 s": a timer's time left, ms below 10 s, tenths of a second above.
+std::string timerDurationText(std::int64_t ms);
+// "timewait timer restarted: 59.9 s left (+212 ms)", "retransmit timer backoff: retransmission 2, next in 800 ms",
+// "keepalive timer armed: 1000 ms left", "retransmit timer stopped": a timer event without its socket.
+std::string timerText(const TimerInfo &t);
+// The diagram's short label of a restart or a backoff beside the socket's lifeline: "restart 59.9 s",
+// "retx 2, next 800 ms", "probe 1, next 75.0 s".
+std::string timerMarkText(const TimerInfo &t);
+
 // The run's kernel settings, "net.ipv4.tcp_fin_timeout=5 net.core.somaxconn=16" ("" when it set none): the CLI
 // header, the window's status bar and the export caption all show this.
 std::string sysctlText(const RunInfo &run);

@@ -9,6 +9,7 @@
 #include "core/io/textdiagram.h"
 #include "core/io/textlog.h"
 #include "core/stream/eventjson.h"
+#include "core/stream/eventtext.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -748,6 +749,60 @@ TEST(RunFile, ErrorsNameFileLineAndColumn)
     writeFile(f, crlf);
     LoadError err;
     EXPECT_TRUE(loadRun(f, &err)) << err.format();
+}
+
+// Timer events (docs/events.md, "Timers") read back field for field, and each bad value is an error at its line and
+// the column of its field, like every other field.
+TEST(RunFile, TimerEventsReadBackAndBadValuesAreLocated)
+{
+    const TimerInfo restart{"client.1", TimerKind::TimeWait, TimerChange::Restarted, 59998, 0, 208};
+    const auto back = fromJsonLine(toJsonLine(Event{31, 262187000, restart}));
+    ASSERT_TRUE(back.event) << back.error;
+    const auto *t = back.event->as<TimerInfo>();
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->sock, "client.1");
+    EXPECT_EQ(t->timer, TimerKind::TimeWait);
+    EXPECT_EQ(t->change, TimerChange::Restarted);
+    EXPECT_EQ(t->expiresMs, 59998);
+    EXPECT_EQ(t->movedMs, 208);
+    const TimerInfo backoff{"client.1", TimerKind::Retransmit, TimerChange::Backoff, 800, 2, 0};
+    EXPECT_EQ(toJsonLine(Event{3, 5, backoff}),
+              R"({"n":3,"t_ns":5,"kind":"timer","sock":"client.1",)"
+              R"("timer":"retransmit","change":"backoff","expires_ms":800,"retrans":2})");
+    EXPECT_EQ(timerText(restart), "timewait timer restarted: 60.0 s left (+208 ms)");
+    EXPECT_EQ(timerText(backoff), "retransmit timer backoff: retransmission 2, next in 800 ms");
+    EXPECT_EQ(timerMarkText(backoff), "retx 2, next 800 ms");
+
+    TempDir dir;
+    const std::string f = dir.file("bad.sockrun");
+    const std::string header = R"({"sockscope_run":1,"saved":"2024-01-01T00:00:00Z","scenario_name":"x",)"
+                               R"("scenario_path":"x.scn","scenario_source":""})"
+                               "\n" +
+                               toJsonLine(handMadeRun()[0]) + "\n";
+    auto timerLine = [](const std::string &fields) {
+        return R"({"n":1,"t_ns":5,"kind":"timer","sock":"client.1",)" + fields + "}\n";
+    };
+    const std::string good = R"("timer":"timewait","change":"armed","expires_ms":60000,"retrans":0)";
+    const std::string end = R"({"n":2,"t_ns":6,"kind":"end","ok":true,"duration_ns":6,"packets":0,"drops":0})"
+                            "\n";
+    writeFile(f, header + timerLine(good) + end);
+    LoadError err;
+    EXPECT_TRUE(loadRun(f, &err)) << "a good timer event loads: " << err.format();
+    const std::string badKind = R"("timer":"tw","change":"armed","expires_ms":60000,"retrans":0)";
+    EXPECT_EQ(loadError(dir, header + timerLine(badKind) + end),
+              f + ":3:50: error: timer event: field \"timer\" is not a timer (off retransmit keepalive timewait "
+                  "persist): \"tw\"");
+    const std::string stoppedButOn = R"("timer":"timewait","change":"stopped","expires_ms":0,"retrans":0)";
+    EXPECT_EQ(loadError(dir, header + timerLine(stoppedButOn) + end),
+              f + ":3:69: error: timer event: field \"change\" is \"stopped\" exactly when \"timer\" is \"off\"");
+    const std::string negative = R"("timer":"timewait","change":"armed","expires_ms":-1,"retrans":0)";
+    EXPECT_NE(loadError(dir, header + timerLine(negative) + end)
+                  .find(f + ":3:86: error: timer event: field \"expires_ms\" is out of range: -1"),
+              std::string::npos)
+        << loadError(dir, header + timerLine(negative) + end);
+    const std::string noMove = R"("timer":"timewait","change":"restarted","expires_ms":60000,"retrans":0)";
+    EXPECT_EQ(loadError(dir, header + timerLine(noMove) + end),
+              f + ":3:1: error: timer event: missing field \"moved_ms\"");
 }
 
 TEST(Pcapng, EverySegmentReadsBackWithItsFlagsAndTime)

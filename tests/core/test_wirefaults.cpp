@@ -280,11 +280,67 @@ TEST(WireExpectationCheck, JudgesSegmentsAndStates)
         return name == "client.1" ? std::optional(TcpState::TimeWait) : std::nullopt;
     };
     auto closed = [](const std::string &) -> std::optional<TcpState> { return TcpState::Closed; };
-    EXPECT_TRUE(judgeWireExpectation(x[0], fin, timeWait).ok) << "a dropped FIN was still sent";
-    EXPECT_FALSE(judgeWireExpectation(x[0], wrongWay, timeWait).ok);
-    EXPECT_TRUE(judgeWireExpectation(x[1], fin, timeWait).ok);
-    EXPECT_FALSE(judgeWireExpectation(x[1], wrongWay, timeWait).ok);
-    EXPECT_TRUE(judgeWireExpectation(x[2], fin, timeWait).ok);
-    EXPECT_EQ(judgeWireExpectation(x[2], fin, closed).got, "client.1 CLOSED");
-    EXPECT_FALSE(judgeWireExpectation(x[3], fin, timeWait).ok) << "FIN|ACK is not a pure ACK";
+    EXPECT_TRUE(judgeWireExpectation(x[0], fin, {}, timeWait).ok) << "a dropped FIN was still sent";
+    EXPECT_FALSE(judgeWireExpectation(x[0], wrongWay, {}, timeWait).ok);
+    EXPECT_TRUE(judgeWireExpectation(x[1], fin, {}, timeWait).ok);
+    EXPECT_FALSE(judgeWireExpectation(x[1], wrongWay, {}, timeWait).ok);
+    EXPECT_TRUE(judgeWireExpectation(x[2], fin, {}, timeWait).ok);
+    EXPECT_EQ(judgeWireExpectation(x[2], fin, {}, closed).got, "client.1 CLOSED");
+    EXPECT_FALSE(judgeWireExpectation(x[3], fin, {}, timeWait).ok) << "FIN|ACK is not a pure ACK";
+}
+
+TEST(WireExpectationSyntax, TimerChanges)
+{
+    ParseResult r =
+        parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ client.1 timer restarted\n"
+                                             "  ~ no client.1 timer restarted\n  ~ server.1 timer backoff\n",
+                      "t.scn");
+    for (const auto &e : r.errors)
+        ADD_FAILURE() << e.format();
+    ASSERT_TRUE(r.scenario);
+    const auto &x = r.scenario->steps[0].wireExpects;
+    ASSERT_EQ(x.size(), 3u);
+    EXPECT_EQ(x[0].kind, WireExpectation::Kind::Timer);
+    EXPECT_EQ(x[0].sock, "client.1");
+    EXPECT_EQ(x[0].timerChange, TimerChange::Restarted);
+    EXPECT_EQ(x[1].kind, WireExpectation::Kind::NoTimer);
+    EXPECT_EQ(x[1].sock, "client.1");
+    EXPECT_EQ(x[2].timerChange, TimerChange::Backoff);
+}
+
+TEST(WireExpectationSyntax, TimerErrorsHaveTheirPosition)
+{
+    auto one = [](std::string_view lines, int line, int column, std::string_view message) {
+        ParseResult r = parseScenario(std::string(kHeader) + std::string(lines), "t.scn");
+        ASSERT_EQ(r.errors.size(), 1u) << (r.errors.empty() ? "no error" : r.errors.back().format());
+        EXPECT_EQ(r.errors[0].line, line) << r.errors[0].format();
+        EXPECT_EQ(r.errors[0].column, column) << r.errors[0].format();
+        EXPECT_NE(r.errors[0].message.find(message), std::string::npos) << r.errors[0].format();
+    };
+    one("server L = socket(v4)\n  ~ client.1 timer reset\n", 6, 20, "expected a timer change");
+    one("server L = socket(v4)\n  ~ client.1 timer\n", 6, 19, "expected a timer change");
+    one("server L = socket(v4)\n  ~ no client.1 TIME_WAIT\n", 6, 17, "expected 'timer'");
+    one("server L = socket(v4)\n  ~ client.1 timer restarted twice\n", 6, 30, "expected the end of the line");
+}
+
+TEST(WireExpectationCheck, JudgesTimerChanges)
+{
+    ParseResult r = parseScenario(std::string(kHeader) + "server L = socket(v4)\n  ~ client.1 timer restarted\n"
+                                                         "  ~ no client.1 timer restarted\n  ~ server.9 timer armed\n",
+                                  "t.scn");
+    ASSERT_TRUE(r.scenario);
+    const auto &x = r.scenario->steps[0].wireExpects;
+    auto any = [](const std::string &name) -> std::optional<TcpState> {
+        return name == "server.9" ? std::nullopt : std::optional(TcpState::TimeWait);
+    };
+    const std::vector<SeenTimer> restarted{{"server.1", TimerChange::Armed}, {"client.1", TimerChange::Restarted}};
+    const std::vector<SeenTimer> otherSocket{{"server.1", TimerChange::Restarted}, {"client.1", TimerChange::Armed}};
+    EXPECT_TRUE(judgeWireExpectation(x[0], {}, restarted, any).ok);
+    EXPECT_FALSE(judgeWireExpectation(x[0], {}, otherSocket, any).ok) << "another socket's restart";
+    EXPECT_EQ(judgeWireExpectation(x[0], {}, otherSocket, any).got, "client.1 timer armed");
+    EXPECT_EQ(judgeWireExpectation(x[0], {}, {}, any).got, "client.1 timer unchanged");
+    EXPECT_FALSE(judgeWireExpectation(x[1], {}, restarted, any).ok);
+    EXPECT_TRUE(judgeWireExpectation(x[1], {}, otherSocket, any).ok);
+    EXPECT_FALSE(judgeWireExpectation(x[2], {}, restarted, any).ok);
+    EXPECT_EQ(judgeWireExpectation(x[2], {}, restarted, any).got, "no socket server.9");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The explanation texts as plain values: errno, RST cause, states, signals.
 
+#include "core/stream/eventtext.h"
 #include "ui/model/explanations.h"
 #include "uifixture.h"
 
@@ -75,6 +76,27 @@ private slots:
         QVERIFY(ui::explainEvent(events, 2).contains("TIME_WAIT timer expired"));
         QVERIFY(ui::explainEvent(events, 3).contains("tcp_fin_timeout"));
         QVERIFY(!ui::explainEvent(events, 4).contains("timer"));
+    }
+    // Every timer kind and change has a text; a TIME_WAIT restart says why (the retransmitted FIN) and that no
+    // state changes.
+    void timerEvents()
+    {
+        using K = core::TimerKind;
+        using C = core::TimerChange;
+        for (int k = 1; k < core::kTimerKindCount; ++k)
+            for (int c = 0; c < core::kTimerChangeCount; ++c) {
+                if (static_cast<C>(c) == C::Stopped)
+                    continue;
+                const core::TimerInfo t{"client.1", static_cast<K>(k), static_cast<C>(c), 1000, 1, 200};
+                const std::vector<core::Event> events{core::Event{0, 5, t}};
+                QVERIFY2(!ui::explainEvent(events, 0).isEmpty(), core::timerText(t).c_str());
+            }
+        const core::TimerInfo restart{"client.1", K::TimeWait, C::Restarted, 60000, 0, 205};
+        const QString text = ui::explainEvent(std::vector<core::Event>{core::Event{0, 5, restart}}, 0);
+        QVERIFY2(text.contains("retransmitted FIN") && text.contains("205 ms") &&
+                     text.contains("state does not change"),
+                 qPrintable(text));
+        QVERIFY2(text.contains("The kernel's timer of client.1"), qPrintable(text));
     }
     void rstFromClosedPort()
     {

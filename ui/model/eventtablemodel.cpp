@@ -182,6 +182,8 @@ QString EventTableModel::whatText(const RunModel &run, int i, int revealLimit)
         const auto &qi = *e.as<core::QueueInfo>();
         return QStringLiteral("recv_q=%1 send_q=%2").arg(qi.recvQ).arg(qi.sendQ);
     }
+    case core::EventKind::Timer:
+        return q(core::timerText(*e.as<core::TimerInfo>()));
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();
         return QStringLiteral("step %1 expected %2").arg(c.step + 1).arg(q(c.expected));

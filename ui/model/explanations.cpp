@@ -5,6 +5,7 @@
 #include "core/model/abortiveclose.h"
 #include "ui/model/callexplanations.h"
 #include "ui/model/queuefacts.h"
+#include "ui/model/timerexplanations.h"
 
 #include <QHash>
 #include <QStringList>
@@ -359,6 +360,10 @@ QString explainEvent(std::span<const core::Event> events, std::size_t index)
     case core::EventKind::Queue: {
         const auto &qi = *e.as<core::QueueInfo>();
         return para(QStringLiteral("Queues of %1").arg(q(qi.sock)), queueText(events, index, qi));
+    }
+    case core::EventKind::Timer: {
+        const auto &t = *e.as<core::TimerInfo>();
+        return para(QStringLiteral("The kernel's timer of %1").arg(q(t.sock)), timerExplanation(t));
     }
     case core::EventKind::Check: {
         const auto &c = *e.as<core::CheckInfo>();

@@ -283,6 +283,9 @@ void RunModel::index(int i, bool &grew)
     case core::EventKind::Queue:
         ensureSocket(e.as<core::QueueInfo>()->sock, {}, i, grew);
         break;
+    case core::EventKind::Timer:
+        ensureSocket(e.as<core::TimerInfo>()->sock, {}, i, grew);
+        break;
     case core::EventKind::Check:
         break;
     case core::EventKind::End:
@@ -370,6 +373,8 @@ std::string_view RunModel::socketOf(int eventIndex) const
         return e.as<core::StateInfo>()->sock;
     case core::EventKind::Queue:
         return e.as<core::QueueInfo>()->sock;
+    case core::EventKind::Timer:
+        return e.as<core::TimerInfo>()->sock;
     default:
         return {};
     }

@@ -5,6 +5,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/sequence/calllabel.h"
 #include "ui/sequence/sequencelabels.h"
+#include "ui/sequence/timermark.h"
 
 #include <QFontMetricsF>
 
@@ -276,6 +277,10 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
             break;
         case EventKind::Queue:
             it.lane = laneOf(e.as<core::QueueInfo>()->sock);
+            break;
+        case EventKind::Timer:
+            it.lane = laneOf(e.as<core::TimerInfo>()->sock);
+            ownRow = timerGetsRow(*e.as<core::TimerInfo>());
             break;
         default:
             break;

@@ -3,6 +3,7 @@
 #include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/sequence/sequencepainter.h"
+#include "ui/sequence/timermark.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -184,6 +185,11 @@ std::vector<LegendEntry> legendEntries(const Theme &t)
              p.drawPolygon(QPolygonF{c + QPointF(0, -6), c + QPointF(5, 0), c + QPointF(0, 6), c + QPointF(-5, 0)});
              p.setBrush(Qt::NoBrush);
          }});
+    out.push_back({QStringLiteral("timer restarted, backoff"), [&t](QPainter &p, const QRectF &r) {
+                       const core::TimerInfo timer{{}, core::TimerKind::TimeWait, core::TimerChange::Restarted, 0, 0,
+                                                   0};
+                       paintTimerMark(p, t, r.center().x(), r.center().y(), timer, false);
+                   }});
     // As paintGaps draws it in the proportional time axis: time cut out between two zigzag edges.
     out.push_back({QStringLiteral("idle time cut"), [&t](QPainter &p, const QRectF &r) {
                        p.setPen(QPen(t.gapMarker, t.lineWidth));

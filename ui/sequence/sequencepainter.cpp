@@ -4,6 +4,7 @@
 #include "ui/model/runmodel.h"
 #include "ui/sequence/calllabel.h"
 #include "ui/sequence/sequencelabels.h"
+#include "ui/sequence/timermark.h"
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
@@ -278,6 +279,16 @@ void SequencePainter::paintRows(QPainter &p, const QRectF &clip, int firstRow, i
             break;
         case EventKind::Signal:
             paintSignal(p, c, e);
+            break;
+        case EventKind::Timer:
+            if (const SequenceItem &it = m_layout.item(e); it.lane >= 0) {
+                auto &last = c.lastLaneLabel[static_cast<size_t>(it.lane)];
+                const bool room = it.y - last >= c.textH * 0.9;
+                if (room)
+                    last = it.y;
+                paintTimerMark(p, m_theme, m_layout.lanes()[static_cast<size_t>(it.lane)].x, it.y,
+                               *m_run.event(e).as<core::TimerInfo>(), room && !c.dense);
+            }
             break;
         default:
             break;

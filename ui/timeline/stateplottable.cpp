@@ -4,6 +4,7 @@
 #include "ui/model/revealrule.h"
 #include "ui/model/runmodel.h"
 #include "ui/sequence/sequencelabels.h"
+#include "ui/sequence/timermark.h"
 
 #include <algorithm>
 #include <array>
@@ -110,6 +111,10 @@ void StatePlottable::indexEvent(int i)
             add(m_run->event(call).as<core::SyscallInfo>()->sock, MarkKind::Signal);
         break;
     }
+    case core::EventKind::Timer:
+        if (timerGetsRow(*e.as<core::TimerInfo>()))
+            add(e.as<core::TimerInfo>()->sock, MarkKind::Timer);
+        break;
     default:
         break;
     }
@@ -335,6 +340,8 @@ QColor StatePlottable::markColor(const Mark &m) const
         return m_theme.syscallError;
     case MarkKind::Signal:
         return m_theme.signalMarker;
+    case MarkKind::Timer:
+        return m_theme.background;
     case MarkKind::SegmentOut:
     case MarkKind::SegmentIn: {
         const auto *p = m_run->event(m.event).as<core::PacketInfo>();
@@ -347,7 +354,7 @@ QColor StatePlottable::markColor(const Mark &m) const
 void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi)
 {
     painter->setRenderHint(QPainter::Antialiasing, true);
-    const int kinds = 5;
+    const int kinds = 6;
     std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), -1000000); // far left, no overflow
     auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
                                [this](const Mark &m, double x) { return markKey(m) < x; });
@@ -395,6 +402,12 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
             const double s = r * 1.8;
             const QPointF diamond[4] = {{x, y - s}, {x + s, y}, {x, y + s}, {x - s, y}};
             painter->drawPolygon(diamond, 4);
+            break;
+        }
+        case MarkKind::Timer: {
+            const core::TimerInfo &t = *m_run->event(it->event).as<core::TimerInfo>();
+            paintTimerMark(*painter, m_theme, x, mValueAxis->coordToPixel(row), t, false);
+            lastColor = QColor(); // the mark set its own pen and brush
             break;
         }
         }

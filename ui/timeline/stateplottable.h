@@ -27,7 +27,8 @@ public:
         CallError,
         SegmentOut,
         SegmentIn,
-        Signal
+        Signal,
+        Timer // a timer restarted or backed off (the same events the diagram gives a row)
     };
     struct Mark
     {
