@@ -104,6 +104,8 @@ private:
     bool m_wakeScheduled = false;       // guarded by m_queueMutex
 
     // GUI thread only.
+    std::vector<core::Event> m_backlog; // taken from m_pending, handed to the model kMaxBatch at a time
+    size_t m_backlogAt = 0;             // m_backlog's first event not handed over yet
     QTimer m_drainTimer;
     QElapsedTimer m_sinceDrain;
     RunPhase m_phase = RunPhase::Idle;
