@@ -7,6 +7,8 @@
 #include <QSocketNotifier>
 #include <QThread>
 
+#include <algorithm>
+
 namespace sockscope::ui {
 
 LabWorker::LabWorker(RunModel *model, QObject *parent)
@@ -66,6 +68,7 @@ void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
     }
     m_backlog.clear();
     m_backlogAt = 0;
+    m_sliceEvents = kMaxBatch;
     emit runStarted(QString::fromStdString(scenario.name));
     LabJob *job = m_job;
     core::LabOptions options = m_options;
@@ -197,7 +200,7 @@ void LabWorker::drain()
         m_backlog.swap(m_pending);
         m_wakeScheduled = false;
     }
-    const size_t take = std::min(m_backlog.size() - m_backlogAt, static_cast<size_t>(kMaxBatch));
+    const size_t take = std::min(m_backlog.size() - m_backlogAt, static_cast<size_t>(m_sliceEvents));
     const auto from = m_backlog.begin() + static_cast<std::ptrdiff_t>(m_backlogAt);
     std::vector<core::Event> batch(std::make_move_iterator(from),
                                    std::make_move_iterator(from + static_cast<std::ptrdiff_t>(take)));
@@ -220,8 +223,16 @@ void LabWorker::drain()
             m_model->setScenario(*m_scenario);
     }
     m_received += static_cast<int>(batch.size());
+    const int n = static_cast<int>(batch.size());
+    QElapsedTimer cost;
+    cost.start();
     m_model->appendEvents(std::move(batch));
     emit eventsDrained(m_received);
+    // The next slice is sized to what this one cost (the model and every view's slot): a slow or busy machine gets
+    // smaller slices instead of one long stall; kMaxBatch bounds it on a fast one.
+    const double perEvent = static_cast<double>(cost.nsecsElapsed()) / 1e6 / n;
+    if (n >= 500 && perEvent > 0)
+        m_sliceEvents = std::clamp(static_cast<int>(kSliceBudgetMs / perEvent), kMinBatch, kMaxBatch);
 }
 
 void LabWorker::onJobFinished(bool ok, const QString &error)
