@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Sequence diagram frame time (DESIGN.md budget: <= 16 ms at 10k events, <= 35 ms at 50k): lays out a
 // synthetic run and paints a viewport-sized region into a QImage, in both time modes, at the top, the
-// middle and the end, plus a zoomed-out frame where thousands of rows share the viewport.
+// middle and the end, plus a zoomed-out frame where thousands of rows share the viewport (the budget says
+// "including zoomed out": the verdict counts it).
 // Usage: bench_ui_sequence [out.png]   (writes the 10k middle frame when given a path)
 
 #include "ui/model/runmodel.h"
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
             const double budget = count <= 10'000 ? 16.0 : 35.0;
             std::printf("%-7d %-12s %10.2f %10.2f %10.2f %10.2f %12.2f  <= %.0f ms: %s\n", count,
                         mode == ui::TimeMode::Uniform ? "uniform" : "proportional", layoutMs, top, mid, end, zoomOut,
-                        budget, std::max({top, mid, end}) <= budget ? "ok" : "OVER");
+                        budget, std::max({top, mid, end, zoomOut}) <= budget ? "ok" : "OVER");
         }
     }
     return 0;

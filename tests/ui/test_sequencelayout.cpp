@@ -242,6 +242,104 @@ private slots:
         }
     }
 
+    // A streamed run laid out by append() batch after batch is the layout compute() gives the whole run: every
+    // item, row, span and lifeline, in uniform rows and in real time at a fixed scale, batches of every size (a
+    // call and its return in two batches, a blocked call that returns batches later).
+    void appendMatchesCompute_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<int>("batch");
+        for (const char *name : {"handmade-rst", "run-close-unread-data", "run-backlog-full", "run-fin-then-rst",
+                                 "run-reset-before-accept", "run-simultaneous-close"})
+            for (int batch : {1, 2, 7, 40}) {
+                QTest::addRow("%s uniform %d", name, batch)
+                    << QString::fromLatin1(name) << int(ui::TimeMode::Uniform) << batch;
+                QTest::addRow("%s real time %d", name, batch)
+                    << QString::fromLatin1(name) << int(ui::TimeMode::Proportional) << batch;
+            }
+    }
+    void appendMatchesCompute()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(int, mode);
+        QFETCH(int, batch);
+        const auto all = uitest::loadFixture(fixture.toStdString() + ".jsonl");
+        ui::SequenceOptions o;
+        o.mode = static_cast<ui::TimeMode>(mode);
+        if (o.mode == ui::TimeMode::Proportional)
+            o.nsPerPx = 20'000; // append() keeps a fixed scale only
+        ui::RunModel run;
+        ui::SequenceLayout L = ui::SequenceLayout::compute(run, o);
+        int appended = 0;
+        for (size_t i = 0; i < all.size(); i += static_cast<size_t>(batch)) {
+            run.appendEvents(std::vector<Event>(all.begin() + static_cast<long>(i),
+                                                all.begin() + static_cast<long>(std::min(all.size(), i + batch))));
+            if (L.append(run))
+                ++appended;
+            else
+                L = ui::SequenceLayout::compute(run, o);
+        }
+        QVERIFY2(appended * 2 > static_cast<int>(all.size()) / batch, "most batches bring no new socket");
+        const auto W = ui::SequenceLayout::compute(run, o);
+        QCOMPARE(L.lastEvent(), W.lastEvent());
+        QVERIFY(L.rowEvents() == W.rowEvents());
+        for (int e = 0; e <= W.lastEvent(); ++e) {
+            const auto &a = L.item(e), &b = W.item(e);
+            QVERIFY2(a.row == b.row && a.y == b.y && a.lane == b.lane && a.lane2 == b.lane2 && a.group == b.group &&
+                         a.merged == b.merged,
+                     qPrintable(QStringLiteral("event %1: row %2/%3 y %4/%5 merged %6/%7")
+                                    .arg(e)
+                                    .arg(a.row)
+                                    .arg(b.row)
+                                    .arg(a.y)
+                                    .arg(b.y)
+                                    .arg(a.merged)
+                                    .arg(b.merged)));
+        }
+        QCOMPARE(L.spans().size(), W.spans().size());
+        for (size_t k = 0; k < W.spans().size(); ++k) {
+            const auto &a = L.spans()[k], &b = W.spans()[k];
+            QVERIFY2(a.call == b.call && a.ret == b.ret && a.y0 == b.y0 && a.y1 == b.y1,
+                     qPrintable(QStringLiteral("span %1: call %2/%3 ret %4/%5 y1 %6/%7")
+                                    .arg(k)
+                                    .arg(a.call)
+                                    .arg(b.call)
+                                    .arg(a.ret)
+                                    .arg(b.ret)
+                                    .arg(a.y1)
+                                    .arg(b.y1)));
+        }
+        for (double y = 0; y < W.height(); y += W.height() / 37)
+            QCOMPARE(L.firstSpanReaching(y), W.firstSpanReaching(y));
+        QCOMPARE(L.height(), W.height());
+        QCOMPARE(L.scale().gaps.size(), W.scale().gaps.size());
+        for (int l = 0; l < static_cast<int>(W.lanes().size()); ++l) {
+            QCOMPARE(L.laneTop(l), W.laneTop(l));
+            QCOMPARE(L.laneBottom(l), W.laneBottom(l));
+        }
+    }
+
+    // Where append() cannot keep the columns or the scale, it says so and leaves the layout as it was.
+    void appendRefusesNewColumns()
+    {
+        const auto all = uitest::loadFixture("handmade-rst.jsonl");
+        ui::RunModel run;
+        run.appendEvents(std::vector<Event>(all.begin(), all.begin() + 3));
+        auto L = ui::SequenceLayout::compute(run, {});
+        const int before = L.lastEvent();
+        run.appendEvents(std::vector<Event>(all.begin() + 3, all.end())); // brings the client's sockets
+        QVERIFY(!L.append(run));
+        QCOMPARE(L.lastEvent(), before);
+        ui::SequenceOptions automatic;
+        automatic.mode = ui::TimeMode::Proportional; // nsPerPx 0: the scale depends on the whole run
+        ui::RunModel more;
+        more.reset(std::vector<Event>(all.begin(), all.end() - 1));
+        auto Q = ui::SequenceLayout::compute(more, automatic);
+        more.appendEvents({all.back()});
+        QVERIFY(!Q.append(more));
+    }
+
     // The whole run painted for an export: a non-empty picture of the reported size. Written to
     // SOCKSCOPE_RENDER_DIR when set, to look at.
     void paintWholeRun_data()

@@ -7,6 +7,8 @@
 #include <QSocketNotifier>
 #include <QThread>
 
+#include <algorithm>
+
 namespace sockscope::ui {
 
 LabWorker::LabWorker(RunModel *model, QObject *parent)
@@ -64,6 +66,9 @@ void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
         m_pending.clear();
         m_wakeScheduled = false;
     }
+    m_backlog.clear();
+    m_backlogAt = 0;
+    m_sliceEvents = kMaxBatch;
     emit runStarted(QString::fromStdString(scenario.name));
     LabJob *job = m_job;
     core::LabOptions options = m_options;
@@ -186,21 +191,27 @@ void LabWorker::wake()
 void LabWorker::drain()
 {
     SOCKSCOPE_REQUIRE_OWN_THREAD();
-    std::vector<core::Event> batch;
-    bool more = false;
-    {
+    if (m_backlogAt >= m_backlog.size()) {
+        // Take everything queued at once (a swap under the lock), then hand it to the model in slices: erasing a
+        // slice from the front of the queue moved the rest of a burst at every drain.
+        m_backlog.clear();
+        m_backlogAt = 0;
         std::lock_guard lock(m_queueMutex);
-        if (m_pending.size() <= static_cast<size_t>(kMaxBatch)) {
-            batch.swap(m_pending);
-            m_wakeScheduled = false;
-        } else {
-            auto cut = m_pending.begin() + kMaxBatch;
-            batch.assign(std::make_move_iterator(m_pending.begin()), std::make_move_iterator(cut));
-            m_pending.erase(m_pending.begin(), cut);
-            more = true; // m_wakeScheduled stays set: the timer below is the wake-up
-        }
+        m_backlog.swap(m_pending);
+        m_wakeScheduled = false;
     }
+    const size_t take = std::min(m_backlog.size() - m_backlogAt, static_cast<size_t>(m_sliceEvents));
+    const auto from = m_backlog.begin() + static_cast<std::ptrdiff_t>(m_backlogAt);
+    std::vector<core::Event> batch(std::make_move_iterator(from),
+                                   std::make_move_iterator(from + static_cast<std::ptrdiff_t>(take)));
+    m_backlogAt += take;
     m_sinceDrain.start();
+    bool more = m_backlogAt < m_backlog.size(); // the rest of the burst, one slice per refresh
+    if (!more) {
+        // Events pushed since the swap scheduled a wake-up that found the timer running and did nothing.
+        std::lock_guard lock(m_queueMutex);
+        more = !m_pending.empty();
+    }
     if (more)
         m_drainTimer.start(kDrainIntervalMs);
     if (batch.empty())
@@ -212,8 +223,16 @@ void LabWorker::drain()
             m_model->setScenario(*m_scenario);
     }
     m_received += static_cast<int>(batch.size());
+    const int n = static_cast<int>(batch.size());
+    QElapsedTimer cost;
+    cost.start();
     m_model->appendEvents(std::move(batch));
     emit eventsDrained(m_received);
+    // The next slice is sized to what this one cost (the model and every view's slot): a slow or busy machine gets
+    // smaller slices instead of one long stall; kMaxBatch bounds it on a fast one.
+    const double perEvent = static_cast<double>(cost.nsecsElapsed()) / 1e6 / n;
+    if (n >= 500 && perEvent > 0)
+        m_sliceEvents = std::clamp(static_cast<int>(kSliceBudgetMs / perEvent), kMinBatch, kMaxBatch);
 }
 
 void LabWorker::onJobFinished(bool ok, const QString &error)
@@ -245,7 +264,7 @@ void LabWorker::flushPending()
 {
     m_drainTimer.stop();
     for (;;) {
-        {
+        if (m_backlogAt >= m_backlog.size()) {
             std::lock_guard lock(m_queueMutex);
             if (m_pending.empty()) {
                 m_wakeScheduled = false;

@@ -39,7 +39,9 @@ class LabWorker : public QObject
     Q_OBJECT
 public:
     static constexpr int kDrainIntervalMs = kRefreshIntervalMs;
-    static constexpr int kMaxBatch = 20000; // keeps one appendEvents() well under a frame at 100k events
+    static constexpr int kMaxBatch = 20000;      // the largest slice of a burst handed to the model in one drain
+    static constexpr int kMinBatch = 1000;       // the smallest, however slow the machine
+    static constexpr double kSliceBudgetMs = 20; // what one drain may cost: well under the 50 ms stall budget
 
     explicit LabWorker(RunModel *model, QObject *parent = nullptr);
     ~LabWorker() override; // interrupts a running lab and joins the thread
@@ -104,6 +106,9 @@ private:
     bool m_wakeScheduled = false;       // guarded by m_queueMutex
 
     // GUI thread only.
+    std::vector<core::Event> m_backlog; // taken from m_pending, handed to the model kMaxBatch at a time
+    size_t m_backlogAt = 0;             // m_backlog's first event not handed over yet
+    int m_sliceEvents = kMaxBatch;      // events per drain, sized to what the last drain cost
     QTimer m_drainTimer;
     QElapsedTimer m_sinceDrain;
     RunPhase m_phase = RunPhase::Idle;

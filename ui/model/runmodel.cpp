@@ -36,7 +36,8 @@ void RunModel::appendEvents(std::vector<Event> &&batch)
     if (batch.empty())
         return;
     const int first = eventCount();
-    m_events.reserve(m_events.size() + batch.size());
+    // Grown geometrically (push_back), never reserved to the exact size: a reserve per batch moved the whole run
+    // at every batch, quadratic in a long run (bench_ui_stream).
     for (auto &e : batch)
         m_events.push_back(std::move(e));
     bool grew = false;

@@ -167,12 +167,20 @@ void QueueChart::setAxes()
     // Ticks at 1, 2 or 5 x 10^k ms from 0, at most five of them (rounding the step up: ten labels of "2000"
     // do not fit a dock and get elided to "2..."), with no padding past the run's end. The interval is set
     // before the range: a grown range with the old, small interval would create thousands of ticks.
-    const double end = std::max(endMs(), 0.01);
+    double end = std::max(endMs(), 0.01);
+    // While a run streams, the axis ends at the next multiple of its tick step past the run's end: it changes a
+    // few times per run instead of at every batch (setting a Qt Charts axis range re-lays out its labels, the
+    // chart's largest cost per batch in bench_ui_stream). A finished run ends at its end.
+    const bool streaming = !m_run->isFinished() && m_run->eventCount() > 0;
+    if (streaming && m_axisEnd > 0 && end <= m_axisEnd)
+        end = m_axisEnd;
     if (end != m_axisEnd) {
-        m_axisEnd = end;
         const double raw = end / 5, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
         const double f = raw / magnitude;
         const double step = magnitude * (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10);
+        if (streaming)
+            end = std::ceil(end / step) * step;
+        m_axisEnd = end;
         m_axisX->setTickInterval(step);
         m_axisX->setLabelFormat(step >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.3g"));
         m_axisX->setRange(0, end);

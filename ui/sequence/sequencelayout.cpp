@@ -164,132 +164,12 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
     const SequenceOptions &o = L.m_options;
     const RevealRule reveal(run, o.revealLimit);
     const int limit = reveal.lastShown();
-
-    // Columns come from the whole run, so revealing events one by one never moves a lane.
-    const bool noSocket = std::any_of(run.events().begin(), run.events().end(), packetNeedsNoSocketLane);
-    const auto &actors = run.actors();
-    const auto &sockets = run.sockets();
-    L.m_laneOfSocketRow.assign(sockets.size(), -1);
-    const int groupCount = static_cast<int>(actors.size()) + (noSocket ? 1 : 0);
-    double x = o.gutterWidth;
-    for (size_t a = 0; a < actors.size(); ++a) {
-        SequenceGroup g;
-        g.actor = actors[a];
-        g.side = (groupCount == 2 && a == 1) ? CallSide::Right : CallSide::Left;
-        g.firstLane = static_cast<int>(L.m_lanes.size());
-        g.x0 = x;
-        const double callWidth = o.callWidthOf(static_cast<int>(a));
-        double laneX = g.side == CallSide::Left ? x + callWidth : x;
-        for (size_t s = 0; s < sockets.size(); ++s) {
-            if (sockets[s].actor != g.actor)
-                continue;
-            L.m_laneOfSocketRow[s] = static_cast<int>(L.m_lanes.size());
-            const double laneWidth = o.laneWidthOf(static_cast<int>(s));
-            L.m_lanes.push_back({static_cast<int>(s), static_cast<int>(a), laneX + laneWidth / 2});
-            laneX += laneWidth;
-        }
-        g.laneCount = static_cast<int>(L.m_lanes.size()) - g.firstLane;
-        if (g.side == CallSide::Left) {
-            g.callX0 = x;
-            g.callX1 = x + callWidth;
-            g.x1 = laneX;
-        } else {
-            g.callX0 = laneX;
-            g.callX1 = laneX + callWidth;
-            g.x1 = g.callX1;
-        }
-        L.m_groups.push_back(g);
-        x = g.x1 + o.groupGap;
-    }
-    if (noSocket) {
-        SequenceGroup g;
-        g.firstLane = static_cast<int>(L.m_lanes.size());
-        g.laneCount = 1;
-        g.x0 = g.callX0 = g.callX1 = x;
-        g.x1 = x + o.lanePitch;
-        L.m_noSocketLane = g.firstLane;
-        L.m_lanes.push_back({-1, static_cast<int>(L.m_groups.size()), x + o.lanePitch / 2});
-        L.m_groups.push_back(g);
-        x = g.x1 + o.groupGap;
-    }
-    const double lastX1 = L.m_groups.empty() ? o.gutterWidth : L.m_groups.back().x1;
-    L.m_width = lastX1 + o.margin;
-
-    auto laneOf = [&](std::string_view sock) -> qint16 {
-        if (sock.empty())
-            return static_cast<qint16>(L.m_noSocketLane);
-        const int row = run.socketIndex(sock);
-        return static_cast<qint16>(row < 0 ? -1 : L.m_laneOfSocketRow[static_cast<size_t>(row)]);
-    };
-    auto groupOf = [&](std::string_view actor) { return static_cast<qint16>(run.actorIndex(actor)); };
+    L.layColumns(run);
 
     // Pass 1: which events get a row of their own, and on which lanes they are drawn.
     L.m_items.assign(static_cast<size_t>(limit + 1), SequenceItem{});
-    for (int i = 0; i <= limit; ++i) {
-        const core::Event &e = run.event(i);
-        SequenceItem &it = L.m_items[static_cast<size_t>(i)];
-        bool ownRow = false;
-        switch (e.kind()) {
-        case EventKind::Syscall: {
-            const auto *s = e.as<core::SyscallInfo>();
-            it.lane = s->sock.empty() ? qint16(-1) : laneOf(s->sock);
-            it.group = groupOf(s->actor);
-            ownRow = true;
-            break;
-        }
-        case EventKind::Return: {
-            const int call = run.syscallOf(i);
-            if (call >= 0) {
-                it.lane = L.m_items[static_cast<size_t>(call)].lane;
-                it.group = L.m_items[static_cast<size_t>(call)].group;
-            }
-            // A call that returns before anything else is drawn is one row: "close(5) = 0".
-            if (call >= 0 && !L.m_rowEvents.empty() && L.m_rowEvents.back() == call) {
-                it.merged = true;
-                L.m_items[static_cast<size_t>(call)].merged = true;
-            } else {
-                ownRow = true;
-            }
-            break;
-        }
-        case EventKind::Packet: {
-            const auto *p = e.as<core::PacketInfo>();
-            it.lane = laneOf(p->from);
-            it.lane2 = laneOf(p->to);
-            ownRow = true;
-            break;
-        }
-        case EventKind::State:
-            it.lane = laneOf(e.as<core::StateInfo>()->sock);
-            ownRow = true;
-            break;
-        case EventKind::Signal: {
-            const auto *s = e.as<core::SignalInfo>();
-            it.group = groupOf(s->actor);
-            const int call = run.syscallById(s->during);
-            if (call >= 0 && call <= limit)
-                it.lane = L.m_items[static_cast<size_t>(call)].lane;
-            ownRow = true;
-            break;
-        }
-        case EventKind::Socket:
-            it.lane = laneOf(e.as<core::SocketInfo>()->sock);
-            break;
-        case EventKind::Queue:
-            it.lane = laneOf(e.as<core::QueueInfo>()->sock);
-            break;
-        case EventKind::Timer:
-            it.lane = laneOf(e.as<core::TimerInfo>()->sock);
-            ownRow = timerGetsRow(*e.as<core::TimerInfo>());
-            break;
-        default:
-            break;
-        }
-        if (ownRow) {
-            it.row = static_cast<int>(L.m_rowEvents.size());
-            L.m_rowEvents.push_back(i);
-        }
-    }
+    for (int i = 0; i <= limit; ++i)
+        L.placeEvent(run, i, limit);
 
     // Pass 2: the time scale, then every event's y.
     if (o.mode == TimeMode::Proportional) {
@@ -327,44 +207,17 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
     } else {
         L.m_scale = TimeScale::uniform(static_cast<int>(L.m_rowEvents.size()), o.rowHeight);
     }
-    const TimeScale &sc = L.m_scale;
-    const bool prop = sc.proportional;
-    int nextRow = 0;
-    float lastRowY = static_cast<float>(sc.top + o.rowHeight / 2);
-    for (int i = 0; i <= limit; ++i) {
-        SequenceItem &it = L.m_items[static_cast<size_t>(i)];
-        const core::Event &e = run.event(i);
-        if (it.row >= 0) {
-            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) : sc.yForRow(it.row));
-            lastRowY = it.y;
-            nextRow = it.row + 1;
-        } else if (it.merged) {
-            it.y = L.m_items[static_cast<size_t>(run.syscallOf(i))].y;
-        } else if (e.kind() == EventKind::Step) {
-            // The separator goes above the step's first row.
-            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) - o.rowHeight / 2 : sc.rowTop(nextRow));
-        } else {
-            it.y = prop ? static_cast<float>(sc.yForTime(e.tNs)) : lastRowY;
-        }
-    }
-    L.m_height = std::max(sc.height(), sc.top + o.rowHeight);
+    L.placeY(run, 0, limit);
+    L.m_height = std::max(L.m_scale.height(), L.m_scale.top + o.rowHeight);
 
     // Calls that do not return on their own row: a span from the call to its return (or the end).
-    for (int r : L.m_rowEvents) {
-        const SequenceItem &it = L.m_items[static_cast<size_t>(r)];
-        if (run.event(r).kind() != EventKind::Syscall || it.merged)
-            continue;
-        int ret = run.returnOf(r);
-        if (ret > limit)
-            ret = -1;
-        const float y1 = ret >= 0 ? L.m_items[static_cast<size_t>(ret)].y : static_cast<float>(L.m_height);
-        L.m_spans.push_back({r, ret, it.group, it.lane, it.y, y1});
-        L.m_spanReach.push_back(std::max(y1, L.m_spanReach.empty() ? y1 : L.m_spanReach.back()));
-    }
+    L.addSpans(run, 0, limit);
+    L.extendOpenSpans(run, limit, 0);
 
     // Lifelines start at their socket's first event.
     L.m_laneTop.assign(L.m_lanes.size(), -1);
     L.m_laneBottom.assign(L.m_lanes.size(), L.m_height);
+    const auto &sockets = run.sockets();
     for (size_t l = 0; l < L.m_lanes.size(); ++l) {
         const int row = L.m_lanes[l].socketRow;
         int first = row >= 0 ? sockets[static_cast<size_t>(row)].firstEvent : -1;
@@ -378,9 +231,266 @@ SequenceLayout SequenceLayout::compute(const RunModel &run, const SequenceOption
         }
         const bool shown = row >= 0 ? reveal.showsSocket(row) : first >= 0 && reveal.shows(first);
         if (shown)
-            L.m_laneTop[l] = std::max(0.0, L.m_items[static_cast<size_t>(first)].y - o.rowHeight / 2);
+            L.m_laneTop[l] = L.laneTopAt(first);
     }
     return L;
+}
+
+bool SequenceLayout::append(const RunModel &run)
+{
+    const SequenceOptions &o = m_options;
+    const int old = lastEvent(), last = run.eventCount() - 1;
+    // What the columns and the scale were computed from must be what they would be computed from now.
+    if (o.revealLimit >= 0 || o.labelLines > 1 || (o.mode == TimeMode::Proportional && o.nsPerPx <= 0) ||
+        m_scale.proportional != (o.mode == TimeMode::Proportional) || last < old ||
+        run.sockets().size() != m_laneOfSocketRow.size() || run.actors().size() != m_groupsOfActors)
+        return false;
+    for (int i = old + 1; i <= last; ++i)
+        if (m_noSocketLane < 0 && packetNeedsNoSocketLane(run.event(i)))
+            return false;
+    if (last == old)
+        return true;
+
+    // Events after the last row were placed relative to it (step separators, real-time marks): placed again.
+    const int oldRows = rowCount();
+    const int yFrom = oldRows > 0 ? m_rowEvents.back() + 1 : 0;
+    const size_t oldSpans = m_spans.size();
+    m_items.resize(static_cast<size_t>(last + 1), SequenceItem{});
+    for (int i = old + 1; i <= last; ++i)
+        placeEvent(run, i, last);
+    // A return that merged into the old last row: that call no longer spans rows.
+    const bool mergedIntoOld = oldSpans > 0 && oldRows > 0 && m_spans.back().call == m_rowEvents[size_t(oldRows - 1)] &&
+                               m_items[static_cast<size_t>(m_spans.back().call)].merged;
+    if (mergedIntoOld) {
+        m_spans.pop_back();
+        m_spanReach.pop_back();
+    }
+    if (m_scale.proportional) {
+        for (int r = oldRows; r < rowCount(); ++r)
+            m_scale.appendTime(run.event(m_rowEvents[static_cast<size_t>(r)]).tNs);
+    } else {
+        m_scale.rows = rowCount();
+    }
+    placeY(run, yFrom, last);
+    m_height = std::max(m_scale.height(), m_scale.top + o.rowHeight);
+    const size_t firstChanged = std::min(m_spans.size(), oldSpans - (mergedIntoOld ? 1 : 0));
+    addSpans(run, oldRows, last);
+    extendOpenSpans(run, last, firstChanged);
+    m_laneBottom.assign(m_lanes.size(), m_height);
+    for (size_t l = 0; l < m_lanes.size(); ++l) // a socket's first event may have been placed again
+        if (const int row = m_lanes[l].socketRow; row >= 0)
+            m_laneTop[l] = laneTopAt(run.sockets()[static_cast<size_t>(row)].firstEvent);
+    return true;
+}
+
+double SequenceLayout::laneTopAt(int firstEvent) const
+{
+    return std::max(0.0, m_items[static_cast<size_t>(firstEvent)].y - m_options.rowHeight / 2);
+}
+
+void SequenceLayout::layColumns(const RunModel &run)
+{
+    const SequenceOptions &o = m_options;
+    // Columns come from the whole run, so revealing events one by one never moves a lane.
+    const bool noSocket = std::any_of(run.events().begin(), run.events().end(), packetNeedsNoSocketLane);
+    const auto &actors = run.actors();
+    const auto &sockets = run.sockets();
+    m_groupsOfActors = actors.size();
+    m_laneOfSocketRow.assign(sockets.size(), -1);
+    const int groupCount = static_cast<int>(actors.size()) + (noSocket ? 1 : 0);
+    double x = o.gutterWidth;
+    for (size_t a = 0; a < actors.size(); ++a) {
+        SequenceGroup g;
+        g.actor = actors[a];
+        g.side = (groupCount == 2 && a == 1) ? CallSide::Right : CallSide::Left;
+        g.firstLane = static_cast<int>(m_lanes.size());
+        g.x0 = x;
+        const double callWidth = o.callWidthOf(static_cast<int>(a));
+        double laneX = g.side == CallSide::Left ? x + callWidth : x;
+        for (size_t s = 0; s < sockets.size(); ++s) {
+            if (sockets[s].actor != g.actor)
+                continue;
+            m_laneOfSocketRow[s] = static_cast<int>(m_lanes.size());
+            const double laneWidth = o.laneWidthOf(static_cast<int>(s));
+            m_lanes.push_back({static_cast<int>(s), static_cast<int>(a), laneX + laneWidth / 2});
+            laneX += laneWidth;
+        }
+        g.laneCount = static_cast<int>(m_lanes.size()) - g.firstLane;
+        if (g.side == CallSide::Left) {
+            g.callX0 = x;
+            g.callX1 = x + callWidth;
+            g.x1 = laneX;
+        } else {
+            g.callX0 = laneX;
+            g.callX1 = laneX + callWidth;
+            g.x1 = g.callX1;
+        }
+        m_groups.push_back(g);
+        x = g.x1 + o.groupGap;
+    }
+    if (noSocket) {
+        SequenceGroup g;
+        g.firstLane = static_cast<int>(m_lanes.size());
+        g.laneCount = 1;
+        g.x0 = g.callX0 = g.callX1 = x;
+        g.x1 = x + o.lanePitch;
+        m_noSocketLane = g.firstLane;
+        m_lanes.push_back({-1, static_cast<int>(m_groups.size()), x + o.lanePitch / 2});
+        m_groups.push_back(g);
+        x = g.x1 + o.groupGap;
+    }
+    const double lastX1 = m_groups.empty() ? o.gutterWidth : m_groups.back().x1;
+    m_width = lastX1 + o.margin;
+}
+
+void SequenceLayout::placeEvent(const RunModel &run, int i, int limit)
+{
+    auto laneOf = [&](std::string_view sock) -> qint16 {
+        if (sock.empty())
+            return static_cast<qint16>(m_noSocketLane);
+        const int row = run.socketIndex(sock);
+        return static_cast<qint16>(row < 0 ? -1 : m_laneOfSocketRow[static_cast<size_t>(row)]);
+    };
+    auto groupOf = [&](std::string_view actor) { return static_cast<qint16>(run.actorIndex(actor)); };
+    const core::Event &e = run.event(i);
+    SequenceItem &it = m_items[static_cast<size_t>(i)];
+    bool ownRow = false;
+    switch (e.kind()) {
+    case EventKind::Syscall: {
+        const auto *s = e.as<core::SyscallInfo>();
+        it.lane = s->sock.empty() ? qint16(-1) : laneOf(s->sock);
+        it.group = groupOf(s->actor);
+        ownRow = true;
+        break;
+    }
+    case EventKind::Return: {
+        const int call = run.syscallOf(i);
+        if (call >= 0) {
+            it.lane = m_items[static_cast<size_t>(call)].lane;
+            it.group = m_items[static_cast<size_t>(call)].group;
+        }
+        // A call that returns before anything else is drawn is one row: "close(5) = 0".
+        if (call >= 0 && !m_rowEvents.empty() && m_rowEvents.back() == call) {
+            it.merged = true;
+            m_items[static_cast<size_t>(call)].merged = true;
+        } else {
+            ownRow = true;
+        }
+        break;
+    }
+    case EventKind::Packet: {
+        const auto *p = e.as<core::PacketInfo>();
+        it.lane = laneOf(p->from);
+        it.lane2 = laneOf(p->to);
+        ownRow = true;
+        break;
+    }
+    case EventKind::State:
+        it.lane = laneOf(e.as<core::StateInfo>()->sock);
+        ownRow = true;
+        break;
+    case EventKind::Signal: {
+        const auto *s = e.as<core::SignalInfo>();
+        it.group = groupOf(s->actor);
+        const int call = run.syscallById(s->during);
+        if (call >= 0 && call <= limit)
+            it.lane = m_items[static_cast<size_t>(call)].lane;
+        ownRow = true;
+        break;
+    }
+    case EventKind::Socket:
+        it.lane = laneOf(e.as<core::SocketInfo>()->sock);
+        break;
+    case EventKind::Queue:
+        it.lane = laneOf(e.as<core::QueueInfo>()->sock);
+        break;
+    case EventKind::Timer:
+        it.lane = laneOf(e.as<core::TimerInfo>()->sock);
+        ownRow = timerGetsRow(*e.as<core::TimerInfo>());
+        break;
+    default:
+        break;
+    }
+    if (ownRow) {
+        it.row = static_cast<int>(m_rowEvents.size());
+        m_rowEvents.push_back(i);
+    }
+}
+
+void SequenceLayout::placeY(const RunModel &run, int from, int limit)
+{
+    const TimeScale &sc = m_scale;
+    const bool prop = sc.proportional;
+    const double rh = m_options.rowHeight;
+    // The rows before `from` as pass 2 left them: the next row and the y of the last one.
+    int nextRow = 0;
+    float lastRowY = static_cast<float>(sc.top + rh / 2);
+    if (from > 0 && !m_rowEvents.empty()) {
+        const auto before = std::lower_bound(m_rowEvents.begin(), m_rowEvents.end(), from);
+        if (before != m_rowEvents.begin()) {
+            const SequenceItem &r = m_items[static_cast<size_t>(*std::prev(before))];
+            nextRow = r.row + 1;
+            lastRowY = r.y;
+        }
+    }
+    for (int i = from; i <= limit; ++i) {
+        SequenceItem &it = m_items[static_cast<size_t>(i)];
+        const core::Event &e = run.event(i);
+        if (it.row >= 0) {
+            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) : sc.yForRow(it.row));
+            lastRowY = it.y;
+            nextRow = it.row + 1;
+        } else if (it.merged) {
+            it.y = m_items[static_cast<size_t>(run.syscallOf(i))].y;
+        } else if (e.kind() == EventKind::Step) {
+            // The separator goes above the step's first row.
+            it.y = static_cast<float>(prop ? sc.yForTime(e.tNs) - rh / 2 : sc.rowTop(nextRow));
+        } else {
+            it.y = prop ? static_cast<float>(sc.yForTime(e.tNs)) : lastRowY;
+        }
+    }
+}
+
+void SequenceLayout::addSpans(const RunModel &run, int firstRow, int limit)
+{
+    for (size_t k = static_cast<size_t>(firstRow); k < m_rowEvents.size(); ++k) {
+        const int r = m_rowEvents[k];
+        const SequenceItem &it = m_items[static_cast<size_t>(r)];
+        if (run.event(r).kind() != EventKind::Syscall || it.merged)
+            continue;
+        int ret = run.returnOf(r);
+        if (ret > limit)
+            ret = -1;
+        const float y1 = ret >= 0 ? m_items[static_cast<size_t>(ret)].y : static_cast<float>(m_height);
+        m_spans.push_back({r, ret, it.group, it.lane, it.y, y1});
+        m_spanReach.push_back(0);
+    }
+}
+
+void SequenceLayout::extendOpenSpans(const RunModel &run, int limit, size_t firstChanged)
+{
+    // Calls still blocked reach the bottom, or their return if it came since; the running maximum of the spans'
+    // ends is kept from the first one that changed.
+    for (int k : m_openSpans) {
+        if (static_cast<size_t>(k) >= m_spans.size())
+            continue; // its call merged with its return (append)
+        SequenceSpan &s = m_spans[static_cast<size_t>(k)];
+        firstChanged = std::min(firstChanged, static_cast<size_t>(k));
+        const int ret = run.returnOf(s.call);
+        if (ret >= 0 && ret <= limit) {
+            s.ret = ret;
+            s.y1 = m_items[static_cast<size_t>(ret)].y;
+        } else {
+            s.y1 = static_cast<float>(m_height);
+        }
+    }
+    m_openSpans.clear();
+    for (size_t k = firstChanged; k < m_spans.size(); ++k) {
+        const SequenceSpan &s = m_spans[k];
+        if (s.ret < 0)
+            m_openSpans.push_back(static_cast<int>(k));
+        m_spanReach[k] = std::max(s.y1, k > 0 ? m_spanReach[k - 1] : s.y1);
+    }
 }
 
 int SequenceLayout::firstSpanReaching(double y) const

@@ -56,6 +56,8 @@ struct SequenceOptions
         return actor >= 0 && actor < static_cast<int>(callWidths.size()) ? callWidths[static_cast<size_t>(actor)]
                                                                          : callWidth;
     }
+    bool operator==(const SequenceOptions &) const = default;
+
     // The geometry above sized for a font (class mode, print themes); keeps mode, zoom and reveal limit.
     SequenceOptions scaledFor(const QFont &font) const;
     // Width of a run's diagram with `actors` call columns and `lanes` lifelines (no "(no socket)" lane).
@@ -120,6 +122,12 @@ public:
     static QString laneName(const std::string &sock, const std::string &actor, bool shortName);
 
     static SequenceLayout compute(const RunModel &run, const SequenceOptions &options);
+    // Lays out the events appended to `run` since this layout was computed or last appended to, leaving every
+    // earlier row where it was: the same layout compute() would give, in time proportional to the new events.
+    // False (the layout unchanged) where the new events change what the columns or the scale come from, and
+    // compute() must run again: a new socket, actor or "(no socket)" lane, reveal on, wrapped rows (class mode),
+    // or real time with an automatic scale (nsPerPx 0).
+    bool append(const RunModel &run);
 
     const SequenceOptions &options() const { return m_options; }
     const TimeScale &scale() const { return m_scale; }
@@ -154,6 +162,16 @@ public:
     double callAnchorX(int group) const;
 
 private:
+    void layColumns(const RunModel &run);
+    // Pass 1 for event i: its row (if it gets one) and lanes.
+    void placeEvent(const RunModel &run, int i, int limit);
+    // Pass 2 for events from..limit: their y on the scale.
+    void placeY(const RunModel &run, int from, int limit);
+    // The spans of the call rows from firstRow on; then the open ones extended and the running maximum redone.
+    void addSpans(const RunModel &run, int firstRow, int limit);
+    void extendOpenSpans(const RunModel &run, int limit, size_t firstChanged);
+    double laneTopAt(int firstEvent) const; // where a lifeline whose socket starts at that event begins
+
     SequenceOptions m_options;
     TimeScale m_scale;
     std::vector<SequenceLane> m_lanes;
@@ -162,6 +180,8 @@ private:
     std::vector<int> m_rowEvents;
     std::vector<SequenceSpan> m_spans;
     std::vector<float> m_spanReach; // running maximum of spans' y1
+    std::vector<int> m_openSpans;   // spans whose call had not returned (y1 = the bottom)
+    size_t m_groupsOfActors = 0;    // the run's actors the columns were laid out for
     std::vector<int> m_laneOfSocketRow;
     std::vector<double> m_laneTop, m_laneBottom;
     int m_noSocketLane = -1;

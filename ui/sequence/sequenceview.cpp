@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace sockscope::ui {
 
@@ -40,7 +41,7 @@ SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
     m_relayoutTimer = new QTimer(this);
     m_relayoutTimer->setSingleShot(true);
     m_relayoutTimer->setInterval(kRefreshIntervalMs); // batches arrive faster than anyone can read
-    connect(m_relayoutTimer, &QTimer::timeout, this, &SequenceView::relayout);
+    connect(m_relayoutTimer, &QTimer::timeout, this, [this] { layOut(std::exchange(m_appendOnly, false)); });
 
     m_legendAction = new QAction(tr("Legend"), this);
     m_legendAction->setCheckable(true);
@@ -52,6 +53,8 @@ SequenceView::SequenceView(RunModel *run, ViewState *view, QWidget *parent)
     connect(m_run, &RunModel::eventsAppended, this, [this](int first, int) {
         if (first == 0)
             m_followEnd = true; // a live run: show the newest events until the user scrolls away
+        if (!m_relayoutTimer->isActive())
+            m_appendOnly = true; // unless something asks for a whole layout before the timer fires
         scheduleRelayout();
     });
     connect(m_run, &RunModel::runReset, this, [this] {
@@ -110,9 +113,21 @@ void SequenceView::scheduleRelayout()
         m_relayoutTimer->start();
 }
 
+void SequenceView::scheduleWholeRelayout()
+{
+    m_appendOnly = false;
+    scheduleRelayout();
+}
+
 void SequenceView::relayout()
 {
+    layOut(false);
+}
+
+void SequenceView::layOut(bool appendOnly)
+{
     m_relayoutTimer->stop();
+    m_appendOnly = false; // a whole layout includes the batch an append was scheduled for
     SequenceOptions o;
     o.mode = m_view->timeMode();
     o.revealLimit = m_view->revealLimit();
@@ -131,8 +146,11 @@ void SequenceView::relayout()
     // While streaming, follow the end if the user was already looking at it (or nothing scrolled yet).
     QScrollBar *v = verticalScrollBar();
     const bool atEnd = v->value() >= v->maximum() && (v->maximum() > 0 || m_followEnd);
-    m_options = o;
-    m_layout = SequenceLayout::compute(*m_run, m_options);
+    // A streamed batch extends the layout (only the new events are placed) where the geometry is the same.
+    if (!(appendOnly && o == m_options && m_layout.append(*m_run))) {
+        m_options = o;
+        m_layout = SequenceLayout::compute(*m_run, m_options);
+    }
     m_hoverLane = m_layout.laneOfSocketRow(m_run->socketIndex(m_view->hoveredSocket().toStdString()));
     updateScrollBars();
     if (m_pendingAnchorEvent >= 0 && m_pendingAnchorEvent <= m_layout.lastEvent()) {
@@ -243,7 +261,7 @@ void SequenceView::resizeEvent(QResizeEvent *event)
     publishVisibleRange();
     // A new width may fit the columns differently: lay out again, at most ~30 times a second.
     if (event->size().width() != event->oldSize().width())
-        scheduleRelayout();
+        scheduleWholeRelayout();
 }
 
 void SequenceView::scrollContentsBy(int, int)

@@ -57,7 +57,10 @@ protected:
 
 private:
     void scheduleRelayout();
-    void relayout();
+    void scheduleWholeRelayout();
+    void relayout(); // the whole run
+    // appendOnly: only streamed events came since the last layout; the layout is extended where it can be.
+    void layOut(bool appendOnly);
     void updateScrollBars();
     void publishVisibleRange();
     void ensureEventVisible(int eventIndex);
@@ -74,6 +77,7 @@ private:
     bool m_legendVisible = false;
     double m_zoom = 1.0;
     int m_hoverLane = -1;
+    bool m_appendOnly = false;     // the scheduled relayout is for streamed events only: the layout is appended to
     bool m_followEnd = false;      // a streamed run: keep the newest row in view while the scroll bar is at the end
     int m_pendingAnchorEvent = -1; // kept under the mouse across a zoom
     double m_pendingAnchorY = 0;

@@ -57,21 +57,28 @@ TimeScale TimeScale::proportionalFor(std::span<const qint64> times, double nsPer
     s.gapPx = gapPx;
     s.rowHeight = margin * 2;
     s.top = top;
-    if (times.empty())
-        return s;
-    s.origin = times.front();
-    s.lastTime = times.back();
-    qint64 collapsed = 0;
-    for (size_t i = 1; i < times.size(); ++i) {
-        const qint64 dt = times[i] - times[i - 1];
-        if (dt <= s.gapNs)
-            continue;
-        // yForTime() sees only the earlier gaps here, which is what the band's top depends on.
-        const double y = s.yForTime(times[i - 1]);
-        s.gaps.push_back(Gap{times[i - 1], times[i], y, collapsed});
-        collapsed += dt;
-    }
+    for (qint64 t : times)
+        s.appendTime(t);
     return s;
+}
+
+void TimeScale::appendTime(qint64 t)
+{
+    if (timeCount == 0) {
+        origin = t;
+        lastTime = t;
+        ++timeCount;
+        return;
+    }
+    const qint64 dt = t - lastTime;
+    if (dt > gapNs) {
+        // yForTime() sees only the earlier gaps here, which is what the band's top depends on.
+        const double y = yForTime(lastTime);
+        const qint64 collapsed = gaps.empty() ? 0 : gaps.back().collapsedBefore + (gaps.back().t1 - gaps.back().t0);
+        gaps.push_back(Gap{lastTime, t, y, collapsed});
+    }
+    lastTime = t;
+    ++timeCount;
 }
 
 int TimeScale::rowAt(double y) const

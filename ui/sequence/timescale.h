@@ -34,6 +34,7 @@ struct TimeScale
     // Uniform with rows of their own heights (labels wrapped onto several lines): the top of every row and,
     // last, the bottom of the last one (rows + 1 values). Empty: every row is rowHeight high.
     std::vector<double> rowTops;
+    qint64 timeCount = 0; // proportional: row times taken so far (appendTime)
 
     static TimeScale uniform(int rows, double rowHeight, double top = 0);
     // Uniform rows of the given heights.
@@ -41,6 +42,8 @@ struct TimeScale
     // times must be ascending (the row events' times).
     static TimeScale proportionalFor(std::span<const qint64> times, double nsPerPx, qint64 gapNs, double gapPx,
                                      double margin, double top = 0);
+    // Proportional: one more row time (not before the last one), as if it had been in proportionalFor()'s list.
+    void appendTime(qint64 t);
 
     // Uniform: the centre of a row, and the row under y (may be out of [0, rows)).
     double yForRow(int row) const;
