@@ -42,7 +42,7 @@ void recordExit(const Step &step, std::int64_t id, LabRecorder &recorder, VarTab
     CallExit exit;
     std::string data;
     for (const auto &[fd, var] : owned) {
-        if (::close(fd) != 0)
+        if (closeDescriptor(fd) != 0)
             continue;
         vars.set(var, -1);
         exit.closedFds.push_back(fd);

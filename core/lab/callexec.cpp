@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <utility>
 
@@ -448,6 +449,11 @@ CallResult doEpollInstance(const Step &step, int fd, const VarTable *vars)
 
 } // namespace
 
+int closeDescriptor(int fd)
+{
+    return static_cast<int>(::syscall(SYS_close, fd));
+}
+
 CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap,
                        const VarTable *vars)
 {
@@ -524,7 +530,7 @@ CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, s
         return fromRet(shutdown(fd, how));
     }
     case Call::Close:
-        return fromRet(close(fd));
+        return fromRet(closeDescriptor(fd));
     case Call::Poll: {
         pollfd p{fd, static_cast<short>(bitsFromNames(step.flags, kPollBits)), 0};
         CallResult r = fromRet(poll(&p, 1, step.timeoutMs));

@@ -46,4 +46,10 @@ struct CallResult
 CallResult executeCall(const Step &step, int fd, const std::map<std::uint16_t, std::uint16_t> *portMap,
                        const VarTable *vars = nullptr);
 
+// close(fd) for a scenario's close() and an actor's exit(), which may close a descriptor another actor's thread is
+// blocked on (close-while-blocked, a shared socket): what the kernel then does is the lesson. ThreadSanitizer's
+// close() wrapper counts a descriptor as memory that close() writes and the blocked recv() read, and ended the lab
+// on a "data race" the scenario asked for; the system call itself, unwrapped, is the same call in every build.
+int closeDescriptor(int fd);
+
 } // namespace sockscope::core

@@ -19,6 +19,7 @@ LabWorker::LabWorker(RunModel *model, QObject *parent)
     connect(m_thread, &QThread::finished, m_job, &QObject::deleteLater);
     connect(m_job, &LabJob::finished, this, &LabWorker::onJobFinished, Qt::QueuedConnection);
     connect(m_job, &LabJob::paused, this, &LabWorker::onJobPaused, Qt::QueuedConnection);
+    connect(m_job, &LabJob::longWait, this, &LabWorker::longWaitStarted, Qt::QueuedConnection);
     m_drainTimer.setSingleShot(true);
     connect(&m_drainTimer, &QTimer::timeout, this, &LabWorker::drain);
     m_thread->start();
@@ -70,16 +71,12 @@ void LabWorker::launch(const core::Scenario &scenario, bool stepMode)
     m_backlogAt = 0;
     m_sliceEvents = kMaxBatch;
     emit runStarted(QString::fromStdString(scenario.name));
-    LabJob *job = m_job;
     core::LabOptions options = m_options;
     options.stepMode = stepMode;
-    // Called on the worker thread; the destructor joins it, so this outlives every call.
-    options.onLongWait = [this](int step, std::int64_t ms) {
-        QMetaObject::invokeMethod(
-            this, [this, step, ms] { emit longWaitStarted(step, ms); }, Qt::QueuedConnection);
-    };
-    QMetaObject::invokeMethod(
-        m_job, [job, scenario, options] { job->run(scenario, options); }, Qt::QueuedConnection);
+    // Called on the worker thread, the job's own: its longWait signal reaches longWaitStarted queued.
+    LabJob *job = m_job;
+    options.onLongWait = [job](int step, std::int64_t ms) { emit job->longWait(step, ms); };
+    m_job->queueRun(scenario, options);
 }
 
 void LabWorker::stop()
@@ -276,11 +273,39 @@ void LabWorker::flushPending()
     m_drainTimer.stop();
 }
 
+LabJob::LabJob(LabWorker *sink) : m_sink(sink)
+{
+    // Made here, before the worker thread starts (its start orders this for TSan too): a queued runQueued()
+    // carries no data of sockscope's, only the call.
+    connect(this, &LabJob::runQueued, this, &LabJob::runNext, Qt::QueuedConnection);
+}
+
 LabJob::~LabJob()
 {
     delete m_deathWatch; // before the session closes the fd it watches
     std::lock_guard lock(m_sessionMutex);
     m_session = nullptr;
+}
+
+void LabJob::queueRun(const core::Scenario &scenario, const core::LabOptions &options)
+{
+    {
+        std::lock_guard lock(m_nextMutex);
+        m_next = NextRun{scenario, options};
+    }
+    emit runQueued();
+}
+
+void LabJob::runNext()
+{
+    SOCKSCOPE_REQUIRE_OWN_THREAD();
+    std::optional<NextRun> next;
+    {
+        std::lock_guard lock(m_nextMutex);
+        next.swap(m_next);
+    }
+    if (next)
+        run(next->scenario, next->options);
 }
 
 void LabJob::run(const core::Scenario &scenario, const core::LabOptions &options)

@@ -24,6 +24,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 class QSocketNotifier;
@@ -130,22 +131,36 @@ public:
         Continue,
         Stop
     };
-    explicit LabJob(LabWorker *sink) : m_sink(sink) {}
+    explicit LabJob(LabWorker *sink);
     ~LabJob() override;
-    void run(const core::Scenario &scenario, const core::LabOptions &options);
+    // GUI thread: the worker thread runs this scenario next. The run crosses threads in m_next, under a lock TSan
+    // sees; the queued call itself (runQueued -> runNext) carries no data. Qt's event queue alone orders nothing
+    // TSan can see: it locks with futexes inside the uninstrumented Qt.
+    void queueRun(const core::Scenario &scenario, const core::LabOptions &options);
     void command(int command); // worker thread: sends it to the paused lab, then pumps on
     void interrupt();          // any thread
 
 Q_SIGNALS:
     void paused(int nextStep);
     void finished(bool ok, const QString &error);
+    void longWait(int step, qint64 ms); // worker thread: the lab began a long sleep() or wait()
+    void runQueued();                   // from queueRun(); connected queued to runNext()
 
 private:
+    struct NextRun
+    {
+        core::Scenario scenario;
+        core::LabOptions options;
+    };
+    void runNext();
+    void run(const core::Scenario &scenario, const core::LabOptions &options);
     void pumpOn();
     void finish();
     void watchWhilePaused(bool on);
 
     LabWorker *m_sink;
+    std::mutex m_nextMutex;
+    std::optional<NextRun> m_next; // guarded by m_nextMutex: queued by the GUI thread, taken by runNext()
     std::mutex m_sessionMutex;
     core::LabSession *m_session = nullptr; // guarded by m_sessionMutex; set while a run is in progress
     // Worker thread only.
