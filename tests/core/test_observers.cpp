@@ -221,6 +221,20 @@ Connection connectPair(bool v6, bool noDelay = false)
     return c;
 }
 
+// A thread that reads fd until the peer closes, adding up the bytes in *received (read after join()).
+std::thread drainInto(int fd, std::size_t *received)
+{
+    return std::thread([fd, received] {
+        char buf[65536];
+        for (;;) {
+            const ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n <= 0)
+                break;
+            *received += std::size_t(n);
+        }
+    });
+}
+
 // A started capture; null, with the reason as a test failure, when it cannot open.
 std::unique_ptr<PacketCapture> startCapture()
 {
@@ -328,15 +342,7 @@ bool checkHandover(bool lastTry)
         return true;
     const auto [l, client, server] = connectPair(false, true);
     std::size_t received = 0;
-    std::thread reader([&, server = server] {
-        char buf[65536];
-        for (;;) {
-            const ssize_t n = recv(server, buf, sizeof buf, 0);
-            if (n <= 0)
-                break;
-            received += std::size_t(n);
-        }
-    });
+    std::thread reader = drainInto(server, &received);
     std::size_t sends = 0;
     std::size_t sendsWithRing = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -471,15 +477,7 @@ TEST(PacketCapture, BurstOf20000SegmentsWithoutDrops)
         const auto [l, client, server] = connectPair(false, true);
         const bool noCork = autocorkingOff();
         std::size_t received = 0;
-        std::thread reader([&] {
-            char buf[65536];
-            for (;;) {
-                const ssize_t n = recv(server, buf, sizeof buf, 0);
-                if (n <= 0)
-                    break;
-                received += std::size_t(n);
-            }
-        });
+        std::thread reader = drainInto(server, &received);
         // Small sends still coalesce once the congestion window is full, so send until the ring has seen
         // enough segments rather than a fixed number of sends. After each 1000 sends the sender waits for the
         // capture to have read them (sync()'s marker): the ring then never holds more than one batch, so a drop
