@@ -248,20 +248,23 @@ TEST(WireExpectationSyntax, SegmentsAndStates)
     EXPECT_EQ(r.scenario->steps[0].note, "a note");
 }
 
+// The header and LINES give exactly one error, at LINE:COLUMN, whose message contains MESSAGE.
+static void expectOneError(std::string_view lines, int line, int column, std::string_view message)
+{
+    ParseResult r = parseScenario(std::string(kHeader) + std::string(lines), "t.scn");
+    ASSERT_EQ(r.errors.size(), 1u) << (r.errors.empty() ? "no error" : r.errors.back().format());
+    EXPECT_EQ(r.errors[0].line, line) << r.errors[0].format();
+    EXPECT_EQ(r.errors[0].column, column) << r.errors[0].format();
+    EXPECT_NE(r.errors[0].message.find(message), std::string::npos) << r.errors[0].format();
+}
+
 TEST(WireExpectationSyntax, ErrorsHaveTheirPosition)
 {
-    auto one = [](std::string_view lines, int line, int column, std::string_view message) {
-        ParseResult r = parseScenario(std::string(kHeader) + std::string(lines), "t.scn");
-        ASSERT_EQ(r.errors.size(), 1u) << (r.errors.empty() ? "no error" : r.errors.back().format());
-        EXPECT_EQ(r.errors[0].line, line) << r.errors[0].format();
-        EXPECT_EQ(r.errors[0].column, column) << r.errors[0].format();
-        EXPECT_NE(r.errors[0].message.find(message), std::string::npos) << r.errors[0].format();
-    };
-    one("~ RST\nserver L = socket(v4)\n", 5, 1, "a '~' expectation must follow a step");
-    one("server L = socket(v4)\n  ~ client.1 TIMEWAIT\n", 6, 14, "expected a TCP state");
-    one("server L = socket(v4)\n  ~ clnt.1 CLOSED\n", 6, 5, "expected a socket name such as 'server.1'");
-    one("server L = socket(v4)\n  ~ server -> client FYN\n", 6, 22, "expected a segment flag");
-    one("server L = socket(v4)\n  ~ no FIN please\n", 6, 12, "expected the end of the line after the '~'");
+    expectOneError("~ RST\nserver L = socket(v4)\n", 5, 1, "a '~' expectation must follow a step");
+    expectOneError("server L = socket(v4)\n  ~ client.1 TIMEWAIT\n", 6, 14, "expected a TCP state");
+    expectOneError("server L = socket(v4)\n  ~ clnt.1 CLOSED\n", 6, 5, "expected a socket name such as 'server.1'");
+    expectOneError("server L = socket(v4)\n  ~ server -> client FYN\n", 6, 22, "expected a segment flag");
+    expectOneError("server L = socket(v4)\n  ~ no FIN please\n", 6, 12, "expected the end of the line after the '~'");
 }
 
 TEST(WireExpectationCheck, JudgesSegmentsAndStates)
@@ -310,17 +313,11 @@ TEST(WireExpectationSyntax, TimerChanges)
 
 TEST(WireExpectationSyntax, TimerErrorsHaveTheirPosition)
 {
-    auto one = [](std::string_view lines, int line, int column, std::string_view message) {
-        ParseResult r = parseScenario(std::string(kHeader) + std::string(lines), "t.scn");
-        ASSERT_EQ(r.errors.size(), 1u) << (r.errors.empty() ? "no error" : r.errors.back().format());
-        EXPECT_EQ(r.errors[0].line, line) << r.errors[0].format();
-        EXPECT_EQ(r.errors[0].column, column) << r.errors[0].format();
-        EXPECT_NE(r.errors[0].message.find(message), std::string::npos) << r.errors[0].format();
-    };
-    one("server L = socket(v4)\n  ~ client.1 timer reset\n", 6, 20, "expected a timer change");
-    one("server L = socket(v4)\n  ~ client.1 timer\n", 6, 19, "expected a timer change");
-    one("server L = socket(v4)\n  ~ no client.1 TIME_WAIT\n", 6, 17, "expected 'timer'");
-    one("server L = socket(v4)\n  ~ client.1 timer restarted twice\n", 6, 30, "expected the end of the line");
+    expectOneError("server L = socket(v4)\n  ~ client.1 timer reset\n", 6, 20, "expected a timer change");
+    expectOneError("server L = socket(v4)\n  ~ client.1 timer\n", 6, 19, "expected a timer change");
+    expectOneError("server L = socket(v4)\n  ~ no client.1 TIME_WAIT\n", 6, 17, "expected 'timer'");
+    expectOneError("server L = socket(v4)\n  ~ client.1 timer restarted twice\n", 6, 30,
+                   "expected the end of the line");
 }
 
 TEST(WireExpectationCheck, JudgesTimerChanges)
