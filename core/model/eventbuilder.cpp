@@ -245,15 +245,19 @@ void EventBuilder::onEnter(const CallEnter &enter)
     if (sendsFin && sock >= 0 && releases)
         m_states.finCallEntered(enter.id, sock, enter.tNs, idx);
     if (step.call == Call::Exit) {
-        // The kernel closes the fds one by one: a socket is released with the last of its fds in the list.
+        // The kernel closes the fds one by one, in the list's order: a socket is released with the last of its
+        // fds in the list, after the sockets released before it (one of which may linger).
         std::map<int, int> closing; // sock -> its fds in the list
         for (int fd : enter.fds)
             if (int s = m_ids.byFd(fd); s >= 0)
                 ++closing[s];
-        for (const auto &[s, n] : closing)
-            if (lastReference(s, n, enter.id)) {
+        std::map<int, int> seen;
+        bool behindOthers = false;
+        for (int fd : enter.fds)
+            if (int s = m_ids.byFd(fd); s >= 0 && ++seen[s] == closing[s] && lastReference(s, closing[s], enter.id)) {
                 m_states.callEntered(enter.id, s, step.call, enter.tNs);
-                m_states.finCallEntered(enter.id, s, enter.tNs, idx);
+                m_states.finCallEntered(enter.id, s, enter.tNs, idx, behindOthers);
+                behindOthers = true;
             }
     }
 }

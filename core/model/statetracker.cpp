@@ -87,10 +87,12 @@ void StateTracker::sent(int sock, const Segment &seg, std::int64_t absNs, long c
 {
     std::optional<std::int64_t> finCallNs; // the close() or shutdown() that sent this FIN began then
     if (seg.flags & (kTcpFin | kTcpRst))
-        std::erase_if(m_finCalls, [&](const auto &entry) {
+        std::erase_if(m_finCalls, [&](auto &entry) {
             if (entry.second.sock != sock)
                 return false;
             finCallNs = entry.second.tNs;
+            if (entry.second.behindOthers && entry.second.possible)
+                m_socks[sock].stillPossible[*entry.second.possible].untilNs = absNs;
             return true;
         });
     for (StillPossible &l : m_socks[sock].stillPossible)
@@ -129,9 +131,18 @@ void StateTracker::callEntered(std::int64_t callId, int sock, Call call, std::in
         m_locks.emplace(callId, LockHolder{sock, absNs, call});
 }
 
-void StateTracker::finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause)
+void StateTracker::finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause, bool behindOthers)
 {
-    m_finCalls.emplace(callId, FinCall{sock, absNs, cause});
+    m_finCalls.emplace(callId, FinCall{sock, absNs, cause, behindOthers});
+}
+
+void StateTracker::settleBehindOthers(FinCall &c, std::int64_t absNs)
+{
+    auto &possible = m_socks[c.sock].stillPossible;
+    if (c.possible)
+        possible[*c.possible].untilNs = absNs;
+    if (c.tNs < absNs)
+        possible.push_back({c.tNs, absNs, state(c.sock)});
 }
 
 void StateTracker::applyFinQueued(const FinCall &c)
@@ -144,8 +155,11 @@ void StateTracker::callReturned(std::int64_t callId, int sock, bool ok, std::int
 {
     m_locks.erase(callId);
     auto [first, last] = m_finCalls.equal_range(callId);
-    for (auto it = first; ok && it != last; ++it)
+    for (auto it = first; ok && it != last; ++it) {
+        if (it->second.behindOthers)
+            settleBehindOthers(it->second, absNs);
         applyFinQueued(it->second); // dated at the call's start, before anything deferred behind it
+    }
     m_finCalls.erase(first, last);
     if (sock >= 0)
         resolve(sock, nullptr, 0, false, absNs);
@@ -153,10 +167,23 @@ void StateTracker::callReturned(std::int64_t callId, int sock, bool ok, std::int
 
 void StateTracker::applyDeferred()
 {
-    // A close() that lingers still blocks: its state changed when it began (its cause is in this batch).
-    for (const auto &[id, c] : m_finCalls)
-        applyFinQueued(c);
-    m_finCalls.clear();
+    // A close() that lingers still blocks: its state changed when it began (its cause is in this batch). The
+    // sockets an exit() closes after it are not reached yet, or are: either state stays possible until they are
+    // settled.
+    for (auto it = m_finCalls.begin(); it != m_finCalls.end();) {
+        FinCall &c = it->second;
+        if (!c.behindOthers) {
+            applyFinQueued(c);
+            it = m_finCalls.erase(it);
+            continue;
+        }
+        TcpMachine reached = m_socks[c.sock].machine;
+        if (std::optional<TcpState> to = reached.onCall(MachineCall::FinQueued); to && !c.possible) {
+            c.possible = m_socks[c.sock].stillPossible.size();
+            m_socks[c.sock].stillPossible.push_back({c.tNs, std::numeric_limits<std::int64_t>::max(), *to});
+        }
+        ++it;
+    }
     while (!m_deferred.empty())
         resolve(m_deferred.begin()->first, nullptr, 0, false);
 }

@@ -76,7 +76,10 @@ public:
     // close() or shutdown(SHUT_WR/RDWR) entered: the kernel changes the state at once, but the FIN waits
     // behind unsent data. If neither a FIN nor a RST leaves before the call returns (or the batch ends while it
     // blocks, lingering), the state change is dated at the call's start.
-    void finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause);
+    // behindOthers: exit() closes its descriptors one by one, and this socket comes after another that may block
+    // (lingering): while the call runs, the kernel may show either state, so the batch's end applies nothing and
+    // the change, once proved by a FIN or RST or the return, leaves the old state possible since the call began.
+    void finCallEntered(std::int64_t callId, int sock, std::int64_t absNs, long cause, bool behindOthers = false);
     // The call returned at absNs (sock -1: none; ok: it returned 0): what waited for it is dated at its own
     // time, but the kernel processed it when the lock was released, at some moment up to absNs: until then a
     // snapshot may still show the state before it.
@@ -164,7 +167,11 @@ private:
         int sock;
         std::int64_t tNs;
         long cause;
+        bool behindOthers = false;
+        std::optional<std::size_t> possible = std::nullopt; // its new state's entry in stillPossible, once open
     };
+    // A FIN call behind others is settled (its FIN or RST left, or the call returned) at absNs.
+    void settleBehindOthers(FinCall &c, std::int64_t absNs);
     void applyFinQueued(const FinCall &c);
     std::multimap<std::int64_t, FinCall> m_finCalls; // by call id (exit() has several), until its FIN/RST or applied
     struct Timeout

@@ -517,12 +517,44 @@ TEST(StateTracker, LingeringCloseIsInFinWait1WhileItBlocks)
     EXPECT_EQ(f.changes, want);
 }
 
+// Differential seed 2007 (repro/exit-behind-lingering-close.scn): exit() closes its fds in order; the first
+// lingers, so a socket after it is still ESTABLISHED while the call blocks, and is released when it is reached:
+// both states are possible until its FIN leaves; the one that lingers is in FIN_WAIT_1 from the call's start.
+TEST(StateTracker, ExitsLaterClosesWaitBehindALingeringOne)
+{
+    for (TcpState shown : {TcpState::Established, TcpState::FinWait1}) {
+        SCOPED_TRACE(stateName(shown));
+        Fixture f;
+        int first = f.established();
+        int later = f.established();
+        f.tracker.callEntered(7, first, Call::Exit, 10 * kMs);
+        f.tracker.finCallEntered(7, first, 10 * kMs, 20);
+        f.tracker.callEntered(7, later, Call::Exit, 10 * kMs);
+        f.tracker.finCallEntered(7, later, 10 * kMs, 20, true);
+        f.tracker.applyDeferred(); // the batch ends, exit() still blocks
+        const std::vector<Change> lingering = {{first, TcpState::Established, TcpState::FinWait1, 10 * kMs, 20}};
+        EXPECT_EQ(f.changes, lingering) << "the later socket's close is not dated yet";
+        f.tracker.observe({later, 12 * kMs, 12 * kMs, shown, false});
+        f.tracker.observe({first, 12 * kMs, 12 * kMs, TcpState::Established, false});
+        const auto verdicts = f.tracker.judgeObservations();
+        ASSERT_EQ(verdicts.size(), 2u);
+        EXPECT_FALSE(verdicts[0].conflict) << "the later socket may or may not be reached";
+        EXPECT_TRUE(verdicts[1].conflict) << "the lingering socket left ESTABLISHED at the call's start";
+        f.tracker.sent(later, {F | A, 1001, 5001, 0}, 14 * kMs, 21); // reached: its FIN leaves
+        ASSERT_EQ(f.changes.size(), 2u);
+        EXPECT_EQ(f.changes[1], (Change{later, TcpState::Established, TcpState::FinWait1, 14 * kMs, 21}));
+        f.tracker.observe({later, 15 * kMs, 15 * kMs, TcpState::Established, false});
+        EXPECT_TRUE(f.tracker.judgeObservations().at(0).conflict) << "its FIN left: ESTABLISHED no longer";
+    }
+}
+
 TEST(StateTracker, FailedShutdownChangesNothing)
 {
     Fixture f;
     int s = f.tracker.add(TcpState::Closed, 0);
     f.tracker.finCallEntered(7, s, 10 * kMs, 20);
     f.tracker.callReturned(7, s, false); // ENOTCONN
+
     EXPECT_TRUE(f.changes.empty());
     int e = f.established();
     f.tracker.finCallEntered(8, e, 10 * kMs, 20);
