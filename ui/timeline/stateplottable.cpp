@@ -60,6 +60,7 @@ void StatePlottable::rebuild()
 {
     updateRows();
     m_marks.clear();
+    m_lanes.clear();
     m_indexed = 0;
     appendEvents(0, m_run->eventCount() - 1);
 }
@@ -78,7 +79,7 @@ void StatePlottable::indexEvent(int i)
     auto add = [&](std::string_view sock, MarkKind kind) {
         const int row = m_run->socketIndex(sock);
         if (row >= 0)
-            m_marks.push_back({ms, row, i, kind});
+            addMark({ms, row, i, kind});
     };
     switch (e.kind()) {
     case core::EventKind::Syscall: {
@@ -94,7 +95,11 @@ void StatePlottable::indexEvent(int i)
         if (!r->err.empty() && call >= 0)
             for (auto it = m_marks.rbegin(); it != m_marks.rend(); ++it)
                 if (it->event == call) {
+                    const int index = static_cast<int>(m_marks.rend() - it) - 1;
+                    std::erase(lane(it->row, it->kind), index);
                     it->kind = MarkKind::CallError;
+                    std::vector<int> &errors = lane(it->row, it->kind);
+                    errors.insert(std::upper_bound(errors.begin(), errors.end(), index), index);
                     break;
                 }
         break;
@@ -118,6 +123,20 @@ void StatePlottable::indexEvent(int i)
     default:
         break;
     }
+}
+
+void StatePlottable::addMark(const Mark &m)
+{
+    lane(m.row, m.kind).push_back(static_cast<int>(m_marks.size()));
+    m_marks.push_back(m);
+}
+
+std::vector<int> &StatePlottable::lane(int socketRow, MarkKind kind)
+{
+    const auto at = static_cast<size_t>(socketRow * kMarkKinds + static_cast<int>(kind));
+    if (m_lanes.size() <= at)
+        m_lanes.resize(at + 1);
+    return m_lanes[at];
 }
 
 double StatePlottable::keyOfEvent(int i) const
@@ -354,64 +373,73 @@ QColor StatePlottable::markColor(const Mark &m) const
 void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, double xLo, double xHi)
 {
     painter->setRenderHint(QPainter::Antialiasing, true);
-    const int kinds = 6;
-    std::vector<int> lastPx(static_cast<size_t>((rowLast - rowFirst + 1) * kinds), -1000000); // far left, no overflow
-    auto it = std::lower_bound(m_marks.begin(), m_marks.end(), xLo,
-                               [this](const Mark &m, double x) { return markKey(m) < x; });
     const double r = 3.5 * m_theme.lineWidth;
-    const RevealRule reveal(*m_run, m_reveal);
+    const int lastShown = RevealRule(*m_run, m_reveal).lastShown();
+    auto keyAt = [this](int index) { return markKey(m_marks[static_cast<size_t>(index)]); };
     QColor lastColor;
-    for (; it != m_marks.end() && markKey(*it) <= xHi; ++it) {
-        const int row = rowOfSocket(it->row);
-        if (row < rowFirst || row > rowLast || !reveal.shows(it->event))
-            continue;
-        const double x = mKeyAxis->coordToPixel(markKey(*it));
-        int &last = lastPx[static_cast<size_t>((row - rowFirst) * kinds + static_cast<int>(it->kind))];
-        // Errors and signals always show; an ordinary mark within 2 px of the last one of its kind and row
-        // would hide under it (a zoomed-out run has thousands per pixel column), so it is skipped.
-        const bool important = it->kind == MarkKind::CallError || it->kind == MarkKind::Signal;
-        const int px = static_cast<int>(x);
-        if (px == last || (!important && px - last < 2))
-            continue;
-        last = px;
-        const QColor c = markColor(*it);
-        if (c != lastColor) { // pens and brushes are not free: most neighbours share a colour
-            lastColor = c;
-            painter->setPen(QPen(c.darker(130), 1));
-            painter->setBrush(c);
+    // Lane by lane (a socket's marks of one kind); errors and signals last, over the others.
+    static constexpr MarkKind kOrder[] = {MarkKind::Call,   MarkKind::SegmentOut, MarkKind::SegmentIn,
+                                          MarkKind::Timer,  MarkKind::CallError,  MarkKind::Signal};
+    for (int row = rowFirst; row <= rowLast; ++row)
+        for (MarkKind kind : kOrder) {
+            const size_t at = static_cast<size_t>(socketAtRow(row) * kMarkKinds + static_cast<int>(kind));
+            if (socketAtRow(row) < 0 || at >= m_lanes.size())
+                continue;
+            const std::vector<int> &marks = m_lanes[at];
+            // An ordinary mark within 2 px of the last one drawn would hide under it (a zoomed-out run has
+            // thousands per pixel column): the next drawn is the first from 2 px on. Errors and signals always
+            // show, one per pixel column.
+            const int step = kind == MarkKind::CallError || kind == MarkKind::Signal ? 1 : 2;
+            auto next = std::lower_bound(marks.begin(), marks.end(), xLo,
+                                         [&](int index, double x) { return keyAt(index) < x; });
+            while (next != marks.end()) {
+                const Mark &m = m_marks[static_cast<size_t>(*next)];
+                if (markKey(m) > xHi || m.event > lastShown) // in time order, as the events reveal shows
+                    break;
+                const double x = mKeyAxis->coordToPixel(markKey(m));
+                const int px = static_cast<int>(x);
+                const double from = mKeyAxis->pixelToCoord(px + step);
+                next = std::lower_bound(next + 1, marks.end(), from,
+                                        [&](int index, double k) { return keyAt(index) < k; });
+                const QColor c = markColor(m);
+                if (c != lastColor) { // pens and brushes are not free: most neighbours share a colour
+                    lastColor = c;
+                    painter->setPen(QPen(c.darker(130), 1));
+                    painter->setBrush(c);
+                }
+                switch (m.kind) {
+                case MarkKind::Call:
+                case MarkKind::CallError: {
+                    const double y = mValueAxis->coordToPixel(row - kMarkOffset);
+                    const double rr = m.kind == MarkKind::CallError ? r * 1.3 : r;
+                    painter->drawEllipse(QPointF(x, y), rr, rr);
+                    break;
+                }
+                case MarkKind::SegmentOut:
+                case MarkKind::SegmentIn: {
+                    // Out: a triangle pointing up (leaving the socket); in: pointing down.
+                    const double y = mValueAxis->coordToPixel(row + kMarkOffset);
+                    const double d = m.kind == MarkKind::SegmentOut ? -r : r;
+                    const QPointF tri[3] = {{x, y + d}, {x - r, y - d}, {x + r, y - d}};
+                    painter->drawPolygon(tri, 3);
+                    break;
+                }
+                case MarkKind::Signal: {
+                    const double y = mValueAxis->coordToPixel(row);
+                    const double s = r * 1.8;
+                    const QPointF diamond[4] = {{x, y - s}, {x + s, y}, {x, y + s}, {x - s, y}};
+                    painter->drawPolygon(diamond, 4);
+                    break;
+                }
+                case MarkKind::Timer: {
+                    const core::TimerInfo &t = *m_run->event(m.event).as<core::TimerInfo>();
+                    paintTimerMark(*painter, m_theme, x, mValueAxis->coordToPixel(row), t, false);
+                    lastColor = QColor(); // the mark set its own pen and brush
+                    break;
+                }
+                }
+            }
         }
-        switch (it->kind) {
-        case MarkKind::Call:
-        case MarkKind::CallError: {
-            const double y = mValueAxis->coordToPixel(row - kMarkOffset);
-            const double rr = it->kind == MarkKind::CallError ? r * 1.3 : r;
-            painter->drawEllipse(QPointF(x, y), rr, rr);
-            break;
-        }
-        case MarkKind::SegmentOut:
-        case MarkKind::SegmentIn: {
-            // Out: a triangle pointing up (leaving the socket); in: pointing down.
-            const double y = mValueAxis->coordToPixel(row + kMarkOffset);
-            const double d = it->kind == MarkKind::SegmentOut ? -r : r;
-            const QPointF tri[3] = {{x, y + d}, {x - r, y - d}, {x + r, y - d}};
-            painter->drawPolygon(tri, 3);
-            break;
-        }
-        case MarkKind::Signal: {
-            const double y = mValueAxis->coordToPixel(row);
-            const double s = r * 1.8;
-            const QPointF diamond[4] = {{x, y - s}, {x + s, y}, {x, y + s}, {x - s, y}};
-            painter->drawPolygon(diamond, 4);
-            break;
-        }
-        case MarkKind::Timer: {
-            const core::TimerInfo &t = *m_run->event(it->event).as<core::TimerInfo>();
-            paintTimerMark(*painter, m_theme, x, mValueAxis->coordToPixel(row), t, false);
-            lastColor = QColor(); // the mark set its own pen and brush
-            break;
-        }
-        }
-    }
     painter->setBrush(Qt::NoBrush);
 }
 

@@ -30,6 +30,7 @@ public:
         Signal,
         Timer // a timer restarted or backed off (the same events the diagram gives a row)
     };
+    static constexpr int kMarkKinds = 6;
     struct Mark
     {
         double ms = 0;
@@ -98,6 +99,8 @@ protected:
 
 private:
     void indexEvent(int i);
+    void addMark(const Mark &m);
+    std::vector<int> &lane(int socketRow, MarkKind kind);
     bool updateRows();
     double markKey(const Mark &m) const { return m_axis == Axis::Events ? m.event : m.ms; }
     int eventAtTime(qint64 tNs) const; // first event not before tNs
@@ -110,6 +113,10 @@ private:
     const RunModel *m_run;
     Theme m_theme;
     std::vector<Mark> m_marks; // in time order (the stream's order)
+    // The marks of one socket and kind (indexes into m_marks, in time order), socket row * kMarkKinds + kind:
+    // a zoomed-out frame skips by binary search what would fall on a pixel already painted, instead of walking
+    // every mark of the run.
+    std::vector<std::vector<int>> m_lanes;
     int m_indexed = 0;         // events indexed so far
     int m_cursor = -1;
     int m_reveal = -1;
