@@ -378,8 +378,8 @@ void StatePlottable::drawMarks(QCPPainter *painter, int rowFirst, int rowLast, d
     auto keyAt = [this](int index) { return markKey(m_marks[static_cast<size_t>(index)]); };
     QColor lastColor;
     // Lane by lane (a socket's marks of one kind); errors and signals last, over the others.
-    static constexpr MarkKind kOrder[] = {MarkKind::Call,   MarkKind::SegmentOut, MarkKind::SegmentIn,
-                                          MarkKind::Timer,  MarkKind::CallError,  MarkKind::Signal};
+    static constexpr MarkKind kOrder[] = {MarkKind::Call,  MarkKind::SegmentOut, MarkKind::SegmentIn,
+                                          MarkKind::Timer, MarkKind::CallError,  MarkKind::Signal};
     for (int row = rowFirst; row <= rowLast; ++row)
         for (MarkKind kind : kOrder) {
             const size_t at = static_cast<size_t>(socketAtRow(row) * kMarkKinds + static_cast<int>(kind));

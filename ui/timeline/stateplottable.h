@@ -117,7 +117,7 @@ private:
     // a zoomed-out frame skips by binary search what would fall on a pixel already painted, instead of walking
     // every mark of the run.
     std::vector<std::vector<int>> m_lanes;
-    int m_indexed = 0;         // events indexed so far
+    int m_indexed = 0; // events indexed so far
     int m_cursor = -1;
     int m_reveal = -1;
     std::vector<int> m_socketAt; // shown row -> socket row
