@@ -33,7 +33,9 @@ struct SequencePainter::Ctx
     double textH;
     std::vector<double> lastGroupLabel; // per group
     std::vector<double> lastLaneLabel;  // per lane
-    std::vector<int> lastLaneMark;      // per lane, pixel row
+    std::vector<int> lastLaneMark;      // per lane, pixel row: call stubs
+    std::vector<int> lastLaneReturn;    // per lane, pixel row: return stubs
+    std::vector<int> lastLaneTick;      // per lane, pixel row: dense state ticks
     double lastSegmentLabel = -1e9;
     std::unordered_map<int, int> lastArrowPixel; // lane pair -> pixel row
     double lastTime = -1e9;
@@ -42,8 +44,18 @@ struct SequencePainter::Ctx
     Ctx(const Theme &t, const SequenceLayout &l)
         : fm(t.font), mono(t.monoFont), textH(std::max(fm.height(), mono.height())),
           lastGroupLabel(l.groups().size(), -1e9), lastLaneLabel(l.lanes().size(), -1e9),
-          lastLaneMark(l.lanes().size(), INT_MIN)
+          lastLaneMark(l.lanes().size(), INT_MIN), lastLaneReturn(l.lanes().size(), INT_MIN),
+          lastLaneTick(l.lanes().size(), INT_MIN)
     {
+    }
+    // Whether a lane's mark of one kind is the first on pixel row y (zoomed out, thousands share one).
+    static bool firstOnPixel(std::vector<int> &last, int lane, double y)
+    {
+        int &px = last[static_cast<size_t>(lane)];
+        if (px == static_cast<int>(y))
+            return false;
+        px = static_cast<int>(y);
+        return true;
     }
     static double baseline(const QFontMetricsF &m, double y) { return y + (m.ascent() - m.descent()) / 2; }
 };
@@ -369,9 +381,7 @@ void SequencePainter::paintCall(QPainter &p, Ctx &c, int e) const
     if (it.lane >= 0) {
         const double lx = m_layout.lanes()[static_cast<size_t>(it.lane)].x;
         const double ax = m_layout.callAnchorX(it.group);
-        const int px = static_cast<int>(it.y);
-        if (c.lastLaneMark[static_cast<size_t>(it.lane)] != px) {
-            c.lastLaneMark[static_cast<size_t>(it.lane)] = px;
+        if (Ctx::firstOnPixel(c.lastLaneMark, it.lane, it.y)) {
             p.setPen(QPen(stub, m_theme.lineWidth));
             p.drawLine(QPointF(ax, it.y), QPointF(lx, it.y));
             if (!c.dense) {
@@ -399,7 +409,7 @@ void SequencePainter::paintReturn(QPainter &p, Ctx &c, int e) const
     const auto *ret = m_run.event(e).as<core::ReturnInfo>();
     const bool error = !ret->err.empty();
     const QColor color = error ? m_theme.syscallError : m_theme.syscallOk;
-    if (it.lane >= 0) {
+    if (it.lane >= 0 && Ctx::firstOnPixel(c.lastLaneReturn, it.lane, it.y)) {
         const double lx = m_layout.lanes()[static_cast<size_t>(it.lane)].x;
         p.setPen(QPen(color, m_theme.lineWidth, Qt::DotLine));
         p.drawLine(QPointF(m_layout.callAnchorX(it.group), it.y), QPointF(lx, it.y));
@@ -523,7 +533,7 @@ void SequencePainter::paintState(QPainter &p, Ctx &c, int e) const
     const auto *s = m_run.event(e).as<core::StateInfo>();
     auto &last = c.lastLaneLabel[static_cast<size_t>(it.lane)];
     if (it.y - last < c.textH * 0.9) {
-        if (c.dense) // a tick where the state changes, for the pills that do not fit
+        if (c.dense && Ctx::firstOnPixel(c.lastLaneTick, it.lane, it.y)) // a tick for the pills that do not fit
             p.fillRect(QRectF(m_layout.lanes()[static_cast<size_t>(it.lane)].x - 6, it.y - 1, 12, 2),
                        m_theme.state(s->to));
         return;
