@@ -179,7 +179,17 @@ struct PacketCapture::Impl
 
     std::mutex lifeMutex; // guards thread start/join
     std::thread thread;
-    std::thread setupThread; // sets up the ring, then closes the plain socket; joined by the destructor
+    std::thread setupThread; // sets up the ring, then closes the plain socket
+    // The set-up thread is joined as soon as it is done, by the capture loop (or by the destructor): a finished
+    // thread left unjoined for the rest of the run is a leak that outlives a lab ended at its bound (_exit).
+    std::mutex setupJoinMutex;
+    std::atomic<bool> setupDone{false};
+    void joinSetupThread()
+    {
+        std::lock_guard joinLock(setupJoinMutex);
+        if (setupThread.joinable())
+            setupThread.join();
+    }
     std::atomic<bool> stopping{false};
     std::atomic<bool> running{false};
     std::atomic<bool> quitting{false}; // the destructor: the set-up thread hands over no more
@@ -219,8 +229,7 @@ struct PacketCapture::Impl
             std::lock_guard lock(ringMutex);
             handedOver.notify_all();
         }
-        if (setupThread.joinable())
-            setupThread.join();
+        joinSetupThread();
         if (ring)
             munmap(ring, ringSize);
         if (fd >= 0)
@@ -267,7 +276,10 @@ std::unique_ptr<PacketCapture> PacketCapture::open(std::string *error)
     if (wake < 0)
         return fail(captureSysError("eventfd"));
     d.wakeFd = moveFdHigh(wake);
-    d.setupThread = std::thread([&d] { d.setUpRing(); });
+    d.setupThread = std::thread([&d] {
+        d.setUpRing();
+        d.setupDone = true;
+    });
     // Without arrival stamps the plain socket would date segments when it reads them, after the calls that sent
     // them: then the run waits for the ring, as it did before the plain socket (bounded: a ring that never comes
     // leaves the plain socket, its stamps late, rather than no capture).
@@ -569,6 +581,8 @@ void PacketCapture::Impl::captureLoop()
             [[maybe_unused]] auto r = read(wakeFd, &value, sizeof value);
         }
         drainRing();
+        if (setupDone.exchange(false))
+            joinSetupThread();
     }
     drainRing();
     running = false;
